@@ -1,0 +1,83 @@
+"""Settings: where kb keeps its local server and how it reaches Neo4j.
+
+Connection settings use the names Neo4j's own tools use: NEO4J_URI,
+NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE. With NEO4J_URI unset kb talks to
+its local server (``kb db start``), whose password lives in KB_HOME.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+
+DEFAULT_BOLT_PORT = 7687
+DEFAULT_HTTP_PORT = 7474
+DEFAULT_USER = "neo4j"
+DEFAULT_DATABASE = "neo4j"
+
+
+def kb_home() -> Path:
+    """The folder holding the local Neo4j install, its data and its password.
+
+    KB_HOME if set; else ``.kb`` in the project checkout (git-ignored); else
+    ``~/.local/share/kb`` when kb runs from an installed wheel.
+    """
+    env = os.environ.get("KB_HOME")
+    if env:
+        return Path(env).expanduser().resolve()
+    if (PROJECT_DIR / "pyproject.toml").is_file():
+        return PROJECT_DIR / ".kb"
+    return Path.home() / ".local" / "share" / "kb"
+
+
+def corpus_dir() -> Path:
+    """The bundled curated corpus."""
+    return PROJECT_DIR / "data" / "corpus"
+
+
+def cypher_dir() -> Path:
+    return PROJECT_DIR / "cypher"
+
+
+@dataclass
+class Settings:
+    """How to reach Neo4j. ``password`` is never shown in ``repr``."""
+
+    uri: str
+    user: str = DEFAULT_USER
+    password: str | None = field(default=None, repr=False)
+    database: str = DEFAULT_DATABASE
+    local: bool = False  # True when uri points at kb's own local server
+
+    def describe(self) -> str:
+        return f"{self.uri} (user {self.user}, database {self.database})"
+
+
+def resolve_settings(
+    uri: str | None = None,
+    user: str | None = None,
+    password: str | None = None,
+    database: str | None = None,
+) -> Settings:
+    """Merge CLI options (given here) over environment variables over the
+    local server's defaults."""
+    from kb.server.local import LocalServer  # local import: keeps start-up light
+
+    uri = uri or os.environ.get("NEO4J_URI") or None
+    user = user or os.environ.get("NEO4J_USER") or DEFAULT_USER
+    password = password or os.environ.get("NEO4J_PASSWORD") or None
+    database = database or os.environ.get("NEO4J_DATABASE") or DEFAULT_DATABASE
+    if uri:
+        return Settings(uri=uri, user=user, password=password, database=database)
+    server = LocalServer.default()
+    return Settings(
+        uri=server.bolt_uri,
+        user=user,
+        password=password or server.stored_password(),
+        database=database,
+        local=True,
+    )

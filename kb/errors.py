@@ -1,0 +1,78 @@
+"""kb's own exceptions.
+
+Library code raises these; the CLI (kb/cli.py) is the one place that turns
+them into a message on stderr and an exit code. Each message says what went
+wrong and how to fix it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class KbError(Exception):
+    """Base class: a problem kb can explain to its user."""
+
+    exit_code = 1
+
+
+class ConfigError(KbError):
+    """A setting is missing or wrong."""
+
+
+class ServerError(KbError):
+    """The local Neo4j server could not be installed, started or stopped."""
+
+
+class ConnectionFailed(KbError):
+    """No Neo4j server answers at the configured address."""
+
+
+class AuthFailed(KbError):
+    """The server refused the user name or password."""
+
+
+class NotFound(KbError):
+    """An id, slug, code or query name that is not in the graph."""
+
+    def __init__(self, kind: str, key: str, suggestions: list[str] | None = None):
+        self.kind, self.key, self.suggestions = kind, key, suggestions or []
+        msg = f"no {kind} {key!r}"
+        if self.suggestions:
+            msg += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
+        else:
+            msg += f"; list them with `kb {kind}s`" if kind in {"topic", "instrument"} else ""
+        super().__init__(msg)
+
+
+class QueryError(KbError):
+    """A query was refused or failed on the server."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a data file: where, which field, what, how to fix."""
+
+    file: str
+    line: int | None
+    field: str | None
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        field = f" {self.field}:" if self.field else ""
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{where}:{field} {self.message}{hint}"
+
+
+class ValidationFailed(KbError):
+    """Input files have problems; nothing was written."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        n = len(problems)
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(
+            f"{n} problem{'s' if n != 1 else ''} found; nothing was written:\n{lines}"
+        )

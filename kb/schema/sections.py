@@ -1,0 +1,157 @@
+"""How data-file sections map onto the schema.
+
+A data file (docs/data-format.md) holds sections: lists of records. A node
+section's record becomes one node of a neomodel class, plus the edges its
+reference fields name (an instrument's ``jurisdiction`` becomes ISSUED_IN).
+An edge section's record becomes one relationship. Fields, types, required
+flags and allowed values all come from the classes in ``kb.schema.model``;
+this module only adds what a class cannot say: the key, the references and
+the write order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from neomodel import StructuredNode, StructuredRel
+from neomodel.properties import Property
+
+from kb.schema import model
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A data field naming another record."""
+
+    field: str
+    targets: tuple[str, ...]  # sections the key may belong to
+    required: bool = True
+    rel_type: str | None = None  # for node sections: the edge this field becomes
+
+
+@dataclass(frozen=True)
+class NodeSection:
+    name: str
+    cls: type[StructuredNode]
+    key: str
+    refs: tuple[Ref, ...] = ()
+    # property fields holding keys of other records (checked, stored as text)
+    prop_refs: tuple[Ref, ...] = ()
+    extra_fields: tuple[str, ...] = ()  # data fields that are not properties
+
+    @property
+    def label(self) -> str:
+        return self.cls.__label__
+
+    @property
+    def singular(self) -> str:
+        return self.cls.__name__.lower()
+
+    def properties(self) -> dict[str, Property]:
+        return graph_properties(self.cls)
+
+
+@dataclass(frozen=True)
+class EdgeSection:
+    name: str
+    cls: type[StructuredRel]
+    rel_type: str
+    start: Ref
+    end: Ref
+    key_props: tuple[str, ...] = ()  # properties that tell parallel edges apart
+    prop_refs: tuple[Ref, ...] = ()
+
+    @property
+    def singular(self) -> str:
+        return self.name.rstrip("s") if self.name != "similar" else "similar"
+
+    def properties(self) -> dict[str, Property]:
+        return graph_properties(self.cls)
+
+
+def graph_properties(cls: type) -> dict[str, Property]:
+    """A class's properties by their name in the graph (and in data files)."""
+    props = cls.defined_properties(aliases=False, rels=False)
+    named = {(p.db_property or k): p for k, p in props.items()}
+    return {k: v for k, v in named.items() if k not in HIDDEN_PROPERTIES}
+
+
+# Properties kb sets itself, or derives from other data fields.
+HIDDEN_PROPERTIES = {"recorded_at", "status_dates", "status_values", "status_sources"}
+
+SOURCE_REF = Ref("source", ("sources",))
+
+NODE_SECTIONS: tuple[NodeSection, ...] = (
+    NodeSection("sources", model.Source, "id"),
+    NodeSection(
+        "jurisdictions", model.Jurisdiction, "code",
+        refs=(Ref("part_of", ("jurisdictions",), required=False, rel_type="PART_OF"),),
+        prop_refs=(SOURCE_REF,),
+    ),
+    NodeSection("topics", model.Topic, "slug", prop_refs=(SOURCE_REF,)),
+    NodeSection(
+        "developers", model.Developer, "id",
+        refs=(Ref("home", ("jurisdictions",), rel_type="BASED_IN"),),
+        prop_refs=(SOURCE_REF,),
+    ),
+    NodeSection(
+        "instruments", model.Instrument, "id",
+        refs=(
+            Ref("jurisdiction", ("jurisdictions",), rel_type="ISSUED_IN"),
+            Ref("issued_by", ("developers",), required=False, rel_type="ISSUED_BY"),
+        ),
+        prop_refs=(SOURCE_REF, Ref("date_source", ("sources",), required=False)),
+        extra_fields=("status_history",),
+    ),
+    NodeSection("papers", model.Paper, "id", prop_refs=(SOURCE_REF,)),
+)
+
+EDGE_SECTIONS: tuple[EdgeSection, ...] = (
+    EdgeSection("treats", model.Treats, "TREATS",
+                Ref("instrument", ("instruments",)), Ref("topic", ("topics",)),
+                prop_refs=(SOURCE_REF,)),
+    EdgeSection("conflicts", model.ConflictsWith, "CONFLICTS_WITH",
+                Ref("instrument", ("instruments",)), Ref("other", ("instruments",)),
+                key_props=("topic",),
+                prop_refs=(SOURCE_REF, Ref("topic", ("topics",)))),
+    EdgeSection("cites", model.Cites, "CITES",
+                Ref("from", ("papers", "instruments")), Ref("to", ("instruments", "papers")),
+                prop_refs=(SOURCE_REF,)),
+    EdgeSection("addresses", model.Addresses, "ADDRESSES",
+                Ref("paper", ("papers",)), Ref("topic", ("topics",)),
+                prop_refs=(SOURCE_REF,)),
+    EdgeSection("similar", model.SimilarTo, "SIMILAR_TO",
+                Ref("paper", ("papers",)), Ref("other", ("papers",)),
+                prop_refs=(SOURCE_REF,)),
+    EdgeSection("signed", model.Signed, "SIGNED",
+                Ref("developer", ("developers",)), Ref("instrument", ("instruments",)),
+                prop_refs=(SOURCE_REF,)),
+    EdgeSection("revokes", model.Revokes, "REVOKES",
+                Ref("instrument", ("instruments",)), Ref("revoked", ("instruments",)),
+                prop_refs=(SOURCE_REF,)),
+)
+
+SECTIONS: dict[str, NodeSection | EdgeSection] = {
+    s.name: s for s in (*NODE_SECTIONS, *EDGE_SECTIONS)
+}
+NODE_SECTION_BY_NAME: dict[str, NodeSection] = {s.name: s for s in NODE_SECTIONS}
+NODE_SECTION_BY_LABEL: dict[str, NodeSection] = {s.label: s for s in NODE_SECTIONS}
+
+
+def data_fields(section: NodeSection | EdgeSection) -> list[str]:
+    """Every field a record of this section may have, in a stable order."""
+    if isinstance(section, NodeSection):
+        fields = list(section.properties())
+        fields += [r.field for r in section.refs]
+        fields += list(section.extra_fields)
+        return fields
+    return [section.start.field, section.end.field, *section.properties()]
+
+
+def required_fields(section: NodeSection | EdgeSection) -> list[str]:
+    req = [k for k, p in section.properties().items() if p.required or getattr(p, "unique_index", False)]
+    if isinstance(section, NodeSection):
+        req += [r.field for r in section.refs if r.required]
+    else:
+        req = [section.start.field, section.end.field, *req]
+    return req

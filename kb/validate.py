@@ -1,0 +1,385 @@
+"""Check records read from data files against the schema, before anything is
+written.
+
+Every problem is collected (not just the first) with its file, line, field,
+what is wrong and how to fix it. Types, required fields and allowed values
+come from the neomodel classes (``kb.schema.model``); keys and references
+from ``kb.schema.sections``. neomodel silently drops keys a class does not
+declare, so unknown fields are caught here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Iterable
+
+from neomodel import ArrayProperty, BooleanProperty, IntegerProperty, StringProperty
+from neomodel.properties import DateTimeNeo4jFormatProperty, Property
+
+from kb.errors import Problem
+from kb.schema.model import STATUSES, NativeDateProperty
+from kb.schema.sections import (
+    EDGE_SECTIONS,
+    NODE_SECTION_BY_NAME,
+    NODE_SECTIONS,
+    SECTIONS,
+    EdgeSection,
+    NodeSection,
+    Ref,
+    data_fields,
+    required_fields,
+)
+from loaders.records import Record
+
+MAX_TEXT = 20_000
+KEY_PATTERNS = {
+    "id": (re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/+-]{0,199}$"),
+           "letters, digits and . _ : / + - only, starting with a letter or digit, at most 200 characters"),
+    "code": (re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"),
+             "letters, digits, _ and - only, starting with a letter, at most 64 characters"),
+    "slug": (re.compile(r"^[a-z][a-z0-9_]{0,99}$"),
+             "lowercase letters, digits and _ only, starting with a letter, e.g. open_weight_release"),
+}
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass
+class Catalog:
+    """Validated rows, ready to write. Node rows: {key, props, refs, source};
+    edge rows: {start, end, props}, grouped by (section, start label, end label)."""
+
+    nodes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    edges: dict[tuple[str, str, str], list[dict[str, Any]]] = field(default_factory=dict)
+
+    def count(self) -> int:
+        return sum(map(len, self.nodes.values())) + sum(map(len, self.edges.values()))
+
+
+class _Checker:
+    def __init__(self, known: dict[str, set[str]] | None):
+        self.known = known or {}
+        self.problems: list[Problem] = []
+        self.defined: dict[str, dict[str, tuple[str, int | None]]] = {s.name: {} for s in NODE_SECTIONS}
+
+    def problem(self, rec: Record, fld: str | None, message: str, hint: str = "") -> None:
+        line = rec.line_of(fld) if fld else rec.line
+        where = f"{rec.section}.{fld}" if fld else rec.section
+        self.problems.append(Problem(rec.file, line, where, message, hint))
+
+    # -- values -----------------------------------------------------------
+    def text(self, rec: Record, fld: str, value: Any) -> str | None:
+        if isinstance(value, bool):
+            self.problem(rec, fld, f"expected text, got the boolean {str(value).lower()}",
+                         f"quote it: {fld}: \"{'yes' if value else 'no'}\" (or the word you meant)")
+            return None
+        if isinstance(value, (int, float)):
+            value = str(value)
+        elif isinstance(value, datetime):
+            value = value.isoformat()
+        elif isinstance(value, date):
+            value = value.isoformat()
+        if not isinstance(value, str):
+            self.problem(rec, fld, f"expected text, got {_kind(value)}", "write a single value")
+            return None
+        if len(value) > MAX_TEXT:
+            self.problem(rec, fld, f"text is {len(value)} characters long; the limit is {MAX_TEXT}",
+                         "shorten it or link to the full text with a url")
+            return None
+        if CONTROL_RE.search(value):
+            self.problem(rec, fld, "text contains a control character (e.g. NUL)",
+                         "remove it; only tabs and line breaks are allowed")
+            return None
+        return value
+
+    def convert(self, rec: Record, fld: str, prop: Property, value: Any) -> Any:
+        if isinstance(prop, ArrayProperty):
+            if rec.textual and isinstance(value, str):
+                value = [v.strip() for v in value.split(";") if v.strip()]
+            if not isinstance(value, list):
+                self.problem(rec, fld, f"expected a list, got {_kind(value)}",
+                             "write a YAML list ([a, b]) or, in CSV, values separated by ;")
+                return None
+            out = [self.convert(rec, fld, prop.base_property, v) for v in value]
+            return None if any(v is None for v in out) else out
+        if isinstance(prop, BooleanProperty):
+            if rec.textual and isinstance(value, str):
+                low = value.strip().lower()
+                if low in ("true", "yes", "1"):
+                    return True
+                if low in ("false", "no", "0"):
+                    return False
+            if isinstance(value, bool):
+                return value
+            self.problem(rec, fld, f"expected true or false, got {value!r}", "write true or false")
+            return None
+        if isinstance(prop, IntegerProperty):
+            if rec.textual and isinstance(value, str):
+                try:
+                    value = int(value.strip())
+                except ValueError:
+                    pass
+            if isinstance(value, int) and not isinstance(value, bool):
+                if not -(2**63) <= value < 2**63:
+                    self.problem(rec, fld, f"number {value} is out of range", "use a smaller number")
+                    return None
+                return value
+            self.problem(rec, fld, f"expected a whole number, got {value!r}", "write digits only, e.g. 3")
+            return None
+        if isinstance(prop, NativeDateProperty):
+            if isinstance(value, datetime):
+                self.problem(rec, fld, f"expected a date, got a date and time {value.isoformat()}",
+                             "write YYYY-MM-DD")
+                return None
+            if isinstance(value, date):
+                return value
+            if isinstance(value, str) and DATE_RE.match(value.strip()):
+                try:
+                    return date.fromisoformat(value.strip())
+                except ValueError:
+                    pass
+            self.problem(rec, fld, f"bad date {value!r}", "write a real calendar date as YYYY-MM-DD")
+            return None
+        if isinstance(prop, DateTimeNeo4jFormatProperty):
+            return value
+        if isinstance(prop, StringProperty):
+            value = self.text(rec, fld, value)
+            if value is None:
+                return None
+            if prop.choices is not None and value not in prop.choices:
+                close = difflib.get_close_matches(value, list(prop.choices), n=1)
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                self.problem(rec, fld, f"bad value {value!r}",
+                             f"{hint}use one of: {', '.join(prop.choices)}")
+                return None
+            return value
+        return value
+
+    # -- records ----------------------------------------------------------
+    def fields(self, rec: Record, section: NodeSection | EdgeSection) -> dict[str, Any] | None:
+        allowed = data_fields(section)
+        ok = True
+        for key in rec.data:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, allowed, n=1)
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                self.problem(rec, key, f"unknown field {key!r}",
+                             f"{hint}{section.name} fields are: {', '.join(allowed)}")
+                ok = False
+        for req in required_fields(section):
+            value = rec.data.get(req)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                self.problem(rec, req, f"missing required field {req!r}",
+                             _required_hint(section, req))
+                ok = False
+        return dict(rec.data) if ok else None
+
+    def props(self, rec: Record, section: NodeSection | EdgeSection) -> dict[str, Any] | None:
+        out: dict[str, Any] = {}
+        ok = True
+        for name, prop in section.properties().items():
+            value = rec.data.get(name)
+            if value is None or (rec.textual and value == ""):
+                out[name] = None
+                continue
+            converted = self.convert(rec, name, prop, value)
+            if converted is None:
+                ok = False
+            out[name] = converted
+        return out if ok else None
+
+    def key(self, rec: Record, section: NodeSection, value: Any) -> str | None:
+        if not isinstance(value, str):
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                value = str(value)
+            else:
+                self.problem(rec, section.key, f"expected text, got {_kind(value)}", "write the key as text")
+                return None
+        pattern, rule = KEY_PATTERNS[section.key]
+        if not pattern.match(value):
+            self.problem(rec, section.key, f"bad {section.key} {value!r}", f"use {rule}")
+            return None
+        return value
+
+    def status_history(self, rec: Record, value: Any, status: str | None) -> dict[str, list] | None:
+        if value is None:
+            return {"status_dates": None, "status_values": None, "status_sources": None}
+        fld = "status_history"
+        if rec.textual and isinstance(value, str):
+            items = []
+            for part in (p.strip() for p in value.split(";") if p.strip()):
+                bits = part.split(":", 2)
+                if len(bits) != 3:
+                    self.problem(rec, fld, f"bad status_history entry {part!r}", "write date:status:source; ...")
+                    return None
+                items.append({"date": bits[0], "status": bits[1], "source": bits[2]})
+            value = items
+        if not isinstance(value, list) or not value:
+            self.problem(rec, fld, "expected a list of {date, status, source}", "see docs/data-format.md")
+            return None
+        dates, values, sources = [], [], []
+        for item in value:
+            if not isinstance(item, dict) or set(item) - {"date", "status", "source"} or not {"date", "status", "source"} <= set(item):
+                self.problem(rec, fld, f"bad entry {dict(item) if isinstance(item, dict) else item!r}",
+                             "each entry has exactly date, status and source")
+                return None
+            d = self.convert(rec, fld, NativeDateProperty(), item["date"])
+            s = item["status"]
+            if s not in STATUSES:
+                self.problem(rec, fld, f"bad status {s!r}", "use one of: " + ", ".join(STATUSES))
+                return None
+            src = self.text(rec, fld, item["source"])
+            if d is None or src is None:
+                return None
+            dates.append(d), values.append(s), sources.append(src)
+        if dates != sorted(dates):
+            self.problem(rec, fld, "dates are not in order", "list the statuses oldest first")
+            return None
+        if status is not None and values[-1] != status:
+            self.problem(rec, fld, f"last status {values[-1]!r} differs from status {status!r}",
+                         "make the newest entry match the current status")
+            return None
+        return {"status_dates": dates, "status_values": values, "status_sources": sources}
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return f"{type(value).__name__} {value!r}"
+
+
+def _required_hint(section: NodeSection | EdgeSection, fld: str) -> str:
+    if fld == "source":
+        return "every fact needs a source: add source: <id of a record in sources>"
+    return f"add {fld}: to this {section.singular} record"
+
+
+def _suggest(value: str, candidates: Iterable[str]) -> str:
+    close = difflib.get_close_matches(value, list(candidates), n=3, cutoff=0.6)
+    return ("did you mean " + ", ".join(repr(c) for c in close) + "?") if close else ""
+
+
+def validate(records: list[Record], known: dict[str, set[str]] | None = None) -> tuple[Catalog, list[Problem]]:
+    """Check records; return the catalog to write and the problems found.
+    ``known`` maps section names to keys already in the database, which
+    references may name."""
+    chk = _Checker(known)
+    catalog = Catalog()
+    pending_refs: list[tuple[Record, Ref, str]] = []
+    by_section: dict[str, list[Record]] = {}
+    for rec in records:
+        by_section.setdefault(rec.section, []).append(rec)
+
+    # Nodes first: keys must be known before references are checked.
+    for section in NODE_SECTIONS:
+        rows = catalog.nodes.setdefault(section.name, [])
+        for rec in by_section.get(section.name, ()):
+            if chk.fields(rec, section) is None:
+                continue
+            key = chk.key(rec, section, rec.data.get(section.key))
+            props = chk.props(rec, section)
+            if key is None or props is None:
+                continue
+            props.pop(section.key, None)
+            first = chk.defined[section.name].get(key)
+            if first:
+                chk.problem(rec, section.key, f"duplicate {section.singular} {section.key} {key!r}",
+                            f"first defined at {first[0]}:{first[1]}; keep one")
+                continue
+            chk.defined[section.name][key] = (rec.file, rec.line)
+            if section.name == "instruments":
+                hist = chk.status_history(rec, rec.data.get("status_history"), props.get("status"))
+                if hist is None:
+                    continue
+                props.update(hist)
+                for src in hist["status_sources"] or ():
+                    pending_refs.append((rec, Ref("status_history", ("sources",)), src))
+            if section.name == "jurisdictions":
+                part_of = rec.data.get("part_of")
+                if props.get("kind") == "sub_national" and not part_of:
+                    chk.problem(rec, "part_of", "a sub_national jurisdiction needs part_of",
+                                "add part_of: <code of its country>")
+                    continue
+                if part_of == key:
+                    chk.problem(rec, "part_of", "a jurisdiction cannot be part of itself", "fix part_of")
+                    continue
+            refs: dict[str, Any] = {}
+            for ref in section.refs:
+                value = rec.data.get(ref.field)
+                if value is None:
+                    refs[ref.field] = None
+                    continue
+                text = chk.text(rec, ref.field, value)
+                if text is None:
+                    continue
+                refs[ref.field] = text
+                pending_refs.append((rec, ref, text))
+            for ref in section.prop_refs:
+                if props.get(ref.field) is not None:
+                    pending_refs.append((rec, ref, props[ref.field]))
+            rows.append({"key": key, "props": props, "refs": refs, "source": props.get("source")})
+
+    # Edges.
+    edge_seen: dict[tuple, tuple[str, int | None]] = {}
+    for section in EDGE_SECTIONS:
+        for rec in by_section.get(section.name, ()):
+            if chk.fields(rec, section) is None:
+                continue
+            props = chk.props(rec, section)
+            start = chk.text(rec, section.start.field, rec.data.get(section.start.field))
+            end = chk.text(rec, section.end.field, rec.data.get(section.end.field))
+            if props is None or start is None or end is None:
+                continue
+            start_sec = _resolve(chk, rec, section.start, start)
+            end_sec = _resolve(chk, rec, section.end, end)
+            for ref in section.prop_refs:
+                if props.get(ref.field) is not None:
+                    pending_refs.append((rec, ref, props[ref.field]))
+            if start_sec is None or end_sec is None:
+                continue
+            if section.name in ("conflicts", "similar") and start == end:
+                chk.problem(rec, section.end.field, f"{section.singular} edge from {start!r} to itself",
+                            "name two different records")
+                continue
+            ident = (section.name, start_sec, start, end_sec, end, *(props.get(k) for k in section.key_props))
+            if section.name == "conflicts":  # CONFLICTS_WITH reads both ways
+                ident = (section.name, *sorted([start, end]), props.get("topic"))
+            first = edge_seen.get(ident)
+            if first:
+                what = f"({start}, {end}" + "".join(f", {props.get(k)}" for k in section.key_props) + ")"
+                chk.problem(rec, None, f"duplicate {section.singular} record for {what}",
+                            f"first at {first[0]}:{first[1]}; keep one")
+                continue
+            edge_seen[ident] = (rec.file, rec.line)
+            start_label = NODE_SECTION_BY_NAME[start_sec].label
+            end_label = NODE_SECTION_BY_NAME[end_sec].label
+            catalog.edges.setdefault((section.name, start_label, end_label), []).append(
+                {"start": start, "end": end, "props": props}
+            )
+
+    for rec, ref, value in pending_refs:
+        _resolve(chk, rec, ref, value)
+    return catalog, chk.problems
+
+
+def _resolve(chk: _Checker, rec: Record, ref: Ref, value: str) -> str | None:
+    """The section a referenced key belongs to, or None (and a problem)."""
+    hits = [t for t in ref.targets if value in chk.defined[t] or value in chk.known.get(t, ())]
+    if len(hits) == 1:
+        return hits[0]
+    if len(hits) > 1:
+        chk.problem(rec, ref.field, f"{value!r} is both a {' and a '.join(NODE_SECTION_BY_NAME[t].singular for t in hits)}",
+                    "rename one of them")
+        return None
+    names = " or ".join(NODE_SECTION_BY_NAME[t].singular for t in ref.targets)
+    candidates = [k for t in ref.targets for k in (*chk.defined[t], *chk.known.get(t, ()))]
+    hint = _suggest(value, candidates) or f"define it in a `{ref.targets[0]}:` section or fix the {ref.field}"
+    chk.problem(rec, ref.field, f"unknown {names} {value!r}", hint)
+    return None

@@ -1,0 +1,63 @@
+"""Loader scripts: read catalog files (YAML, JSON, CSV) into records.
+
+``read_paths`` walks files and folders and hands each file to the reader for
+its format. Validation (``kb.validate``) and writing (``kb.load``) come after;
+``python -m loaders PATH...`` runs the whole load, like ``kb load``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kb.errors import Problem
+from loaders.csv_file import read_csv
+from loaders.json_file import read_json
+from loaders.records import LinedDict, ReadResult, Record  # noqa: F401
+from loaders.yaml_file import read_yaml
+
+READERS = {".yaml": read_yaml, ".yml": read_yaml, ".json": read_json, ".csv": read_csv}
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024  # YAML/JSON; CSV streams
+
+
+def data_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for p in paths:
+        if p.is_dir():
+            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in READERS)
+            if not found:
+                problems.append(Problem(str(p), None, None, "folder holds no .yaml, .yml, .json or .csv file",
+                                        "point kb at a folder of data files"))
+            files.extend(found)
+        elif p.is_file():
+            if p.suffix.lower() not in READERS:
+                problems.append(Problem(str(p), None, None, f"unsupported file type {p.suffix!r}",
+                                        "use .yaml, .yml, .json or .csv"))
+            else:
+                files.append(p)
+        else:
+            problems.append(Problem(str(p), None, None, "no such file or folder", "check the path"))
+    return files, problems
+
+
+def read_paths(paths: list[Path]) -> ReadResult:
+    result = ReadResult()
+    files, result.problems = data_files(paths)
+    for f in files:
+        name = str(f)
+        result.files.append(name)
+        reader = READERS[f.suffix.lower()]
+        try:
+            if reader is not read_csv and f.stat().st_size > MAX_DOCUMENT_BYTES:
+                result.problems.append(Problem(
+                    name, None, None,
+                    f"file is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB",
+                    "split it, or use CSV files for large catalogs"))
+                continue
+            reader(f, name, result)
+        except UnicodeDecodeError as e:
+            result.problems.append(Problem(name, None, None, f"not UTF-8 text ({e.reason} at byte {e.start})",
+                                           "save the file as UTF-8"))
+        except OSError as e:
+            result.problems.append(Problem(name, None, None, f"cannot read: {e.strerror}", "check permissions"))
+    return result

@@ -1,0 +1,68 @@
+"""Read a CSV data file: one section per file, one record per row.
+
+The section comes from the file name: ``treats.csv`` or ``<anything>.treats.csv``.
+Values are text; the validator converts them to the schema's types. Empty
+cells are absent values.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from kb.errors import Problem
+from loaders.records import LinedDict, ReadResult, Record
+
+csv.field_size_limit(1 << 24)
+
+
+def csv_section(path: Path) -> str:
+    return path.name[: -len(".csv")].rsplit(".", 1)[-1]
+
+
+def read_csv(path: Path, name: str, result: ReadResult) -> None:
+    from kb.schema.sections import SECTIONS
+
+    section = csv_section(path)
+    if section not in SECTIONS:
+        result.problems.append(Problem(
+            name, None, None, f"cannot tell which section this CSV file holds ({section!r})",
+            "name it <section>.csv or <anything>.<section>.csv, with section one of: " + ", ".join(SECTIONS),
+        ))
+        return
+    with path.open(newline="", encoding="utf-8-sig") as f:
+        reader = csv.reader(f)
+        try:
+            header = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            result.problems.append(Problem(name, 1, None, f"invalid CSV: {e}", "fix the header row"))
+            return
+        header = [h.strip() for h in header]
+        seen: set[str] = set()
+        for h in header:
+            if h in seen:
+                result.problems.append(Problem(name, 1, h, f"column {h!r} appears twice in the header", "keep one"))
+                return
+            seen.add(h)
+        index = 0
+        while True:
+            line = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as e:
+                result.problems.append(Problem(name, line, None, f"invalid CSV: {e}", "fix the quoting on this row"))
+                return
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                result.problems.append(Problem(
+                    name, line, None, f"row has {len(row)} cells but the header has {len(header)}",
+                    "quote cells that contain commas"))
+                continue
+            data = LinedDict(((h, v) for h, v in zip(header, row) if v != ""), line=line)
+            result.records.append(Record(section, data, name, textual=True, index=index))
+            index += 1

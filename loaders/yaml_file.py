@@ -1,0 +1,125 @@
+"""Read a YAML data file into records, keeping line numbers.
+
+Only YAML's safe types are accepted: a tag such as ``!!python/object`` is an
+error, and so are aliases (``*name``), which kb data files never need and
+which can blow up memory ("billion laughs").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from kb.errors import Problem
+from loaders.records import LinedDict, ReadResult, Record
+
+
+class _Loader(yaml.SafeLoader):
+    def compose_node(self, parent, index):  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None,
+                "aliases (*name) are not allowed in kb data files; write the value out",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
+class _Dup(Exception):
+    def __init__(self, key: str, line: int, first: int):
+        self.key, self.line, self.first = key, line, first
+
+
+def _to_python(node: Any, loader: _Loader) -> Any:
+    if isinstance(node, MappingNode):
+        out = LinedDict(line=node.start_mark.line + 1)
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, str):
+                key = str(key)
+            kline = key_node.start_mark.line + 1
+            if key in out:
+                raise _Dup(key, kline, out.lines[key])
+            out[key] = _to_python(value_node, loader)
+            out.lines[key] = kline
+        return out
+    if isinstance(node, SequenceNode):
+        return [_to_python(v, loader) for v in node.value]
+    if isinstance(node, ScalarNode):
+        return loader.construct_object(node, deep=True)
+    raise yaml.constructor.ConstructorError(None, None, f"unexpected YAML node {node.id}", node.start_mark)
+
+
+def parse_yaml(text: str, name: str) -> tuple[Any, list[Problem]]:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, []
+        return _to_python(node, loader), []
+    except _Dup as d:
+        return None, [Problem(name, d.line, d.key, f"key {d.key!r} appears twice in one mapping",
+                              f"first at line {d.first}; keep one")]
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else None
+        what = " ".join(x for x in (e.context, e.problem) if x)
+        if isinstance(e, yaml.constructor.ConstructorError) and "tag" in (e.problem or ""):
+            hint = "kb data files use plain YAML values only; remove the tag"
+        else:
+            hint = "fix the YAML syntax"
+        return None, [Problem(name, line, None, f"invalid YAML: {what}", hint)]
+    except yaml.YAMLError as e:
+        return None, [Problem(name, None, None, f"invalid YAML: {e}", "fix the YAML syntax")]
+    finally:
+        loader.dispose()
+
+
+def sections_to_records(doc: Any, name: str, result: ReadResult) -> None:
+    """Split a parsed YAML or JSON document into records of its sections."""
+    from kb.schema.sections import SECTIONS
+
+    if doc is None:
+        return
+    if not isinstance(doc, dict):
+        result.problems.append(Problem(
+            name, getattr(doc, "line", 1), None,
+            "the file must be a mapping of sections (instruments:, treats:, ...)",
+            "see docs/data-format.md",
+        ))
+        return
+    lines = getattr(doc, "lines", {})
+    for section, items in doc.items():
+        line = lines.get(section)
+        if section not in SECTIONS:
+            result.problems.append(Problem(
+                name, line, section, f"unknown section {section!r}",
+                "sections are: " + ", ".join(SECTIONS),
+            ))
+            continue
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            result.problems.append(Problem(name, line, section, "a section must be a list of records",
+                                           "start each record with '- '"))
+            continue
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                result.problems.append(Problem(
+                    name, getattr(item, "line", line), section,
+                    f"record {i + 1} is not a mapping", "write it as 'field: value' pairs"))
+                continue
+            if not isinstance(item, LinedDict):
+                item = LinedDict(item, line=line)
+            result.records.append(Record(section, item, name, index=i))
+
+
+def read_yaml(path: Path, name: str, result: ReadResult) -> None:
+    doc, problems = parse_yaml(path.read_text(encoding="utf-8"), name)
+    result.problems.extend(problems)
+    if not problems:
+        sections_to_records(doc, name, result)

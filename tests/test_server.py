@@ -1,0 +1,140 @@
+"""The local server, connection settings and their errors, against real Neo4j."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from kb.config import Settings
+from kb.db import Database
+from kb.errors import AuthFailed, ConnectionFailed
+from kb.server.local import LocalServer, free_port, pinned_versions
+
+
+def test_server_is_the_pinned_neo4j(session_db):
+    info = session_db.verify()
+    assert info["version"] == pinned_versions()["neo4j"]
+    assert info["version"].startswith("5.26.")
+
+
+def test_neomodel_round_trip(db):
+    from datetime import date
+
+    from kb.schema.model import Jurisdiction, Source
+
+    db.bind_neomodel()
+    Source(identifier="test:src", title="A source", kind="primary", accessed=date(2026, 6, 1)).save()
+    Jurisdiction(code="XX", name="Testland", kind="national", source="test:src").save()
+
+    found = Jurisdiction.nodes.get(code="XX")
+    assert found.name == "Testland" and found.kind == "national"
+    src = Source.nodes.get(identifier="test:src")
+    assert src.accessed == date(2026, 6, 1)
+    # stored as a native Neo4j date, not a string
+    assert db.read("MATCH (s:Source {id: 'test:src'}) RETURN valueType(s.accessed) AS t")[0]["t"].startswith("DATE")
+
+
+def test_unreachable_server_is_a_clear_error(cli):
+    port = free_port()
+    result = cli("db", "status", env={"NEO4J_URI": f"bolt://127.0.0.1:{port}"})
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: cannot reach Neo4j at bolt://127.0.0.1:{port}")
+    assert "Traceback" not in result.output
+
+
+def test_unreachable_local_server_says_how_to_start_one(tmp_path):
+    settings = Settings(uri=f"bolt://127.0.0.1:{free_port()}", password="whatever1", local=True)
+    with pytest.raises(ConnectionFailed, match=r"`kb db start` \(or run `docker compose up -d`\)"):
+        Database(settings).verify()
+
+
+def test_wrong_password_names_the_setting(cli, neo4j_settings):
+    result = cli("db", "status", env={"NEO4J_PASSWORD": "not-the-password"})
+    assert result.exit_code == 1
+    assert "wrong user name or password" in result.output
+    assert "NEO4J_PASSWORD" in result.output
+    assert "not-the-password" not in result.output
+
+
+def test_wrong_password_in_python(neo4j_settings):
+    bad = Settings(uri=neo4j_settings.uri, user=neo4j_settings.user, password="wrong-password-1")
+    with pytest.raises(AuthFailed):
+        Database(bad).verify()
+
+
+def test_status_of_running_server(cli, neo4j_settings):
+    result = cli("db", "status")
+    assert result.exit_code == 0, result.output
+    assert f"answers at {neo4j_settings.uri}" in result.output
+
+
+def test_browser_answers_on_the_test_server():
+    server = getattr(pytest, "local_test_server", None)
+    if server is None:
+        pytest.skip("the test server is not kb's local server (NEO4J_TEST_URI or Docker)")
+    with urllib.request.urlopen(server.browser_url, timeout=10) as r:
+        body = r.read().decode()
+    assert r.status == 200
+    assert "<title>Neo4j Browser</title>" in body
+
+
+@pytest.mark.slow
+def test_local_server_lifecycle_through_the_cli(tmp_path):
+    """kb db start / status / stop as a user runs them, in a fresh KB_HOME."""
+    installed = LocalServer.default()
+    installed.install()
+    home = tmp_path / "kbhome"
+    (home / "neo4j").mkdir(parents=True)
+    os.symlink(installed.lib, home / "neo4j" / "lib")  # reuse the fetched jars
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    env.update(KB_HOME=str(home), KB_NEO4J_HEAP="512m", KB_NEO4J_PAGECACHE="128m")
+    bolt, http = free_port(), free_port()
+    kb = [sys.executable, "-m", "kb.cli"]
+
+    def run(*args):
+        return subprocess.run([*kb, *args], env=env, capture_output=True, text=True, timeout=240)
+
+    try:
+        started = run("db", "start", "--bolt-port", str(bolt), "--http-port", str(http))
+        assert started.returncode == 0, started.stderr
+        assert f"bolt://127.0.0.1:{bolt}" in started.stdout
+        assert f"http://127.0.0.1:{http}/browser/" in started.stdout
+        password = (home / "neo4j" / "password").read_text().strip()
+        assert password not in started.stdout + started.stderr
+
+        # the password file is private
+        assert stat.S_IMODE((home / "neo4j" / "password").stat().st_mode) == 0o600
+        # loopback only
+        conf = (home / "neo4j" / "conf" / "neo4j.conf").read_text()
+        assert "server.default_listen_address=127.0.0.1" in conf
+
+        status = run("db", "status")
+        assert status.returncode == 0, status.stderr
+        assert "answers at" in status.stdout
+
+        with urllib.request.urlopen(f"http://127.0.0.1:{http}/browser/", timeout=10) as r:
+            assert r.status == 200
+
+        again = run("db", "start")
+        assert again.returncode == 0 and "already running" in again.stdout
+
+        shown = run("db", "password")
+        assert shown.stdout.strip() == password
+    finally:
+        stopped = run("db", "stop")
+    assert stopped.returncode == 0 and "stopped" in stopped.stdout
+    status = run("db", "status")
+    assert status.returncode == 1
+    assert "cannot reach Neo4j" in status.stderr and "kb db start" in status.stderr
+
+
+def test_install_twice_is_quick_and_does_nothing():
+    server = LocalServer.default()
+    server.install()
+    assert server.install() is False
