@@ -276,12 +276,17 @@ def load_cmd(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool, fmt: st
     targets = list(paths) or [corpus_dir()]
     report = load(conn, targets, dry_run=dry_run, progress_factory=_progress_factory())
     if dry_run:
-        click.echo(f"OK: {report.records} records in {len(report.files)} files are valid; nothing was written.", err=True)
+        click.echo(f"OK: {_n(report.records, 'record')} in {_n(len(report.files), 'file')} are valid; "
+                   "nothing was written.", err=True)
         return
     t = report.totals()
-    click.echo(f"Loaded {report.records} records from {len(report.files)} files: "
+    click.echo(f"Loaded {_n(report.records, 'record')} from {_n(len(report.files), 'file')}: "
                f"{t.created} created, {t.updated} updated, {t.unchanged} unchanged, {t.removed} removed.", err=True)
     render(report.rows(), resolve_format(fmt), title="Load summary")
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _progress_factory():
@@ -310,6 +315,29 @@ def _progress_factory():
         return advance
 
     return factory
+
+
+@main.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json", "csv"]), default="yaml", show_default=True,
+              help="File format: one file per section.")
+@click.pass_context
+def export_cmd(ctx: click.Context, directory: Path, fmt: str) -> None:
+    """Write the graph to DIRECTORY as files `kb load` accepts.
+
+    Loading the export into an empty database gives the same graph.
+
+    \b
+    Examples:
+      kb export backup/                 # YAML, one file per section
+      kb export --format csv catalog/   # CSV, e.g. catalog/treats.csv
+    """
+    from kb.export import export
+
+    files = export(database(ctx), directory, fmt)
+    for f in files:
+        click.echo(str(f))
+    click.echo(f"Exported {len(files)} files to {directory}", err=True)
 
 
 @main.command("stats")

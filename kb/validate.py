@@ -262,7 +262,7 @@ def _required_hint(section: NodeSection | EdgeSection, fld: str) -> str:
 
 
 def _suggest(value: str, candidates: Iterable[str]) -> str:
-    close = difflib.get_close_matches(value, list(candidates), n=3, cutoff=0.6)
+    close = difflib.get_close_matches(value, sorted(candidates), n=3, cutoff=0.6)
     return ("did you mean " + ", ".join(repr(c) for c in close) + "?") if close else ""
 
 
@@ -285,6 +285,10 @@ def validate(records: list[Record], known: dict[str, set[str]] | None = None) ->
                 continue
             key = chk.key(rec, section, rec.data.get(section.key))
             props = chk.props(rec, section)
+            if props is not None:
+                for ref in section.prop_refs:
+                    if props.get(ref.field) is not None:
+                        pending_refs.append((rec, ref, props[ref.field]))
             if key is None or props is None:
                 continue
             props.pop(section.key, None)
@@ -321,9 +325,6 @@ def validate(records: list[Record], known: dict[str, set[str]] | None = None) ->
                     continue
                 refs[ref.field] = text
                 pending_refs.append((rec, ref, text))
-            for ref in section.prop_refs:
-                if props.get(ref.field) is not None:
-                    pending_refs.append((rec, ref, props[ref.field]))
             rows.append({"key": key, "props": props, "refs": refs, "source": props.get("source")})
 
     # Edges.
@@ -379,7 +380,7 @@ def _resolve(chk: _Checker, rec: Record, ref: Ref, value: str) -> str | None:
                     "rename one of them")
         return None
     names = " or ".join(NODE_SECTION_BY_NAME[t].singular for t in ref.targets)
-    candidates = [k for t in ref.targets for k in (*chk.defined[t], *chk.known.get(t, ()))]
+    candidates = {k for t in ref.targets for k in (*chk.defined[t], *chk.known.get(t, ()))}
     hint = _suggest(value, candidates) or f"define it in a `{ref.targets[0]}:` section or fix the {ref.field}"
     chk.problem(rec, ref.field, f"unknown {names} {value!r}", hint)
     return None

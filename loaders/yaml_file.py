@@ -29,6 +29,18 @@ class _Loader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+def _timestamp_or_text(loader: "_Loader", node: ScalarNode):
+    """A date-like scalar that is not a real date (2020-02-30) stays text, so
+    the validator can report it with its line."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return node.value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
+
 class _Dup(Exception):
     def __init__(self, key: str, line: int, first: int):
         self.key, self.line, self.first = key, line, first
