@@ -12,4 +12,10 @@ CREATE CONSTRAINT constraint_unique_Instrument_id IF NOT EXISTS FOR (n:Instrumen
 CREATE INDEX index_Instrument_adopted IF NOT EXISTS FOR (n:Instrument) ON (n.adopted);
 CREATE CONSTRAINT constraint_unique_Instrument_catalog_rank IF NOT EXISTS FOR (n:Instrument) REQUIRE n.catalog_rank IS UNIQUE;
 CREATE CONSTRAINT constraint_unique_Paper_id IF NOT EXISTS FOR (n:Paper) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT constraint_unique_ChangeSet_id IF NOT EXISTS FOR (n:ChangeSet) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT constraint_unique_ChangeSet_at IF NOT EXISTS FOR (n:ChangeSet) REQUIRE n.at IS UNIQUE;
+CREATE INDEX index_Change_at IF NOT EXISTS FOR (n:Change) ON (n.at);
+CREATE INDEX index_Change_topic IF NOT EXISTS FOR (n:Change) ON (n.topic);
+CREATE INDEX index_InstrumentVersion_id IF NOT EXISTS FOR (n:InstrumentVersion) ON (n.id);
+CREATE INDEX index_InstrumentVersion_recorded_to IF NOT EXISTS FOR (n:InstrumentVersion) ON (n.recorded_to);
 CREATE INDEX index_TREATS_mode IF NOT EXISTS FOR ()-[r:TREATS]-() ON (r.mode);

@@ -33,6 +33,9 @@ class KbGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             ctx.exit(130)
+        except BrokenPipeError:  # output piped into `head` and the like
+            sys.stdout = open(os.devnull, "w")
+            ctx.exit(1)
         except Exception as e:  # a bug: say so, without leaking secrets
             secret = _password(ctx)
             text = "".join(traceback.format_exception(e)) if _verbose(ctx) else f"{type(e).__name__}: {e}"
@@ -243,7 +246,7 @@ def db_clear(ctx: click.Context, yes: bool) -> None:
     if not yes:
         raise click.UsageError("this deletes the whole graph; add --yes to confirm")
     conn = database(ctx)
-    conn.write("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+    conn.autocommit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
     click.echo("Graph cleared.")
 
 
@@ -251,22 +254,29 @@ def db_clear(ctx: click.Context, yes: bool) -> None:
 @main.command("load")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
+@click.option("--prune", is_flag=True,
+              help="Also remove facts the files do not have, so the graph equals the files (which must be complete).")
+@click.option("--recorded-at", "recorded_at", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]),
+              help="Date the change set at this time instead of now (UTC unless an offset is given), to import "
+                   "past snapshots in order.")
 @output_option
 @click.pass_context
-def load_cmd(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool, fmt: str | None) -> None:
+def load_cmd(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool, prune: bool, recorded_at, fmt: str | None) -> None:
     """Validate catalog files and load them into the graph.
 
     PATHS are files (.yaml, .yml, .json, .csv) or folders of them; the
     default is the bundled corpus in data/corpus. Everything is checked
     first and every problem reported; if there is any, nothing is written.
     Otherwise the whole catalog is written in one transaction, so loading
-    twice changes nothing. See docs/data-format.md for the format.
+    twice changes nothing. A load that changes something is recorded as a
+    change set (`kb changes`). See docs/data-format.md for the format.
 
     \b
     Examples:
       kb load                                   # the curated corpus
       kb load data/corpus data/examples/later-instruments
       kb load --dry-run my-instruments.yaml     # check a file
+      kb load --prune data/corpus               # make the graph equal the corpus
     """
     from kb.config import corpus_dir
     from kb.load import load
@@ -274,7 +284,12 @@ def load_cmd(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool, fmt: st
 
     conn = database(ctx)
     targets = list(paths) or [corpus_dir()]
-    report = load(conn, targets, dry_run=dry_run, progress_factory=_progress_factory())
+    if recorded_at is not None and recorded_at.tzinfo is None:
+        from datetime import timezone
+
+        recorded_at = recorded_at.replace(tzinfo=timezone.utc)
+    report = load(conn, targets, dry_run=dry_run, progress_factory=_progress_factory(),
+                  at=recorded_at, prune=prune)
     if dry_run:
         click.echo(f"OK: {_n(report.records, 'record')} in {_n(len(report.files), 'file')} are valid; "
                    "nothing was written.", err=True)
@@ -282,6 +297,8 @@ def load_cmd(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool, fmt: st
     t = report.totals()
     click.echo(f"Loaded {_n(report.records, 'record')} from {_n(len(report.files), 'file')}: "
                f"{t.created} created, {t.updated} updated, {t.unchanged} unchanged, {t.removed} removed.", err=True)
+    click.echo(f"Recorded change set {report.change_set}." if report.change_set
+               else "Nothing changed; no change set recorded.", err=True)
     render(report.rows(), resolve_format(fmt), title="Load summary")
 
 
@@ -349,6 +366,335 @@ def stats_cmd(ctx: click.Context, fmt: str | None) -> None:
     from kb.stats import stats
 
     render(stats(database(ctx)), resolve_format(fmt), title="Graph")
+
+
+# -- queries (kb/queries) --
+# Thin commands over kb.queries: resolve the options, call the library, render
+# what it returns. Pages (topic, gaps, matrix ...) are one JSON object; lists
+# (topics, instruments, query, cypher) are a JSON array. docs/queries.md.
+def as_of_option(f: Callable) -> Callable:
+    return click.option(
+        "--as-of", "as_of", metavar="YYYY-MM-DD",
+        help="Answer as of this date: only instruments adopted by then, with the status they had then.",
+    )(f)
+
+
+def _show_page(page, fmt: str | None) -> None:
+    from kb.queries.pages import render_page
+
+    render_page(page, resolve_format(fmt))
+
+
+@main.command("topic")
+@click.argument("slug")
+@as_of_option
+@output_option
+@click.pass_context
+def topic_cmd(ctx: click.Context, slug: str, as_of: str | None, fmt: str | None) -> None:
+    """A topic page: counts, primacy and timeline, forum-shopping pairs,
+    coverage, silent regimes and references.
+
+    Every tracked instrument counts: one with no cell for the topic is silent
+    and marked unreviewed. --format json gives one object (docs/queries.md);
+    csv gives the coverage rows; md a Markdown page.
+
+    \b
+    Examples:
+      kb topic open_weight_release
+      kb topic open_weight_release --as-of 2024-06-01
+      kb topic open_weight_release -f json | jq .primacy
+    """
+    from kb.queries.topic import topic_page
+
+    _show_page(topic_page(database(ctx), slug, as_of), fmt)
+
+
+@main.command("topics")
+@as_of_option
+@output_option
+@click.pass_context
+def topics_cmd(ctx: click.Context, as_of: str | None, fmt: str | None) -> None:
+    """Topics ranked by salience: explicit + conflicts, ties by topic order.
+
+    \b
+    Examples:
+      kb topics
+      kb topics --as-of 2023-12-31 -f csv
+    """
+    from kb.output import render
+    from kb.queries.topic import SALIENCE_COLUMNS, salience
+
+    render(salience(database(ctx), as_of), resolve_format(fmt), SALIENCE_COLUMNS,
+           title="Topics by salience (explicit + conflicts)" + (f", as of {as_of}" if as_of else ""))
+
+
+@main.command("instruments")
+@as_of_option
+@output_option
+@click.pass_context
+def instruments_cmd(ctx: click.Context, as_of: str | None, fmt: str | None) -> None:
+    """Tracked instruments in catalog order, with status (as of a date).
+
+    \b
+    Examples:
+      kb instruments
+      kb instruments --as-of 2024-06-01 -f csv
+    """
+    from kb.output import render
+    from kb.queries import run
+    from kb.queries.topic import _as_of
+
+    rows = run(database(ctx), "instrument_list", as_of=_as_of(as_of))
+    render(rows, resolve_format(fmt), title="Instruments" + (f" as of {as_of}" if as_of else ""))
+
+
+@main.command("primacy")
+@click.argument("slug")
+@as_of_option
+@output_option
+@click.pass_context
+def primacy_cmd(ctx: click.Context, slug: str, as_of: str | None, fmt: str | None) -> None:
+    """Which instrument addressed a topic first, and what came after.
+
+    Primacy: the earliest adoption date among instruments that are not silent
+    on the topic (ties by catalog rank; undated ones never win). Timeline:
+    every later instrument in date order, labelled codified (explicit),
+    diverged (conflicts), implicit or silent; undated ones last.
+
+    \b
+    Examples:
+      kb primacy open_weight_release
+      kb primacy compute_reporting --as-of 2024-01-01 -f json
+    """
+    from kb.queries.topic import primacy_page
+
+    _show_page(primacy_page(database(ctx), slug, as_of), fmt)
+
+
+@main.command("forum-shopping")
+@click.argument("slug")
+@click.option("--all", "all_pairs", is_flag=True,
+              help="Every cross-jurisdiction pair, scored, plus curated conflicts.")
+@as_of_option
+@output_option
+@click.pass_context
+def forum_shopping_cmd(ctx: click.Context, slug: str, all_pairs: bool, as_of: str | None, fmt: str | None) -> None:
+    """Where a developer could pick a silent forum over an explicit one.
+
+    Without --all: the topic page's pairs (at most three): explicit
+    instruments in catalog order, each paired with the first silent one of
+    another jurisdiction not yet paired. With --all: every explicit-silent
+    pair and, weaker, explicit-implicit, ranked by a score (docs/queries.md).
+
+    \b
+    Examples:
+      kb forum-shopping open_weight_release
+      kb forum-shopping open_weight_release --all -f csv
+    """
+    from kb.queries.topic import forum_shopping_page
+
+    _show_page(forum_shopping_page(database(ctx), slug, as_of, all_pairs=all_pairs), fmt)
+
+
+@main.command("gaps")
+@click.argument("slug", required=False)
+@as_of_option
+@output_option
+@click.pass_context
+def gaps_cmd(ctx: click.Context, slug: str | None, as_of: str | None, fmt: str | None) -> None:
+    """Coverage gaps: silent share overall and per topic, and per jurisdiction
+    the topics none of its instruments addresses. With SLUG, also that
+    topic's silent regimes. Reviewed-silent and unreviewed are counted apart.
+
+    \b
+    Examples:
+      kb gaps
+      kb gaps open_weight_release           # + its silent regimes (csv: those rows)
+      kb gaps --as-of 2024-01-01 -f json
+    """
+    from kb.queries.gaps import gaps_page
+
+    _show_page(gaps_page(database(ctx), slug, as_of), fmt)
+
+
+@main.command("matrix")
+@click.option("--topic", "topics", multiple=True, metavar="SLUG", help="Only these topics (repeatable).")
+@as_of_option
+@output_option
+@click.pass_context
+def matrix_cmd(ctx: click.Context, topics: tuple[str, ...], as_of: str | None, fmt: str | None) -> None:
+    """The instrument x topic matrix: ● explicit, ◐ implicit, ⚠ conflicts, · silent.
+
+    Rows in catalog order, columns in topic order (numbered in the table, with
+    a key). An unreviewed cell is a dim · (·? without colour) and
+    "unreviewed" in json and csv.
+
+    \b
+    Examples:
+      kb matrix
+      kb matrix --topic open_weight_release --topic compute_reporting
+      kb matrix --as-of 2024-01-01 -f csv > matrix.csv
+    """
+    from kb.queries.matrix import matrix_page
+
+    _show_page(matrix_page(database(ctx), as_of, topics), fmt)
+
+
+@main.command("compare")
+@click.argument("a")
+@click.argument("b")
+@as_of_option
+@output_option
+@click.pass_context
+def compare_cmd(ctx: click.Context, a: str, b: str, as_of: str | None, fmt: str | None) -> None:
+    """Compare two instruments topic by topic: converges (same mode),
+    asymmetric (different modes) or both silent.
+
+    \b
+    Examples:
+      kb compare EU-AIA-2024 US-EO-14110
+      kb compare US-EO-14110 UK-WHITEPAPER-2023 --as-of 2024-06-01 -f json
+    """
+    from kb.queries.compare import compare_page
+
+    _show_page(compare_page(database(ctx), a, b, as_of), fmt)
+
+
+@main.command("instrument")
+@click.argument("id_")
+@output_option
+@click.pass_context
+def instrument_cmd(ctx: click.Context, id_: str, fmt: str | None) -> None:
+    """One instrument: record, status history, coverage cells, conflicts,
+    citations, revocations and signatories.
+
+    \b
+    Examples:
+      kb instrument US-EO-14110
+      kb instrument EU-AIA-2024 -f csv      # its coverage cells
+    """
+    from kb.queries.entities import instrument_page
+
+    _show_page(instrument_page(database(ctx), id_), fmt)
+
+
+@main.command("jurisdiction")
+@click.argument("code")
+@output_option
+@click.pass_context
+def jurisdiction_cmd(ctx: click.Context, code: str, fmt: str | None) -> None:
+    """One jurisdiction: its instruments, developers, topics addressed and gaps.
+
+    \b
+    Examples:
+      kb jurisdiction US
+      kb jurisdiction US-CA -f json
+    """
+    from kb.queries.entities import jurisdiction_page
+
+    _show_page(jurisdiction_page(database(ctx), code), fmt)
+
+
+@main.command("developer")
+@click.argument("id_")
+@click.option("--topic", metavar="SLUG", help="Topic to read each instrument's cell for. [default: open_weight_release]")
+@output_option
+@click.pass_context
+def developer_cmd(ctx: click.Context, id_: str, topic: str | None, fmt: str | None) -> None:
+    """One developer: the instruments it issued or signed, and how they treat
+    open-weight release (or --topic).
+
+    \b
+    Examples:
+      kb developer meta
+      kb developer anthropic --topic catastrophic_risk
+    """
+    from kb.queries.entities import developer_page
+
+    _show_page(developer_page(database(ctx), id_, topic), fmt)
+
+
+@main.command("paper")
+@click.argument("id_")
+@output_option
+@click.pass_context
+def paper_cmd(ctx: click.Context, id_: str, fmt: str | None) -> None:
+    """One paper: the topics it addresses, what it cites and similar papers.
+
+    \b
+    Examples:
+      kb paper arXiv:2602.19682
+    """
+    from kb.queries.entities import paper_page
+
+    _show_page(paper_page(database(ctx), id_), fmt)
+
+
+@main.command("query")
+@click.argument("name", required=False)
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="A parameter of the query (repeatable); dates as YYYY-MM-DD.")
+@click.option("--list", "list_", is_flag=True, help="List the named queries.")
+@click.option("--show", is_flag=True, help="Print the query's Cypher instead of running it.")
+@output_option
+@click.pass_context
+def query_cmd(ctx: click.Context, name: str | None, params: tuple[str, ...], list_: bool, show: bool,
+              fmt: str | None) -> None:
+    """Run a named read-only query from cypher/queries/.
+
+    \b
+    Examples:
+      kb query --list
+      kb query topic_coverage --param slug=open_weight_release
+      kb query topic_coverage -p slug=open_weight_release -p as_of=2024-06-01 -f csv
+      kb query forum_shopping_all --show     # the Cypher, for Neo4j Browser
+    """
+    from kb.output import render
+    from kb.queries import get, list_queries, parse_assignments, run
+
+    if list_ or not name:
+        if not list_:
+            raise click.UsageError("name a query, or list them with `kb query --list`")
+        render(list_queries(), resolve_format(fmt), ["name", "params", "title"] if fmt in (None, "table") else None,
+               title="Named queries (kb query NAME --param key=value)")
+        return
+    q = get(name)
+    if show:
+        header = "\n".join(f"// param: {p.describe()}" for p in q.params)
+        click.echo(f"// {q.title}\n// Neo4j Browser: {q.browser}\n{header}\n{q.text}".replace("\n\n", "\n"), nl=False)
+        return
+    rows = run(database(ctx), name, **parse_assignments(params))
+    render(rows, resolve_format(fmt), title=q.title)
+
+
+@main.command("cypher")
+@click.argument("statement")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="A $parameter (repeatable): YYYY-MM-DD is a date, JSON is parsed, else a string.")
+@click.option("--write", is_flag=True, help="Allow the statement to change the graph (a write transaction).")
+@output_option
+@click.pass_context
+def cypher_cmd(ctx: click.Context, statement: str, params: tuple[str, ...], write: bool, fmt: str | None) -> None:
+    """Run ad-hoc Cypher in a READ transaction (use --write to change data).
+
+    STATEMENT is the Cypher text, or - to read it from stdin.
+
+    \b
+    Examples:
+      kb cypher "MATCH (t:Topic) RETURN t.slug, t.name ORDER BY t.rank"
+      kb cypher 'MATCH (i:Instrument {id: $id}) RETURN i.name' -p id=EU-AIA-2024
+      kb cypher - < my-query.cypher
+    """
+    from kb.output import render
+    from kb.queries import parse_assignments
+    from kb.queries.adhoc import parse_value, run_cypher
+
+    if statement == "-":
+        statement = click.get_text_stream("stdin").read()
+    values = {k: parse_value(v) for k, v in parse_assignments(params).items()}
+    rows = run_cypher(database(ctx), statement, values, write=write,
+                      warn=lambda m: click.echo(f"Warning: {m}", err=True))
+    render(rows, resolve_format(fmt))
 
 
 if __name__ == "__main__":  # pragma: no cover  (python -m kb.cli)

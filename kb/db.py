@@ -135,6 +135,12 @@ class Database:
 
         return self.write_tx(work)
 
+    def autocommit(self, query: str, **params: Any) -> None:
+        """Run a query in an auto-commit transaction (what CALL { ... } IN
+        TRANSACTIONS needs); not retried."""
+        with translate_errors(self.settings), self.session() as s:
+            s.run(query, params).consume()
+
     def read_tx(self, work: Callable[..., T]) -> T:
         with translate_errors(self.settings), self.session() as s:
             return s.execute_read(work)

@@ -36,17 +36,25 @@ def counts(db) -> dict[str, int]:
     return {f"{r['kind']}:{r['name']}": r["count"] for r in stats(db)}
 
 
+CATALOG_LABELS = ["Source", "Jurisdiction", "Topic", "Developer", "Instrument", "Paper"]
+HISTORY_TYPES = ["IN_CHANGE_SET", "VERSION_OF", "TREATED"]
+
+
 def graph_dump(db) -> tuple[list, list]:
-    """Every node and edge with its curated properties (not recorded_at)."""
+    """Every catalog node and edge with its curated properties (not the
+    bookkeeping: recorded_at, first_recorded_at, change sets, versions)."""
     from kb.output import to_jsonable
 
     def clean(props: dict) -> str:
-        return repr(sorted((k, to_jsonable(v)) for k, v in props.items() if k != "recorded_at"))
+        return repr(sorted((k, to_jsonable(v)) for k, v in props.items()
+                           if k not in ("recorded_at", "first_recorded_at")))
 
-    nodes = db.read("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props")
+    nodes = db.read("MATCH (n) WHERE any(l IN labels(n) WHERE l IN $labels) "
+                    "RETURN labels(n) AS labels, properties(n) AS props", labels=CATALOG_LABELS)
     edges = db.read(
-        "MATCH (a)-[r]->(b) RETURN type(r) AS type, coalesce(a.id, a.code, a.slug) AS a, "
-        "coalesce(b.id, b.code, b.slug) AS b, properties(r) AS props"
+        "MATCH (a)-[r]->(b) WHERE NOT type(r) IN $history RETURN type(r) AS type, "
+        "coalesce(a.id, a.code, a.slug) AS a, coalesce(b.id, b.code, b.slug) AS b, properties(r) AS props",
+        history=HISTORY_TYPES,
     )
     return (sorted(f"{n['labels']} {clean(n['props'])}" for n in nodes),
             sorted(f"{e['type']} {e['a']} {e['b']} {clean(e['props'])}" for e in edges))
@@ -86,13 +94,15 @@ def test_open_weight_column_matches_the_seed(corpus_db):
 
 def test_every_fact_has_a_known_source(corpus_db):
     missing = corpus_db.read(
-        "MATCH (x) WHERE NOT x:Source AND (x.source IS NULL OR NOT EXISTS { MATCH (s:Source {id: x.source}) }) "
-        "RETURN labels(x) AS l, coalesce(x.id, x.code, x.slug) AS k"
+        "MATCH (x) WHERE any(l IN labels(x) WHERE l IN $labels) AND NOT x:Source "
+        "AND (x.source IS NULL OR NOT EXISTS { MATCH (s:Source {id: x.source}) }) "
+        "RETURN labels(x) AS l, coalesce(x.id, x.code, x.slug) AS k", labels=CATALOG_LABELS,
     )
     assert missing == []
     missing_edges = corpus_db.read(
-        "MATCH ()-[r]->() WHERE r.source IS NULL OR NOT EXISTS { MATCH (s:Source {id: r.source}) } "
-        "RETURN type(r) AS t, count(*) AS n"
+        "MATCH ()-[r]->() WHERE NOT type(r) IN $history "
+        "AND (r.source IS NULL OR NOT EXISTS { MATCH (s:Source {id: r.source}) }) "
+        "RETURN type(r) AS t, count(*) AS n", history=HISTORY_TYPES,
     )
     assert missing_edges == []
 

@@ -7,7 +7,14 @@ nowhere else. ``kb.schema.statements`` turns them into Cypher DDL (what
 checks data files against them; ``kb.load`` writes with them.
 
 Every node and edge that holds a curated fact carries ``source`` (the id of
-a Source node) and ``recorded_at`` (when kb last wrote that fact).
+a Source node), ``first_recorded_at`` (the load that added it) and
+``recorded_at`` (the load that last changed it).
+
+History: each load that changes something records a ChangeSet, with a
+Change per changed or removed fact (old and new values). The old values of
+an Instrument are kept as an InstrumentVersion, those of a coverage cell as
+a TREATED edge, each valid from its ``recorded_at`` to its ``recorded_to``,
+so that a page can be rebuilt as the catalog stood on any date.
 """
 
 from __future__ import annotations
@@ -76,6 +83,7 @@ class Provenance(StructuredRel):
     # property in the graph and the field in data files is still 'source'.
     source_ref = StringProperty(required=True, db_property="source")
     recorded_at = DateTimeNeo4jFormatProperty()
+    first_recorded_at = DateTimeNeo4jFormatProperty()
 
 
 class Treats(Provenance):
@@ -86,6 +94,15 @@ class Treats(Provenance):
     pinpoint = StringProperty()
     confidence = StringProperty(required=True, choices=_choices(CONFIDENCES))
     note = StringProperty()
+
+
+class Treated(StructuredRel):
+    """(:Instrument)-[:TREATED]->(:Topic): a coverage cell as it was from
+    recorded_at to recorded_to (same properties as TREATS)."""
+
+    mode = StringProperty(choices=_choices(MODES))
+    recorded_at = DateTimeNeo4jFormatProperty()
+    recorded_to = DateTimeNeo4jFormatProperty()
 
 
 class ConflictsWith(Provenance):
@@ -130,6 +147,7 @@ class Source(StructuredNode):
     accessed = NativeDateProperty()
     note = StringProperty()
     recorded_at = DateTimeNeo4jFormatProperty()
+    first_recorded_at = DateTimeNeo4jFormatProperty()
 
 
 class Jurisdiction(StructuredNode):
@@ -138,6 +156,7 @@ class Jurisdiction(StructuredNode):
     kind = StringProperty(required=True, choices=_choices(JURISDICTION_KINDS))
     source = StringProperty(required=True)
     recorded_at = DateTimeNeo4jFormatProperty()
+    first_recorded_at = DateTimeNeo4jFormatProperty()
 
     part_of = RelationshipTo("Jurisdiction", "PART_OF", cardinality=ZeroOrOne)
 
@@ -150,6 +169,7 @@ class Topic(StructuredNode):
     rank = IntegerProperty(required=True, index=True)
     source = StringProperty(required=True)
     recorded_at = DateTimeNeo4jFormatProperty()
+    first_recorded_at = DateTimeNeo4jFormatProperty()
 
 
 class Developer(StructuredNode):
@@ -159,6 +179,7 @@ class Developer(StructuredNode):
     note = StringProperty()
     source = StringProperty(required=True)
     recorded_at = DateTimeNeo4jFormatProperty()
+    first_recorded_at = DateTimeNeo4jFormatProperty()
 
     home = RelationshipTo("Jurisdiction", "BASED_IN", cardinality=One)
     signed = RelationshipTo("Instrument", "SIGNED", model=Signed)
@@ -188,10 +209,12 @@ class Instrument(StructuredNode):
     notes = StringProperty()
     source = StringProperty(required=True)
     recorded_at = DateTimeNeo4jFormatProperty()
+    first_recorded_at = DateTimeNeo4jFormatProperty()
 
     jurisdiction = RelationshipTo("Jurisdiction", "ISSUED_IN", cardinality=One)
     issued_by = RelationshipTo("Developer", "ISSUED_BY", cardinality=ZeroOrOne)
     treats = RelationshipTo("Topic", "TREATS", model=Treats)
+    treated = RelationshipTo("Topic", "TREATED", model=Treated)
     conflicts_with = Relationship("Instrument", "CONFLICTS_WITH", model=ConflictsWith)
     cites_instruments = RelationshipTo("Instrument", "CITES", model=Cites)
     cites_papers = RelationshipTo("Paper", "CITES", model=Cites)
@@ -209,6 +232,7 @@ class Paper(StructuredNode):
     doi = StringProperty()
     source = StringProperty(required=True)
     recorded_at = DateTimeNeo4jFormatProperty()
+    first_recorded_at = DateTimeNeo4jFormatProperty()
 
     cites_instruments = RelationshipTo("Instrument", "CITES", model=Cites)
     cites_papers = RelationshipTo("Paper", "CITES", model=Cites)
@@ -216,6 +240,48 @@ class Paper(StructuredNode):
     similar_to = RelationshipTo("Paper", "SIMILAR_TO", model=SimilarTo)
 
 
+# -- history ----------------------------------------------------------------
+class ChangeSet(StructuredNode):
+    """One load that changed the catalog."""
+
+    identifier = StringProperty(unique_index=True, required=True, db_property="id")
+    at = DateTimeNeo4jFormatProperty(unique_index=True, required=True)
+    files = ArrayProperty(StringProperty())
+    hashes = ArrayProperty(StringProperty())  # sha256 of each file, same order
+    records = IntegerProperty()
+    created = IntegerProperty()
+    updated = IntegerProperty()
+    removed = IntegerProperty()
+    kb_version = StringProperty()
+
+
+class Change(StructuredNode):
+    """A fact changed or removed by a change set (additions are the facts
+    whose first_recorded_at is the change set's time)."""
+
+    at = DateTimeNeo4jFormatProperty(required=True, index=True)
+    op = StringProperty(required=True, choices=_choices(("changed", "removed")))
+    entity = StringProperty(required=True)  # a label or relationship type
+    key = StringProperty(required=True)     # e.g. EU-AIA-2024, or EU-AIA-2024 -> open_weight_release
+    topic = StringProperty(index=True)      # for coverage cells
+    fields = ArrayProperty(StringProperty())
+    old = StringProperty()                  # JSON of the changed fields' old values
+    new = StringProperty()                  # JSON of their new values (null when removed)
+
+    change_set = RelationshipTo("ChangeSet", "IN_CHANGE_SET", cardinality=One)
+
+
+class InstrumentVersion(StructuredNode):
+    """An Instrument's properties as they were from recorded_at to recorded_to."""
+
+    identifier = StringProperty(index=True, required=True, db_property="id")
+    recorded_at = DateTimeNeo4jFormatProperty()
+    recorded_to = DateTimeNeo4jFormatProperty(index=True)
+
+    version_of = RelationshipTo("Instrument", "VERSION_OF", cardinality=One)
+
+
 NODE_CLASSES: tuple[type[StructuredNode], ...] = (
     Source, Jurisdiction, Topic, Developer, Instrument, Paper,
 )
+HISTORY_CLASSES: tuple[type[StructuredNode], ...] = (ChangeSet, Change, InstrumentVersion)

@@ -77,7 +77,7 @@ def graph_properties(cls: type) -> dict[str, Property]:
 
 
 # Properties kb sets itself, or derives from other data fields.
-HIDDEN_PROPERTIES = {"recorded_at", "status_dates", "status_values", "status_sources"}
+HIDDEN_PROPERTIES = {"recorded_at", "first_recorded_at", "status_dates", "status_values", "status_sources"}
 
 SOURCE_REF = Ref("source", ("sources",))
 
