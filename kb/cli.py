@@ -26,7 +26,7 @@ class KbGroup(click.Group):
         try:
             return super().invoke(ctx)
         except KbError as e:
-            click.echo(f"Error: {e}", err=True)
+            click.echo(f"Error: {_redact(str(e), ctx)}", err=True)
             ctx.exit(e.exit_code)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
@@ -37,14 +37,19 @@ class KbGroup(click.Group):
             sys.stdout = open(os.devnull, "w")
             ctx.exit(1)
         except Exception as e:  # a bug: say so, without leaking secrets
-            secret = _password(ctx)
             text = "".join(traceback.format_exception(e)) if _verbose(ctx) else f"{type(e).__name__}: {e}"
-            if secret:
-                text = text.replace(secret, "********")
+            text = _redact(text, ctx)
             click.echo(f"Error: unexpected failure: {text.rstrip()}", err=True)
             if not _verbose(ctx):
                 click.echo("Run with --verbose for the full traceback.", err=True)
             ctx.exit(2)
+
+
+def _redact(text: str, ctx: click.Context) -> str:
+    """No message shows the password (nor one written into a URI)."""
+    from kb.config import redact
+
+    return redact(text, _password(ctx))
 
 
 def _root(ctx: click.Context) -> dict[str, Any]:
@@ -357,6 +362,64 @@ def export_cmd(ctx: click.Context, directory: Path, fmt: str) -> None:
     click.echo(f"Exported {len(files)} files to {directory}", err=True)
 
 
+@main.command("cite")
+@click.argument("kind", type=click.Choice(["topic", "instrument", "paper"]))
+@click.argument("key")
+@click.option("-f", "--format", "fmt", default="apa", show_default=True,
+              type=click.Choice(["bibtex", "ris", "apa", "mla", "chicago", "harvard", "oscola", "bluebook", "csl-json"]),
+              help="Citation format.")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="For a topic: the date the page is cited as of (default: today).")
+@click.pass_context
+def cite_cmd(ctx: click.Context, kind: str, key: str, fmt: str, as_of: str | None) -> None:
+    """Cite a topic page, an instrument or a paper.
+
+    Text styles come from the Citation Style Language (citeproc-py), BibTeX
+    from bibtexparser and RIS from rispy. A topic citation carries a stable
+    identifier, kb:topic/SLUG?asOf=DATE, and `kb topic SLUG --as-of DATE`
+    rebuilds that page as the catalog held it on that date.
+
+    \b
+    Examples:
+      kb cite paper arXiv:2602.19682 --format bibtex
+      kb cite instrument EU-AIA-2024 --format oscola
+      kb cite topic open_weight_release --as-of 2026-06-01 --format mla
+    """
+    from kb.cite import cite
+    from kb.queries import to_date
+
+    day = to_date(as_of, "--as-of") if as_of else None
+    click.echo(cite(database(ctx), kind, key, fmt, day), nl=False)
+
+
+@main.command("changes")
+@click.option("--topic", metavar="SLUG", help="Only changes to this topic's coverage cells.")
+@click.option("--since", metavar="YYYY-MM-DD", help="Only change sets recorded on or after this day (UTC).")
+@click.option("--limit", type=int, default=200, show_default=True, help="At most this many rows (0: all).")
+@output_option
+@click.pass_context
+def changes_cmd(ctx: click.Context, topic: str | None, since: str | None, limit: int, fmt: str | None) -> None:
+    """List what loads changed in the catalog, newest first.
+
+    Each row is a fact added, changed (old → new) or removed, with the change
+    set that did it. Run it from cron with --since to follow a topic.
+
+    \b
+    Examples:
+      kb changes --topic open_weight_release
+      kb changes --since 2026-11-01 --format csv
+    """
+    from kb.changes import changes
+    from kb.output import render
+    from kb.queries import to_date
+
+    rows = changes(database(ctx), topic=topic, since=to_date(since, "--since") if since else None,
+                   limit=limit or None)
+    render(rows, resolve_format(fmt), columns=["at", "change_set", "op", "entity", "key", "detail"],
+           title="Changes")
+    if limit and len(rows) == limit:
+        click.echo(f"(showing the newest {limit}; --limit 0 shows all)", err=True)
+
+
 @main.command("stats")
 @output_option
 @click.pass_context
@@ -445,7 +508,10 @@ def instruments_cmd(ctx: click.Context, as_of: str | None, fmt: str | None) -> N
     from kb.queries.topic import _as_of
 
     rows = run(database(ctx), "instrument_list", as_of=_as_of(as_of))
-    render(rows, resolve_format(fmt), title="Instruments" + (f" as of {as_of}" if as_of else ""))
+    fmt = resolve_format(fmt)
+    narrow = ["catalog_rank", "id", "jurisdiction", "kind", "binding", "adopted", "status", "topics_addressed"]
+    render(rows, fmt, narrow if fmt == "table" else None,
+           title="Instruments" + (f" as of {as_of}" if as_of else ""))
 
 
 @main.command("primacy")
@@ -690,7 +756,7 @@ def cypher_cmd(ctx: click.Context, statement: str, params: tuple[str, ...], writ
     from kb.queries.adhoc import parse_value, run_cypher
 
     if statement == "-":
-        statement = click.get_text_stream("stdin").read()
+        statement = sys.stdin.read()
     values = {k: parse_value(v) for k, v in parse_assignments(params).items()}
     rows = run_cypher(database(ctx), statement, values, write=write,
                       warn=lambda m: click.echo(f"Warning: {m}", err=True))
