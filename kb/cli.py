@@ -504,10 +504,9 @@ def instruments_cmd(ctx: click.Context, as_of: str | None, fmt: str | None) -> N
       kb instruments --as-of 2024-06-01 -f csv
     """
     from kb.output import render
-    from kb.queries import run
-    from kb.queries.topic import _as_of
+    from kb.queries import as_of_date, run
 
-    rows = run(database(ctx), "instrument_list", as_of=_as_of(as_of))
+    rows = run(database(ctx), "instrument_list", as_of=as_of_date(as_of))
     fmt = resolve_format(fmt)
     narrow = ["catalog_rank", "id", "jurisdiction", "kind", "binding", "adopted", "status", "topics_addressed"]
     render(rows, fmt, narrow if fmt == "table" else None,

@@ -1,0 +1,64 @@
+"""Ad-hoc Cypher (``kb cypher``): a READ transaction unless writing is asked for.
+
+The server enforces it: a statement that writes fails inside a read
+transaction, and nothing changes. That failure becomes a ``QueryError`` that
+says to add ``--write``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Callable
+
+from kb.errors import QueryError
+from kb.queries import native, to_date
+
+READ_ONLY_MESSAGE = (
+    "read-only: this statement writes to the graph, and kb cypher runs in a read "
+    "transaction; nothing was changed. Add --write to allow changes"
+)
+
+
+def parse_value(text: str) -> Any:
+    """A --param value: YYYY-MM-DD is a date; JSON (42, true, null, [..], "..") is
+    itself; anything else is a string."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        return to_date(text, "--param")
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def run_cypher(db, text: str, params: dict[str, Any] | None = None, write: bool = False,
+               warn: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
+    """Rows as dicts (nodes and relationships as their properties). The
+    server's warnings (an unknown label, a cartesian product) go to ``warn``."""
+    from neo4j.exceptions import ClientError
+
+    from kb.queries import quiet_driver
+
+    quiet_driver()
+    params = params or {}
+    if not text.strip():
+        raise QueryError('no Cypher given: pass a statement, e.g. kb cypher "RETURN 1"')
+
+    def work(tx):
+        try:
+            result = tx.run(text, params)
+            rows = [native(r.data()) for r in result]
+            summary = result.consume()
+        except ClientError as e:
+            code = e.code or ""
+            if not write and ("AccessMode" in code or "WriteOnReadOnlyAccess" in code
+                              or "read access mode" in (e.message or "")):
+                raise QueryError(READ_ONLY_MESSAGE) from None
+            raise
+        if warn:
+            for status in summary.gql_status_objects:
+                if status.is_notification and str(status.severity).endswith("WARNING"):
+                    warn(status.status_description)
+        return rows
+
+    return db.write_tx(work) if write else db.read_tx(work)

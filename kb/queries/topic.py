@@ -1,0 +1,298 @@
+"""Topic pages: coverage, primacy and timeline, forum-shopping, silent regimes, references.
+
+Every figure comes from a named query in ``cypher/queries/``; this module only
+puts the rows together into a page (see ``kb.queries.pages``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from kb.queries import as_of_date, run, run_one
+from kb.queries.lookup import resolve
+from kb.queries.pages import (
+    LEGEND,
+    Bullets,
+    Heading,
+    Page,
+    Table,
+    Text,
+    mode_cell,
+    plural,
+)
+
+PAGE_PAIRS = 3  # forum-shopping pairs on a topic page
+
+SCORE_RULES = [
+    ("lenient side silent, not implicit (an explicit-silent pair; explicit-implicit pairs are weaker)", 2),
+    ("strict side legally binding", 2),
+    ("strict side in force (in_force or partially_in_force, on the as-of date or now)", 1),
+    ("lenient side legally binding: a binding regime with a gap is a real forum", 1),
+    ("lenient side in force", 1),
+]
+
+
+def _topic(db, slug: str) -> str:
+    return resolve(db, "topic", slug)["key"]
+
+
+def _inst(r: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    return {"id": r[prefix + "id"], "name": r[prefix + "name"], "jurisdiction": r[prefix + "jurisdiction"]}
+
+
+def summary_sentence(counts: dict[str, int], as_of: date | None = None) -> str:
+    """'Across 26 tracked AI-governance instruments, 3 address this topic
+    explicitly, 7 via general principles, and 16 are silent.'"""
+    n = counts["tracked"]
+    if n == 0:
+        return (f"No tracked AI-governance instrument had been adopted by {as_of.isoformat()}."
+                if as_of else "No AI-governance instruments are tracked yet.")
+    e, i, c, s = counts["explicit"], counts["implicit"], counts["conflicts"], counts["silent"]
+    parts = [f"{e} {'addresses' if e == 1 else 'address'} this topic explicitly", f"{i} via general principles"]
+    if c:
+        parts.append(f"{c} {'conflicts' if c == 1 else 'conflict'} with the common approach")
+    lead = f"Across {plural(n, 'tracked AI-governance instrument')}"
+    if as_of:
+        lead = f"As of {as_of.isoformat()}, across {plural(n, 'tracked AI-governance instrument')}"
+    text = f"{lead}, {', '.join(parts)}, and {s} {'is' if s == 1 else 'are'} silent."
+    if counts["unreviewed"]:
+        u = counts["unreviewed"]
+        text += f" ({u} of the silent {'one has' if u == 1 else 'ones have'} not been reviewed for this topic.)"
+    return text
+
+
+# -- parts --------------------------------------------------------------------
+def primacy(db, slug: str, as_of: Any = None) -> dict[str, Any]:
+    """The first instrument to address the topic, and the timeline after it."""
+    day, slug = as_of_date(as_of), _topic(db, slug)
+    topic = run_one(db, "topic_counts", slug=slug, as_of=day)
+    first = run_one(db, "topic_primacy", slug=slug, as_of=day)
+    timeline = run(db, "topic_timeline", slug=slug, as_of=day)
+    return {
+        "topic": {"slug": slug, "name": topic["name"]},
+        "as_of": day,
+        "primacy": None if first is None else {
+            "instrument": _inst(first), "date": first["date"], "mode": first["mode"],
+            "pinpoint": first["pinpoint"],
+        },
+        "timeline": [
+            {"instrument": _inst(r), "date": r["date"], "mode": r["mode"], "label": r["label"],
+             "reviewed": r["reviewed"]}
+            for r in timeline
+        ],
+    }
+
+
+def primacy_sentence(p: dict[str, Any] | None) -> str:
+    if p is None:
+        return "No tracked instrument addresses this topic yet, so none has primacy."
+    return (f"First addressed by {p['instrument']['name']} on {p['date'].isoformat()} "
+            f"({p['mode']}).")
+
+
+def timeline_tally(timeline: list[dict[str, Any]]) -> str:
+    order = ("codified", "diverged", "implicit", "silent", "undated")
+    counts = {k: sum(1 for t in timeline if t["label"] == k) for k in order}
+    shown = [f"{counts[k]} {k}" for k in order if counts[k] or k in ("codified", "diverged", "silent")]
+    return "Since then: " + ", ".join(shown) + "."
+
+
+def forum_shopping(db, slug: str, as_of: Any = None, limit: int | None = PAGE_PAIRS) -> list[dict[str, Any]]:
+    """The topic page's greedy explicit/silent pairs (the first ``limit``)."""
+    rows = run(db, "forum_shopping_pairs", slug=slug, as_of=as_of_date(as_of))
+    if limit is not None:
+        rows = rows[:limit]
+    return [
+        {"explicit": _inst(r, "explicit_"),
+         "silent": {**_inst(r, "silent_"), "reviewed": r["silent_reviewed"]}}
+        for r in rows
+    ]
+
+
+def conflicts(db, slug: str, as_of: Any = None) -> list[dict[str, Any]]:
+    return [
+        {"a": _inst(r, "a_"), "b": _inst(r, "b_"), "basis": r["basis"], "source": r["source"]}
+        for r in run(db, "topic_conflicts", slug=slug, as_of=as_of_date(as_of))
+    ]
+
+
+def references(coverage: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One per non-silent cell with a pinpoint or a note, in catalog order."""
+    refs = []
+    for r in coverage:
+        if r["mode"] == "silent" or not (r["pinpoint"] or r["note"]):
+            continue
+        text = r["id"] + ": " + " — ".join(x for x in (r["pinpoint"], r["note"]) if x)
+        refs.append({"instrument": r["id"], "pinpoint": r["pinpoint"], "note": r["note"],
+                     "source": r["source"], "text": text})
+    return refs
+
+
+def pair_text(p: dict[str, Any]) -> str:
+    e, s = p["explicit"], p["silent"]
+    tail = "" if s.get("reviewed", True) else ", unreviewed"
+    return f"{e['name']} ({e['jurisdiction']}, explicit) ↔ {s['name']} ({s['jurisdiction']}, silent{tail})"
+
+
+# -- the page -----------------------------------------------------------------
+def topic_data(db, slug: str, as_of: Any = None) -> dict[str, Any]:
+    day, slug = as_of_date(as_of), _topic(db, slug)
+    t = run_one(db, "topic_counts", slug=slug, as_of=day)
+    counts = {k: t[k] for k in ("tracked", "explicit", "implicit", "conflicts", "silent", "unreviewed")}
+    coverage = run(db, "topic_coverage", slug=slug, as_of=day)
+    p = primacy(db, slug, day)
+    silent = run(db, "silent_regimes", slug=slug, as_of=day)
+    return {
+        "topic": {"slug": slug, "name": t["name"], "definition": t["definition"],
+                  "question": t["question"], "rank": t["rank"]},
+        "as_of": day,
+        "counts": counts,
+        "summary": summary_sentence(counts, day),
+        "primacy": p["primacy"],
+        "timeline": p["timeline"],
+        "forum_shopping": forum_shopping(db, slug, day),
+        "conflicts": conflicts(db, slug, day),
+        "coverage": [
+            {"instrument": _inst(r), "mode": r["mode"], "reviewed": r["reviewed"], "pinpoint": r["pinpoint"],
+             "confidence": r["confidence"], "note": r["note"], "source": r["source"],
+             "binding": r["binding"], "status": r["status"], "adopted": r["adopted"],
+             "catalog_rank": r["catalog_rank"]}
+            for r in coverage
+        ],
+        "silent": [{"id": r["id"], "name": r["name"], "jurisdiction": r["jurisdiction"],
+                    "reviewed": r["reviewed"]} for r in silent],
+        "references": references(coverage),
+    }
+
+
+COVERAGE_COLUMNS = ["catalog_rank", "id", "name", "jurisdiction", "mode", "reviewed", "pinpoint",
+                    "confidence", "status", "binding", "adopted", "note", "source"]
+
+
+def topic_page(db, slug: str, as_of: Any = None) -> Page:
+    d = topic_data(db, slug, as_of)
+    t = d["topic"]
+    subtitle = f"{t['slug']} · AI-governance topic" + (f" · as of {d['as_of'].isoformat()}" if d["as_of"] else "")
+    blocks: list[Any] = [Heading(t["name"], 1), Text(subtitle, dim=True), Text(d["summary"]),
+                         Heading("Definition and scope"), Text(t["definition"])]
+    if t["question"]:
+        blocks.append(Text("Contested: " + t["question"]))
+
+    blocks.append(Heading("Historical primacy & cross-jurisdiction tension"))
+    blocks.append(Text(primacy_sentence(d["primacy"])))
+    if d["primacy"]:
+        blocks.append(Text(timeline_tally(d["timeline"])))
+        blocks.append(Table(
+            rows=[{"date": x["date"].isoformat() if x["date"] else "", "instrument": x["instrument"]["name"],
+                   "jurisdiction": x["instrument"]["jurisdiction"], "label": x["label"]} for x in d["timeline"]],
+            columns=["date", "instrument", "jurisdiction", "label"]))
+    blocks.append(Text("Forum-shopping pairs (explicit here, silent there):"))
+    blocks.append(Bullets([pair_text(p) for p in d["forum_shopping"]],
+                          empty="(no cross-jurisdiction explicit/silent pair)"))
+    if d["conflicts"]:
+        blocks.append(Text("Curated conflicts:"))
+        blocks.append(Bullets([f"{c['a']['name']} ↔ {c['b']['name']}: {c['basis']}" for c in d["conflicts"]]))
+
+    blocks.append(Heading("Cross-jurisdiction coverage"))
+    blocks.append(Table(
+        rows=[{"id": c["instrument"]["id"], "instrument": c["instrument"]["name"],
+               "jurisdiction": c["instrument"]["jurisdiction"], "mode": mode_cell(c["mode"], c["reviewed"]),
+               "pinpoint": c["pinpoint"]} for c in d["coverage"]],
+        columns=["id", "instrument", "jurisdiction", "mode", "pinpoint"]))
+    blocks.append(Text(LEGEND, dim=True))
+
+    blocks.append(Heading("Silent regimes — gap signal"))
+    blocks.append(Text(f"Instruments that do not address {t['name']} — candidates for future policy work."))
+    blocks.append(Bullets([f"{s['name']} · {s['jurisdiction']}" + ("" if s["reviewed"] else " (unreviewed)")
+                           for s in d["silent"]]))
+
+    blocks.append(Heading("References"))
+    blocks.append(Bullets([r["text"] for r in d["references"]]))
+
+    rows = [{"catalog_rank": c["catalog_rank"], "id": c["instrument"]["id"], "name": c["instrument"]["name"],
+             "jurisdiction": c["instrument"]["jurisdiction"],
+             **{k: c[k] for k in COVERAGE_COLUMNS[4:]}} for c in d["coverage"]]
+    return Page(d, blocks, rows, COVERAGE_COLUMNS)
+
+
+def primacy_page(db, slug: str, as_of: Any = None) -> Page:
+    d = primacy(db, slug, as_of)
+    rows = []
+    if d["primacy"]:
+        p = d["primacy"]
+        rows.append({"date": p["date"], **p["instrument"], "mode": p["mode"], "label": "first"})
+    rows += [{"date": x["date"], **x["instrument"], "mode": x["mode"], "label": x["label"]} for x in d["timeline"]]
+    columns = ["date", "id", "name", "jurisdiction", "mode", "label"]
+    title = d["topic"]["name"] + (f" (as of {d['as_of'].isoformat()})" if d["as_of"] else "")
+    blocks: list[Any] = [Heading(f"Historical primacy: {title}", 1), Text(primacy_sentence(d["primacy"]))]
+    if d["primacy"]:
+        blocks += [Text(timeline_tally(d["timeline"])), Table(rows, columns)]
+    return Page(d, blocks, rows, columns)
+
+
+def forum_shopping_page(db, slug: str, as_of: Any = None, all_pairs: bool = False) -> Page:
+    day, slug = as_of_date(as_of), _topic(db, slug)
+    name = run_one(db, "topic_counts", slug=slug, as_of=day)["name"]
+    title = name + (f" (as of {day.isoformat()})" if day else "")
+    if not all_pairs:
+        pairs = forum_shopping(db, slug, day)
+        rows = [{"explicit_id": p["explicit"]["id"], "explicit": p["explicit"]["name"],
+                 "explicit_jurisdiction": p["explicit"]["jurisdiction"], "silent_id": p["silent"]["id"],
+                 "silent": p["silent"]["name"], "silent_jurisdiction": p["silent"]["jurisdiction"],
+                 "silent_reviewed": p["silent"]["reviewed"]} for p in pairs]
+        blocks = [Heading(f"Forum-shopping: {title}", 1),
+                  Text("Explicit instruments in catalog order, each paired with the first silent instrument "
+                       "of another jurisdiction not paired yet (at most three; --all for every pair)."),
+                  Bullets([pair_text(p) for p in pairs], empty="(no cross-jurisdiction explicit/silent pair)")]
+        data = {"topic": {"slug": slug, "name": name}, "as_of": day, "pairs": pairs}
+        return Page(data, blocks, rows, list(rows[0]) if rows else
+                    ["explicit_id", "explicit", "explicit_jurisdiction", "silent_id", "silent",
+                     "silent_jurisdiction", "silent_reviewed"])
+
+    scored = run(db, "forum_shopping_all", slug=slug, as_of=day)
+    cons = conflicts(db, slug, day)
+    pairs = [
+        {"score": r["score"], "kind": "explicit-silent" if r["lenient_mode"] == "silent" else "explicit-implicit",
+         "strict": {"id": r["strict_id"], "name": r["strict_name"], "jurisdiction": r["strict_jurisdiction"],
+                    "binding": r["strict_binding"], "status": r["strict_status"]},
+         "lenient": {"id": r["lenient_id"], "name": r["lenient_name"], "jurisdiction": r["lenient_jurisdiction"],
+                     "mode": r["lenient_mode"], "reviewed": r["lenient_reviewed"],
+                     "binding": r["lenient_binding"], "status": r["lenient_status"]}}
+        for r in scored
+    ]
+    columns = ["score", "kind", "strict_id", "strict_jurisdiction", "strict_binding", "strict_status",
+               "lenient_id", "lenient_jurisdiction", "lenient_mode", "lenient_reviewed", "lenient_binding",
+               "lenient_status"]
+    rows = [{k: r[k] if k != "kind" else p["kind"] for k in columns} for r, p in zip(scored, pairs)]
+    table_rows = [{"score": p["score"], "kind": p["kind"].replace("explicit-", "vs "),
+                   "strict": f"{p['strict']['id']} ({p['strict']['jurisdiction']})",
+                   "lenient": f"{p['lenient']['id']} ({p['lenient']['jurisdiction']})"
+                              + ("" if p["lenient"]["reviewed"] else " unreviewed")}
+                  for p in pairs]
+    n_strong = sum(1 for p in pairs if p["kind"] == "explicit-silent")
+    blocks = [
+        Heading(f"Forum-shopping, every pair: {title}", 1),
+        Text(f"{plural(n_strong, 'explicit-silent pair')} and "
+             f"{plural(len(pairs) - n_strong, 'weaker explicit-implicit pair')} across jurisdictions."),
+        Text("Score (0-7): " + "; ".join(f"+{pts} {what}" for what, pts in SCORE_RULES) + ".", dim=True),
+        Table(table_rows, ["score", "kind", "strict", "lenient"],
+              headers={"strict": "explicit (strict)", "lenient": "silent or implicit (lenient)"}),
+        Heading("Curated conflicts"),
+        Bullets([f"{c['a']['id']} ↔ {c['b']['id']}: {c['basis']}" for c in cons]),
+    ]
+    data = {"topic": {"slug": slug, "name": name}, "as_of": day,
+            "score": [{"points": pts, "when": what} for what, pts in SCORE_RULES],
+            "pairs": pairs, "conflicts": cons}
+    return Page(data, blocks, rows, columns)
+
+
+# -- salience -----------------------------------------------------------------
+SALIENCE_COLUMNS = ["position", "slug", "name", "salience", "explicit", "conflicts", "implicit", "silent",
+                    "unreviewed", "tracked"]
+
+
+def salience(db, as_of: Any = None) -> list[dict[str, Any]]:
+    """Topics ranked by explicit + conflicts, ties by topic rank."""
+    return [{k: r[k] for k in SALIENCE_COLUMNS}
+            for r in run(db, "topic_salience", as_of=as_of_date(as_of))]
