@@ -359,7 +359,7 @@ def export_cmd(ctx: click.Context, directory: Path, fmt: str) -> None:
     files = export(database(ctx), directory, fmt)
     for f in files:
         click.echo(str(f))
-    click.echo(f"Exported {len(files)} files to {directory}", err=True)
+    click.echo(f"Exported {_n(len(files), 'file')} to {directory}", err=True)
 
 
 @main.command("cite")
@@ -418,6 +418,43 @@ def changes_cmd(ctx: click.Context, topic: str | None, since: str | None, limit:
            title="Changes")
     if limit and len(rows) == limit:
         click.echo(f"(showing the newest {limit}; --limit 0 shows all)", err=True)
+
+
+@main.command("diff")
+@click.argument("slug")
+@click.option("--from", "frm", required=True, metavar="YYYY-MM-DD", help="The earlier date.")
+@click.option("--to", "to", metavar="YYYY-MM-DD", help="The later date (default: today).")
+@output_option
+@click.pass_context
+def diff_cmd(ctx: click.Context, slug: str, frm: str, to: str | None, fmt: str | None) -> None:
+    """Show how a topic page changed between two dates.
+
+    Each page is rebuilt as of its date, from what the catalog held then; the
+    rows are the facts that differ: counts, primacy, cells, statuses,
+    forum-shopping pairs and silent regimes.
+
+    \b
+    Examples:
+      kb diff open_weight_release --from 2024-06-01 --to 2025-06-01
+      kb diff open_weight_release --from 2026-06-01 --format json
+    """
+    from datetime import date
+
+    from kb.diff import diff
+    from kb.output import dumps, render
+    from kb.queries import to_date
+
+    result = diff(database(ctx), slug, to_date(frm, "--from"), to_date(to, "--to") if to else date.today())
+    out = resolve_format(fmt)
+    if out == "json":
+        click.echo(dumps(result))
+        return
+    if out == "table":
+        click.echo(f"{result['topic']}: {result['from'].isoformat()} → {result['to'].isoformat()}")
+        click.echo(f"  then: {result['summary_from']}\n  now:  {result['summary_to']}")
+    render(result["changes"], out, columns=["what", "key", "from", "to"], title="Differences")
+    if out == "table" and not result["changes"]:
+        click.echo("No differences.")
 
 
 @main.command("stats")

@@ -1,15 +1,18 @@
 """Write the graph back out as files ``kb load`` accepts.
 
-One file per section (``instruments.yaml``, ``treats.yaml``, ...) in YAML,
-JSON or CSV. Only curated data is written (not ``recorded_at``), so
-load → export → load into an empty database gives the same graph.
+YAML and CSV: one file per section (``instruments.yaml``, ``treats.csv``, ...);
+``treats.csv`` is the catalog one row per coverage cell. JSON: the whole
+catalog in one ``catalog.json``. Coverage cells also carry ``recorded_at``
+(when the catalog last changed them), which ``kb load`` accepts and ignores;
+everything else is curated data, so load → export → load into an empty
+database gives the same graph.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -64,13 +67,17 @@ def read_catalog(db) -> dict[str, list[dict[str, Any]]]:
                 props = list(e.properties())
                 rows = db.read(
                     f"MATCH (a:{a.label})-[r:{e.rel_type}]->(b:{b.label}) "
-                    f"RETURN a.{a.key} AS start, b.{b.key} AS end, r {{ {', '.join('.' + p for p in props)} }} AS props "
+                    f"RETURN a.{a.key} AS start, b.{b.key} AS end, r {{ {', '.join('.' + p for p in props)} }} AS props, "
+                    "r.recorded_at AS recorded_at "
                     "ORDER BY start, end"
                 )
                 for row in rows:
                     rec = {e.start.field: row["start"], e.end.field: row["end"]}
                     rec.update({k: _plain(v) for k, v in row["props"].items() if v is not None})
-                    records.append({f: rec[f] for f in data_fields(e) if f in rec})
+                    out_rec = {f: rec[f] for f in data_fields(e) if f in rec}
+                    if e.name == "treats" and row.get("recorded_at") is not None:
+                        out_rec["recorded_at"] = _plain(row["recorded_at"])
+                    records.append(out_rec)
         out[e.name] = records
     return out
 
@@ -84,13 +91,13 @@ def _csv_value(field: str, value: Any) -> str:
         return ";".join(str(v) for v in value)
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, date):
+    if isinstance(value, (date, datetime)):
         return value.isoformat()
     return str(value)
 
 
 def _json_default(value: Any) -> Any:
-    if isinstance(value, date):
+    if isinstance(value, (date, datetime)):
         return value.isoformat()
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
@@ -110,6 +117,12 @@ def export(db, directory: Path, fmt: str = "yaml") -> list[Path]:
                       "export into an empty folder so that `kb load` of it gives the same graph")
     catalog = read_catalog(db)
     written: list[Path] = []
+    if fmt == "json":
+        path = directory / "catalog.json"
+        whole = {section: records for section, records in catalog.items() if records}
+        path.write_text(json.dumps(whole, ensure_ascii=False, indent=2, default=_json_default) + "\n",
+                        encoding="utf-8")
+        return [path]
     for section, records in catalog.items():
         if not records:
             continue
@@ -117,11 +130,8 @@ def export(db, directory: Path, fmt: str = "yaml") -> list[Path]:
         if fmt == "yaml":
             text = yaml.safe_dump({section: records}, sort_keys=False, allow_unicode=True, width=100)
             path.write_text(text, encoding="utf-8")
-        elif fmt == "json":
-            path.write_text(json.dumps({section: records}, ensure_ascii=False, indent=2, default=_json_default) + "\n",
-                            encoding="utf-8")
         else:
-            fields = data_fields(SECTIONS[section])
+            fields = data_fields(SECTIONS[section]) + (["recorded_at"] if section == "treats" else [])
             with path.open("w", newline="", encoding="utf-8") as f:
                 w = csv.writer(f, lineterminator="\n")
                 w.writerow(fields)

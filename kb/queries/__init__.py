@@ -26,14 +26,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from kb.errors import KbError, NotFound
 
-PARAM_TYPES = ("string", "date", "integer", "boolean")
+PARAM_TYPES = ("string", "date", "datetime", "integer", "boolean")
 HEADER_KEYS = ("name", "title", "description", "param", "example", "returns", "browser")
 REQUIRED_KEYS = ("name", "title", "description", "example", "returns", "browser")
 
@@ -212,6 +212,36 @@ def to_date(value: Any, name: str = "date") -> date:
     raise KbError(f"{name}: {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2024-06-01")
 
 
+def to_datetime(value: Any, name: str = "datetime") -> datetime:
+    """An aware datetime from a datetime or an ISO 8601 string (UTC when no
+    offset is given)."""
+    if hasattr(value, "to_native"):
+        value = value.to_native()
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise KbError(f"{name}: {value!r} is not a date and time; write it as "
+                          "YYYY-MM-DDTHH:MM:SS, e.g. 2026-06-01T12:00:00Z") from None
+    if not isinstance(value, datetime):
+        raise KbError(f"{name}: expected a date and time, got {value!r}")
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def catalog_instant(db, as_of: date | None) -> datetime | None:
+    """The instant whose catalog state an --as-of page shows: the end of
+    that day (UTC), or the first change set when the day precedes the
+    catalog's recorded history. None (the current catalog) without as_of, or
+    when no change set has been recorded."""
+    if as_of is None:
+        return None
+    first = db.read("MATCH (s:ChangeSet) RETURN min(s.at) AS first")[0]["first"]
+    if first is None:
+        return None
+    end_of_day = datetime.combine(as_of, time.max, tzinfo=timezone.utc)
+    return max(end_of_day, first.to_native())
+
+
 def as_of_date(value: Any) -> date | None:
     """The --as-of option: None when not given, else a date (or a KbError)."""
     return None if value in (None, "") else to_date(value, "--as-of")
@@ -223,6 +253,8 @@ def _convert(p: Param, value: Any, query: str) -> Any:
     where = f"parameter {p.name!r} of query {query!r}"
     if p.type == "date":
         return to_date(value, where)
+    if p.type == "datetime":
+        return to_datetime(value, where)
     if p.type == "integer":
         if isinstance(value, bool):
             raise KbError(f"{where}: expected an integer, got {value!r}")
@@ -294,8 +326,14 @@ def native(value: Any) -> Any:
 
 
 def run(db, name: str, **params: Any) -> list[dict[str, Any]]:
-    """Run the named query in a read transaction; rows as dicts with Python dates."""
+    """Run the named query in a read transaction; rows as dicts with Python dates.
+
+    A query that declares ``at`` (the catalog instant) gets it derived from
+    ``as_of`` unless it is given: pages as of a day show the catalog as it
+    stood at the end of that day (see ``catalog_instant``)."""
     q = get(name)
+    if q.param("at") is not None and "at" not in params:
+        params["at"] = catalog_instant(db, as_of_date(params.get("as_of")))
     values = check_params(q, params)
     quiet_driver()
     return [native(r) for r in db.read(q.text, **values)]

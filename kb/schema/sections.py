@@ -76,6 +76,10 @@ def graph_properties(cls: type) -> dict[str, Property]:
     return {k: v for k, v in named.items() if k not in HIDDEN_PROPERTIES}
 
 
+# Fields kb writes on export (when a fact was last recorded) and ignores on
+# load: the load that reads them records its own time.
+INFORMATIONAL_FIELDS = ("recorded_at",)
+
 # Properties kb sets itself, or derives from other data fields.
 HIDDEN_PROPERTIES = {"recorded_at", "first_recorded_at", "status_dates", "status_values", "status_sources"}
 
