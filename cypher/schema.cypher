@@ -18,4 +18,5 @@ CREATE INDEX index_Change_at IF NOT EXISTS FOR (n:Change) ON (n.at);
 CREATE INDEX index_Change_topic IF NOT EXISTS FOR (n:Change) ON (n.topic);
 CREATE INDEX index_InstrumentVersion_id IF NOT EXISTS FOR (n:InstrumentVersion) ON (n.id);
 CREATE INDEX index_InstrumentVersion_recorded_to IF NOT EXISTS FOR (n:InstrumentVersion) ON (n.recorded_to);
+CREATE CONSTRAINT constraint_unique_LoadLock_id IF NOT EXISTS FOR (n:LoadLock) REQUIRE n.id IS UNIQUE;
 CREATE INDEX index_TREATS_mode IF NOT EXISTS FOR ()-[r:TREATS]-() ON (r.mode);

@@ -8,6 +8,7 @@ its local server (``kb db start``), whose password lives in KB_HOME.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +56,17 @@ class Settings:
 
     def describe(self) -> str:
         return f"{self.uri} (user {self.user}, database {self.database})"
+
+
+_URI_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/@\s:]*:)[^/@\s]*@")
+
+
+def redact(text: str, password: str | None) -> str:
+    """``text`` without the password, nor a password written into a URI
+    (``bolt://user:secret@host``)."""
+    if password:
+        text = text.replace(password, "********")
+    return _URI_CREDENTIALS.sub(r"\1********@", text)
 
 
 def resolve_settings(

@@ -8,29 +8,72 @@ into kb's own: an unreachable server, a wrong password, a refused query.
 from __future__ import annotations
 
 import contextlib
+import logging
 from typing import Any, Callable, Iterator, TypeVar
+from urllib.parse import urlsplit
 
-from kb.config import Settings
-from kb.errors import AuthFailed, ConnectionFailed, QueryError
+from kb.config import Settings, redact
+from kb.errors import AuthFailed, ConnectionFailed, KbError, QueryError
 
 T = TypeVar("T")
 
+# The driver logs each retry and dropped connection as a warning; with no
+# logging configured, Python would print them on stderr before kb's own
+# one-line error. kb reports the outcome; an application embedding kb that
+# configures logging still receives them.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
+
+RETRY_SECONDS = 15  # how long a managed transaction retries transient errors
+
 
 def _redact(text: str, secret: str | None) -> str:
-    return text.replace(secret, "********") if secret else text
+    return redact(text, secret)
+
+
+def _not_an_address(settings: Settings, detail: str) -> ConnectionFailed:
+    return ConnectionFailed(
+        f"NEO4J_URI {settings.uri!r} is not a Neo4j address: use bolt://HOST:7687, "
+        f"neo4j://HOST:7687 (cluster) or neo4j+s://ID.databases.neo4j.io (Aura). ({detail})"
+    )
+
+
+def check_uri(settings: Settings) -> None:
+    """Refuse a URI whose port or host cannot be parsed, before the driver
+    tries it (it would fail with a bare ValueError on first use)."""
+    try:
+        parts = urlsplit(settings.uri)
+        parts.port, parts.hostname  # noqa: B018  (these raise ValueError)
+    except ValueError as e:
+        raise _not_an_address(settings, str(e)) from None
 
 
 @contextlib.contextmanager
 def translate_errors(settings: Settings) -> Iterator[None]:
-    """Turn driver exceptions into kb errors that say how to fix them."""
+    """Turn driver exceptions into kb errors that say how to fix them. No
+    message carries the password, nor credentials written into the URI."""
+    try:
+        with _translate(settings):
+            yield
+    except KbError as e:
+        clean = redact(str(e), settings.password)
+        if clean != str(e):
+            e.args = (clean,)
+        raise
+
+
+@contextlib.contextmanager
+def _translate(settings: Settings) -> Iterator[None]:
     from neo4j.exceptions import (
         AuthError,
         ClientError,
         ConfigurationError,
+        ConstraintError,
         DriverError,
+        IncompleteCommit,
         Neo4jError,
         ServiceUnavailable,
         SessionExpired,
+        TransientError,
     )
 
     try:
@@ -46,6 +89,12 @@ def translate_errors(settings: Settings) -> Iterator[None]:
             f"Neo4j at {settings.uri} refused user {settings.user!r}: wrong user name or "
             f"password; {how}"
         ) from None
+    except IncompleteCommit:
+        raise ConnectionFailed(
+            f"the connection to Neo4j at {settings.uri} was lost while the transaction committed, so "
+            "it may or may not have been written: check with `kb stats`, or run the command again "
+            "(loading the same files twice changes nothing)"
+        ) from None
     except (ServiceUnavailable, SessionExpired, OSError) as e:
         detail = _redact(str(e).splitlines()[0] if str(e) else type(e).__name__, settings.password)
         if settings.local:
@@ -56,10 +105,19 @@ def translate_errors(settings: Settings) -> Iterator[None]:
             f"cannot reach Neo4j at {settings.uri}: {how}. ({detail})"
         ) from None
     except ConfigurationError as e:
-        raise ConnectionFailed(
-            f"NEO4J_URI {settings.uri!r} is not a Neo4j address: use bolt://HOST:7687, "
-            f"neo4j://HOST:7687 (cluster) or neo4j+s://ID.databases.neo4j.io (Aura). "
-            f"({_redact(str(e), settings.password)})"
+        raise _not_an_address(settings, _redact(str(e), settings.password)) from None
+    except ConstraintError as e:
+        raise QueryError(
+            f"Neo4j refused the write: {_redact(e.message or str(e), settings.password)}. Nothing was "
+            "written (the transaction was rolled back). That unique value (an id, code, slug or "
+            "catalog_rank) is held by another record: if another load was writing at the same time, "
+            "run this one again; otherwise give the record a value of its own"
+        ) from None
+    except TransientError as e:
+        raise QueryError(
+            f"Neo4j could not finish the transaction ({e.code}: {_redact(e.message or str(e), settings.password)}); "
+            f"kb retried it for {RETRY_SECONDS} s and nothing was written. If another load or write was "
+            "running at the same time, run the command again"
         ) from None
     except ClientError as e:
         code = e.code or ""
@@ -76,6 +134,13 @@ def translate_errors(settings: Settings) -> Iterator[None]:
         raise QueryError(
             f"Neo4j error ({e.code}): {_redact(e.message or str(e), settings.password)}"
         ) from None
+    except UnicodeEncodeError as e:  # a parameter holding a lone surrogate (\ud800, undecodable argv)
+        bad = e.object[e.start:e.end] if isinstance(e.object, str) else ""
+        raise QueryError(
+            f"a value cannot be sent to Neo4j: it holds {bad!r}, which is not a character (a lone "
+            "surrogate, from a \\ud800 escape or text that was not UTF-8); remove it or write the "
+            "character itself"
+        ) from None
     except DriverError as e:
         raise ConnectionFailed(
             f"Neo4j driver error talking to {settings.uri}: {_redact(str(e), settings.password)}"
@@ -90,11 +155,12 @@ class Database:
 
         self.settings = settings
         with translate_errors(settings):
+            check_uri(settings)
             self.driver = GraphDatabase.driver(
                 settings.uri,
                 auth=(settings.user, settings.password or ""),
                 connection_acquisition_timeout=30,
-                max_transaction_retry_time=15,
+                max_transaction_retry_time=RETRY_SECONDS,
             )
 
     # -- lifecycle --------------------------------------------------------

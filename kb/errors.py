@@ -63,7 +63,18 @@ class Problem:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         field = f" {self.field}:" if self.field else ""
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{where}:{field} {self.message}{hint}"
+        return printable(f"{where}:{field} {self.message}{hint}")
+
+
+def printable(text: str) -> str:
+    """``text`` with every character ``repr`` would escape (control and format
+    characters, bidi overrides, zero-width joiners, lone surrogates) written
+    as its escape, so a field name or file name read from a data file can
+    neither break a message's lines, nor reorder it on screen, nor fail to
+    print."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 class ValidationFailed(KbError):

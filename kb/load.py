@@ -13,10 +13,9 @@ parameters.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable
 
@@ -56,6 +55,7 @@ class LoadReport:
     dry_run: bool
     records: int = 0
     change_set: str | None = None
+    hashes: list[str] = field(default_factory=list)  # sha256 of each file, as read
     nodes: dict[str, Counts] = field(default_factory=dict)
     edges: dict[str, Counts] = field(default_factory=dict)
 
@@ -180,7 +180,7 @@ def known_keys(db) -> dict[str, set[str]]:
 
 
 # -- the load -------------------------------------------------------------------
-def prepare(paths: list[Path], db=None, prune: bool = False) -> tuple[Catalog, list[str], int]:
+def prepare(paths: list[Path], db=None, prune: bool = False) -> tuple[Catalog, list[str], int, list[str]]:
     """Read and validate; raise ValidationFailed listing every problem.
     References may name records already in the graph, except when pruning
     (then the files must hold everything they reference)."""
@@ -192,7 +192,7 @@ def prepare(paths: list[Path], db=None, prune: bool = False) -> tuple[Catalog, l
     problems = result.problems + problems
     if problems:
         raise ValidationFailed(problems)
-    return catalog, result.files, len(result.records)
+    return catalog, result.files, len(result.records), result.hashes
 
 
 @dataclass
@@ -268,6 +268,8 @@ def _change_record(step: Step, change: dict[str, Any], op: str) -> dict[str, Any
             "old": _json(old), "new": _json(new)}
 
 
+LOCK_STATEMENT = "MERGE (l:LoadLock {id: 'load'}) SET l.taken_at = datetime()"
+
 CHANGE_SET_STATEMENT = (
     "CREATE (s:ChangeSet {id: $id, at: $now, files: $files, hashes: $hashes, records: $records, "
     "created: $created, updated: $updated, removed: $removed, kb_version: $version}) "
@@ -277,31 +279,29 @@ CHANGE_SET_STATEMENT = (
 )
 
 
-def file_hashes(files: list[str]) -> list[str]:
-    out = []
-    for f in files:
-        h = hashlib.sha256()
-        with open(f, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
-        out.append(h.hexdigest())
-    return out
-
-
 def write(db, catalog: Catalog, report: LoadReport, progress: Progress | None = None,
           at: datetime | None = None, prune: bool = False) -> None:
     """Write the catalog in one transaction and record what changed."""
     from kb import __version__
 
-    now = at or datetime.now(timezone.utc)
     steps = plan_writes(catalog) + (plan_prune(catalog) if prune else [])
-    hashes = file_hashes(report.files)
 
     def work(tx) -> list[tuple[str, str, dict[str, Any]]]:
+        # One load at a time: the lock node serialises loads (a second load
+        # waits here), so change sets commit in time order even when a
+        # transaction is retried after another load.
+        tx.run(LOCK_STATEMENT).consume()
         latest = tx.run("MATCH (s:ChangeSet) RETURN max(s.at) AS at").single()["at"]
-        if latest is not None and latest.to_native() >= now:
-            raise KbError(f"the catalog already has a change set recorded at {latest.iso_format()}; "
-                          "kb records history in time order, so a load cannot be dated before it")
+        latest = latest.to_native() if latest is not None else None
+        if at is None:
+            now = datetime.now(timezone.utc)
+            if latest is not None and now <= latest:
+                now = latest + timedelta(microseconds=1)
+        else:
+            now = at
+            if latest is not None and latest >= now:
+                raise KbError(f"the catalog already has a change set recorded at {latest.isoformat()}; "
+                              "kb records history in time order, so --recorded-at must be later than that")
         results: list[tuple[str, str, dict[str, Any]]] = []
         changes: list[dict[str, Any]] = []
         for step in steps:
@@ -322,7 +322,7 @@ def write(db, catalog: Catalog, report: LoadReport, progress: Progress | None = 
         removed = sum(c.get("removed", 0) for _, _, c in results)
         if created or updated or removed:
             stamp = now.strftime("%Y%m%dT%H%M%S.%fZ")
-            tx.run(CHANGE_SET_STATEMENT, id=f"cs-{stamp}", now=now, files=report.files, hashes=hashes,
+            tx.run(CHANGE_SET_STATEMENT, id=f"cs-{stamp}", now=now, files=report.files, hashes=report.hashes,
                    records=report.records, created=created, updated=updated, removed=removed,
                    version=__version__, changes=changes).consume()
             report.change_set = f"cs-{stamp}"
@@ -344,8 +344,8 @@ def load(db, paths: list[Path], dry_run: bool = False,
     """Validate ``paths`` and, unless ``dry_run``, write them in one
     transaction. With ``prune``, facts the files do not have are removed, so
     the graph ends up equal to the files (which must then be complete)."""
-    catalog, files, n = prepare(paths, db, prune=prune)
-    report = LoadReport(files=files, dry_run=dry_run, records=n)
+    catalog, files, n, hashes = prepare(paths, db, prune=prune)
+    report = LoadReport(files=files, dry_run=dry_run, records=n, hashes=hashes)
     if not dry_run:
         progress = progress_factory(planned_rows(catalog)) if progress_factory else None
         write(db, catalog, report, progress, at=at, prune=prune)

@@ -26,6 +26,7 @@ from kb.schema.sections import (
     NODE_SECTION_BY_NAME,
     NODE_SECTIONS,
     SECTIONS,
+    INFORMATIONAL_FIELDS,
     EdgeSection,
     NodeSection,
     Ref,
@@ -44,7 +45,9 @@ KEY_PATTERNS = {
              "lowercase letters, digits and _ only, starting with a letter, e.g. open_weight_release"),
 }
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+INT_RE = re.compile(r"[+-]?[0-9]+")  # CSV cells: no '1_000', no non-ASCII digits
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+SURROGATE_RE = re.compile("[\ud800-\udfff]")  # from a \ud800 escape: not a character, cannot be stored
 
 
 @dataclass
@@ -76,7 +79,9 @@ class _Checker:
             self.problem(rec, fld, f"expected text, got the boolean {str(value).lower()}",
                          f"quote it: {fld}: \"{'yes' if value else 'no'}\" (or the word you meant)")
             return None
-        if isinstance(value, (int, float)):
+        if getattr(value, "written", None) is not None:  # a number or date, as the file wrote it
+            value = value.written
+        elif isinstance(value, (int, float)):
             value = str(value)
         elif isinstance(value, datetime):
             value = value.isoformat()
@@ -92,6 +97,11 @@ class _Checker:
         if CONTROL_RE.search(value):
             self.problem(rec, fld, "text contains a control character (e.g. NUL)",
                          "remove it; only tabs and line breaks are allowed")
+            return None
+        bad = SURROGATE_RE.search(value)
+        if bad:
+            self.problem(rec, fld, f"text contains a lone surrogate \\u{ord(bad.group()):04x}, which is not a character",
+                         "write the character itself, or in YAML its \\U0001XXXX escape")
             return None
         return value
 
@@ -114,20 +124,20 @@ class _Checker:
                     return False
             if isinstance(value, bool):
                 return value
-            self.problem(rec, fld, f"expected true or false, got {value!r}", "write true or false")
+            self.problem(rec, fld, f"expected true or false, got {_show(value)}", "write true or false")
             return None
         if isinstance(prop, IntegerProperty):
-            if rec.textual and isinstance(value, str):
+            if rec.textual and isinstance(value, str) and INT_RE.fullmatch(value.strip()):
                 try:
                     value = int(value.strip())
-                except ValueError:
+                except ValueError:  # more than 4300 digits
                     pass
             if isinstance(value, int) and not isinstance(value, bool):
                 if not -(2**63) <= value < 2**63:
-                    self.problem(rec, fld, f"number {value} is out of range", "use a smaller number")
+                    self.problem(rec, fld, f"number {_show(value)} is out of range", "use a smaller number")
                     return None
-                return value
-            self.problem(rec, fld, f"expected a whole number, got {value!r}", "write digits only, e.g. 3")
+                return int(value)
+            self.problem(rec, fld, f"expected a whole number, got {_show(value)}", "write digits only, e.g. 3")
             return None
         if isinstance(prop, NativeDateProperty):
             if isinstance(value, datetime):
@@ -135,13 +145,13 @@ class _Checker:
                              "write YYYY-MM-DD")
                 return None
             if isinstance(value, date):
-                return value
+                return date(value.year, value.month, value.day)
             if isinstance(value, str) and DATE_RE.match(value.strip()):
                 try:
                     return date.fromisoformat(value.strip())
                 except ValueError:
                     pass
-            self.problem(rec, fld, f"bad date {value!r}", "write a real calendar date as YYYY-MM-DD")
+            self.problem(rec, fld, f"bad date {_show(value)}", "write a real calendar date as YYYY-MM-DD")
             return None
         if isinstance(prop, DateTimeNeo4jFormatProperty):
             return value
@@ -152,7 +162,7 @@ class _Checker:
             if prop.choices is not None and value not in prop.choices:
                 close = difflib.get_close_matches(value, list(prop.choices), n=1)
                 hint = f"did you mean {close[0]!r}? " if close else ""
-                self.problem(rec, fld, f"bad value {value!r}",
+                self.problem(rec, fld, f"bad value {_show(value)}",
                              f"{hint}use one of: {', '.join(prop.choices)}")
                 return None
             return value
@@ -163,10 +173,10 @@ class _Checker:
         allowed = data_fields(section)
         ok = True
         for key in rec.data:
-            if key not in allowed:
+            if key not in allowed and key not in INFORMATIONAL_FIELDS:
                 close = difflib.get_close_matches(key, allowed, n=1)
                 hint = f"did you mean {close[0]!r}? " if close else ""
-                self.problem(rec, key, f"unknown field {key!r}",
+                self.problem(rec, key, f"unknown field {_show(key)}",
                              f"{hint}{section.name} fields are: {', '.join(allowed)}")
                 ok = False
         for req in required_fields(section):
@@ -193,14 +203,16 @@ class _Checker:
 
     def key(self, rec: Record, section: NodeSection, value: Any) -> str | None:
         if not isinstance(value, str):
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if getattr(value, "written", None) is not None:
+                value = value.written
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
                 value = str(value)
             else:
                 self.problem(rec, section.key, f"expected text, got {_kind(value)}", "write the key as text")
                 return None
         pattern, rule = KEY_PATTERNS[section.key]
-        if not pattern.match(value):
-            self.problem(rec, section.key, f"bad {section.key} {value!r}", f"use {rule}")
+        if not pattern.fullmatch(value):  # not match: '$' would let a trailing newline through
+            self.problem(rec, section.key, f"bad {section.key} {_show(value)}", f"use {rule}")
             return None
         return value
 
@@ -213,7 +225,7 @@ class _Checker:
             for part in (p.strip() for p in value.split(";") if p.strip()):
                 bits = part.split(":", 2)
                 if len(bits) != 3:
-                    self.problem(rec, fld, f"bad status_history entry {part!r}", "write date:status:source; ...")
+                    self.problem(rec, fld, f"bad status_history entry {_show(part)}", "write date:status:source; ...")
                     return None
                 items.append({"date": bits[0], "status": bits[1], "source": bits[2]})
             value = items
@@ -223,13 +235,13 @@ class _Checker:
         dates, values, sources = [], [], []
         for item in value:
             if not isinstance(item, dict) or set(item) - {"date", "status", "source"} or not {"date", "status", "source"} <= set(item):
-                self.problem(rec, fld, f"bad entry {dict(item) if isinstance(item, dict) else item!r}",
+                self.problem(rec, fld, f"bad entry {_show(dict(item) if isinstance(item, dict) else item)}",
                              "each entry has exactly date, status and source")
                 return None
             d = self.convert(rec, fld, NativeDateProperty(), item["date"])
             s = item["status"]
             if s not in STATUSES:
-                self.problem(rec, fld, f"bad status {s!r}", "use one of: " + ", ".join(STATUSES))
+                self.problem(rec, fld, f"bad status {_show(s)}", "use one of: " + ", ".join(STATUSES))
                 return None
             src = self.text(rec, fld, item["source"])
             if d is None or src is None:
@@ -252,7 +264,24 @@ def _kind(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing"
-    return f"{type(value).__name__} {value!r}"
+    kind = next((t for t in (bool, int, float, datetime, date, bytes, str) if isinstance(value, t)), type(value))
+    return f"{kind.__name__} {_show(value)}"
+
+
+def _show(value: Any, limit: int = 80) -> str:
+    """A value for a message: as the file wrote it, or its repr (which escapes
+    control, format and bidi characters); cut short when long."""
+    written = getattr(value, "written", None)
+    if written is not None:
+        text = written
+    else:
+        try:
+            text = repr(value)
+        except (ValueError, RecursionError):  # a huge int, a deeply nested list
+            text = f"a {type(value).__name__}"
+    if len(text) > limit:
+        text = f"{text[:limit - 20]}... ({len(text)} characters)"
+    return text
 
 
 def _required_hint(section: NodeSection | EdgeSection, fld: str) -> str:
@@ -346,7 +375,7 @@ def validate(records: list[Record], known: dict[str, set[str]] | None = None) ->
             if start_sec is None or end_sec is None:
                 continue
             if section.name in ("conflicts", "similar") and start == end:
-                chk.problem(rec, section.end.field, f"{section.singular} edge from {start!r} to itself",
+                chk.problem(rec, section.end.field, f"{section.singular} edge from {_show(start)} to itself",
                             "name two different records")
                 continue
             ident = (section.name, start_sec, start, end_sec, end, *(props.get(k) for k in section.key_props))
@@ -376,11 +405,11 @@ def _resolve(chk: _Checker, rec: Record, ref: Ref, value: str) -> str | None:
     if len(hits) == 1:
         return hits[0]
     if len(hits) > 1:
-        chk.problem(rec, ref.field, f"{value!r} is both a {' and a '.join(NODE_SECTION_BY_NAME[t].singular for t in hits)}",
+        chk.problem(rec, ref.field, f"{_show(value)} is both a {' and a '.join(NODE_SECTION_BY_NAME[t].singular for t in hits)}",
                     "rename one of them")
         return None
     names = " or ".join(NODE_SECTION_BY_NAME[t].singular for t in ref.targets)
     candidates = {k for t in ref.targets for k in (*chk.defined[t], *chk.known.get(t, ()))}
     hint = _suggest(value, candidates) or f"define it in a `{ref.targets[0]}:` section or fix the {ref.field}"
-    chk.problem(rec, ref.field, f"unknown {names} {value!r}", hint)
+    chk.problem(rec, ref.field, f"unknown {names} {_show(value)}", hint)
     return None

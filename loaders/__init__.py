@@ -7,6 +7,7 @@ its format. Validation (``kb.validate``) and writing (``kb.load``) come after;
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from kb.errors import Problem
@@ -40,12 +41,24 @@ def data_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError:
+        return ""
+    return h.hexdigest()
+
+
 def read_paths(paths: list[Path]) -> ReadResult:
     result = ReadResult()
     files, result.problems = data_files(paths)
     for f in files:
         name = str(f)
         result.files.append(name)
+        result.hashes.append(_sha256(f))
         reader = READERS[f.suffix.lower()]
         try:
             if reader is not read_csv and f.stat().st_size > MAX_DOCUMENT_BYTES:

@@ -1,5 +1,6 @@
 """Read a JSON data file (same shape as YAML) into records, keeping the line
-each object starts on."""
+each object starts on. Numbers keep the text they were written as
+(``loaders.records.written``), so ``1.10`` in a text field stays ``1.10``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import json.scanner
 from pathlib import Path
 
 from kb.errors import Problem
-from loaders.records import LinedDict, ReadResult
+from loaders.records import LinedDict, ReadResult, written
 from loaders.yaml_file import sections_to_records
 
 
@@ -20,11 +21,25 @@ class _DuplicateKey(ValueError):
         self.key, self.line = key, line
 
 
+class _BadNumber(ValueError):
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.text = text
+
+
+def _int(text: str) -> int:
+    try:
+        return written(int(text), text)
+    except ValueError:  # longer than Python converts (4300 digits)
+        raise _BadNumber(text) from None
+
+
 class _LineDecoder(json.JSONDecoder):
     """A JSON decoder whose objects are LinedDicts carrying their start line."""
 
     def __init__(self, text: str):
-        super().__init__()
+        super().__init__(parse_int=_int, parse_float=lambda t: written(float(t), t),
+                         parse_constant=lambda t: written(float(t), t))
         newlines = [i for i, c in enumerate(text) if c == "\n"]
 
         def line_at(pos: int) -> int:
@@ -49,12 +64,22 @@ class _LineDecoder(json.JSONDecoder):
         self.scan_once = json.scanner.py_make_scanner(self)
 
 
+def _line_of(text: str, needle: str) -> int | None:
+    pos = text.find(needle)
+    return text.count("\n", 0, pos) + 1 if pos >= 0 else None
+
+
 def read_json(path: Path, name: str, result: ReadResult) -> None:
     text = path.read_text(encoding="utf-8")
     try:
         doc = _LineDecoder(text).decode(text)
     except _DuplicateKey as e:
         result.problems.append(Problem(name, e.line, e.key, f"key {e.key!r} appears twice in one object", "keep one"))
+        return
+    except _BadNumber as e:
+        result.problems.append(Problem(name, _line_of(text, e.text), None,
+                                       f"cannot read the number {e.text[:20]}... ({len(e.text)} digits)",
+                                       "quote it if it is text"))
         return
     except json.JSONDecodeError as e:
         result.problems.append(Problem(name, e.lineno, None, f"invalid JSON: {e.msg} (column {e.colno})",

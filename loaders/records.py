@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 
@@ -20,6 +21,44 @@ class LinedDict(dict):
 
     def line_of(self, key: str) -> int | None:
         return self.lines.get(key, self.line)
+
+
+class WrittenInt(int):
+    """An int read from YAML or JSON that remembers how it was written."""
+
+    written: str
+
+
+class WrittenFloat(float):
+    written: str
+
+
+class WrittenDate(date):
+    written: str
+
+
+class WrittenDateTime(datetime):
+    written: str
+
+
+def written(value: Any, text: str) -> Any:
+    """``value`` (a number or date a YAML/JSON reader made of a scalar), with
+    ``.written`` holding the text as it was written. A text field then stores
+    that text verbatim: ``1.10`` stays ``1.10``, YAML 1.1's ``010`` does not
+    become ``8`` nor ``1:30`` become ``90``. Other values come back as they are."""
+    kind = type(value)
+    if kind is int:
+        out: Any = WrittenInt(value)
+    elif kind is float:
+        out = WrittenFloat(value)
+    elif kind is datetime:
+        out = WrittenDateTime.combine(value.date(), value.timetz())
+    elif kind is date:
+        out = WrittenDate(value.year, value.month, value.day)
+    else:
+        return value
+    out.written = text
+    return out
 
 
 @dataclass
@@ -49,3 +88,4 @@ class ReadResult:
     records: list[Record] = field(default_factory=list)
     problems: list = field(default_factory=list)  # list[kb.errors.Problem]
     files: list[str] = field(default_factory=list)
+    hashes: list[str] = field(default_factory=list)  # sha256 of each file, taken as it is read

@@ -1,8 +1,11 @@
 """Read a YAML data file into records, keeping line numbers.
 
 Only YAML's safe types are accepted: a tag such as ``!!python/object`` is an
-error, and so are aliases (``*name``), which kb data files never need and
-which can blow up memory ("billion laughs").
+error (on a scalar, a list or a mapping), and so are aliases (``*name``) and
+merge keys (``<<``), which kb data files never need and which can blow up
+memory ("billion laughs"). Keys are plain scalars. Numbers and dates keep the
+text they were written as (``loaders.records.written``), so a text field
+stores exactly what the file says.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from kb.errors import Problem
-from loaders.records import LinedDict, ReadResult, Record
+from loaders.records import LinedDict, ReadResult, Record, written
 
 
 class _Loader(yaml.SafeLoader):
@@ -46,13 +49,45 @@ class _Dup(Exception):
         self.key, self.line, self.first = key, line, first
 
 
+MAP_TAG = "tag:yaml.org,2002:map"
+SEQ_TAG = "tag:yaml.org,2002:seq"
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _Refused(yaml.constructor.ConstructorError):
+    """Something kb data files do not allow, with how to fix it."""
+
+    def __init__(self, message: str, node: Any, hint: str):
+        super().__init__(None, None, message, node.start_mark)
+        self.hint = hint
+
+
+def _error(message: str, node: Any, hint: str = "kb data files use plain YAML values only; remove the tag") -> _Refused:
+    return _Refused(message, node, hint)
+
+
+def _scalar(node: ScalarNode, loader: _Loader) -> Any:
+    if node.tag == MERGE_TAG:
+        raise _error("merge keys (<<) are not allowed in kb data files", node, "write the fields out")
+    try:
+        value = loader.construct_object(node, deep=True)
+    except ValueError:  # e.g. an integer longer than Python converts (4300 digits)
+        raise _error(f"cannot read the number {node.value[:20]}... ({len(node.value)} characters)", node,
+                     "quote it if it is text") from None
+    return written(value, node.value)
+
+
 def _to_python(node: Any, loader: _Loader) -> Any:
     if isinstance(node, MappingNode):
+        if node.tag != MAP_TAG:
+            raise _error(f"the tag {node.tag!r} is not allowed", node)
         out = LinedDict(line=node.start_mark.line + 1)
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            if not isinstance(key, str):
-                key = str(key)
+            if not isinstance(key_node, ScalarNode):
+                raise _error("a key must be a single word, not a list or a mapping", key_node,
+                             "write field names as plain words")
+            _scalar(key_node, loader)  # refuses tags such as !!python/name
+            key = key_node.value  # as written: `1.10:` is the key '1.10', `null:` is 'null'
             kline = key_node.start_mark.line + 1
             if key in out:
                 raise _Dup(key, kline, out.lines[key])
@@ -60,14 +95,22 @@ def _to_python(node: Any, loader: _Loader) -> Any:
             out.lines[key] = kline
         return out
     if isinstance(node, SequenceNode):
+        if node.tag != SEQ_TAG:
+            raise _error(f"the tag {node.tag!r} is not allowed", node)
         return [_to_python(v, loader) for v in node.value]
     if isinstance(node, ScalarNode):
-        return loader.construct_object(node, deep=True)
-    raise yaml.constructor.ConstructorError(None, None, f"unexpected YAML node {node.id}", node.start_mark)
+        return _scalar(node, loader)
+    raise _error(f"unexpected YAML node {node.id}", node)
 
 
 def parse_yaml(text: str, name: str) -> tuple[Any, list[Problem]]:
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # the reader refuses control characters here
+    except yaml.reader.ReaderError as e:
+        line = text.count("\n", 0, e.position) + 1
+        char = e.character if isinstance(e.character, str) else chr(e.character)
+        return None, [Problem(name, line, None, f"invalid YAML: the character U+{ord(char):04X} is not allowed",
+                              "remove it; YAML files cannot hold control characters such as NUL")]
     try:
         node = loader.get_single_node()
         if node is None:
@@ -80,13 +123,18 @@ def parse_yaml(text: str, name: str) -> tuple[Any, list[Problem]]:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
         what = " ".join(x for x in (e.context, e.problem) if x)
-        if isinstance(e, yaml.constructor.ConstructorError) and "tag" in (e.problem or ""):
+        if isinstance(e, _Refused):
+            hint = e.hint
+        elif isinstance(e, yaml.constructor.ConstructorError) and "tag" in (e.problem or ""):
             hint = "kb data files use plain YAML values only; remove the tag"
         else:
             hint = "fix the YAML syntax"
         return None, [Problem(name, line, None, f"invalid YAML: {what}", hint)]
     except yaml.YAMLError as e:
         return None, [Problem(name, None, None, f"invalid YAML: {e}", "fix the YAML syntax")]
+    except RecursionError:
+        return None, [Problem(name, None, None, "invalid YAML: nested too deeply",
+                              "records are flat mappings; see docs/data-format.md")]
     finally:
         loader.dispose()
 

@@ -36,7 +36,7 @@ def test_every_format_for_each_kind(cli, corpus_db, fmt, kind, key, must):
         assert word in text, (fmt, word, text)
 
 
-def test_paper_bibtex_matches_the_seed_citation(cli, corpus_db):
+def test_paper_bibtex_matches_the_reader_page_citation(cli, corpus_db):
     lib = bibtexparser.parse_string(cite(cli, "paper", PAPER, "--format", "bibtex"))
     assert len(lib.entries) == 1 and not lib.failed_blocks
     e = lib.entries[0]
@@ -51,13 +51,13 @@ def test_paper_bibtex_matches_the_seed_citation(cli, corpus_db):
     assert fields["url"] == "https://arxiv.org/abs/2602.19682"
 
 
-def test_paper_apa_matches_the_seed_citation(cli, corpus_db):
+def test_paper_apa_matches_the_reader_page_citation(cli, corpus_db):
     text = cite(cli, "paper", PAPER, "--format", "apa")
     assert text.startswith("Özcan, B., Petropoulos, A., & Reddel, M. (2026). " + TITLE)
     assert "arXiv" in text and text.rstrip().endswith("https://arxiv.org/abs/2602.19682")
 
 
-def test_paper_mla_matches_the_seed_citation(cli, corpus_db):
+def test_paper_mla_matches_the_reader_page_citation(cli, corpus_db):
     text = cite(cli, "paper", PAPER, "--format", "mla")
     # full given names, "et al." after the first author, title in quotes
     assert text.startswith("Özcan, Bengüsu, et al. “Beyond the Binary: A Nuanced Path for Open-weight Advanced AI”")

@@ -17,7 +17,7 @@ from kb.stats import stats
 
 MINI = FIXTURES / "mini"
 
-# Seed 000: the open-weight release column (mode, pinpoint where the seed gives an article).
+# The catalog's Open-Weight Frontier Release page: its column (mode, pinpoint where the page gives an article).
 OPEN_WEIGHT = {
     "EU-AIA-2024": ("explicit", "Art. 53(2) + Recital 102/104"),
     "CA-SB-1047": ("explicit", None),
@@ -80,7 +80,7 @@ def test_corpus_has_the_26_instruments_and_the_topics(corpus_db):
     assert len(slugs) == 24
 
 
-def test_open_weight_column_matches_the_seed(corpus_db):
+def test_open_weight_column_matches_the_topic_page(corpus_db):
     rows = corpus_db.read(
         "MATCH (i:Instrument)-[t:TREATS]->(:Topic {slug: 'open_weight_release'}) "
         "RETURN i.id AS id, t.mode AS mode, t.pinpoint AS pinpoint, t.source AS source"
@@ -110,7 +110,7 @@ def test_every_fact_has_a_known_source(corpus_db):
 def test_the_paper_its_authors_and_edges(corpus_db):
     paper = corpus_db.read("MATCH (p:Paper {id: 'arXiv:2602.19682'}) RETURN p")[0]["p"]
     assert paper["title"] == "Beyond the Binary: A nuanced path for open-weight advanced AI"
-    # the arXiv record's order (seed 001's reader page lists Petropoulos first)
+    # the arXiv record's order (the ArxivLens reader page lists Petropoulos first)
     assert paper["authors"] == ["Bengüsu Özcan", "Alex Petropoulos", "Max Reddel"]
     assert paper["year"] == 2026 and paper["doi"] == "10.48550/arXiv.2602.19682"
     edges = corpus_db.read(

@@ -1,6 +1,6 @@
 """Named queries and the pages built on them, against a real Neo4j.
 
-The shipped corpus must reproduce seed 000's topic page for
+The shipped corpus must reproduce the catalog's topic page for
 open_weight_release; the mini fixture (tests/fixtures/mini) plus a few extra
 records written here tests tie-breaking, PART_OF, unreviewed-versus-silent and
 as-of on data the tests control.
@@ -20,20 +20,20 @@ from kb.queries import QueryFileError, check_params, get, load_queries, parse, q
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini" / "catalog.yaml"
 
-SEED_SILENT = [
+PAGE_SILENT = [
     ("US-EO-14179", "US"), ("UK-WHITEPAPER-2023", "UK"), ("G7-HIROSHIMA", "G7"), ("OECD-AI-PRIN", "OECD"),
     ("COE-AI-CONV", "council_of_europe"), ("UN-RES-2024", "UN"), ("NIST-AI-RMF", "US"),
     ("BLETCHLEY-2023", "global"), ("NIST-AI-RMF-GENAI", "US"), ("IN-DPDP-2023", "IN"), ("BR-AIBILL-2024", "BR"),
     ("ASEAN-AI-GUIDE-2024", "ASEAN"), ("UK-US-AISI-MOU-2024", "global"), ("WH-VOLUNTARY-2023", "US"),
     ("SG-MODEL-AI-2024", "SG"), ("JP-METI-AI-2024", "JP"),
 ]
-SEED_REFERENCES = [
+PAGE_REFERENCES = [
     ("EU-AIA-2024", "Art. 53(2) + Recital 102/104"), ("US-EO-14110", "§4.6"), ("CN-GENAI-2023", "Art. 8"),
     ("SEOUL-2024", "Frontier AI Safety Commitments"), ("CA-SB-1047", None), ("AU-AI-STRATEGY-2024", None),
     ("ANTHROPIC-RSP-2024", None), ("OPENAI-PREPAREDNESS-2023", None), ("DEEPMIND-FSF-2024", None),
     ("META-FRONTIER-2024", None),
 ]
-SEED_SENTENCE = ("Across 26 tracked AI-governance instruments, 3 address this topic explicitly, "
+PAGE_SENTENCE = ("Across 26 tracked AI-governance instruments, 3 address this topic explicitly, "
                  "7 via general principles, and 16 are silent.")
 WRITE_CLAUSES = re.compile(r"\b(CREATE|MERGE|SET|DELETE|REMOVE|DETACH|LOAD\s+CSV|FOREACH)\b|IN\s+TRANSACTIONS", re.I)
 
@@ -94,9 +94,9 @@ def test_header_mistakes_are_reported(tmp_path):
 
 def test_parameters_are_checked_before_anything_runs():
     q = get("topic_coverage")
-    assert check_params(q, {"slug": "x", "as_of": "2024-06-01"}) == {"slug": "x", "as_of": date(2024, 6, 1)}
-    assert check_params(q, {"slug": "x"}) == {"slug": "x", "as_of": None}
-    with pytest.raises(KbError, match=r"query 'topic_coverage' has no parameter 'slg'; its parameters are: slug, as_of"):
+    assert check_params(q, {"slug": "x", "as_of": "2024-06-01"}) == {"slug": "x", "as_of": date(2024, 6, 1), "at": None}
+    assert check_params(q, {"slug": "x"}) == {"slug": "x", "as_of": None, "at": None}
+    with pytest.raises(KbError, match=r"query 'topic_coverage' has no parameter 'slg'; its parameters are: slug, as_of, at"):
         check_params(q, {"slg": "x"})
     with pytest.raises(KbError, match=r"query 'topic_coverage' needs 'slug'"):
         check_params(q, {})
@@ -107,7 +107,7 @@ def test_parameters_are_checked_before_anything_runs():
         get("topic_coverag")
 
 
-# -- the seed page on the shipped corpus ------------------------------------------
+# -- the catalog's topic page on the shipped corpus ------------------------------------------
 @pytest.fixture
 def owr(corpus_db):
     from kb.queries.topic import topic_data
@@ -115,10 +115,10 @@ def owr(corpus_db):
     return topic_data(corpus_db, "open_weight_release")
 
 
-def test_open_weight_release_counts_match_the_seed(owr):
+def test_open_weight_release_counts_match_the_topic_page(owr):
     assert owr["counts"] == {"tracked": 26, "explicit": 3, "implicit": 7, "conflicts": 0, "silent": 16,
                              "unreviewed": 0}
-    assert owr["summary"] == SEED_SENTENCE
+    assert owr["summary"] == PAGE_SENTENCE
     modes = [c["mode"] for c in owr["coverage"]]
     assert (modes.count("explicit"), modes.count("implicit"), modes.count("silent")) == (3, 7, 16)
     assert len(owr["coverage"]) == 26
@@ -150,19 +150,19 @@ def test_timeline_follows_the_primacy_date(owr):
     assert ids.index("US-EO-14110") < ids.index("G7-HIROSHIMA")
 
 
-def test_forum_shopping_pairs_are_the_seeds_three(owr):
+def test_forum_shopping_pairs_are_the_topic_pages_three(owr):
     pairs = [(p["explicit"]["id"], p["silent"]["id"]) for p in owr["forum_shopping"]]
     assert pairs == [("EU-AIA-2024", "US-EO-14179"), ("CA-SB-1047", "UK-WHITEPAPER-2023"),
                      ("META-FRONTIER-2024", "G7-HIROSHIMA")]
 
 
-def test_silent_regimes_in_the_seeds_order(owr):
-    assert [(s["id"], s["jurisdiction"]) for s in owr["silent"]] == SEED_SILENT
+def test_silent_regimes_in_the_topic_pages_order(owr):
+    assert [(s["id"], s["jurisdiction"]) for s in owr["silent"]] == PAGE_SILENT
     assert all(s["reviewed"] for s in owr["silent"])
 
 
-def test_references_are_the_seeds_with_pinpoints(owr):
-    assert [(r["instrument"], r["pinpoint"]) for r in owr["references"]] == SEED_REFERENCES
+def test_references_are_the_topic_pages_with_pinpoints(owr):
+    assert [(r["instrument"], r["pinpoint"]) for r in owr["references"]] == PAGE_REFERENCES
     assert owr["references"][0]["text"].startswith("EU-AIA-2024: Art. 53(2) + Recital 102/104 — ")
 
 
@@ -229,7 +229,7 @@ def test_salience_gaps_matrix_on_the_corpus(corpus_db):
     assert o["explicit"] + o["implicit"] + o["conflicts"] + o["silent"] == o["cells"]
     owr = next(t for t in g["topics"] if t["slug"] == "open_weight_release")
     assert (owr["silent"], owr["total"], owr["percent"], owr["unreviewed"]) == (16, 26, 61.5, 0)
-    assert [(s["id"], s["jurisdiction"]) for s in g["silent_regimes"]] == SEED_SILENT
+    assert [(s["id"], s["jurisdiction"]) for s in g["silent_regimes"]] == PAGE_SILENT
     us = next(j for j in g["jurisdictions"] if j["code"] == "US")
     assert "open_weight_release" not in us["gaps"]
 

@@ -53,7 +53,7 @@ def test_topic_json_is_one_object_with_the_documented_shape(corpus_db, cli):
     assert isinstance(d["timeline"], list) and d["timeline"][-1]["label"] == "undated"
 
 
-def test_topic_table_reads_like_the_seed(corpus_db, cli):
+def test_topic_table_reads_like_the_topic_page(corpus_db, cli):
     out = ok(cli("topic", "open_weight_release", "-f", "table"))
     assert out.startswith("Open-Weight Frontier Release\n")
     flat = " ".join(out.split())
@@ -63,7 +63,7 @@ def test_topic_table_reads_like_the_seed(corpus_db, cli):
     assert "EU AI Act (EU, explicit) ↔ Executive Order 14179 — Removing Barriers to American Leadership in AI (US, silent)" in flat
     assert "● explicit" in out and "◐ implicit" in out and "· silent" in out
     assert "Silent regimes — gap signal" in out
-    # silent regimes in the seed's order
+    # silent regimes in the topic page's order
     positions = [flat.index(f"{name} · {code}") for name, code in [
         ("Executive Order 14179 — Removing Barriers to American Leadership in AI", "US"),
         ("UK Pro-Innovation Approach to AI Regulation (White Paper)", "UK"),
@@ -204,7 +204,7 @@ def test_query_runs_with_params(corpus_db, cli):
 def test_query_param_errors(corpus_db, cli):
     r = cli("query", "topic_coverage", "--param", "slg=x")
     assert r.exit_code == 1
-    assert r.output == ("Error: query 'topic_coverage' has no parameter 'slg'; its parameters are: slug, as_of\n")
+    assert r.output == ("Error: query 'topic_coverage' has no parameter 'slg'; its parameters are: slug, as_of, at\n")
     r = cli("query", "topic_coverage")
     assert r.exit_code == 1 and "needs 'slug'" in r.output
     r = cli("query", "topic_coverage", "-p", "slug=x", "-p", "as_of=June")

@@ -4,18 +4,37 @@
 //   relation: both_silent (neither addresses it; unreviewed counts as silent), converges (same mode)
 //   or asymmetric (different modes). Each row also carries both instruments' names, jurisdictions
 //   and status (as of the date). No rows when an id is unknown, or (with as_of) when either was not
-//   adopted by then.
+//   adopted by then. With at, the topics, both instruments and their cells as the catalog held them
+//   then (no rows when either was not in the catalog yet).
 // param: a (string, required) instrument id, e.g. EU-AIA-2024
 // param: b (string, required) instrument id, e.g. US-EO-14110
-// param: as_of (date, optional) the date the statuses are read at; both must be adopted by then
+// param: as_of (date, optional) the date the statuses are read at; both must be adopted by then, as the catalog
+//   recorded them at the end of that day
+// param: at (datetime, optional) the catalog instant to read; kb derives it from as_of (end of that day, UTC,
+//   or the first load when earlier). null = the current catalog
 // example: {"a": "EU-AIA-2024", "b": "US-EO-14110"}
 // returns: on the shipped corpus, 24 rows, one per topic
-// browser: :param a => 'EU-AIA-2024'   :param b => 'US-EO-14110'   :param as_of => null
-MATCH (a:Instrument {id: $a}), (b:Instrument {id: $b})
+// browser: :param a => 'EU-AIA-2024'   :param b => 'US-EO-14110'   :param as_of => null   :param at => null
+MATCH (an:Instrument {id: $a}), (bn:Instrument {id: $b})
+WHERE $at IS NULL OR (coalesce(an.first_recorded_at, $at) <= $at AND coalesce(bn.first_recorded_at, $at) <= $at)
+// an, bn: the live instruments; a, b: their properties as they stood at $at
+OPTIONAL CALL (an) {
+  WITH an WHERE $at IS NOT NULL
+  MATCH (v:InstrumentVersion)-[:VERSION_OF]->(an)
+  WHERE v.recorded_at <= $at < v.recorded_to
+  RETURN v AS av LIMIT 1
+}
+OPTIONAL CALL (bn) {
+  WITH bn WHERE $at IS NOT NULL
+  MATCH (v:InstrumentVersion)-[:VERSION_OF]->(bn)
+  WHERE v.recorded_at <= $at < v.recorded_to
+  RETURN v AS bv LIMIT 1
+}
+WITH an, bn, coalesce(av, an) AS a, coalesce(bv, bn) AS b
 WHERE $as_of IS NULL OR (a.adopted <= $as_of AND b.adopted <= $as_of)
-OPTIONAL MATCH (a)-[:ISSUED_IN]->(ja:Jurisdiction)
-OPTIONAL MATCH (b)-[:ISSUED_IN]->(jb:Jurisdiction)
-WITH a, b, ja, jb,
+OPTIONAL MATCH (an)-[:ISSUED_IN]->(ja:Jurisdiction)
+OPTIONAL MATCH (bn)-[:ISSUED_IN]->(jb:Jurisdiction)
+WITH an, bn, a, b, ja, jb,
      CASE WHEN $as_of IS NULL OR size(coalesce(a.status_dates, [])) = 0 THEN a.status
           ELSE coalesce(last([k IN range(0, size(a.status_dates) - 1)
                               WHERE a.status_dates[k] <= $as_of | a.status_values[k]]), a.status)
@@ -25,8 +44,25 @@ WITH a, b, ja, jb,
                               WHERE b.status_dates[k] <= $as_of | b.status_values[k]]), b.status)
      END AS b_status
 MATCH (t:Topic)
-OPTIONAL MATCH (a)-[ra:TREATS]->(t)
-OPTIONAL MATCH (b)-[rb:TREATS]->(t)
+WHERE $at IS NULL OR coalesce(t.first_recorded_at, $at) <= $at
+// ra, rb: the two cells at $at (the live TREATS edge, or the TREATED copy current then)
+OPTIONAL MATCH (an)-[live_a:TREATS]->(t)
+OPTIONAL MATCH (bn)-[live_b:TREATS]->(t)
+OPTIONAL CALL (an, t) {
+  WITH an, t WHERE $at IS NOT NULL
+  MATCH (an)-[old:TREATED]->(t)
+  WHERE old.recorded_at <= $at < old.recorded_to
+  RETURN old AS old_a LIMIT 1
+}
+OPTIONAL CALL (bn, t) {
+  WITH bn, t WHERE $at IS NOT NULL
+  MATCH (bn)-[old:TREATED]->(t)
+  WHERE old.recorded_at <= $at < old.recorded_to
+  RETURN old AS old_b LIMIT 1
+}
+WITH a, b, ja, jb, a_status, b_status, t,
+     CASE WHEN $at IS NULL OR live_a.recorded_at <= $at THEN live_a ELSE old_a END AS ra,
+     CASE WHEN $at IS NULL OR live_b.recorded_at <= $at THEN live_b ELSE old_b END AS rb
 WITH a, b, ja, jb, a_status, b_status, t, ra, rb,
      coalesce(ra.mode, 'silent') AS a_mode, coalesce(rb.mode, 'silent') AS b_mode
 RETURN t.slug AS topic,

@@ -6,22 +6,61 @@
 //   higher = a more real choice of forum: +2 lenient side silent (0 when implicit); +2 strict side
 //   legally binding; +1 strict side in force (in_force or partially_in_force on as_of, or now);
 //   +1 lenient side binding (a binding regime with a gap is a real forum); +1 lenient side in force.
-//   Range 0-7. Sorted by score, then the strict side's and the lenient side's catalog_rank.
+//   Range 0-7. Sorted by score, then the strict side's and the lenient side's catalog_rank. With at,
+//   the instruments and cells as the catalog held them then (jurisdictions are read as they are now).
 // param: slug (string, required) topic slug, e.g. open_weight_release
-// param: as_of (date, optional) only instruments adopted by then, with the status they had then
+// param: as_of (date, optional) only instruments adopted by then, with the status they had then, as the catalog
+//   recorded them at the end of that day
+// param: at (datetime, optional) the catalog instant to read; kb derives it from as_of (end of that day, UTC,
+//   or the first load when earlier). null = the current catalog
 // example: {"slug": "open_weight_release"}
 // returns: on the shipped corpus, 53 rows; the first is EU-AIA-2024 -> US-EO-14179 with score 7
-// browser: :param slug => 'open_weight_release'   :param as_of => null
+// browser: :param slug => 'open_weight_release'   :param as_of => null   :param at => null
 MATCH (t:Topic {slug: $slug})
-MATCH (e:Instrument)-[:TREATS {mode: 'explicit'}]->(t)
+// the strict side: explicit cells at $at (live TREATS edges recorded by then, TREATED copies current then)
+CALL (t) {
+  MATCH (n:Instrument)-[r:TREATS {mode: 'explicit'}]->(t)
+  WHERE $at IS NULL OR r.recorded_at <= $at
+  RETURN n AS en
+  UNION ALL
+  MATCH (n:Instrument)-[r:TREATED {mode: 'explicit'}]->(t)
+  WHERE $at IS NOT NULL AND r.recorded_at <= $at < r.recorded_to
+  RETURN n AS en
+}
+WITH t, en
+WHERE $at IS NULL OR coalesce(en.first_recorded_at, $at) <= $at
+// en, ln: the live instruments; e, l: their properties as they stood at $at
+OPTIONAL CALL (en) {
+  WITH en WHERE $at IS NOT NULL
+  MATCH (v:InstrumentVersion)-[:VERSION_OF]->(en)
+  WHERE v.recorded_at <= $at < v.recorded_to
+  RETURN v AS ev LIMIT 1
+}
+WITH t, en, coalesce(ev, en) AS e
 WHERE $as_of IS NULL OR e.adopted <= $as_of
-MATCH (e)-[:ISSUED_IN]->(je:Jurisdiction)
-MATCH (l:Instrument)-[:ISSUED_IN]->(jl:Jurisdiction)
-WHERE ($as_of IS NULL OR l.adopted <= $as_of)
+MATCH (en)-[:ISSUED_IN]->(je:Jurisdiction)
+MATCH (ln:Instrument)-[:ISSUED_IN]->(jl:Jurisdiction)
+WHERE ($at IS NULL OR coalesce(ln.first_recorded_at, $at) <= $at)
   AND jl <> je
   AND NOT EXISTS { (je)-[:PART_OF*]->(jl) }
   AND NOT EXISTS { (jl)-[:PART_OF*]->(je) }
-OPTIONAL MATCH (l)-[rl:TREATS]->(t)
+OPTIONAL CALL (ln) {
+  WITH ln WHERE $at IS NOT NULL
+  MATCH (v:InstrumentVersion)-[:VERSION_OF]->(ln)
+  WHERE v.recorded_at <= $at < v.recorded_to
+  RETURN v AS lv LIMIT 1
+}
+WITH t, e, je, ln, coalesce(lv, ln) AS l, jl
+WHERE $as_of IS NULL OR l.adopted <= $as_of
+// rl: the lenient side's cell for the topic at $at
+OPTIONAL MATCH (ln)-[live:TREATS]->(t)
+OPTIONAL CALL (ln, t) {
+  WITH ln, t WHERE $at IS NOT NULL
+  MATCH (ln)-[old:TREATED]->(t)
+  WHERE old.recorded_at <= $at < old.recorded_to
+  RETURN old LIMIT 1
+}
+WITH e, je, l, jl, CASE WHEN $at IS NULL OR live.recorded_at <= $at THEN live ELSE old END AS rl
 WITH e, je, l, jl, rl, coalesce(rl.mode, 'silent') AS lenient_mode
 WHERE lenient_mode IN ['silent', 'implicit']
 WITH e, je, l, jl, rl, lenient_mode,

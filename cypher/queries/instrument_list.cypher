@@ -2,14 +2,27 @@
 // title: Tracked instruments
 // description: Every tracked instrument in catalog order with its jurisdiction, kind, whether it is
 //   legally binding, its adoption date and its status (as of the date, or now), and how many topics
-//   it addresses (non-silent cells) and has been reviewed for.
-// param: as_of (date, optional) only instruments adopted by then, with the status they had then
+//   it addresses (non-silent cells) and has been reviewed for. With at, the instruments, their
+//   properties and their cells as the catalog held them then.
+// param: as_of (date, optional) only instruments adopted by then, with the status they had then, as the catalog
+//   recorded them at the end of that day
+// param: at (datetime, optional) the catalog instant to read; kb derives it from as_of (end of that day, UTC,
+//   or the first load when earlier). null = the current catalog
 // example: {}
 // returns: on the shipped corpus, 26 rows, EU-AIA-2024 first
-// browser: :param as_of => null
-MATCH (i:Instrument)
+// browser: :param as_of => null   :param at => null
+MATCH (n:Instrument)
+WHERE $at IS NULL OR coalesce(n.first_recorded_at, $at) <= $at
+// n: the live instrument, in the catalog at $at; i: its properties as they stood then
+OPTIONAL CALL (n) {
+  WITH n WHERE $at IS NOT NULL
+  MATCH (v:InstrumentVersion)-[:VERSION_OF]->(n)
+  WHERE v.recorded_at <= $at < v.recorded_to
+  RETURN v LIMIT 1
+}
+WITH n, coalesce(v, n) AS i
 WHERE $as_of IS NULL OR i.adopted <= $as_of
-OPTIONAL MATCH (i)-[:ISSUED_IN]->(j:Jurisdiction)
+OPTIONAL MATCH (n)-[:ISSUED_IN]->(j:Jurisdiction)
 RETURN i.catalog_rank AS catalog_rank,
        i.id AS id,
        i.name AS name,
@@ -21,6 +34,11 @@ RETURN i.catalog_rank AS catalog_rank,
             ELSE coalesce(last([k IN range(0, size(i.status_dates) - 1)
                                 WHERE i.status_dates[k] <= $as_of | i.status_values[k]]), i.status)
        END AS status,
-       COUNT { (i)-[r:TREATS]->(:Topic) WHERE r.mode <> 'silent' } AS topics_addressed,
-       COUNT { (i)-[:TREATS]->(:Topic) } AS topics_reviewed
+       // its cells at $at: live TREATS edges recorded by then, and TREATED copies current then
+       COUNT { (n)-[r:TREATS]->(:Topic) WHERE r.mode <> 'silent' AND ($at IS NULL OR r.recorded_at <= $at) }
+       + COUNT { (n)-[r:TREATED]->(:Topic)
+                 WHERE $at IS NOT NULL AND r.mode <> 'silent' AND r.recorded_at <= $at < r.recorded_to } AS topics_addressed,
+       COUNT { (n)-[r:TREATS]->(:Topic) WHERE $at IS NULL OR r.recorded_at <= $at }
+       + COUNT { (n)-[r:TREATED]->(:Topic)
+                 WHERE $at IS NOT NULL AND r.recorded_at <= $at < r.recorded_to } AS topics_reviewed
 ORDER BY i.catalog_rank

@@ -3,20 +3,38 @@
 // description: For every jurisdiction that issued at least one tracked instrument: the topics none
 //   of its own instruments (ISSUED_IN that jurisdiction; a sub-national one such as US-CA counts
 //   separately from its parent) addresses, i.e. every cell is silent or unreviewed. Topics in rank
-//   order. Most gaps first, ties by code.
-// param: as_of (date, optional) only instruments adopted by then
+//   order. Most gaps first, ties by code. With at, the topics, instruments and cells as the catalog
+//   held them then (jurisdictions and ISSUED_IN are read as they are now).
+// param: as_of (date, optional) only instruments adopted by then, as the catalog recorded them at the end of that day
+// param: at (datetime, optional) the catalog instant to read; kb derives it from as_of (end of that day, UTC,
+//   or the first load when earlier). null = the current catalog
 // example: {}
 // returns: on the shipped corpus, 16 rows, one per jurisdiction with instruments
-// browser: :param as_of => null
-MATCH (j:Jurisdiction)<-[:ISSUED_IN]-(i:Instrument)
+// browser: :param as_of => null   :param at => null
+MATCH (j:Jurisdiction)<-[:ISSUED_IN]-(n:Instrument)
+WHERE $at IS NULL OR coalesce(n.first_recorded_at, $at) <= $at
+// n: the live instrument, in the catalog at $at; i: its properties as they stood then
+OPTIONAL CALL (n) {
+  WITH n WHERE $at IS NOT NULL
+  MATCH (v:InstrumentVersion)-[:VERSION_OF]->(n)
+  WHERE v.recorded_at <= $at < v.recorded_to
+  RETURN v LIMIT 1
+}
+WITH j, n, coalesce(v, n) AS i
 WHERE $as_of IS NULL OR i.adopted <= $as_of
-WITH j, collect(i) AS instruments
+WITH j, collect(n) AS instruments
 CALL (j, instruments) {
   MATCH (t:Topic)
-  WHERE NOT EXISTS {
-    MATCH (x:Instrument)-[r:TREATS]->(t)
-    WHERE x IN instruments AND r.mode <> 'silent'
-  }
+  WHERE ($at IS NULL OR coalesce(t.first_recorded_at, $at) <= $at)
+    // no non-silent cell at $at: neither a live TREATS edge recorded by then nor a TREATED copy current then
+    AND NOT EXISTS {
+      MATCH (x:Instrument)-[r:TREATS]->(t)
+      WHERE x IN instruments AND r.mode <> 'silent' AND ($at IS NULL OR r.recorded_at <= $at)
+    }
+    AND NOT EXISTS {
+      MATCH (x:Instrument)-[r:TREATED]->(t)
+      WHERE $at IS NOT NULL AND x IN instruments AND r.mode <> 'silent' AND r.recorded_at <= $at < r.recorded_to
+    }
   WITH t ORDER BY t.rank
   RETURN collect(t.slug) AS gaps
 }

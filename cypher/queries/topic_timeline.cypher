@@ -3,28 +3,78 @@
 // description: Every tracked instrument adopted on or after the primacy date (see topic_primacy),
 //   except the primacy instrument itself, in date order (ties by catalog_rank), labelled codified
 //   (explicit), diverged (conflicts), implicit or silent; instruments without an adoption date come
-//   last, labelled undated. No rows when nothing addresses the topic.
+//   last, labelled undated. No rows when nothing addresses the topic. With at, the instruments,
+//   dates and cells as the catalog held them then.
 // param: slug (string, required) topic slug, e.g. open_weight_release
-// param: as_of (date, optional) only instruments adopted by then (undated ones drop out)
+// param: as_of (date, optional) only instruments adopted by then (undated ones drop out), as the catalog
+//   recorded them at the end of that day
+// param: at (datetime, optional) the catalog instant to read; kb derives it from as_of (end of that day, UTC,
+//   or the first load when earlier). null = the current catalog
 // example: {"slug": "open_weight_release"}
 // returns: on the shipped corpus, 22 rows: 21 dated, from WH-VOLUNTARY-2023 (2023-07-21, silent) to META-FRONTIER-2024 (2025-02-03, codified), then BR-AIBILL-2024 (undated)
-// browser: :param slug => 'open_weight_release'   :param as_of => null
+// browser: :param slug => 'open_weight_release'   :param as_of => null   :param at => null
 MATCH (t:Topic {slug: $slug})
+// the primacy instrument, as in topic_primacy: pn the live node, p its properties at $at
 CALL (t) {
-  MATCH (p:Instrument)-[r:TREATS]->(t)
+  // the current catalog (in adoption-index order)
+  WITH t WHERE $at IS NULL
+  MATCH (n:Instrument)-[r:TREATS]->(t)
   WHERE r.mode <> 'silent'
-    AND p.adopted IS NOT NULL
-    AND ($as_of IS NULL OR p.adopted <= $as_of)
-  RETURN p
-  ORDER BY p.adopted, p.catalog_rank
+    AND n.adopted IS NOT NULL
+    AND ($as_of IS NULL OR n.adopted <= $as_of)
+  RETURN n AS pn, n AS p
+  ORDER BY n.adopted, n.catalog_rank
+  LIMIT 1
+  UNION ALL
+  // the catalog at $at: its cells, instruments and their properties then
+  WITH t WHERE $at IS NOT NULL
+  CALL (t) {
+    MATCH (n:Instrument)-[r:TREATS]->(t)
+    WHERE r.recorded_at <= $at
+    RETURN n, r
+    UNION ALL
+    MATCH (n:Instrument)-[r:TREATED]->(t)
+    WHERE r.recorded_at <= $at < r.recorded_to
+    RETURN n, r
+  }
+  WITH n, r
+  WHERE r.mode <> 'silent'
+    AND coalesce(n.first_recorded_at, $at) <= $at
+  OPTIONAL CALL (n) {
+    MATCH (v:InstrumentVersion)-[:VERSION_OF]->(n)
+    WHERE v.recorded_at <= $at < v.recorded_to
+    RETURN v LIMIT 1
+  }
+  WITH n, coalesce(v, n) AS i
+  WHERE i.adopted IS NOT NULL
+    AND ($as_of IS NULL OR i.adopted <= $as_of)
+  RETURN n AS pn, i AS p
+  ORDER BY i.adopted, i.catalog_rank
   LIMIT 1
 }
-MATCH (i:Instrument)
-WHERE i <> p
-  AND ($as_of IS NULL OR i.adopted <= $as_of)
+// every other instrument in the catalog at $at, with its properties then
+MATCH (n:Instrument)
+WHERE n <> pn
+  AND ($at IS NULL OR coalesce(n.first_recorded_at, $at) <= $at)
+OPTIONAL CALL (n) {
+  WITH n WHERE $at IS NOT NULL
+  MATCH (v:InstrumentVersion)-[:VERSION_OF]->(n)
+  WHERE v.recorded_at <= $at < v.recorded_to
+  RETURN v LIMIT 1
+}
+WITH t, p, n, coalesce(v, n) AS i
+WHERE ($as_of IS NULL OR i.adopted <= $as_of)
   AND (i.adopted IS NULL OR i.adopted >= p.adopted)
-OPTIONAL MATCH (i)-[:ISSUED_IN]->(j:Jurisdiction)
-OPTIONAL MATCH (i)-[r:TREATS]->(t)
+OPTIONAL MATCH (n)-[:ISSUED_IN]->(j:Jurisdiction)
+// r: its cell for the topic at $at (the live TREATS edge, or the TREATED copy current then)
+OPTIONAL MATCH (n)-[live:TREATS]->(t)
+OPTIONAL CALL (n, t) {
+  WITH n, t WHERE $at IS NOT NULL
+  MATCH (n)-[old:TREATED]->(t)
+  WHERE old.recorded_at <= $at < old.recorded_to
+  RETURN old LIMIT 1
+}
+WITH i, j, CASE WHEN $at IS NULL OR live.recorded_at <= $at THEN live ELSE old END AS r
 WITH i, j, r, coalesce(r.mode, 'silent') AS mode
 RETURN i.id AS id,
        i.name AS name,

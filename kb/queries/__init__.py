@@ -235,11 +235,11 @@ def catalog_instant(db, as_of: date | None) -> datetime | None:
     when no change set has been recorded."""
     if as_of is None:
         return None
-    first = db.read("MATCH (s:ChangeSet) RETURN min(s.at) AS first")[0]["first"]
+    first = run(db, "catalog_history_start")[0]["first"]
     if first is None:
         return None
     end_of_day = datetime.combine(as_of, time.max, tzinfo=timezone.utc)
-    return max(end_of_day, first.to_native())
+    return max(end_of_day, first)
 
 
 def as_of_date(value: Any) -> date | None:

@@ -1,8 +1,10 @@
 """Ad-hoc Cypher (``kb cypher``): a READ transaction unless writing is asked for.
 
-The server enforces it: a statement that writes fails inside a read
-transaction, and nothing changes. That failure becomes a ``QueryError`` that
-says to add ``--write``.
+Two guards, both on the server's own reading of the statement: first an
+EXPLAIN, whose plan says whether the statement writes data or schema and
+whether it reads files (LOAD CSV) or stops other transactions; then the run
+itself, in a read transaction, where the server refuses any write. Either
+refusal becomes a ``QueryError`` that says to add ``--write``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,35 @@ READ_ONLY_MESSAGE = (
     "read-only: this statement writes to the graph, and kb cypher runs in a read "
     "transaction; nothing was changed. Add --write to allow changes"
 )
+# Plan operators refused without --write although the server plans them as reads.
+UNSAFE_OPERATORS = {
+    "LoadCSV": "LOAD CSV reads files from the server",
+    "TerminateTransactions": "TERMINATE TRANSACTIONS stops other users' work",
+}
+
+
+def _operators(plan) -> list[str]:
+    if not plan:
+        return []
+    out = [plan["operatorType"].split("@")[0]]
+    for child in plan.get("children", []):
+        out += _operators(child)
+    return out
+
+
+def preflight(tx, text: str, params: dict[str, Any]) -> None:
+    """Refuse, before running it, a statement that is not a plain read."""
+    body = re.sub(r"^\s*(EXPLAIN|PROFILE)\b", "", text, count=1, flags=re.IGNORECASE)
+    summary = tx.run("EXPLAIN " + body, params).consume()
+    if summary.query_type in ("w", "rw"):
+        raise QueryError(READ_ONLY_MESSAGE)
+    if summary.query_type == "s":
+        raise QueryError("read-only: this statement changes the schema or the server's state, and kb cypher "
+                         "runs read-only; nothing was changed. Add --write to allow it")
+    for op in _operators(summary.plan):
+        if op in UNSAFE_OPERATORS:
+            raise QueryError(f"read-only: {UNSAFE_OPERATORS[op]}, which kb cypher does not do without --write; "
+                             "nothing was run")
 
 
 def parse_value(text: str) -> Any:
@@ -46,6 +77,8 @@ def run_cypher(db, text: str, params: dict[str, Any] | None = None, write: bool 
 
     def work(tx):
         try:
+            if not write:
+                preflight(tx, text, params)
             result = tx.run(text, params)
             rows = [native(r.data()) for r in result]
             summary = result.consume()

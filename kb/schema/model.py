@@ -284,4 +284,12 @@ class InstrumentVersion(StructuredNode):
 NODE_CLASSES: tuple[type[StructuredNode], ...] = (
     Source, Jurisdiction, Topic, Developer, Instrument, Paper,
 )
-HISTORY_CLASSES: tuple[type[StructuredNode], ...] = (ChangeSet, Change, InstrumentVersion)
+class LoadLock(StructuredNode):
+    """A single node every load locks first, so loads commit one at a time
+    and their change sets in time order."""
+
+    identifier = StringProperty(unique_index=True, required=True, db_property="id")
+    taken_at = DateTimeNeo4jFormatProperty()
+
+
+HISTORY_CLASSES: tuple[type[StructuredNode], ...] = (ChangeSet, Change, InstrumentVersion, LoadLock)
