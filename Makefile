@@ -30,7 +30,8 @@ demo: start
 test: neo4j
 	$(BIN)/pytest
 
-bench: start
+# The benchmark starts its own throwaway Neo4j; results in bench/results.json.
+bench: neo4j
 	$(BIN)/python bench/run.py
 
 stop:

@@ -131,7 +131,7 @@ def export(db, directory: Path, fmt: str = "yaml") -> list[Path]:
             text = yaml.safe_dump({section: records}, sort_keys=False, allow_unicode=True, width=100)
             path.write_text(text, encoding="utf-8")
         else:
-            fields = data_fields(SECTIONS[section]) + (["recorded_at"] if section == "treats" else [])
+            fields = [*data_fields(SECTIONS[section]), *(["recorded_at"] if section == "treats" else [])]
             with path.open("w", newline="", encoding="utf-8") as f:
                 w = csv.writer(f, lineterminator="\n")
                 w.writerow(fields)

@@ -11,6 +11,7 @@ the write order.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from neomodel import StructuredNode, StructuredRel
@@ -69,8 +70,11 @@ class EdgeSection:
         return graph_properties(self.cls)
 
 
+@functools.lru_cache(maxsize=None)
 def graph_properties(cls: type) -> dict[str, Property]:
-    """A class's properties by their name in the graph (and in data files)."""
+    """A class's properties by their name in the graph (and in data files).
+    Cached: neomodel's defined_properties() walks the class every call, and
+    the validator asks once per record."""
     props = cls.defined_properties(aliases=False, rels=False)
     named = {(p.db_property or k): p for k, p in props.items()}
     return {k: v for k, v in named.items() if k not in HIDDEN_PROPERTIES}
@@ -142,20 +146,19 @@ NODE_SECTION_BY_NAME: dict[str, NodeSection] = {s.name: s for s in NODE_SECTIONS
 NODE_SECTION_BY_LABEL: dict[str, NodeSection] = {s.label: s for s in NODE_SECTIONS}
 
 
-def data_fields(section: NodeSection | EdgeSection) -> list[str]:
+@functools.lru_cache(maxsize=None)
+def data_fields(section: NodeSection | EdgeSection) -> tuple[str, ...]:
     """Every field a record of this section may have, in a stable order."""
     if isinstance(section, NodeSection):
-        fields = list(section.properties())
-        fields += [r.field for r in section.refs]
-        fields += list(section.extra_fields)
-        return fields
-    return [section.start.field, section.end.field, *section.properties()]
+        return (*section.properties(), *(r.field for r in section.refs), *section.extra_fields)
+    return (section.start.field, section.end.field, *section.properties())
 
 
-def required_fields(section: NodeSection | EdgeSection) -> list[str]:
+@functools.lru_cache(maxsize=None)
+def required_fields(section: NodeSection | EdgeSection) -> tuple[str, ...]:
     req = [k for k, p in section.properties().items() if p.required or getattr(p, "unique_index", False)]
     if isinstance(section, NodeSection):
         req += [r.field for r in section.refs if r.required]
     else:
         req = [section.start.field, section.end.field, *req]
-    return req
+    return tuple(req)
