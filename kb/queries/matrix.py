@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.queries import as_of_date, run
+from kb.queries import as_of_date, catalog_instant, run
 from kb.queries.lookup import resolve
 from kb.queries.pages import LEGEND, SYMBOLS, Heading, Page, Table, Text, cell_value, mode_cell
 
@@ -17,22 +17,21 @@ from kb.queries.pages import LEGEND, SYMBOLS, Heading, Page, Table, Text, cell_v
 def matrix_data(db, as_of: Any = None, topics: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
     day = as_of_date(as_of)
     wanted = [resolve(db, "topic", t)["key"] for t in topics]
-    cells = run(db, "matrix", as_of=day)
-    if wanted:
-        cells = [c for c in cells if c["topic"] in wanted]
-    cols: dict[str, dict[str, Any]] = {}
-    rows: dict[str, dict[str, Any]] = {}
-    for c in cells:
-        cols.setdefault(c["topic"], {"slug": c["topic"], "name": c["topic_name"], "rank": c["topic_rank"]})
-        row = rows.setdefault(c["instrument"], {
-            "instrument": {"id": c["instrument"], "name": c["name"], "short_name": c["short_name"],
-                           "jurisdiction": c["jurisdiction"]},
-            "cells": {}, "_reviewed": {}, "_modes": {}})
-        row["cells"][c["topic"]] = cell_value(c["mode"], c["reviewed"])
-        row["_reviewed"][c["topic"]] = c["reviewed"]
-        row["_modes"][c["topic"]] = c["mode"]
-    return {"as_of": day, "legend": {**SYMBOLS, "unreviewed": "· (dim)"},
-            "topics": list(cols.values()), "rows": list(rows.values())}
+    columns = [{"slug": t["slug"], "name": t["name"], "rank": t["rank"]}
+               for t in run(db, "topic_list", at=catalog_instant(db, day))
+               if not wanted or t["slug"] in wanted]
+    rows = []
+    for r in run(db, "matrix", as_of=day):
+        reviewed = dict(r["cells"])
+        rows.append({
+            "instrument": {"id": r["instrument"], "name": r["name"], "short_name": r["short_name"],
+                           "jurisdiction": r["jurisdiction"]},
+            "cells": {t["slug"]: cell_value(reviewed.get(t["slug"], "silent"), t["slug"] in reviewed)
+                      for t in columns},
+            "_reviewed": {t["slug"]: t["slug"] in reviewed for t in columns},
+            "_modes": {t["slug"]: reviewed.get(t["slug"], "silent") for t in columns},
+        })
+    return {"as_of": day, "legend": {**SYMBOLS, "unreviewed": "· (dim)"}, "topics": columns, "rows": rows}
 
 
 def matrix_page(db, as_of: Any = None, topics: list[str] | tuple[str, ...] = ()) -> Page:
