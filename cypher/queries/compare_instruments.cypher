@@ -10,8 +10,8 @@
 // param: b (string, required) instrument id, e.g. US-EO-14110
 // param: as_of (date, optional) the date the statuses are read at; both must be adopted by then, as the catalog
 //   recorded them at the end of that day
-// param: at (datetime, optional) the catalog instant to read; kb derives it from as_of (end of that day, UTC,
-//   or the first load when earlier). null = the current catalog
+// param: at (datetime, optional) the catalog instant to read; kb derives it from as_of (the end of that day,
+//   UTC, or the first recorded load when the day is earlier). null = the current catalog
 // example: {"a": "EU-AIA-2024", "b": "US-EO-14110"}
 // returns: on the shipped corpus, 24 rows, one per topic
 // browser: :param a => 'EU-AIA-2024'   :param b => 'US-EO-14110'   :param as_of => null   :param at => null
@@ -45,24 +45,13 @@ WITH an, bn, a, b, ja, jb,
      END AS b_status
 MATCH (t:Topic)
 WHERE $at IS NULL OR coalesce(t.first_recorded_at, $at) <= $at
-// ra, rb: the two cells at $at (the live TREATS edge, or the TREATED copy current then)
-OPTIONAL MATCH (an)-[live_a:TREATS]->(t)
-OPTIONAL MATCH (bn)-[live_b:TREATS]->(t)
-OPTIONAL CALL (an, t) {
-  WITH an, t WHERE $at IS NOT NULL
-  MATCH (an)-[old:TREATED]->(t)
-  WHERE old.recorded_at <= $at < old.recorded_to
-  RETURN old AS old_a LIMIT 1
-}
-OPTIONAL CALL (bn, t) {
-  WITH bn, t WHERE $at IS NOT NULL
-  MATCH (bn)-[old:TREATED]->(t)
-  WHERE old.recorded_at <= $at < old.recorded_to
-  RETURN old AS old_b LIMIT 1
-}
-WITH a, b, ja, jb, a_status, b_status, t,
-     CASE WHEN $at IS NULL OR live_a.recorded_at <= $at THEN live_a ELSE old_a END AS ra,
-     CASE WHEN $at IS NULL OR live_b.recorded_at <= $at THEN live_b ELSE old_b END AS rb
+// ra, rb: the two cells at $at: the TREATS edge if recorded by then, else the TREATED copy current then
+OPTIONAL MATCH (an)-[ra:TREATS|TREATED]->(t)
+WHERE CASE type(ra) WHEN 'TREATS' THEN $at IS NULL OR ra.recorded_at <= $at
+                    ELSE ra.recorded_at <= $at < ra.recorded_to END
+OPTIONAL MATCH (bn)-[rb:TREATS|TREATED]->(t)
+WHERE CASE type(rb) WHEN 'TREATS' THEN $at IS NULL OR rb.recorded_at <= $at
+                    ELSE rb.recorded_at <= $at < rb.recorded_to END
 WITH a, b, ja, jb, a_status, b_status, t, ra, rb,
      coalesce(ra.mode, 'silent') AS a_mode, coalesce(rb.mode, 'silent') AS b_mode
 RETURN t.slug AS topic,

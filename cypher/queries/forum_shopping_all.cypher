@@ -7,60 +7,55 @@
 //   legally binding; +1 strict side in force (in_force or partially_in_force on as_of, or now);
 //   +1 lenient side binding (a binding regime with a gap is a real forum); +1 lenient side in force.
 //   Range 0-7. Sorted by score, then the strict side's and the lenient side's catalog_rank. With at,
-//   the instruments and cells as the catalog held them then (jurisdictions are read as they are now).
+//   the instruments and cells as the catalog held them then (old properties from InstrumentVersion
+//   nodes, old cells from TREATED edges; jurisdictions are not versioned and are read as they are now).
 // param: slug (string, required) topic slug, e.g. open_weight_release
 // param: as_of (date, optional) only instruments adopted by then, with the status they had then, as the catalog
 //   recorded them at the end of that day
-// param: at (datetime, optional) the catalog instant to read; kb derives it from as_of (end of that day, UTC,
-//   or the first load when earlier). null = the current catalog
+// param: at (datetime, optional) the catalog instant to read; kb derives it from as_of (the end of that day,
+//   UTC, or the first recorded load when the day is earlier). null = the current catalog
 // example: {"slug": "open_weight_release"}
 // returns: on the shipped corpus, 53 rows; the first is EU-AIA-2024 -> US-EO-14179 with score 7
 // browser: :param slug => 'open_weight_release'   :param as_of => null   :param at => null
 MATCH (t:Topic {slug: $slug})
-// the strict side: explicit cells at $at (live TREATS edges recorded by then, TREATED copies current then)
-CALL (t) {
-  MATCH (n:Instrument)-[r:TREATS {mode: 'explicit'}]->(t)
-  WHERE $at IS NULL OR r.recorded_at <= $at
-  RETURN n AS en
-  UNION ALL
-  MATCH (n:Instrument)-[r:TREATED {mode: 'explicit'}]->(t)
-  WHERE $at IS NOT NULL AND r.recorded_at <= $at < r.recorded_to
-  RETURN n AS en
-}
-WITH t, en
-WHERE $at IS NULL OR coalesce(en.first_recorded_at, $at) <= $at
-// en, ln: the live instruments; e, l: their properties as they stood at $at
+USING INDEX t:Topic(slug)  // the topic by its key, then its cells (the planner may not start there)
+// the strict side: explicit cells at $at (the TREATS edge if recorded by then, else the TREATED copy
+// current then) of instruments in the catalog then; en the live node, e its properties then
+MATCH (en:Instrument)-[re:TREATS|TREATED]->(t)
+WHERE re.mode = 'explicit'
+  AND CASE type(re) WHEN 'TREATS' THEN $at IS NULL OR re.recorded_at <= $at
+                    ELSE re.recorded_at <= $at < re.recorded_to END
+  AND ($at IS NULL OR coalesce(en.first_recorded_at, $at) <= $at)
 OPTIONAL CALL (en) {
   WITH en WHERE $at IS NOT NULL
   MATCH (v:InstrumentVersion)-[:VERSION_OF]->(en)
   WHERE v.recorded_at <= $at < v.recorded_to
-  RETURN v AS ev LIMIT 1
+  RETURN v LIMIT 1
 }
-WITH t, en, coalesce(ev, en) AS e
+WITH t, en, coalesce(v, en) AS e
 WHERE $as_of IS NULL OR e.adopted <= $as_of
 MATCH (en)-[:ISSUED_IN]->(je:Jurisdiction)
-MATCH (ln:Instrument)-[:ISSUED_IN]->(jl:Jurisdiction)
-WHERE ($at IS NULL OR coalesce(ln.first_recorded_at, $at) <= $at)
-  AND jl <> je
+// the lenient side: instruments of another jurisdiction in the catalog at $at (ln), with their
+// properties then (l): as they are when unchanged since $at, else the InstrumentVersion current then
+CALL () {
+  MATCH (ln:Instrument)
+  WHERE $at IS NULL OR (coalesce(ln.first_recorded_at, $at) <= $at AND coalesce(ln.recorded_at, $at) <= $at)
+  RETURN ln, ln AS l
+  UNION ALL
+  MATCH (l:InstrumentVersion)-[:VERSION_OF]->(ln:Instrument)
+  WHERE l.recorded_at <= $at < l.recorded_to
+  RETURN ln, l
+}
+WITH t, e, je, ln, l
+WHERE $as_of IS NULL OR l.adopted <= $as_of
+MATCH (ln)-[:ISSUED_IN]->(jl:Jurisdiction)
+WHERE jl <> je
   AND NOT EXISTS { (je)-[:PART_OF*]->(jl) }
   AND NOT EXISTS { (jl)-[:PART_OF*]->(je) }
-OPTIONAL CALL (ln) {
-  WITH ln WHERE $at IS NOT NULL
-  MATCH (v:InstrumentVersion)-[:VERSION_OF]->(ln)
-  WHERE v.recorded_at <= $at < v.recorded_to
-  RETURN v AS lv LIMIT 1
-}
-WITH t, e, je, ln, coalesce(lv, ln) AS l, jl
-WHERE $as_of IS NULL OR l.adopted <= $as_of
-// rl: the lenient side's cell for the topic at $at
-OPTIONAL MATCH (ln)-[live:TREATS]->(t)
-OPTIONAL CALL (ln, t) {
-  WITH ln, t WHERE $at IS NOT NULL
-  MATCH (ln)-[old:TREATED]->(t)
-  WHERE old.recorded_at <= $at < old.recorded_to
-  RETURN old LIMIT 1
-}
-WITH e, je, l, jl, CASE WHEN $at IS NULL OR live.recorded_at <= $at THEN live ELSE old END AS rl
+// rl: the lenient side's cell at $at
+OPTIONAL MATCH (ln)-[rl:TREATS|TREATED]->(t)
+WHERE CASE type(rl) WHEN 'TREATS' THEN $at IS NULL OR rl.recorded_at <= $at
+                    ELSE rl.recorded_at <= $at < rl.recorded_to END
 WITH e, je, l, jl, rl, coalesce(rl.mode, 'silent') AS lenient_mode
 WHERE lenient_mode IN ['silent', 'implicit']
 WITH e, je, l, jl, rl, lenient_mode,

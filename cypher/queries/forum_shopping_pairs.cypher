@@ -6,36 +6,34 @@
 //   each with the first silent instrument in catalog order that is not paired yet and whose
 //   jurisdiction differs: a different code, and neither jurisdiction PART_OF* the other (US-CA and
 //   US do not differ). The topic page shows the first three pairs. With at, the instruments and
-//   cells as the catalog held them then (jurisdictions are read as they are now).
+//   cells as the catalog held them then (old properties from InstrumentVersion nodes, old cells from
+//   TREATED edges; jurisdictions are not versioned and are read as they are now).
 // param: slug (string, required) topic slug, e.g. open_weight_release
 // param: as_of (date, optional) only instruments adopted by then, as the catalog recorded them at the end of that day
-// param: at (datetime, optional) the catalog instant to read; kb derives it from as_of (end of that day, UTC,
-//   or the first load when earlier). null = the current catalog
+// param: at (datetime, optional) the catalog instant to read; kb derives it from as_of (the end of that day,
+//   UTC, or the first recorded load when the day is earlier). null = the current catalog
 // example: {"slug": "open_weight_release"}
 // returns: on the shipped corpus, 3 rows: EU-AIA-2024/US-EO-14179, CA-SB-1047/UK-WHITEPAPER-2023, META-FRONTIER-2024/G7-HIROSHIMA
 // browser: :param slug => 'open_weight_release'   :param as_of => null   :param at => null
 MATCH (t:Topic {slug: $slug})
-// n: the live instrument, in the catalog at $at; i: its properties as they stood then
-MATCH (n:Instrument)
-WHERE $at IS NULL OR coalesce(n.first_recorded_at, $at) <= $at
-OPTIONAL CALL (n) {
-  WITH n WHERE $at IS NOT NULL
-  MATCH (v:InstrumentVersion)-[:VERSION_OF]->(n)
-  WHERE v.recorded_at <= $at < v.recorded_to
-  RETURN v LIMIT 1
+CALL () {
+  // the instruments in the catalog at $at (n), with their properties then (i): as they are when
+  // unchanged since $at (all of them when $at is null), else the InstrumentVersion current then
+  MATCH (n:Instrument)
+  WHERE $at IS NULL OR (coalesce(n.first_recorded_at, $at) <= $at AND coalesce(n.recorded_at, $at) <= $at)
+  RETURN n, n AS i
+  UNION ALL
+  MATCH (i:InstrumentVersion)-[:VERSION_OF]->(n:Instrument)
+  WHERE i.recorded_at <= $at < i.recorded_to
+  RETURN n, i
 }
-WITH t, n, coalesce(v, n) AS i
+WITH t, n, i
 WHERE $as_of IS NULL OR i.adopted <= $as_of
 OPTIONAL MATCH (n)-[:ISSUED_IN]->(j:Jurisdiction)
-// r: its cell for the topic at $at (the live TREATS edge, or the TREATED copy current then)
-OPTIONAL MATCH (n)-[live:TREATS]->(t)
-OPTIONAL CALL (n, t) {
-  WITH n, t WHERE $at IS NOT NULL
-  MATCH (n)-[old:TREATED]->(t)
-  WHERE old.recorded_at <= $at < old.recorded_to
-  RETURN old LIMIT 1
-}
-WITH i, j, CASE WHEN $at IS NULL OR live.recorded_at <= $at THEN live ELSE old END AS r
+// r: the cell at $at: the TREATS edge if recorded by then, else the TREATED copy current then
+OPTIONAL MATCH (n)-[r:TREATS|TREATED]->(t)
+WHERE CASE type(r) WHEN 'TREATS' THEN $at IS NULL OR r.recorded_at <= $at
+                   ELSE r.recorded_at <= $at < r.recorded_to END
 WITH i, j, coalesce(r.mode, 'silent') AS mode, r IS NOT NULL AS reviewed
 ORDER BY i.catalog_rank
 WITH i, mode, {

@@ -5,22 +5,24 @@
 //   share of silent cells (reviewed-silent + unreviewed) as a percentage with one decimal. With at,
 //   the topics, instruments and cells as the catalog held them then.
 // param: as_of (date, optional) only instruments adopted by then, as the catalog recorded them at the end of that day
-// param: at (datetime, optional) the catalog instant to read; kb derives it from as_of (end of that day, UTC,
-//   or the first load when earlier). null = the current catalog
+// param: at (datetime, optional) the catalog instant to read; kb derives it from as_of (the end of that day,
+//   UTC, or the first recorded load when the day is earlier). null = the current catalog
 // example: {}
 // returns: on the shipped corpus, 1 row: 26 instruments x 24 topics = 624 cells
 // browser: :param as_of => null   :param at => null
 CALL () {
-  // the tracked instruments: in the catalog at $at, adopted by $as_of with their properties then
-  MATCH (n:Instrument)
-  WHERE $at IS NULL OR coalesce(n.first_recorded_at, $at) <= $at
-  OPTIONAL CALL (n) {
-    WITH n WHERE $at IS NOT NULL
-    MATCH (v:InstrumentVersion)-[:VERSION_OF]->(n)
-    WHERE v.recorded_at <= $at < v.recorded_to
-    RETURN v LIMIT 1
+  CALL () {
+    // the instruments in the catalog at $at (n), with their properties then (i): as they are when
+    // unchanged since $at (all of them when $at is null), else the InstrumentVersion current then
+    MATCH (n:Instrument)
+    WHERE $at IS NULL OR (coalesce(n.first_recorded_at, $at) <= $at AND coalesce(n.recorded_at, $at) <= $at)
+    RETURN n, n AS i
+    UNION ALL
+    MATCH (i:InstrumentVersion)-[:VERSION_OF]->(n:Instrument)
+    WHERE i.recorded_at <= $at < i.recorded_to
+    RETURN n, i
   }
-  WITH n, coalesce(v, n) AS i
+  WITH n, i
   WHERE $as_of IS NULL OR i.adopted <= $as_of
   RETURN collect(n) AS tracked
 }
@@ -30,18 +32,11 @@ CALL () {
   RETURN count(t) AS topics
 }
 CALL (tracked) {
-  // their cells at $at: live TREATS edges recorded by then, and TREATED copies current then
+  // their cells at $at: TREATS edges recorded by then, TREATED copies current then
   UNWIND tracked AS n
-  CALL (n) {
-    MATCH (n)-[r:TREATS]->(:Topic)
-    WHERE $at IS NULL OR r.recorded_at <= $at
-    RETURN r
-    UNION ALL
-    WITH n WHERE $at IS NOT NULL
-    MATCH (n)-[r:TREATED]->(:Topic)
-    WHERE r.recorded_at <= $at < r.recorded_to
-    RETURN r
-  }
+  MATCH (n)-[r:TREATS|TREATED]->(:Topic)
+  WHERE CASE type(r) WHEN 'TREATS' THEN $at IS NULL OR r.recorded_at <= $at
+                     ELSE r.recorded_at <= $at < r.recorded_to END
   RETURN count(r) AS reviewed,
          count(CASE WHEN r.mode = 'explicit' THEN 1 END) AS explicit,
          count(CASE WHEN r.mode = 'implicit' THEN 1 END) AS implicit,

@@ -7,8 +7,8 @@
 // param: slug (string, required) topic slug, e.g. open_weight_release
 // param: as_of (date, optional) only conflicts between instruments both adopted by then, as the catalog
 //   recorded them at the end of that day
-// param: at (datetime, optional) the catalog instant to read; kb derives it from as_of (end of that day, UTC,
-//   or the first load when earlier). null = the current catalog
+// param: at (datetime, optional) the catalog instant to read; kb derives it from as_of (the end of that day,
+//   UTC, or the first recorded load when the day is earlier). null = the current catalog
 // example: {"slug": "open_weight_release"}
 // returns: on the shipped corpus, 1 row: META-FRONTIER-2024 / CA-SB-1047
 // browser: :param slug => 'open_weight_release'   :param as_of => null   :param at => null

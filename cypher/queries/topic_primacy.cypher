@@ -4,17 +4,17 @@
 //   implicit or conflicts), with its adoption date and mode. Ties on the date go to the lower
 //   catalog_rank; instruments without an adoption date never win. No row when nothing addresses
 //   the topic (as of the date). With at, the instruments, dates and cells as the catalog held
-//   them then.
+//   them then (old properties from InstrumentVersion nodes, old cells from TREATED edges).
 // param: slug (string, required) topic slug, e.g. open_weight_release
 // param: as_of (date, optional) only instruments adopted by then, as the catalog recorded them at the end of that day
-// param: at (datetime, optional) the catalog instant to read; kb derives it from as_of (end of that day, UTC,
-//   or the first load when earlier). null = the current catalog
+// param: at (datetime, optional) the catalog instant to read; kb derives it from as_of (the end of that day,
+//   UTC, or the first recorded load when the day is earlier). null = the current catalog
 // example: {"slug": "open_weight_release"}
 // returns: on the shipped corpus, 1 row: CN-GENAI-2023, 2023-07-10, implicit
 // browser: :param slug => 'open_weight_release'   :param as_of => null   :param at => null
 MATCH (t:Topic {slug: $slug})
 CALL (t) {
-  // the current catalog: the earliest live instrument with a non-silent cell (in adoption-index order)
+  // the current catalog: live instruments and cells (walked in adoption-date index order)
   WITH t WHERE $at IS NULL
   MATCH (n:Instrument)-[r:TREATS]->(t)
   WHERE r.mode <> 'silent'
@@ -24,20 +24,13 @@ CALL (t) {
   ORDER BY n.adopted, n.catalog_rank
   LIMIT 1
   UNION ALL
-  // the catalog at $at: its cells then (live TREATS edges recorded by then, TREATED copies current
-  // then), its instruments then, with their properties then (InstrumentVersion copies)
+  // the catalog at $at: the cells then (the TREATS edge if recorded by then, else the TREATED copy
+  // current then) of the instruments then, with their properties then (i: the InstrumentVersion
+  // current then, if they have changed since)
   WITH t WHERE $at IS NOT NULL
-  CALL (t) {
-    MATCH (n:Instrument)-[r:TREATS]->(t)
-    WHERE r.recorded_at <= $at
-    RETURN n, r
-    UNION ALL
-    MATCH (n:Instrument)-[r:TREATED]->(t)
-    WHERE r.recorded_at <= $at < r.recorded_to
-    RETURN n, r
-  }
-  WITH n, r
+  MATCH (n:Instrument)-[r:TREATS|TREATED]->(t)
   WHERE r.mode <> 'silent'
+    AND CASE type(r) WHEN 'TREATS' THEN r.recorded_at <= $at ELSE r.recorded_at <= $at < r.recorded_to END
     AND coalesce(n.first_recorded_at, $at) <= $at
   OPTIONAL CALL (n) {
     MATCH (v:InstrumentVersion)-[:VERSION_OF]->(n)

@@ -4,19 +4,19 @@
 //   except the primacy instrument itself, in date order (ties by catalog_rank), labelled codified
 //   (explicit), diverged (conflicts), implicit or silent; instruments without an adoption date come
 //   last, labelled undated. No rows when nothing addresses the topic. With at, the instruments,
-//   dates and cells as the catalog held them then.
+//   dates and cells as the catalog held them then (old properties from InstrumentVersion nodes, old
+//   cells from TREATED edges).
 // param: slug (string, required) topic slug, e.g. open_weight_release
 // param: as_of (date, optional) only instruments adopted by then (undated ones drop out), as the catalog
 //   recorded them at the end of that day
-// param: at (datetime, optional) the catalog instant to read; kb derives it from as_of (end of that day, UTC,
-//   or the first load when earlier). null = the current catalog
+// param: at (datetime, optional) the catalog instant to read; kb derives it from as_of (the end of that day,
+//   UTC, or the first recorded load when the day is earlier). null = the current catalog
 // example: {"slug": "open_weight_release"}
 // returns: on the shipped corpus, 22 rows: 21 dated, from WH-VOLUNTARY-2023 (2023-07-21, silent) to META-FRONTIER-2024 (2025-02-03, codified), then BR-AIBILL-2024 (undated)
 // browser: :param slug => 'open_weight_release'   :param as_of => null   :param at => null
 MATCH (t:Topic {slug: $slug})
-// the primacy instrument, as in topic_primacy: pn the live node, p its properties at $at
+// the primacy instrument, as topic_primacy finds it: pn the live node, p its properties at $at
 CALL (t) {
-  // the current catalog (in adoption-index order)
   WITH t WHERE $at IS NULL
   MATCH (n:Instrument)-[r:TREATS]->(t)
   WHERE r.mode <> 'silent'
@@ -26,19 +26,10 @@ CALL (t) {
   ORDER BY n.adopted, n.catalog_rank
   LIMIT 1
   UNION ALL
-  // the catalog at $at: its cells, instruments and their properties then
   WITH t WHERE $at IS NOT NULL
-  CALL (t) {
-    MATCH (n:Instrument)-[r:TREATS]->(t)
-    WHERE r.recorded_at <= $at
-    RETURN n, r
-    UNION ALL
-    MATCH (n:Instrument)-[r:TREATED]->(t)
-    WHERE r.recorded_at <= $at < r.recorded_to
-    RETURN n, r
-  }
-  WITH n, r
+  MATCH (n:Instrument)-[r:TREATS|TREATED]->(t)
   WHERE r.mode <> 'silent'
+    AND CASE type(r) WHEN 'TREATS' THEN r.recorded_at <= $at ELSE r.recorded_at <= $at < r.recorded_to END
     AND coalesce(n.first_recorded_at, $at) <= $at
   OPTIONAL CALL (n) {
     MATCH (v:InstrumentVersion)-[:VERSION_OF]->(n)
@@ -52,29 +43,26 @@ CALL (t) {
   ORDER BY i.adopted, i.catalog_rank
   LIMIT 1
 }
-// every other instrument in the catalog at $at, with its properties then
-MATCH (n:Instrument)
-WHERE n <> pn
-  AND ($at IS NULL OR coalesce(n.first_recorded_at, $at) <= $at)
-OPTIONAL CALL (n) {
-  WITH n WHERE $at IS NOT NULL
-  MATCH (v:InstrumentVersion)-[:VERSION_OF]->(n)
-  WHERE v.recorded_at <= $at < v.recorded_to
-  RETURN v LIMIT 1
+CALL () {
+  // the instruments in the catalog at $at (n), with their properties then (i): as they are when
+  // unchanged since $at (all of them when $at is null), else the InstrumentVersion current then
+  MATCH (n:Instrument)
+  WHERE $at IS NULL OR (coalesce(n.first_recorded_at, $at) <= $at AND coalesce(n.recorded_at, $at) <= $at)
+  RETURN n, n AS i
+  UNION ALL
+  MATCH (i:InstrumentVersion)-[:VERSION_OF]->(n:Instrument)
+  WHERE i.recorded_at <= $at < i.recorded_to
+  RETURN n, i
 }
-WITH t, p, n, coalesce(v, n) AS i
-WHERE ($as_of IS NULL OR i.adopted <= $as_of)
+WITH t, pn, p, n, i
+WHERE n <> pn
+  AND ($as_of IS NULL OR i.adopted <= $as_of)
   AND (i.adopted IS NULL OR i.adopted >= p.adopted)
 OPTIONAL MATCH (n)-[:ISSUED_IN]->(j:Jurisdiction)
-// r: its cell for the topic at $at (the live TREATS edge, or the TREATED copy current then)
-OPTIONAL MATCH (n)-[live:TREATS]->(t)
-OPTIONAL CALL (n, t) {
-  WITH n, t WHERE $at IS NOT NULL
-  MATCH (n)-[old:TREATED]->(t)
-  WHERE old.recorded_at <= $at < old.recorded_to
-  RETURN old LIMIT 1
-}
-WITH i, j, CASE WHEN $at IS NULL OR live.recorded_at <= $at THEN live ELSE old END AS r
+// r: the cell at $at: the TREATS edge if recorded by then, else the TREATED copy current then
+OPTIONAL MATCH (n)-[r:TREATS|TREATED]->(t)
+WHERE CASE type(r) WHEN 'TREATS' THEN $at IS NULL OR r.recorded_at <= $at
+                   ELSE r.recorded_at <= $at < r.recorded_to END
 WITH i, j, r, coalesce(r.mode, 'silent') AS mode
 RETURN i.id AS id,
        i.name AS name,

@@ -1,0 +1,332 @@
+"""The three ways of loading a catalog that the bench compares, each run in a
+child process of its own (so its memory is its own and a crash or a kill
+cannot take the bench down):
+
+    python bench/loads.py kb    DIR    kb's loader, end to end from files (kb.load.load)
+    python bench/loads.py floor DIR    the floor: one hand-written UNWIND + MERGE statement
+                                       per batch, nodes then edges, ONE transaction
+    python bench/loads.py orm   DIR    the ORM way: one neomodel save()/connect() per object,
+                                       each its own transaction, until --seconds run out
+
+The server comes from NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD. Each prints
+JSON lines on stdout: ``{"event": "phase", ...}`` as it goes (so the parent
+knows how far a load got if it dies) and one ``{"event": "done", ...}`` at
+the end, with the times, the row counts and the peak RSS (VmHWM) of this
+process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+import time
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+T0 = time.monotonic()
+
+
+def rss_mib(field: str = "VmRSS") -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def emit(event: str, **kw) -> None:
+    cpu = os.times()
+    kw.update(event=event, t=round(time.monotonic() - T0, 3), rss_mib=round(rss_mib(), 1),
+              hwm_mib=round(rss_mib("VmHWM"), 1), cpu_seconds=round(cpu.user + cpu.system, 2))
+    sys.stdout.write(json.dumps(kw, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def database():
+    from kb.config import Settings
+    from kb.db import Database
+
+    return Database(Settings(uri=os.environ["NEO4J_URI"], user=os.environ.get("NEO4J_USER", "neo4j"),
+                             password=os.environ["NEO4J_PASSWORD"]))
+
+
+# -- kb's loader ---------------------------------------------------------------
+def run_kb(folder: Path, batch: int | None = None) -> None:
+    """kb.load.load, untouched, with timers wrapped around its three phases
+    (read_paths, validate, write) from outside."""
+    import kb.load
+    import loaders
+
+    if batch:
+        kb.load.BATCH = batch
+    phases: dict[str, float] = {}
+
+    def timed(name, fn):
+        def wrapper(*a, **kw):
+            emit("phase", phase=name, state="start")
+            t = time.monotonic()
+            out = fn(*a, **kw)
+            phases[name] = round(time.monotonic() - t, 3)
+            extra = {}
+            if name == "read":
+                extra["records"] = len(out.records)
+            emit("phase", phase=name, state="end", seconds=phases[name], **extra)
+            return out
+        return wrapper
+
+    loaders.read_paths = timed("read", loaders.read_paths)
+    kb.load.validate = timed("validate", kb.load.validate)
+    kb.load.write = timed("write", kb.load.write)
+    db = database()
+    emit("phase", phase="connected", state="end")
+    t = time.monotonic()
+    report = kb.load.load(db, [folder])
+    total = time.monotonic() - t
+    totals = report.totals()
+    db.close()
+    emit("done", seconds=round(total, 3), phases=phases, records=report.records,
+         created=totals.created, updated=totals.updated, unchanged=totals.unchanged,
+         nodes={k: v.created for k, v in report.nodes.items()},
+         edges={k: v.created for k, v in report.edges.items()})
+
+
+# -- the floor -----------------------------------------------------------------
+# What a hand-written loader of these CSV files sends: the same properties kb
+# stores (typed the same way, plus recorded_at/first_recorded_at), one plain
+# UNWIND + MERGE statement per batch, no change detection, no history.
+NODE_FILES = [  # section, label, key field, key property
+    ("sources", "Source", "id"), ("jurisdictions", "Jurisdiction", "code"), ("topics", "Topic", "slug"),
+    ("developers", "Developer", "id"), ("instruments", "Instrument", "id"), ("papers", "Paper", "id"),
+]
+REFS = {  # section: [(field, rel type, target label, target key)]
+    "jurisdictions": [("part_of", "PART_OF", "Jurisdiction", "code")],
+    "developers": [("home", "BASED_IN", "Jurisdiction", "code")],
+    "instruments": [("jurisdiction", "ISSUED_IN", "Jurisdiction", "code"),
+                    ("issued_by", "ISSUED_BY", "Developer", "id")],
+}
+NOT_PROPS = {"part_of", "home", "jurisdiction", "issued_by", "status_history"}
+EDGE_FILES = [  # section, type, start field, end field, key props
+    ("treats", "TREATS", "instrument", "topic", ()),
+    ("conflicts", "CONFLICTS_WITH", "instrument", "other", ("topic",)),
+    ("cites", "CITES", "from", "to", ()),
+    ("addresses", "ADDRESSES", "paper", "topic", ()),
+    ("similar", "SIMILAR_TO", "paper", "other", ()),
+    ("signed", "SIGNED", "developer", "instrument", ()),
+    ("revokes", "REVOKES", "instrument", "revoked", ()),
+]
+DATES = {"accessed", "adopted", "effective", "ended", "date"}
+INTS = {"rank", "catalog_rank", "year"}
+BOOLS = {"binding"}
+LISTS = {"authors"}
+KEY_OF = {"Source": "id", "Jurisdiction": "code", "Topic": "slug", "Developer": "id", "Instrument": "id",
+          "Paper": "id"}
+# Properties kb writes as null when a field is empty: the floor writes the same
+# keys, so both graphs hold the same properties.
+
+
+def typed(field: str, value: str):
+    if value == "":
+        return None
+    if field in DATES:
+        return date.fromisoformat(value)
+    if field in INTS:
+        return int(value)
+    if field in BOOLS:
+        return value == "true"
+    if field in LISTS:
+        return [v.strip() for v in value.split(";") if v.strip()]
+    return value
+
+
+def run_floor(folder: Path, batch: int = 5000, one_tx: bool = True) -> None:
+    db = database()
+    now = datetime.now(timezone.utc)
+    sent = {"rows": 0, "statements": 0}
+    write_seconds = [0.0]
+    labels_of: dict[str, str] = {}  # key -> label, for CITES (paper or instrument)
+
+    def send(tx, statement: str, rows: list[dict]) -> None:
+        t = time.monotonic()
+        tx.run(statement, rows=rows, now=now).consume()
+        write_seconds[0] += time.monotonic() - t
+        sent["rows"] += len(rows)
+        sent["statements"] += 1
+
+    def batches(path: Path):
+        if not path.exists():
+            return
+        with path.open(newline="", encoding="utf-8") as f:
+            rows = []
+            for rec in csv.DictReader(f):
+                rows.append(rec)
+                if len(rows) >= batch:
+                    yield rows
+                    rows = []
+            if rows:
+                yield rows
+
+    def work(tx):
+        refs: dict[tuple, list[dict]] = {}
+        for section, label, key in NODE_FILES:
+            emit("phase", phase=f"nodes:{label}", state="start")
+            statement = (f"UNWIND $rows AS row MERGE (x:{label} {{{key}: row.key}}) "
+                         "SET x += row.props, x.recorded_at = $now, x.first_recorded_at = $now")
+            for recs in batches(folder / f"{section}.csv"):
+                rows = []
+                for r in recs:
+                    props = {f: typed(f, v) for f, v in r.items() if f != key and f not in NOT_PROPS}
+                    if section == "instruments":
+                        hist = [h.split(":", 2) for h in (r.get("status_history") or "").split(";") if h]
+                        props["status_dates"] = [date.fromisoformat(h[0]) for h in hist] or None
+                        props["status_values"] = [h[1] for h in hist] or None
+                        props["status_sources"] = [h[2] for h in hist] or None
+                    rows.append({"key": r[key], "props": props})
+                    labels_of[r[key]] = label
+                    for fld, rel, tlabel, tkey in REFS.get(section, ()):
+                        if r.get(fld):
+                            refs.setdefault((label, key, rel, tlabel, tkey), []).append(
+                                {"key": r[key], "target": r[fld], "source": r.get("source")})
+                send(tx, statement, rows)
+        emit("phase", phase="references", state="start")
+        for (label, key, rel, tlabel, tkey), rows in refs.items():
+            statement = (f"UNWIND $rows AS row MATCH (n:{label} {{{key}: row.key}}) "
+                         f"MATCH (t:{tlabel} {{{tkey}: row.target}}) MERGE (n)-[x:{rel}]->(t) "
+                         "SET x.source = row.source, x.recorded_at = $now, x.first_recorded_at = $now")
+            for i in range(0, len(rows), batch):
+                send(tx, statement, rows[i:i + batch])
+        for section, rel, sfield, efield, key_props in EDGE_FILES:
+            emit("phase", phase=f"edges:{rel}", state="start")
+            merge_props = ", ".join(f"{k}: row.props.{k}" for k in key_props)
+            merge_props = f" {{{merge_props}}}" if merge_props else ""
+            for recs in batches(folder / f"{section}.csv"):
+                groups: dict[tuple[str, str], list[dict]] = {}  # CITES: paper or instrument at either end
+                for r in recs:
+                    props = {f: typed(f, v) for f, v in r.items() if f not in (sfield, efield)}
+                    pair = (labels_of[r[sfield]], labels_of[r[efield]])
+                    groups.setdefault(pair, []).append({"start": r[sfield], "end": r[efield], "props": props})
+                for (sl, el), rows in groups.items():
+                    statement = (f"UNWIND $rows AS row MATCH (a:{sl} {{{KEY_OF[sl]}: row.start}}) "
+                                 f"MATCH (b:{el} {{{KEY_OF[el]}: row.end}}) "
+                                 f"MERGE (a)-[x:{rel}{merge_props}]->(b) "
+                                 "SET x += row.props, x.recorded_at = $now, x.first_recorded_at = $now")
+                    send(tx, statement, rows)
+        emit("phase", phase="commit", state="start")
+
+    t = time.monotonic()
+    if one_tx:
+        db.write_tx(work)
+    else:  # one transaction per statement: what the floor gives up by keeping ONE transaction
+        class PerStatement:
+            def run(self, statement, **params):
+                db.write(statement, **params)
+                return self
+
+            def consume(self):
+                return None
+        work(PerStatement())
+    total = time.monotonic() - t
+    db.close()
+    emit("done", seconds=round(total, 3), write_seconds=round(write_seconds[0], 3), **sent)
+
+
+# -- the ORM way ---------------------------------------------------------------
+def run_orm(folder: Path, seconds: float = 60.0) -> None:
+    """One neomodel save() per node and one connect() per edge, each in its
+    own transaction (neomodel's default outside `db.transaction`), on the
+    first instruments in catalog order: their jurisdictions, the topics and
+    sources they need, the instruments, then their TREATS cells, until the
+    time runs out. The rate is objects (nodes + edges) per second."""
+    from kb.schema import model
+
+    db = database()
+    db.bind_neomodel()
+    now = datetime.now(timezone.utc)
+    done = {"nodes": 0, "edges": 0, "treats": 0}
+    deadline = time.monotonic() + seconds
+
+    def read(section):
+        p = folder / f"{section}.csv"
+        with p.open(newline="", encoding="utf-8") as f:
+            yield from csv.DictReader(f)
+
+    def props_of(rec, drop):
+        out = {}
+        for f, v in rec.items():
+            if f in drop:
+                continue
+            val = typed(f, v)
+            out[f] = val
+        return out
+
+    t = time.monotonic()
+    emit("phase", phase="topics", state="start")
+    topics = {}
+    for r in read("topics"):
+        p = props_of(r, ())
+        node = model.Topic(recorded_at=now, first_recorded_at=now, **p).save()
+        topics[r["slug"]] = node
+        done["nodes"] += 1
+    emit("phase", phase="jurisdictions", state="start")
+    jurs = {}
+    for r in read("jurisdictions"):
+        p = props_of(r, ("part_of",))
+        jurs[r["code"]] = model.Jurisdiction(recorded_at=now, first_recorded_at=now, **p).save()
+        done["nodes"] += 1
+    emit("phase", phase="instruments+treats", state="start")
+    rows_by_inst: dict[str, list[dict]] = {}
+    out_of_time = False
+    inst_iter = read("instruments")
+    treats_iter = read("treats")
+    pending = next(treats_iter, None)
+    for r in inst_iter:
+        if time.monotonic() > deadline:
+            out_of_time = True
+            break
+        p = props_of(r, ("jurisdiction", "issued_by", "status_history", "id"))
+        inst = model.Instrument(identifier=r["id"], recorded_at=now, first_recorded_at=now, **p).save()
+        done["nodes"] += 1
+        inst.jurisdiction.connect(jurs[r["jurisdiction"]])
+        done["edges"] += 1
+        while pending is not None and pending["instrument"] == r["id"]:
+            c = pending
+            inst.treats.connect(topics[c["topic"]], {
+                "mode": c["mode"], "pinpoint": c["pinpoint"] or None, "confidence": c["confidence"],
+                "note": c["note"] or None, "source_ref": c["source"], "recorded_at": now,
+                "first_recorded_at": now})
+            done["edges"] += 1
+            done["treats"] += 1
+            pending = next(treats_iter, None)
+            if time.monotonic() > deadline:
+                out_of_time = True
+                break
+        if out_of_time:
+            break
+    total = time.monotonic() - t
+    db.close()
+    objects = done["nodes"] + done["edges"]
+    emit("done", seconds=round(total, 3), objects=objects, out_of_time=out_of_time,
+         objects_per_second=round(objects / total, 1), **done)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("how", choices=["kb", "floor", "orm"])
+    ap.add_argument("folder", type=Path)
+    ap.add_argument("--batch", type=int, default=None, help="rows per statement (kb: overrides kb.load.BATCH)")
+    ap.add_argument("--per-batch-tx", action="store_true", help="floor: commit every batch (not one transaction)")
+    ap.add_argument("--seconds", type=float, default=60.0, help="orm: stop after this long")
+    args = ap.parse_args(argv)
+    if args.how == "kb":
+        run_kb(args.folder, args.batch)
+    elif args.how == "floor":
+        run_floor(args.folder, args.batch or 5000, one_tx=not args.per_batch_tx)
+    else:
+        run_orm(args.folder, args.seconds)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,835 @@
+"""kb's performance bench (issue 6): loader and queries against their floors.
+
+    .venv/bin/python bench/run.py                  # the full bench (~30 minutes)
+    .venv/bin/python bench/run.py --sizes 1000x50  # one size only
+    .venv/bin/python bench/run.py --quick          # smaller time limits, no 50k x 500
+
+It never touches the user's data: it starts its OWN Neo4j (the jars kb
+installed, a throwaway home in a temp folder, free ports) and stops it and
+removes the home at the end. For each catalog size (instruments x topics) it
+writes a synthetic catalog (bench/synth.py) and measures, on the same rows:
+
+- kb's load, end to end from files (``kb.load.load`` into an emptied
+  database with the schema installed), with kb's peak RSS;
+- the floor: one hand-written ``UNWIND $rows AS row MERGE ...`` per batch of
+  5,000, nodes then edges, in one transaction (bench/loads.py);
+- the ORM way: one neomodel save()/connect() per object, for a fixed time;
+- p50/p95 latency of the pages kb's CLI builds (topic page, forum-shopping,
+  gaps, primacy, matrix) and of each named query behind them, beside a
+  ``RETURN 1`` round trip;
+
+and, once: a load of about 100k cells for kb's memory, and ``kb --help``
+start-up time. Each load runs in a child process with a time limit and an RSS
+cap; a load that fails or runs out of time is reported as such, with how far
+it got. Results go to bench/results.json, and a table to stdout.
+
+"cells" below means coverage records (rows of treats.csv, one TREATS edge
+each); the grid (instruments x topics) is reported beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import synth  # noqa: E402  (bench/synth.py)
+
+PY = sys.executable
+DEFAULT_SIZES = "1000x50,10000x200,50000x500"
+MEM_SIZE = (1430, 200)  # ~100k coverage records (100,372 with the default seed)
+TARGETS = {
+    "loader_vs_floor": "kb's load time <= 1.5 x the UNWIND floor's",
+    "loader_vs_orm": "kb's loader >= 30 x faster than one save per object (rows/s)",
+    "load_100k_seconds": "100k cells loaded in <= 20 s",
+    "topic_page_p50_ms_10k": "topic page p50 <= 30 ms at 10k x 200",
+    "matrix_p50_ms_1k": "full matrix <= 300 ms at 1k x 50",
+    "help_seconds": "kb --help <= 0.3 s",
+    "load_100k_rss_mib": "kb's memory <= 300 MiB while loading 100k cells",
+}
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def loadavg() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def proc_cpu_seconds(pid: int | None) -> float | None:
+    """user + system CPU seconds of a process (the Neo4j JVM)."""
+    if not pid:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def proc_rss_mib(pid: int) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def percentile(values: list[float], p: float) -> float:
+    s = sorted(values)
+    return s[max(0, math.ceil(p / 100 * len(s)) - 1)]
+
+
+# -- the machine -----------------------------------------------------------------
+def machine() -> dict[str, Any]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_kib = 0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem_kib = int(line.split()[1])
+    except OSError:
+        pass
+    java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()
+    return {"cores": os.cpu_count(), "ram_gib": round(mem_kib / 1024 / 1024, 1), "cpu": cpu,
+            "os": platform.platform(), "python": platform.python_version(),
+            "java": java[0] if java else None}
+
+
+# -- the bench's own server ------------------------------------------------------
+class BenchServer:
+    """A throwaway Neo4j: tmp home, free ports, the jars kb installed."""
+
+    def __init__(self, heap: str, pagecache: str):
+        from kb.server.local import LocalServer, free_port
+
+        installed = LocalServer.default()
+        if not installed.installed():
+            log("Neo4j jars not installed yet: running `kb db install` first")
+            installed.install(log=log)
+        self.home = Path(tempfile.mkdtemp(prefix="kb-bench-"))
+        self.server = LocalServer(home=self.home, lib=installed.lib, bolt_port=free_port(),
+                                  http_port=free_port(), heap=heap, pagecache=pagecache)
+        self.db = None
+        self.warm_catalog: Path | None = None
+
+    def start(self) -> None:
+        t = time.monotonic()
+        self.server.start(timeout=240)
+        log(f"bench server up on {self.server.bolt_uri} in {time.monotonic() - t:.1f} s "
+            f"(heap {self.server.heap}, page cache {self.server.pagecache}, home {self.home})")
+        self.connect()
+
+    def connect(self) -> None:
+        from kb.config import Settings
+        from kb.db import Database
+
+        if self.db is not None:
+            self.db.close()
+        self.db = Database(Settings(uri=self.server.bolt_uri, password=self.server.stored_password()))
+        self.db.verify()
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {**os.environ, "NEO4J_URI": self.server.bolt_uri, "NEO4J_USER": "neo4j",
+                "NEO4J_PASSWORD": self.server.stored_password() or "", "NEO4J_DATABASE": "neo4j"}
+
+    @property
+    def pid(self) -> int | None:
+        return self.server.pid()
+
+    def version(self) -> dict[str, str]:
+        return self.db.verify()
+
+    def schema(self) -> None:
+        from kb.schema.statements import schema_statements
+
+        for s in schema_statements():
+            self.db.write(s)
+        self.db.write("CALL db.awaitIndexes(300)")
+
+    def size(self) -> tuple[int, int]:
+        r = self.db.read("MATCH (n) WITH count(n) AS n MATCH ()-[r]->() RETURN n, count(r) AS r")
+        return (r[0]["n"], r[0]["r"]) if r else (0, 0)
+
+    def empty(self) -> float:
+        """Empty the database (schema kept). Small graphs: DELETE in batches;
+        large ones: stop, remove the store, start (faster than deleting)."""
+        t = time.monotonic()
+        nodes, rels = self.size()
+        if rels + nodes > 300_000:
+            self.db.close()
+            self.db = None
+            self.server.stop()
+            for sub in ("databases/neo4j", "transactions/neo4j"):
+                shutil.rmtree(self.home / "data" / sub, ignore_errors=True)
+            self.server.start(timeout=240)
+            self.connect()
+            self.schema()
+            if self.warm_catalog is not None:  # JIT and plan cache, as before the restart
+                for how in ("floor", "kb"):
+                    run_child(self, [how, str(self.warm_catalog)], timeout=300, rss_cap_mib=2048, watch=False)
+                    self._delete_all()
+        else:
+            self._delete_all()
+            self.schema()
+        return round(time.monotonic() - t, 2)
+
+    def _delete_all(self) -> None:
+        self.db.autocommit("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 50000 ROWS")
+        self.db.autocommit("MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 50000 ROWS")
+
+    def stop(self) -> None:
+        if self.db is not None:
+            self.db.close()
+        self.server.stop()
+        shutil.rmtree(self.home, ignore_errors=True)
+
+
+# -- running a load in a child process --------------------------------------------
+class ServerWatch(threading.Thread):
+    """Polls the server once a second while a load runs: the load
+    transaction's estimated heap (SHOW TRANSACTIONS) and the JVM's heap in use."""
+
+    def __init__(self, bench: BenchServer):
+        super().__init__(daemon=True)
+        self.bench = bench
+        self.stop_flag = threading.Event()
+        self.tx_heap_peak = 0
+        self.jvm_heap_peak = 0
+        self.errors = 0
+        self.db = None
+
+    def run(self) -> None:
+        from kb.config import Settings
+        from kb.db import Database
+
+        try:
+            self.db = Database(Settings(uri=self.bench.server.bolt_uri,
+                                        password=self.bench.server.stored_password()))
+        except Exception:
+            return
+        while not self.stop_flag.wait(1.0):
+            try:
+                rows = self.db.read("SHOW TRANSACTIONS YIELD estimatedUsedHeapMemory AS h, currentQuery AS q "
+                                    "WHERE NOT q STARTS WITH 'SHOW' RETURN max(h) AS h")
+                self.tx_heap_peak = max(self.tx_heap_peak, rows[0]["h"] or 0)
+                rows = self.db.read('CALL dbms.queryJmx("java.lang:type=Memory") YIELD attributes '
+                                    "RETURN attributes.HeapMemoryUsage.value.properties.used AS used")
+                self.jvm_heap_peak = max(self.jvm_heap_peak, rows[0]["used"] or 0)
+            except Exception:
+                self.errors += 1
+        self.db.close()
+
+    def finish(self) -> dict[str, Any]:
+        self.stop_flag.set()
+        self.join(timeout=10)
+        return {"tx_heap_peak_mib": round(self.tx_heap_peak / 2**20, 1),
+                "jvm_heap_used_peak_mib": round(self.jvm_heap_peak / 2**20, 1)}
+
+
+def run_child(bench: BenchServer, args: list[str], timeout: float, rss_cap_mib: float,
+              watch: bool = True) -> dict[str, Any]:
+    """Run ``bench/loads.py ARGS`` with a time limit and an RSS cap; sample its
+    RSS every 0.1 s. Returns its final event (or how far it got)."""
+    cmd = [PY, str(HERE / "loads.py"), *args]
+    cap_bytes = int((rss_cap_mib + 2048) * 2**20)
+
+    def limit():  # a backstop: malloc fails (MemoryError) a little above the RSS cap
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (cap_bytes, cap_bytes))
+
+    server_cpu0 = proc_cpu_seconds(bench.pid)
+    load0 = loadavg()
+    watcher = ServerWatch(bench) if watch else None
+    if watcher:
+        watcher.start()
+    t0 = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=bench.env, preexec_fn=limit, cwd=ROOT)
+    events: list[dict] = []
+    reader = threading.Thread(target=lambda: events.extend(json.loads(l) for l in proc.stdout if l.startswith("{")),
+                              daemon=True)
+    reader.start()
+    err_chunks: list[str] = []
+    err_reader = threading.Thread(target=lambda: err_chunks.append(proc.stderr.read()), daemon=True)
+    err_reader.start()
+    peak = 0.0
+    status = "ok"
+    while proc.poll() is None:
+        rss = proc_rss_mib(proc.pid)
+        if rss:
+            peak = max(peak, rss)
+        if rss and rss > rss_cap_mib:
+            status = f"killed: RSS above the {rss_cap_mib:.0f} MiB cap"
+            proc.kill()
+            break
+        if time.monotonic() - t0 > timeout:
+            status = f"killed: over the {timeout:.0f} s time limit"
+            proc.kill()
+            break
+        time.sleep(0.1)
+    proc.wait()
+    wall = time.monotonic() - t0
+    reader.join(timeout=5)
+    err_reader.join(timeout=5)
+    server = watcher.finish() if watcher else {}
+    server_cpu1 = proc_cpu_seconds(bench.pid)
+    done = next((e for e in events if e.get("event") == "done"), None)
+    if status == "ok" and (proc.returncode != 0 or done is None):
+        tail = (err_chunks[0] if err_chunks else "").strip().splitlines()[-3:]
+        status = f"failed (exit {proc.returncode}): " + " | ".join(tail)[-600:]
+    last = events[-1] if events else {}
+    out: dict[str, Any] = {
+        "status": status, "wall_seconds": round(wall, 2),
+        "rss_peak_mib": round(max(peak, (done or last).get("hwm_mib", 0)), 1),
+        "server_cpu_seconds": None if server_cpu0 is None or server_cpu1 is None else round(server_cpu1 - server_cpu0, 1),
+        "loadavg": [load0, loadavg()], **server,
+    }
+    if done:
+        out.update({k: v for k, v in done.items() if k not in ("event", "t", "rss_mib", "hwm_mib", "cpu_seconds")})
+        out["client_cpu_seconds"] = done.get("cpu_seconds")
+    else:
+        out["got_to"] = {k: last.get(k) for k in ("phase", "state", "t", "rss_mib", "records") if k in last}
+        out["phases_done"] = [{k: e.get(k) for k in ("phase", "seconds", "records", "rss_mib") if k in e}
+                              for e in events if e.get("state") == "end"]
+    return out
+
+
+# -- query latency -----------------------------------------------------------------
+def with_timeout(db, seconds: float):
+    """kb's Database, its reads bounded by a server-side transaction timeout
+    (neo4j.unit_of_work): a query that runs longer is stopped by the server."""
+    import neo4j
+
+    original = db.read_tx.__func__ if hasattr(db.read_tx, "__func__") else None
+
+    def read_tx(work):
+        return original(db, neo4j.unit_of_work(timeout=seconds)(work))
+
+    db.read_tx = read_tx
+    return db
+
+
+def time_calls(fn: Callable[[int], Any], runs: int, budget: float, limit: float) -> dict[str, Any]:
+    """Warm up once, then run up to ``runs`` times within ``budget`` seconds."""
+    from kb.errors import KbError
+
+    t = time.perf_counter()
+    try:
+        result = fn(0)
+    except KbError as e:
+        return {"status": "timeout" if "timeout" in str(e).lower() or "terminated" in str(e).lower() else "error",
+                "detail": str(e)[:300], "warmup_ms": round((time.perf_counter() - t) * 1000, 1)}
+    warm = time.perf_counter() - t
+    n = runs if warm * runs <= budget else max(3, min(runs, int(budget / max(warm, 1e-6))))
+    if warm > limit / 2:
+        n = 1
+    times = []
+    for k in range(n):
+        t = time.perf_counter()
+        try:
+            fn(k + 1)
+        except KbError as e:
+            return {"status": "error", "detail": str(e)[:300], "warmup_ms": round(warm * 1000, 1)}
+        times.append((time.perf_counter() - t) * 1000)
+    rows = len(result) if isinstance(result, list) else len(getattr(result, "rows", []) or [])
+    return {"status": "ok", "runs": n, "p50_ms": round(statistics.median(times), 2),
+            "p95_ms": round(percentile(times, 95), 2), "min_ms": round(min(times), 2),
+            "max_ms": round(max(times), 2), "warmup_ms": round(warm * 1000, 1), "rows": rows}
+
+
+def bench_queries(bench: BenchServer, topics: int, runs: int, budget: float, limit: float,
+                  skip: set[str] = frozenset()) -> dict[str, Any]:
+    """Pages (what `kb topic`, `kb forum-shopping`, `kb gaps`, `kb primacy`,
+    `kb matrix` build, without drawing them) and the named queries behind
+    them, on a few topics in turn (ranks 1, n/4, n/2, 3n/4, n)."""
+    import kb.queries as Q
+    from kb.queries.gaps import gaps_page
+    from kb.queries.matrix import matrix_page
+    from kb.queries.topic import forum_shopping_page, primacy_page, topic_page
+
+    from kb.config import Settings
+    from kb.db import Database
+
+    db = with_timeout(Database(Settings(uri=bench.server.bolt_uri, password=bench.server.stored_password())), limit)
+    Q.quiet_driver()
+    ranks = sorted({1, max(1, topics // 4), max(1, topics // 2), max(1, 3 * topics // 4), topics})
+    by_rank = {r["rank"]: r["slug"] for r in db.read("MATCH (t:Topic) RETURN t.rank AS rank, t.slug AS slug")}
+    slugs = [by_rank[r] for r in ranks if r in by_rank]
+    slug = lambda k: slugs[k % len(slugs)]  # noqa: E731
+    out: dict[str, Any] = {"topics_used": slugs, "pages": {}, "named": {}}
+    items: list[tuple[str, str, Callable[[int], Any]]] = [
+        ("pages", "RETURN 1", lambda k: db.read("RETURN 1")),
+        ("pages", "topic page", lambda k: topic_page(db, slug(k))),
+        ("pages", "forum-shopping", lambda k: forum_shopping_page(db, slug(k))),
+        ("pages", "forum-shopping --all", lambda k: forum_shopping_page(db, slug(k), all_pairs=True)),
+        ("pages", "gaps", lambda k: gaps_page(db)),
+        ("pages", "primacy", lambda k: primacy_page(db, slug(k))),
+        ("pages", "matrix", lambda k: matrix_page(db)),
+    ]
+    per_topic = ["catalog_keys", "topic_counts", "topic_coverage", "topic_primacy", "topic_timeline",
+                 "silent_regimes", "forum_shopping_pairs", "forum_shopping_all", "topic_conflicts"]
+    overall = ["silent_share", "topic_gaps", "jurisdiction_gaps", "matrix"]
+    known = Q.load_queries()
+    for name in per_topic + overall:
+        if name not in known:
+            continue
+        declared = {p.name for p in known[name].params}
+        if "slug" in declared:
+            items.append(("named", name, lambda k, n=name: Q.run(db, n, slug=slug(k))))
+        else:
+            items.append(("named", name, lambda k, n=name: Q.run(db, n)))
+    for group, name, fn in items:
+        t = time.monotonic()
+        if name in skip:
+            out[group][name] = {"status": "skipped", "detail": skip_reason(name)}
+            log(f"  {name:24} skipped")
+            continue
+        res = time_calls(fn, runs, budget, limit)
+        res["loadavg"] = loadavg()
+        out[group][name] = res
+        shown = f"p50 {res['p50_ms']} ms, p95 {res['p95_ms']} ms ({res['runs']} runs)" if res["status"] == "ok" \
+            else f"{res['status']}: {res.get('detail', '')[:120]}"
+        log(f"  {name:24} {shown}  [{time.monotonic() - t:.0f} s]")
+    db.close()
+    return out
+
+
+def skip_reason(name: str) -> str:
+    return "the full grid as rows is too large to fetch at this size (see --matrix-max-grid)"
+
+
+# -- kb --help ---------------------------------------------------------------------
+def help_time(runs: int = 9) -> dict[str, Any]:
+    kb = Path(PY).with_name("kb")
+    cmd = [str(kb), "--help"] if kb.exists() else [PY, "-m", "kb.cli", "--help"]
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(cmd, capture_output=True, check=True)
+        times.append(time.perf_counter() - t)
+    bare = []
+    for _ in range(5):
+        t = time.perf_counter()
+        subprocess.run([PY, "-c", "pass"], capture_output=True, check=True)
+        bare.append(time.perf_counter() - t)
+    imp = subprocess.run([PY, "-X", "importtime", "-c", "import kb.cli"], capture_output=True, text=True).stderr
+    heavy = []
+    for line in imp.splitlines():
+        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)", line)
+        if m and len(m.group(3)) <= 2:
+            heavy.append((int(m.group(2)), m.group(4)))
+    heavy.sort(reverse=True)
+    return {"command": " ".join(cmd), "runs": runs, "median_seconds": round(statistics.median(times), 3),
+            "min_seconds": round(min(times), 3), "python_startup_seconds": round(statistics.median(bare), 3),
+            "top_imports_ms": [{"module": m, "ms": round(us / 1000, 1)} for us, m in heavy[:8]]}
+
+
+# -- one catalog size ------------------------------------------------------------------
+def catalog(work: Path, instruments: int, topics: int, seed: int) -> tuple[Path, dict]:
+    out = work / f"catalog-{instruments}x{topics}-s{seed}"
+    manifest = out / "synth.manifest"
+    if manifest.exists():
+        m = json.loads(manifest.read_text())
+        if (m.get("instruments"), m.get("topics"), m.get("seed")) == (instruments, topics, seed):
+            m["reused"] = True
+            return out, m
+    log(f"writing the {instruments} x {topics} catalog to {out} ...")
+    return out, synth.generate(instruments, topics, out, seed)
+
+
+def rate(rows: int, seconds: float | None) -> float | None:
+    return None if not seconds else round(rows / seconds, 1)
+
+
+def bench_size(bench: BenchServer, work: Path, instruments: int, topics: int, opts) -> dict[str, Any]:
+    big = instruments * topics >= 10_000_000
+    mid = instruments * topics >= 1_000_000
+    res: dict[str, Any] = {"instruments": instruments, "topics": topics}
+    folder, manifest = catalog(work, instruments, topics, opts.seed)
+    res["catalog"] = manifest
+    cells = manifest["treats_rows"]
+    records = manifest["records"]
+    log(f"{instruments} x {topics}: {cells:,} cells ({manifest['grid_cells']:,} in the grid), {records:,} records, "
+        f"{manifest['bytes'] / 2**20:.0f} MiB of CSV")
+
+    load_limit = opts.load_limit_big if big else (opts.load_limit if mid else 300)
+    rss_cap = opts.rss_cap_mib
+    reps = 1 if mid else opts.small_reps
+
+    # The ORM way: a fixed time on the first instruments.
+    res["empty_seconds"] = [bench.empty()]
+    log(f"  ORM: one neomodel save()/connect() per object for {opts.orm_seconds:.0f} s ...")
+    orm = run_child(bench, ["orm", str(folder), "--seconds", str(opts.orm_seconds)],
+                    timeout=opts.orm_seconds + 120, rss_cap_mib=rss_cap, watch=False)
+    res["orm"] = orm
+    log(f"  ORM: {orm.get('objects_per_second')} objects/s ({orm.get('objects')} objects) [{orm['status']}]")
+
+    floors, kbs = [], []
+    for rep in range(reps):
+        res["empty_seconds"].append(bench.empty())
+        log(f"  floor (UNWIND + MERGE, one transaction), run {rep + 1}/{reps} ...")
+        f = run_child(bench, ["floor", str(folder)], timeout=load_limit, rss_cap_mib=rss_cap)
+        floors.append(f)
+        log(f"  floor: {f.get('seconds')} s, {f['status']}, RSS {f['rss_peak_mib']} MiB, "
+            f"tx heap {f.get('tx_heap_peak_mib')} MiB, load avg {f['loadavg']}")
+        res["empty_seconds"].append(bench.empty())
+        log(f"  kb load, run {rep + 1}/{reps} ...")
+        k = run_child(bench, ["kb", str(folder)], timeout=load_limit, rss_cap_mib=rss_cap)
+        kbs.append(k)
+        log(f"  kb: {k.get('seconds')} s {k.get('phases', '')}, {k['status']}, RSS {k['rss_peak_mib']} MiB, "
+            f"tx heap {k.get('tx_heap_peak_mib')} MiB, load avg {k['loadavg']}")
+    res["floor_runs"], res["kb_runs"] = floors, kbs
+
+    def best(runs):
+        ok = [r for r in runs if r["status"] == "ok"]
+        return min(ok, key=lambda r: r["seconds"]) if ok else None
+
+    fb, kb = best(floors), best(kbs)
+    summary: dict[str, Any] = {"cells": cells, "grid_cells": manifest["grid_cells"], "records": records}
+    if kb:
+        summary.update(kb_seconds=kb["seconds"], kb_cells_per_s=rate(cells, kb["seconds"]),
+                       kb_rows_per_s=rate(records, kb["seconds"]), kb_grid_cells_per_s=rate(manifest["grid_cells"], kb["seconds"]),
+                       kb_phases=kb.get("phases"), kb_rss_peak_mib=kb["rss_peak_mib"],
+                       kb_tx_heap_peak_mib=kb.get("tx_heap_peak_mib"), kb_client_cpu_seconds=kb.get("client_cpu_seconds"),
+                       kb_server_cpu_seconds=kb.get("server_cpu_seconds"))
+    if fb:
+        summary.update(floor_seconds=fb["seconds"], floor_cells_per_s=rate(cells, fb["seconds"]),
+                       floor_rows_per_s=rate(records, fb["seconds"]), floor_write_seconds=fb.get("write_seconds"),
+                       floor_rss_peak_mib=fb["rss_peak_mib"], floor_client_cpu_seconds=fb.get("client_cpu_seconds"),
+                       floor_server_cpu_seconds=fb.get("server_cpu_seconds"))
+    if kb and fb:
+        summary["kb_over_floor"] = round(kb["seconds"] / fb["seconds"], 2)
+        try:  # the same ratio in CPU seconds (client + server): steadier when the machine is busy
+            summary["kb_over_floor_cpu"] = round(
+                (kb["client_cpu_seconds"] + kb["server_cpu_seconds"]) / (fb["client_cpu_seconds"] + fb["server_cpu_seconds"]), 2)
+        except (TypeError, KeyError, ZeroDivisionError):
+            pass
+    if orm.get("objects_per_second"):
+        summary["orm_objects_per_s"] = orm["objects_per_second"]
+        summary["orm_projected_seconds"] = round(records / orm["objects_per_second"], 0)
+        if kb:
+            summary["kb_over_orm_speedup"] = round(rate(records, kb["seconds"]) / orm["objects_per_second"], 1)
+    res["summary"] = summary
+
+    # Queries, on kb's graph (the last load); else, if only the floor loaded, on its graph.
+    have_graph = kbs and kbs[-1]["status"] == "ok"
+    if not have_graph and fb and not big:
+        res["empty_seconds"].append(bench.empty())
+        again = run_child(bench, ["floor", str(folder)], timeout=load_limit, rss_cap_mib=rss_cap)
+        have_graph = again["status"] == "ok"
+        res["queries_on"] = "the floor's graph (kb's load did not finish)"
+    if have_graph and not opts.no_queries:
+        log(f"  queries on {instruments} x {topics} ...")
+        skip = {"matrix"} if manifest["grid_cells"] > opts.matrix_max_grid else set()
+        res["queries"] = bench_queries(bench, topics, opts.runs, opts.query_budget_big if mid else opts.query_budget,
+                                       opts.query_limit_big if mid else opts.query_limit, skip)
+    else:
+        res["queries"] = None
+    return res
+
+
+def memory_100k(bench: BenchServer, work: Path, opts) -> dict[str, Any]:
+    folder, manifest = catalog(work, *MEM_SIZE, opts.seed)
+    out: dict[str, Any] = {"instruments": MEM_SIZE[0], "topics": MEM_SIZE[1], "cells": manifest["treats_rows"],
+                           "records": manifest["records"], "runs": []}
+    for rep in range(opts.small_reps):
+        bench.empty()
+        log(f"100k-cell load (kb), run {rep + 1}/{opts.small_reps} ...")
+        k = run_child(bench, ["kb", str(folder)], timeout=600, rss_cap_mib=opts.rss_cap_mib)
+        out["runs"].append(k)
+        log(f"  kb: {k.get('seconds')} s {k.get('phases', '')}, RSS {k['rss_peak_mib']} MiB, {k['status']}")
+    bench.empty()
+    f = run_child(bench, ["floor", str(folder)], timeout=600, rss_cap_mib=opts.rss_cap_mib)
+    out["floor"] = f
+    log(f"  floor: {f.get('seconds')} s, RSS {f['rss_peak_mib']} MiB")
+    ok = [r for r in out["runs"] if r["status"] == "ok"]
+    if ok:
+        b = min(ok, key=lambda r: r["seconds"])
+        out["kb_seconds"] = b["seconds"]
+        out["kb_rss_peak_mib"] = max(r["rss_peak_mib"] for r in ok)
+        out["kb_phases"] = b.get("phases")
+    return out
+
+
+def projections(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """For a size whose one-transaction load did not finish: what it would
+    need, scaled from the largest size that did (per record)."""
+    done = [s for s in results["sizes"] if (s.get("summary") or {}).get("kb_seconds")]
+    if not done:
+        return []
+    ref = max(done, key=lambda s: s["summary"]["records"])
+    sm = ref["summary"]
+    per_record_rss = sm["kb_rss_peak_mib"] / sm["records"]
+    per_row_tx = (sm.get("kb_tx_heap_peak_mib") or 0) / sm["records"]
+    heaps = results["server"].get("heap_by_size", {})
+    out = []
+    for s in results["sizes"]:
+        cat = s.get("catalog") or {}
+        if not cat or (s.get("summary") or {}).get("kb_seconds"):
+            continue
+        n = cat["records"]
+        heap_gib = float(heaps.get(f"{s['instruments']}x{s['topics']}", results["server"]["heap"]).rstrip("gG"))
+        out.append({
+            "size": f"{s['instruments']}x{s['topics']}", "records": n, "scaled_from": f"{ref['instruments']}x{ref['topics']}",
+            "kb_client_rss_gib": round(n * per_record_rss / 1024, 1),
+            "server_tx_state_gib": round(n * per_row_tx / 1024, 1),
+            "server_tx_pool_gib": round(0.7 * heap_gib, 1),
+            "machine_ram_gib": results["machine"]["ram_gib"],
+            "kb_seconds_at_measured_rate": round(n / (sm["records"] / sm["kb_seconds"])),
+        })
+    return out
+
+
+# -- the table ---------------------------------------------------------------------------
+def fmt(v: Any, unit: str = "") -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        v = f"{v:,.1f}" if v < 1000 else f"{v:,.0f}"
+    elif isinstance(v, int):
+        v = f"{v:,}"
+    return f"{v}{unit}"
+
+
+def verdicts(results: dict[str, Any]) -> list[dict[str, Any]]:
+    sizes = {f"{s['instruments']}x{s['topics']}": s for s in results["sizes"]}
+    out = []
+
+    def add(key, measured, ok, where):
+        out.append({"target": TARGETS[key], "measured": measured, "met": ok, "where": where})
+
+    for name, s in sizes.items():
+        sm = s.get("summary", {})
+        if "kb_over_floor" in sm:
+            add("loader_vs_floor", f"{sm['kb_over_floor']} x ({sm['kb_seconds']} s vs {sm['floor_seconds']} s)",
+                sm["kb_over_floor"] <= 1.5, name)
+        if "kb_over_orm_speedup" in sm:
+            add("loader_vs_orm", f"{sm['kb_over_orm_speedup']} x ({fmt(sm['kb_rows_per_s'])} vs "
+                f"{fmt(sm['orm_objects_per_s'])} rows/s)", sm["kb_over_orm_speedup"] >= 30, name)
+    m = results.get("memory_100k") or {}
+    if "kb_seconds" in m:
+        add("load_100k_seconds", f"{m['kb_seconds']} s", m["kb_seconds"] <= 20, f"{m['instruments']}x{m['topics']}")
+        add("load_100k_rss_mib", f"{m['kb_rss_peak_mib']} MiB", m["kb_rss_peak_mib"] <= 300,
+            f"{m['instruments']}x{m['topics']}")
+    q10 = ((sizes.get("10000x200") or {}).get("queries") or {}).get("pages", {}).get("topic page")
+    if q10:
+        add("topic_page_p50_ms_10k", f"{q10.get('p50_ms', q10['status'])} ms", q10.get("p50_ms", 1e9) <= 30, "10000x200")
+    m1 = ((sizes.get("1000x50") or {}).get("queries") or {}).get("pages", {}).get("matrix")
+    if m1:
+        add("matrix_p50_ms_1k", f"{m1.get('p50_ms', m1['status'])} ms", m1.get("p50_ms", 1e9) <= 300, "1000x50")
+    h = results.get("help")
+    if h:
+        add("help_seconds", f"{h['median_seconds']} s", h["median_seconds"] <= 0.3, "-")
+    return out
+
+
+def table(results: dict[str, Any]) -> str:
+    lines = []
+    m = results["machine"]
+    lines.append(f"kb bench {results['date']}  ·  {m['cores']} cores, {m['ram_gib']} GiB, {m['cpu']}  ·  "
+                 f"Neo4j {results.get('neo4j', {}).get('version')}  ·  bench server heap {results['server']['heap']}")
+    lines.append("")
+    hdr = ["size", "cells", "kb s", "kb cells/s", "floor s", "floor cells/s", "kb/floor", "kb/floor CPU", "ORM obj/s", "kb/ORM",
+           "kb RSS MiB", "kb phases read/validate/write s"]
+    rows = []
+    for s in results["sizes"]:
+        sm = s.get("summary", {})
+        ph = sm.get("kb_phases") or {}
+        kb_status = next((r["status"] for r in s.get("kb_runs", []) if r["status"] != "ok"), None)
+        rows.append([f"{s['instruments']}x{s['topics']}", fmt(sm.get("cells")),
+                     fmt(sm.get("kb_seconds")) if "kb_seconds" in sm else (kb_status or "-")[:40],
+                     fmt(sm.get("kb_cells_per_s")), fmt(sm.get("floor_seconds")), fmt(sm.get("floor_cells_per_s")),
+                     fmt(sm.get("kb_over_floor"), " x"), fmt(sm.get("kb_over_floor_cpu"), " x"),
+                     fmt(sm.get("orm_objects_per_s")),
+                     fmt(sm.get("kb_over_orm_speedup"), " x"),
+                     fmt(sm.get("kb_rss_peak_mib") or max((r["rss_peak_mib"] for r in s.get("kb_runs", [])), default=None)),
+                     "/".join(fmt(ph.get(k)) for k in ("read", "validate", "write")) if ph else "-"])
+    lines += _grid(hdr, rows)
+    lines.append("")
+    qnames = ["RETURN 1", "topic page", "forum-shopping", "forum-shopping --all", "gaps", "primacy", "matrix"]
+    hdr = ["query (p50 / p95 ms)"] + [f"{s['instruments']}x{s['topics']}" for s in results["sizes"]]
+    rows = []
+    for group, names in (("pages", qnames), ("named", None)):
+        names = names or sorted({n for s in results["sizes"] for n in ((s.get("queries") or {}).get("named") or {})})
+        for q in names:
+            row = [q if group == "pages" else f"  {q}"]
+            for s in results["sizes"]:
+                r = ((s.get("queries") or {}).get(group) or {}).get(q)
+                if not r:
+                    row.append("-")
+                elif r["status"] != "ok":
+                    row.append(r["status"])
+                else:
+                    row.append(f"{fmt(r['p50_ms'])} / {fmt(r['p95_ms'])}" + (f" (n={r['runs']})" if r["runs"] < 30 else ""))
+            rows.append(row)
+    lines += _grid(hdr, rows)
+    lines.append("")
+    mem = results.get("memory_100k") or {}
+    if mem:
+        lines.append(f"100k-cell load ({mem['instruments']}x{mem['topics']}, {mem['cells']:,} cells): kb "
+                     f"{fmt(mem.get('kb_seconds'))} s, peak RSS {fmt(mem.get('kb_rss_peak_mib'))} MiB, phases "
+                     f"{mem.get('kb_phases')}; floor {fmt((mem.get('floor') or {}).get('seconds'))} s")
+    h = results.get("help") or {}
+    if h:
+        lines.append(f"kb --help: median {h['median_seconds']} s over {h['runs']} runs "
+                     f"(bare python start-up {h['python_startup_seconds']} s)")
+    for p in results.get("projections") or []:
+        lines.append(f"{p['size']} did not load in one transaction; scaled from {p['scaled_from']}, it needs "
+                     f"~{p['kb_client_rss_gib']} GiB in kb's process and ~{p['server_tx_state_gib']} GiB of "
+                     f"transaction state on the server (pool {p['server_tx_pool_gib']} GiB, machine "
+                     f"{p['machine_ram_gib']} GiB)")
+    lines.append("")
+    lines += _grid(["target", "measured", "where", "met"],
+                   [[v["target"], v["measured"], v["where"], "yes" if v["met"] else "NO"] for v in results["verdicts"]])
+    return "\n".join(lines)
+
+
+def _grid(hdr: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(len(str(x)) for x in col) for col in zip(hdr, *rows)] if rows else [len(h) for h in hdr]
+    line = lambda r: "  ".join(str(x).ljust(w) for x, w in zip(r, widths))  # noqa: E731
+    return [line(hdr), line(["-" * w for w in widths])] + [line(r) for r in rows]
+
+
+# -- main ------------------------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default=DEFAULT_SIZES, help=f"instruments x topics, comma-separated (default {DEFAULT_SIZES})")
+    ap.add_argument("--out", type=Path, default=HERE / "results.json")
+    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "kb-bench",
+                    help="where catalogs are written (kept between runs, reused when unchanged)")
+    ap.add_argument("--seed", type=int, default=6)
+    ap.add_argument("--heap", default="8g", help="bench server heap (default 8g)")
+    ap.add_argument("--pagecache", default="2g")
+    ap.add_argument("--runs", type=int, default=30, help="timed runs per query after one warm-up")
+    ap.add_argument("--small-reps", type=int, default=3, help="load repetitions below 1M grid cells (best is kept)")
+    ap.add_argument("--orm-seconds", type=float, default=20.0)
+    ap.add_argument("--load-limit", type=float, default=420.0, help="time limit of one load at 1M+ grid cells")
+    ap.add_argument("--load-limit-big", type=float, default=300.0, help="time limit of one load at 10M+ grid cells")
+    ap.add_argument("--rss-cap-mib", type=float, default=3072.0, help="a load child using more RSS is killed")
+    ap.add_argument("--query-budget", type=float, default=10.0, help="seconds of timed runs per query (small sizes)")
+    ap.add_argument("--query-budget-big", type=float, default=8.0, help="seconds of timed runs per query (1M+ cells)")
+    ap.add_argument("--query-limit", type=float, default=60.0, help="server-side timeout of one query run")
+    ap.add_argument("--query-limit-big", type=float, default=30.0, help="the same at 1M+ grid cells")
+    ap.add_argument("--matrix-max-grid", type=int, default=2_000_000, help="skip the matrix above this many grid cells")
+    ap.add_argument("--no-queries", action="store_true")
+    ap.add_argument("--no-memory", action="store_true", help="skip the 100k-cell memory load")
+    ap.add_argument("--quick", action="store_true", help="1k x 50 and 10k x 200 only, short limits")
+    ap.add_argument("--merge", action="store_true",
+                    help="keep the other sizes already in --out (and its memory and --help figures); "
+                         "replace only the sizes measured now")
+    ap.add_argument("--table", action="store_true", help="print the table of --out and stop")
+    opts = ap.parse_args(argv)
+    if opts.table:
+        results = json.loads(opts.out.read_text())
+        results["verdicts"] = verdicts(results)
+        results.setdefault("projections", projections(results))
+        print(table(results))
+        return 0
+    if opts.quick:
+        opts.sizes = "1000x50,10000x200"
+        opts.small_reps, opts.orm_seconds, opts.query_budget, opts.query_budget_big = 1, 10.0, 5.0, 8.0
+    sizes = [tuple(int(x) for x in s.lower().split("x")) for s in opts.sizes.split(",") if s.strip()]
+    opts.work.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+
+    results: dict[str, Any] = {
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
+        "server": {"heap": opts.heap, "pagecache": opts.pagecache}, "targets": TARGETS,
+        "notes": [
+            "cells = coverage records (rows of treats.csv = TREATS edges); grid = instruments x topics",
+            "loads: best of --small-reps runs below 1M grid cells, one run above; each in a child process",
+            "loadavg = 1-minute load average before and after a load (other work on the machine slows it)",
+        ],
+        "sizes": [],
+    }
+    previous: dict[str, Any] = {}
+    if opts.merge and opts.out.exists():
+        previous = json.loads(opts.out.read_text())
+        measured = {f"{i}x{t}" for i, t in sizes}
+        results["sizes"] = [s for s in previous.get("sizes", []) if f"{s['instruments']}x{s['topics']}" not in measured]
+        for key in ("help", "memory_100k"):
+            if key in previous:
+                results[key] = previous[key]
+        results["merged_from"] = previous.get("date")
+        results["server"] = previous.get("server", results["server"])
+        results["server"]["heap_by_size"] = {**previous.get("server", {}).get("heap_by_size", {}),
+                                             **{f"{i}x{t}": opts.heap for i, t in sizes}}
+    if "help" not in results:
+        log("kb --help start-up ...")
+        results["help"] = help_time()
+        log(f"  median {results['help']['median_seconds']} s")
+
+    bench = BenchServer(opts.heap, opts.pagecache)
+
+    def stop(*_):
+        bench.stop()
+        sys.exit(130)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        bench.start()
+        results["neo4j"] = bench.version()
+        bench.schema()
+        # JIT and plan-cache warm-up: one small load of each kind, not measured.
+        warm, _ = catalog(opts.work, 300, 20, opts.seed)
+        for how in ("floor", "kb"):
+            bench.empty()
+            run_child(bench, [how, str(warm)], timeout=300, rss_cap_mib=opts.rss_cap_mib, watch=False)
+        bench.warm_catalog = warm  # the same warm-up after every restart (see BenchServer.empty)
+        if not opts.no_memory and "memory_100k" not in results:
+            results["memory_100k"] = memory_100k(bench, opts.work, opts)
+        for instruments, topics in sizes:
+            t = time.monotonic()
+            try:
+                results["sizes"].append(bench_size(bench, opts.work, instruments, topics, opts))
+            except Exception as e:  # report and go on with the next size
+                log(f"{instruments} x {topics} failed: {type(e).__name__}: {e}")
+                results["sizes"].append({"instruments": instruments, "topics": topics,
+                                         "error": f"{type(e).__name__}: {e}"})
+            log(f"{instruments} x {topics} done in {time.monotonic() - t:.0f} s")
+            results["verdicts"] = verdicts(results)
+            opts.out.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    finally:
+        bench.stop()
+    results["sizes"].sort(key=lambda s: s["instruments"] * s["topics"])
+    results["projections"] = projections(results)
+    results["bench_seconds"] = round(time.monotonic() - started, 1)
+    results["verdicts"] = verdicts(results)
+    opts.out.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    print(table(results))
+    log(f"wrote {opts.out} ({results['bench_seconds']:.0f} s in all)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
