@@ -12,7 +12,6 @@ of, and a stable identifier (``kb:topic/<slug>?asOf=<date>``) from which
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re

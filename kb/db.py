@@ -78,7 +78,7 @@ def _translate(settings: Settings) -> Iterator[None]:
 
     try:
         yield
-    except AuthError as e:
+    except AuthError:
         how = (
             "the local server's password is in KB_HOME/neo4j/password (shown by "
             "`kb db password`); unset NEO4J_PASSWORD or set it to that"

@@ -25,7 +25,6 @@ from kb.schema.sections import (
     EDGE_SECTIONS,
     NODE_SECTION_BY_NAME,
     NODE_SECTIONS,
-    SECTIONS,
     INFORMATIONAL_FIELDS,
     EdgeSection,
     NodeSection,

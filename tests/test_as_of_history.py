@@ -12,7 +12,6 @@ days.
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any

@@ -12,7 +12,7 @@ the write order.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from neomodel import StructuredNode, StructuredRel
 from neomodel.properties import Property
