@@ -5,6 +5,7 @@ cannot take the bench down):
     python bench/loads.py kb    DIR    kb's loader, end to end from files (kb.load.load)
     python bench/loads.py floor DIR    the floor: one hand-written UNWIND + MERGE statement
                                        per batch, nodes then edges, ONE transaction
+                                       (or one per --commit-every rows, as kb's)
     python bench/loads.py orm   DIR    the ORM way: one neomodel save()/connect() per object,
                                        each its own transaction, until --seconds run out
 
@@ -54,9 +55,10 @@ def database():
 
 
 # -- kb's loader ---------------------------------------------------------------
-def run_kb(folder: Path, batch: int | None = None) -> None:
-    """kb.load.load, untouched, with timers wrapped around its three phases
-    (read_paths, validate, write) from outside."""
+def run_kb(folder: Path, batch: int | None = None, commit_every: int | None = None) -> None:
+    """kb.load.load, untouched, with timers wrapped around its phases from
+    outside: read (the files read whole: nodes, YAML), prepare (read + the
+    edge files streamed + validation, the read included) and write."""
     import kb.load
     import loaders
 
@@ -73,17 +75,18 @@ def run_kb(folder: Path, batch: int | None = None) -> None:
             extra = {}
             if name == "read":
                 extra["records"] = len(out.records)
+                extra["streamed_files"] = len(out.streams)
             emit("phase", phase=name, state="end", seconds=phases[name], **extra)
             return out
         return wrapper
 
     loaders.read_paths = timed("read", loaders.read_paths)
-    kb.load.validate = timed("validate", kb.load.validate)
+    kb.load.prepare = timed("prepare", kb.load.prepare)
     kb.load.write = timed("write", kb.load.write)
     db = database()
     emit("phase", phase="connected", state="end")
     t = time.monotonic()
-    report = kb.load.load(db, [folder])
+    report = kb.load.load(db, [folder], commit_every=commit_every)
     total = time.monotonic() - t
     totals = report.totals()
     db.close()
@@ -141,7 +144,7 @@ def typed(field: str, value: str):
     return value
 
 
-def run_floor(folder: Path, batch: int = 5000, one_tx: bool = True) -> None:
+def run_floor(folder: Path, batch: int = 5000, one_tx: bool = True, commit_every: int | None = None) -> None:
     db = database()
     now = datetime.now(timezone.utc)
     sent = {"rows": 0, "statements": 0}
@@ -216,7 +219,34 @@ def run_floor(folder: Path, batch: int = 5000, one_tx: bool = True) -> None:
         emit("phase", phase="commit", state="start")
 
     t = time.monotonic()
-    if one_tx:
+    if commit_every:  # statements gathered and sent in transactions of about commit_every rows
+        class Chunked:
+            def __init__(self):
+                self.pending: list[tuple[str, dict]] = []
+                self.rows = 0
+
+            def run(self, statement, **params):
+                self.pending.append((statement, params))
+                self.rows += len(params.get("rows") or ())
+                if self.rows >= commit_every:
+                    self.flush()
+                return self
+
+            def consume(self):
+                return None
+
+            def flush(self):
+                pending, self.pending, self.rows = self.pending, [], 0
+
+                def tx_work(tx):
+                    for statement, params in pending:
+                        tx.run(statement, params).consume()
+                if pending:
+                    db.write_tx(tx_work)
+        chunked = Chunked()
+        work(chunked)
+        chunked.flush()
+    elif one_tx:
         db.write_tx(work)
     else:  # one transaction per statement: what the floor gives up by keeping ONE transaction
         class PerStatement:
@@ -317,12 +347,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("folder", type=Path)
     ap.add_argument("--batch", type=int, default=None, help="rows per statement (kb: overrides kb.load.BATCH)")
     ap.add_argument("--per-batch-tx", action="store_true", help="floor: commit every batch (not one transaction)")
+    ap.add_argument("--commit-every", type=int, default=None,
+                    help="kb and floor: commit about every N rows (kb load --commit-every), not one transaction")
     ap.add_argument("--seconds", type=float, default=60.0, help="orm: stop after this long")
     args = ap.parse_args(argv)
     if args.how == "kb":
-        run_kb(args.folder, args.batch)
+        run_kb(args.folder, args.batch, args.commit_every)
     elif args.how == "floor":
-        run_floor(args.folder, args.batch or 5000, one_tx=not args.per_batch_tx)
+        run_floor(args.folder, args.batch or 5000, one_tx=not args.per_batch_tx, commit_every=args.commit_every)
     else:
         run_orm(args.folder, args.seconds)
     return 0

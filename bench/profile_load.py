@@ -11,7 +11,9 @@ to bench/profiles/<catalog>.json. Parts:
               (monkeypatched here, to size the fix; kb's files are untouched)
   memory      RSS and tracemalloc after reading and after validating: bytes per
               record, and where they are allocated
-  write       kb's write phase statement by statement (rows, server time,
+  write       kb's upsert statements (what rows that differ from the stored
+              ones take; new rows take a plain CREATE since the probe-first
+              write) statement by statement (rows, server time,
               client time), the commit apart; then the same rows through
               plain UNWIND + MERGE + SET statements (no change detection):
               the cost of the _upsert tail. First load into an empty graph,
@@ -285,11 +287,8 @@ class _Buffered:
 
 
 def part_write(bench: Bench, folder: Path, tag: str) -> dict[str, Any]:
-    from kb.load import plan_writes, prepare
-
-    catalog, _, n = prepare([folder])[:3]
-    steps = plan_writes(catalog)
-    out: dict[str, Any] = {"records": n}
+    steps = in_memory_steps(folder)
+    out: dict[str, Any] = {"records": sum(len(s.rows or ()) for s in steps if "DELETE" not in s.statement)}
     for label, plain in (("kb", False), ("plain", True)):
         bench.empty()
         now = datetime.now(timezone.utc)
@@ -312,7 +311,6 @@ def part_write(bench: Bench, folder: Path, tag: str) -> dict[str, Any]:
 
 def plan_lines(plan: dict, depth: int = 0) -> list[str]:
     args = plan.get("args", {})
-    ident = ", ".join(plan.get("identifiers", []))[:60]
     detail = str(args.get("Details", ""))[:110]
     line = (f"{'  ' * depth}{plan['operatorType']:<34} rows {plan.get('rows', 0):>8,}  db hits {plan.get('dbHits', 0):>10,}"
             f"  {detail}")
@@ -322,11 +320,24 @@ def plan_lines(plan: dict, depth: int = 0) -> list[str]:
     return out
 
 
-def part_plans(bench: Bench, folder: Path, tag: str) -> dict[str, Any]:
-    from kb.load import plan_writes, prepare
+def in_memory_steps(folder: Path) -> list:
+    """kb's write steps with every row in memory (step.rows), edges included;
+    kb.load itself streams edge rows from its stage instead."""
+    from kb.load import plan_writes
+    from kb.validate import validate
+    from loaders import read_paths
 
-    catalog = prepare([folder])[0]
+    catalog, _ = validate(read_paths([folder]).records)
     steps = plan_writes(catalog)
+    for step in steps:
+        if step.rows is None and step.batches is not None:
+            step.rows = [r for _, batch in step.batches(None) for r in batch]
+            step.batches = None
+    return steps
+
+
+def part_plans(bench: Bench, folder: Path, tag: str) -> dict[str, Any]:
+    steps = in_memory_steps(folder)
     bench.empty()
     nodes_only = [s for s in steps if s.kind == "node"]
     timed_write(bench.db, nodes_only, datetime.now(timezone.utc))
@@ -374,10 +385,7 @@ def _hits(plan) -> int:
 
 
 def part_batch(bench: Bench, folder: Path, tag: str) -> dict[str, Any]:
-    from kb.load import plan_writes, prepare
-
-    catalog = prepare([folder])[0]
-    steps = plan_writes(catalog)
+    steps = in_memory_steps(folder)
     out = {}
     for batch in [int(b) for b in os.environ.get("KB_BENCH_BATCHES", "1000,5000,20000,50000").split(",")]:
         bench.empty()
@@ -389,10 +397,7 @@ def part_batch(bench: Bench, folder: Path, tag: str) -> dict[str, Any]:
 
 
 def part_tx(bench: Bench, folder: Path, tag: str) -> dict[str, Any]:
-    from kb.load import plan_writes, prepare
-
-    catalog = prepare([folder])[0]
-    steps = plan_writes(catalog)
+    steps = in_memory_steps(folder)
     out = {}
     for label, one in (("one transaction", True), ("a transaction per batch", False)):
         bench.empty()

@@ -128,14 +128,17 @@ def machine() -> dict[str, Any]:
 class BenchServer:
     """A throwaway Neo4j: tmp home, free ports, the jars kb installed."""
 
-    def __init__(self, heap: str, pagecache: str):
+    def __init__(self, heap: str, pagecache: str, home: Path | None = None):
         from kb.server.local import LocalServer, free_port
 
         installed = LocalServer.default()
         if not installed.installed():
             log("Neo4j jars not installed yet: running `kb db install` first")
             installed.install(log=log)
-        self.home = Path(tempfile.mkdtemp(prefix="kb-bench-"))
+        self.keep = home is not None  # a home given is kept (with its graph) for --queries-only
+        if home is not None:
+            home.mkdir(parents=True, exist_ok=True)
+        self.home = home if home is not None else Path(tempfile.mkdtemp(prefix="kb-bench-"))
         self.server = LocalServer(home=self.home, lib=installed.lib, bolt_port=free_port(),
                                   http_port=free_port(), heap=heap, pagecache=pagecache)
         self.db = None
@@ -211,7 +214,8 @@ class BenchServer:
         if self.db is not None:
             self.db.close()
         self.server.stop()
-        shutil.rmtree(self.home, ignore_errors=True)
+        if not self.keep:
+            shutil.rmtree(self.home, ignore_errors=True)
 
 
 # -- running a load in a child process --------------------------------------------
@@ -494,17 +498,21 @@ def bench_size(bench: BenchServer, work: Path, instruments: int, topics: int, op
     res["orm"] = orm
     log(f"  ORM: {orm.get('objects_per_second')} objects/s ({orm.get('objects')} objects) [{orm['status']}]")
 
+    # Too large for one transaction: kb load --commit-every, and the floor the same way.
+    chunked = ["--commit-every", str(opts.commit_every)] if manifest["grid_cells"] >= opts.commit_every_above else []
+    res["commit_every"] = opts.commit_every if chunked else None
+    how = f"transactions of {opts.commit_every:,} rows" if chunked else "one transaction"
     floors, kbs = [], []
     for rep in range(reps):
         res["empty_seconds"].append(bench.empty())
-        log(f"  floor (UNWIND + MERGE, one transaction), run {rep + 1}/{reps} ...")
-        f = run_child(bench, ["floor", str(folder)], timeout=load_limit, rss_cap_mib=rss_cap)
+        log(f"  floor (UNWIND + MERGE, {how}), run {rep + 1}/{reps} ...")
+        f = run_child(bench, ["floor", str(folder), *chunked], timeout=load_limit, rss_cap_mib=rss_cap)
         floors.append(f)
         log(f"  floor: {f.get('seconds')} s, {f['status']}, RSS {f['rss_peak_mib']} MiB, "
             f"tx heap {f.get('tx_heap_peak_mib')} MiB, load avg {f['loadavg']}")
         res["empty_seconds"].append(bench.empty())
         log(f"  kb load, run {rep + 1}/{reps} ...")
-        k = run_child(bench, ["kb", str(folder)], timeout=load_limit, rss_cap_mib=rss_cap)
+        k = run_child(bench, ["kb", str(folder), *chunked], timeout=load_limit, rss_cap_mib=rss_cap)
         kbs.append(k)
         log(f"  kb: {k.get('seconds')} s {k.get('phases', '')}, {k['status']}, RSS {k['rss_peak_mib']} MiB, "
             f"tx heap {k.get('tx_heap_peak_mib')} MiB, load avg {k['loadavg']}")
@@ -660,7 +668,7 @@ def table(results: dict[str, Any]) -> str:
                  f"Neo4j {results.get('neo4j', {}).get('version')}  ·  bench server heap {results['server']['heap']}")
     lines.append("")
     hdr = ["size", "cells", "kb s", "kb cells/s", "floor s", "floor cells/s", "kb/floor", "kb/floor CPU", "ORM obj/s", "kb/ORM",
-           "kb RSS MiB", "kb phases read/validate/write s"]
+           "kb RSS MiB", "kb phases read/prepare/write s"]
     rows = []
     for s in results["sizes"]:
         sm = s.get("summary", {})
@@ -673,7 +681,7 @@ def table(results: dict[str, Any]) -> str:
                      fmt(sm.get("orm_objects_per_s")),
                      fmt(sm.get("kb_over_orm_speedup"), " x"),
                      fmt(sm.get("kb_rss_peak_mib") or max((r["rss_peak_mib"] for r in s.get("kb_runs", [])), default=None)),
-                     "/".join(fmt(ph.get(k)) for k in ("read", "validate", "write")) if ph else "-"])
+                     "/".join(fmt(ph.get(k)) for k in ("read", "prepare", "write")) if ph else "-"])
     lines += _grid(hdr, rows)
     lines.append("")
     qnames = ["RETURN 1", "topic page", "forum-shopping", "forum-shopping --all", "gaps", "primacy", "matrix"]
@@ -721,6 +729,39 @@ def _grid(hdr: list[str], rows: list[list[str]]) -> list[str]:
 
 
 # -- main ------------------------------------------------------------------------------------
+def queries_only(opts, sizes: list[tuple[int, int]]) -> int:
+    """The queries of one size, on the graph an earlier run left in --home;
+    merged into that size's entry in --out (its loads are kept)."""
+    if opts.home is None or len(sizes) != 1:
+        raise SystemExit("--queries-only needs --home and exactly one size in --sizes")
+    (instruments, topics), = sizes
+    results = json.loads(opts.out.read_text()) if opts.out.exists() else {"sizes": []}
+    entry = next((s for s in results.get("sizes", []) if (s["instruments"], s["topics"]) == (instruments, topics)), None)
+    if entry is None:
+        entry = {"instruments": instruments, "topics": topics}
+        results.setdefault("sizes", []).append(entry)
+    bench = BenchServer(opts.heap, opts.pagecache, opts.home)
+    try:
+        bench.start()
+        n = bench.db.read("MATCH (i:Instrument) WITH count(i) AS i MATCH (t:Topic) RETURN i, count(t) AS t")[0]
+        if (n["i"], n["t"]) != (instruments, topics):
+            raise SystemExit(f"the graph in {opts.home} has {n['i']} instruments x {n['t']} topics, "
+                             f"not {instruments} x {topics}")
+        mid = instruments * topics >= 1_000_000
+        grid = instruments * topics
+        skip = {"matrix"} if grid > opts.matrix_max_grid else set()
+        log(f"queries on {instruments} x {topics} (graph in {opts.home}) ...")
+        entry["queries"] = bench_queries(bench, topics, opts.runs, opts.query_budget_big if mid else opts.query_budget,
+                                         opts.query_limit_big if mid else opts.query_limit, skip)
+        entry["queries_measured_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    finally:
+        bench.stop()
+    results["verdicts"] = verdicts(results)
+    opts.out.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    print(table(results))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default=DEFAULT_SIZES, help=f"instruments x topics, comma-separated (default {DEFAULT_SIZES})")
@@ -741,6 +782,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--query-limit", type=float, default=60.0, help="server-side timeout of one query run")
     ap.add_argument("--query-limit-big", type=float, default=30.0, help="the same at 1M+ grid cells")
     ap.add_argument("--matrix-max-grid", type=int, default=2_000_000, help="skip the matrix above this many grid cells")
+    ap.add_argument("--commit-every", type=int, default=200_000,
+                    help="rows per transaction of kb load --commit-every (and the floor) on the largest catalogs")
+    ap.add_argument("--commit-every-above", type=int, default=10_000_000,
+                    help="grid cells from which loads commit every --commit-every rows, not once")
     ap.add_argument("--no-queries", action="store_true")
     ap.add_argument("--no-memory", action="store_true", help="skip the 100k-cell memory load")
     ap.add_argument("--quick", action="store_true", help="1k x 50 and 10k x 200 only, short limits")
@@ -748,6 +793,12 @@ def main(argv: list[str] | None = None) -> int:
                     help="keep the other sizes already in --out (and its memory and --help figures); "
                          "replace only the sizes measured now")
     ap.add_argument("--table", action="store_true", help="print the table of --out and stop")
+    ap.add_argument("--home", type=Path, default=None,
+                    help="the bench server's home, kept afterwards with the last graph loaded (default: a "
+                         "temporary one, deleted)")
+    ap.add_argument("--queries-only", action="store_true",
+                    help="with --home holding the graph of the one size in --sizes (from an earlier run with "
+                         "--home): measure its queries only, and merge them into that size in --out")
     opts = ap.parse_args(argv)
     if opts.table:
         results = json.loads(opts.out.read_text())
@@ -789,7 +840,9 @@ def main(argv: list[str] | None = None) -> int:
         results["help"] = help_time()
         log(f"  median {results['help']['median_seconds']} s")
 
-    bench = BenchServer(opts.heap, opts.pagecache)
+    if opts.queries_only:
+        return queries_only(opts, sizes)
+    bench = BenchServer(opts.heap, opts.pagecache, opts.home)
 
     def stop(*_):
         bench.stop()

@@ -264,9 +264,14 @@ def db_clear(ctx: click.Context, yes: bool) -> None:
 @click.option("--recorded-at", "recorded_at", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]),
               help="Date the change set at this time instead of now (UTC unless an offset is given), to import "
                    "past snapshots in order.")
+@click.option("--commit-every", "commit_every", type=click.IntRange(min=1000), metavar="ROWS",
+              help="Commit in transactions of about ROWS rows instead of one, for catalogs too large for one "
+                   "transaction (millions of cells). Validation still comes first; if the write fails part way, "
+                   "the parts committed stay: load the same files again to finish.")
 @output_option
 @click.pass_context
-def load_cmd(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool, prune: bool, recorded_at, fmt: str | None) -> None:
+def load_cmd(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool, prune: bool, recorded_at,
+             commit_every: int | None, fmt: str | None) -> None:
     """Validate catalog files and load them into the graph.
 
     PATHS are files (.yaml, .yml, .json, .csv) or folders of them; the
@@ -282,6 +287,7 @@ def load_cmd(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool, prune: 
       kb load data/corpus data/examples/later-instruments
       kb load --dry-run my-instruments.yaml     # check a file
       kb load --prune data/corpus               # make the graph equal the corpus
+      kb load --commit-every 200000 big-catalog/  # millions of cells
     """
     from kb.config import corpus_dir
     from kb.load import load
@@ -294,7 +300,7 @@ def load_cmd(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool, prune: 
 
         recorded_at = recorded_at.replace(tzinfo=timezone.utc)
     report = load(conn, targets, dry_run=dry_run, progress_factory=_progress_factory(),
-                  at=recorded_at, prune=prune)
+                  at=recorded_at, prune=prune, commit_every=commit_every)
     if dry_run:
         click.echo(f"OK: {_n(report.records, 'record')} in {_n(len(report.files), 'file')} are valid; "
                    "nothing was written.", err=True)

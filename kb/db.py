@@ -114,6 +114,13 @@ def _translate(settings: Settings) -> Iterator[None]:
             "run this one again; otherwise give the record a value of its own"
         ) from None
     except TransientError as e:
+        if "MemoryPoolOutOfMemoryError" in (e.code or "") or "MemoryPoolOutOfMemoryError" in (e.message or ""):
+            raise QueryError(
+                "the transaction needs more memory than Neo4j allows it "
+                f"({_redact(e.message or str(e), settings.password)}); nothing was written. For a large "
+                "load, commit in parts with `kb load --commit-every 100000`; or give the server more "
+                "heap (server.memory.heap.max_size, or db.memory.transaction.total.max)"
+            ) from None
         raise QueryError(
             f"Neo4j could not finish the transaction ({e.code}: {_redact(e.message or str(e), settings.password)}); "
             f"kb retried it for {RETRY_SECONDS} s and nothing was written. If another load or write was "
@@ -211,11 +218,11 @@ class Database:
         with translate_errors(self.settings), self.session() as s:
             return s.execute_read(work)
 
-    def write_tx(self, work: Callable[..., T]) -> T:
-        """Run ``work(tx)`` in one managed write transaction: all or nothing,
-        retried on transient errors."""
+    def write_tx(self, work: Callable[..., T], *args: Any) -> T:
+        """Run ``work(tx, *args)`` in one managed write transaction: all or
+        nothing, retried on transient errors."""
         with translate_errors(self.settings), self.session() as s:
-            return s.execute_write(work)
+            return s.execute_write(work, *args)
 
     # -- neomodel ---------------------------------------------------------
     def bind_neomodel(self) -> None:

@@ -2,9 +2,11 @@
 
 ``load()`` reads every file (``loaders``), validates everything
 (``kb.validate``) and, only if nothing is wrong, writes the whole catalog in
-ONE transaction: batched ``UNWIND $rows ... MERGE`` statements, nodes before
-edges. MERGE on each record's stable key makes a second load change nothing;
-a failure anywhere rolls the whole load back.
+ONE transaction: batched ``UNWIND $rows ...`` statements, nodes before edges.
+Each batch is probed first (which rows are stored, and are they the same?):
+new rows are CREATEd, rows that differ are updated with their old version
+kept, unchanged rows are left alone, so a second load changes nothing. A
+failure anywhere rolls the whole load back.
 
 Labels, relationship types and property names in the statements come from
 the schema classes (a fixed list), never from data; values travel as
@@ -17,9 +19,9 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
-from kb.errors import KbError, ValidationFailed
+from kb.errors import KbError, Problem, ValidationFailed
 from kb.schema.sections import (
     NODE_SECTION_BY_LABEL,
     NODE_SECTION_BY_NAME,
@@ -28,7 +30,7 @@ from kb.schema.sections import (
     SECTIONS,
     EdgeSection,
 )
-from kb.validate import Catalog, validate
+from kb.validate import Catalog, Validator
 
 BATCH = 5_000
 
@@ -110,6 +112,55 @@ def node_statement(label: str, key: str) -> str:
     return f"UNWIND $rows AS row MERGE (x:{label} {{{key}: row.key}}) " + _upsert(label)
 
 
+# Read, compare, then write only what differs. Each batch is first probed:
+# which rows are stored already, and are they the same? New rows then take a
+# plain CREATE (no MERGE, no comparison), rows that differ take the upsert
+# above (which keeps the old version and records the change), and unchanged
+# rows are not written at all. A read followed by a CREATE is safe because
+# every load holds the LoadLock for its whole transaction.
+_SAME = "all(p IN keys(row.props) WHERE coalesce(x[p] = row.props[p], x[p] IS NULL AND row.props[p] IS NULL))"
+_STATE = f"CASE WHEN x.recorded_at IS NOT NULL AND {_SAME} THEN 1 ELSE 2 END AS state"
+
+
+def node_probe(label: str, key: str) -> str:
+    """Per stored row: its index in $rows and 1 (same) or 2 (differs)."""
+    return (f"UNWIND range(0, size($rows) - 1) AS i WITH i, $rows[i] AS row "
+            f"MATCH (x:{label} {{{key}: row.key}}) RETURN i, {_STATE}")
+
+
+def node_create(label: str, key: str) -> str:
+    return (f"UNWIND $rows AS row CREATE (x:{label} {{{key}: row.key}}) "
+            "SET x += row.props, x.recorded_at = $now, x.first_recorded_at = $now RETURN count(x) AS created")
+
+
+def _edge_pattern(section: EdgeSection, start_label: str, end_label: str) -> tuple[str, str]:
+    skey = NODE_SECTION_BY_LABEL[start_label].key
+    ekey = NODE_SECTION_BY_LABEL[end_label].key
+    ends = f"MATCH (a:{start_label} {{{skey}: row.start}}) MATCH (b:{end_label} {{{ekey}: row.end}}) "
+    merge_props = ", ".join(f"{k}: row.props.{k}" for k in section.key_props)
+    return ends, (f" {{{merge_props}}}" if merge_props else "")
+
+
+def edge_probe(section: EdgeSection, start_label: str, end_label: str) -> str:
+    ends, key = _edge_pattern(section, start_label, end_label)
+    return ("UNWIND range(0, size($rows) - 1) AS i WITH i, $rows[i] AS row " + ends +
+            f"MATCH (a)-[x:{section.rel_type}{key}]->(b) RETURN i, {_STATE}")
+
+
+def edge_create(section: EdgeSection, start_label: str, end_label: str) -> str:
+    ends, _ = _edge_pattern(section, start_label, end_label)
+    return ("UNWIND $rows AS row " + ends + f"CREATE (a)-[x:{section.rel_type}]->(b) "
+            "SET x += row.props, x.recorded_at = $now, x.first_recorded_at = $now RETURN count(x) AS created")
+
+
+def any_stored(label: str | None = None, rel_type: str | None = None) -> str:
+    """Is there any node with ``label`` (edge of ``rel_type``) at all? If not,
+    every row of the step is new and the probes can be skipped."""
+    if label:
+        return f"MATCH (x:{label}) RETURN count(x) > 0 AS any"
+    return f"MATCH ()-[x:{rel_type}]->() RETURN count(x) > 0 AS any"
+
+
 def reference_statements(label: str, key: str, rel_type: str, target_label: str, target_key: str) -> tuple[str, str]:
     """A single-valued reference (ISSUED_IN, PART_OF, ...): drop any edge of
     that type to another node than the one named, then MERGE the named one."""
@@ -129,15 +180,9 @@ def reference_statements(label: str, key: str, rel_type: str, target_label: str,
 
 
 def edge_statement(section: EdgeSection, start_label: str, end_label: str) -> str:
-    skey = NODE_SECTION_BY_LABEL[start_label].key
-    ekey = NODE_SECTION_BY_LABEL[end_label].key
-    merge_props = ", ".join(f"{k}: row.props.{k}" for k in section.key_props)
-    merge_props = f" {{{merge_props}}}" if merge_props else ""
-    return (
-        f"UNWIND $rows AS row MATCH (a:{start_label} {{{skey}: row.start}}) "
-        f"MATCH (b:{end_label} {{{ekey}: row.end}}) "
-        f"MERGE (a)-[x:{section.rel_type}{merge_props}]->(b) " + _upsert(section.rel_type, carry="a, b, ")
-    )
+    ends, key = _edge_pattern(section, start_label, end_label)
+    return ("UNWIND $rows AS row " + ends +
+            f"MERGE (a)-[x:{section.rel_type}{key}]->(b) " + _upsert(section.rel_type, carry="a, b, "))
 
 
 SEP = "\u001f"  # joins composite keys; the validator rejects control characters in data
@@ -180,19 +225,68 @@ def known_keys(db) -> dict[str, set[str]]:
 
 
 # -- the load -------------------------------------------------------------------
+STREAMED = frozenset(s.name for s in EDGE_SECTIONS)  # CSV files of these are read row by row
+MAX_PROBLEMS = 1_000  # a stream stops being read after this many problems
+
+
 def prepare(paths: list[Path], db=None, prune: bool = False) -> tuple[Catalog, list[str], int, list[str]]:
     """Read and validate; raise ValidationFailed listing every problem.
     References may name records already in the graph, except when pruning
-    (then the files must hold everything they reference)."""
-    from loaders import read_paths
+    (then the files must hold everything they reference).
 
-    result = read_paths(paths)
+    Node records are held in memory. Edge records, which can number in the
+    millions, go to an ``EdgeStage`` on disk (``catalog.stage``) as they are
+    validated; CSV files of edges are read one row at a time. The caller
+    closes the stage (``catalog.close()``)."""
+    from kb.staging import EdgeStage
+    from loaders import csv_section, iter_csv, read_paths
+
+    result = read_paths(paths, stream=STREAMED)
     known = known_keys(db) if db is not None and not prune else None
-    catalog, problems = validate(result.records, known)
-    problems = result.problems + problems
-    if problems:
-        raise ValidationFailed(problems)
-    return catalog, result.files, len(result.records), result.hashes
+    v = Validator(known)
+    by_section: dict[str, list] = {}
+    for rec in result.records:
+        by_section.setdefault(rec.section, []).append(rec)
+    v.nodes(by_section)
+    records = len(result.records)
+    stage = EdgeStage()
+    v.catalog.stage = stage
+    try:
+        for section in EDGE_SECTIONS:
+            for rec in by_section.pop(section.name, ()):
+                _stage(v, stage, rec, section)
+        by_section.clear()
+        for name, path in result.streams:
+            section = SECTIONS[csv_section(path)]
+            try:
+                for rec in iter_csv(path, name, result.problems):
+                    records += 1
+                    _stage(v, stage, rec, section)
+                    if len(v.problems) + len(result.problems) >= MAX_PROBLEMS:
+                        result.problems.append(Problem(name, rec.line, None, f"stopped reading after {MAX_PROBLEMS} problems",
+                                                       "fix the problems listed and load again"))
+                        break
+            except UnicodeDecodeError as e:
+                result.problems.append(Problem(name, None, None, f"not UTF-8 text ({e.reason} at byte {e.start})",
+                                               "save the file as UTF-8"))
+            except OSError as e:
+                result.problems.append(Problem(name, None, None, f"cannot read: {e.strerror}", "check permissions"))
+        for group, row, where, first in stage.duplicates():
+            v.duplicate(where, SECTIONS[group[0]], row, first)
+        problems = result.problems + v.finish()
+        if problems:
+            raise ValidationFailed(problems)
+    except BaseException:
+        stage.close()
+        raise
+    return v.catalog, result.files, records, result.hashes
+
+
+def _stage(v: Validator, stage, rec, section: EdgeSection) -> None:
+    out = v.edge(rec, section)
+    if out is not None:
+        group, ident, row = out
+        stage.add(group, ident, rec.file, rec.line, row)
 
 
 @dataclass
@@ -200,8 +294,38 @@ class Step:
     kind: str        # node | edge
     name: str        # label or relationship type
     statement: str
-    rows: list[dict[str, Any]] | None = None  # None: one run with $keep
-    keep: dict[str, bool] | None = None
+    rows: list[dict[str, Any]] | None = None  # node and reference rows
+    keep: dict[str, bool] | None = None       # a prune step: one run with $keep
+    batches: Callable[[Any], Iterator[tuple[Any, list]]] | None = None  # edge rows: (token, batch) after a token
+    count: int = 0
+    probe: str | None = None    # read first: which rows are stored, and same or not
+    create: str | None = None   # for rows not stored yet
+    stored: str | None = None   # is anything of this kind stored at all?
+
+    def units(self, after: Any = None) -> Iterator[tuple[Any, list[dict[str, Any]] | None]]:
+        """What to send, a batch at a time, each with a token to resume after
+        it (``after``); a prune step sends None once."""
+        if self.batches is not None:
+            yield from self.batches(after)
+        elif self.rows is not None:
+            for i in range(0 if after is None else after + BATCH, len(self.rows), BATCH):
+                yield i, self.rows[i:i + BATCH]
+        elif after is None:
+            yield 0, None
+
+
+def _edge_groups(catalog: Catalog) -> list[tuple[tuple[str, str, str], int, Callable[[Any], Iterator]]]:
+    """Each group of edge rows (section, start label, end label) with its
+    size and its batches, in section order: from the stage, or from memory."""
+    order = {s.name: i for i, s in enumerate(EDGE_SECTIONS)}
+    stage = getattr(catalog, "stage", None)
+    if stage is not None:
+        groups = [(g, n, (lambda after, g=g: stage.rows(g, BATCH, after))) for g, n in stage.counts.items()]
+    else:
+        groups = [(g, len(rows), (lambda after, rows=rows: (
+                      (i, rows[i:i + BATCH]) for i in range(0 if after is None else after + BATCH, len(rows), BATCH))))
+                  for g, rows in catalog.edges.items()]
+    return sorted(groups, key=lambda item: (order[item[0][0]], item[0]))
 
 
 def plan_writes(catalog: Catalog) -> list[Step]:
@@ -211,7 +335,9 @@ def plan_writes(catalog: Catalog) -> list[Step]:
         rows = catalog.nodes.get(s.name) or []
         if rows:
             steps.append(Step("node", s.label, node_statement(s.label, s.key),
-                              [{"key": r["key"], "props": r["props"]} for r in rows]))
+                              [{"key": r["key"], "props": r["props"]} for r in rows], count=len(rows),
+                              probe=node_probe(s.label, s.key), create=node_create(s.label, s.key),
+                              stored=any_stored(label=s.label)))
     for s in NODE_SECTIONS:
         rows = catalog.nodes.get(s.name) or []
         for ref in s.refs:
@@ -221,30 +347,46 @@ def plan_writes(catalog: Catalog) -> list[Step]:
             drop, merge = reference_statements(s.label, s.key, ref.rel_type, target.label, target.key)
             ref_rows = [{"key": r["key"], "target": r["refs"].get(ref.field), "props": {"source": r["source"]}}
                         for r in rows]
-            steps.append(Step("edge", ref.rel_type, drop, ref_rows))
-            steps.append(Step("edge", ref.rel_type, merge, ref_rows))
-    for (name, start_label, end_label), rows in catalog.edges.items():
+            steps.append(Step("edge", ref.rel_type, drop, ref_rows, count=len(ref_rows)))
+            steps.append(Step("edge", ref.rel_type, merge, ref_rows, count=len(ref_rows)))
+    for (name, start_label, end_label), n, batches in _edge_groups(catalog):
         section = SECTIONS[name]
-        steps.append(Step("edge", section.rel_type, edge_statement(section, start_label, end_label), rows))
+        steps.append(Step("edge", section.rel_type, edge_statement(section, start_label, end_label),
+                          batches=batches, count=n,
+                          probe=edge_probe(section, start_label, end_label),
+                          create=edge_create(section, start_label, end_label),
+                          stored=any_stored(rel_type=section.rel_type)))
     return steps
 
 
 def plan_prune(catalog: Catalog) -> list[Step]:
     """Statements that remove what the files do not have (``--prune``):
     edges first, then nodes."""
+    by_group = {g: batches for g, _, batches in _edge_groups(catalog)}
     steps: list[Step] = []
     for section in EDGE_SECTIONS:
         for start_sec in section.start.targets:
             for end_sec in section.end.targets:
                 a, b = NODE_SECTION_BY_NAME[start_sec], NODE_SECTION_BY_NAME[end_sec]
-                rows = catalog.edges.get((section.name, a.label, b.label)) or []
+                batches = by_group.get((section.name, a.label, b.label))
                 keep = {SEP.join([r["start"], r["end"], *((r["props"].get(k) or "") for k in section.key_props)]): True
-                        for r in rows}
+                        for _, batch in (batches(None) if batches else ()) for r in batch}
                 steps.append(Step("edge", section.rel_type, prune_edges_statement(section, a.label, b.label), keep=keep))
     for s in reversed(NODE_SECTIONS):
         keep = {r["key"]: True for r in catalog.nodes.get(s.name) or []}
         steps.append(Step("node", s.label, prune_nodes_statement(s.label, s.key), keep=keep))
     return steps
+
+
+def _partition(tx, step: Step, batch: list[dict[str, Any]]) -> tuple[list, list, int]:
+    """Split a batch into rows not stored yet, rows stored but different, and
+    the number stored unchanged."""
+    state: dict[int, int] = {}
+    for i, st in tx.run(step.probe, rows=batch):
+        state[i] = max(st, state.get(i, 0))  # parallel duplicates: any difference counts
+    new = [row for i, row in enumerate(batch) if i not in state]
+    differ = [batch[i] for i, st in state.items() if st == 2]
+    return new, differ, sum(1 for st in state.values() if st == 1)
 
 
 def _json(values: Any) -> str | None:
@@ -280,17 +422,36 @@ CHANGE_SET_STATEMENT = (
 
 
 def write(db, catalog: Catalog, report: LoadReport, progress: Progress | None = None,
-          at: datetime | None = None, prune: bool = False) -> None:
-    """Write the catalog in one transaction and record what changed."""
+          at: datetime | None = None, prune: bool = False, commit_every: int | None = None) -> None:
+    """Write the catalog and record what changed: in one transaction, or,
+    with ``commit_every``, in transactions of about that many rows each (for
+    catalogs too large for one; the change set goes in with the last).
+
+    Batches are read from the catalog (or its stage on disk) as they are
+    sent, never all at once; a transaction that is retried reads its batches
+    again from where the previous transaction stopped."""
     from kb import __version__
 
     steps = plan_writes(catalog) + (plan_prune(catalog) if prune else [])
+    results: list[tuple[str, str, dict[str, Any]]] = []
+    changes: list[dict[str, Any]] = []
+    clock: dict[str, datetime] = {}
+    probing: dict[int, bool] = {}  # per step: is anything of its kind stored (decided when it starts)
+    shown = {"base": 0, "rows": 0}  # rows committed in earlier transactions; the most shown so far
 
-    def work(tx) -> list[tuple[str, str, dict[str, Any]]]:
+    def advance(rows_in_tx: int) -> None:  # a retried transaction does not move the bar twice
+        total = shown["base"] + rows_in_tx
+        if progress and total > shown["rows"]:
+            progress(total - shown["rows"])
+            shown["rows"] = total
+
+    def start(tx) -> datetime:
         # One load at a time: the lock node serialises loads (a second load
         # waits here), so change sets commit in time order even when a
         # transaction is retried after another load.
         tx.run(LOCK_STATEMENT).consume()
+        if "now" in clock:
+            return clock["now"]
         latest = tx.run("MATCH (s:ChangeSet) RETURN max(s.at) AS at").single()["at"]
         latest = latest.to_native() if latest is not None else None
         if at is None:
@@ -302,51 +463,113 @@ def write(db, catalog: Catalog, report: LoadReport, progress: Progress | None = 
             if latest is not None and latest >= now:
                 raise KbError(f"the catalog already has a change set recorded at {latest.isoformat()}; "
                               "kb records history in time order, so --recorded-at must be later than that")
-        results: list[tuple[str, str, dict[str, Any]]] = []
-        changes: list[dict[str, Any]] = []
-        for step in steps:
-            batches = [None] if step.rows is None else [step.rows[i:i + BATCH] for i in range(0, len(step.rows), BATCH)]
-            for batch in batches:
-                params = {"now": now, "keep": step.keep} if batch is None else {"rows": batch, "now": now}
-                record = tx.run(step.statement, params).single()
-                counts = dict(record) if record else {}
-                for c in counts.pop("changes", None) or ():
-                    changes.append(_change_record(step, c, "changed"))
-                for c in counts.pop("removals", None) or ():
-                    changes.append(_change_record(step, c, "removed"))
-                results.append((step.kind, step.name, counts))
-                if progress and batch is not None:
-                    progress(len(batch))
-        created = sum(c.get("created", 0) for _, _, c in results)
-        updated = sum(c.get("updated", 0) for _, _, c in results)
-        removed = sum(c.get("removed", 0) for _, _, c in results)
-        if created or updated or removed:
-            stamp = now.strftime("%Y%m%dT%H%M%S.%fZ")
-            tx.run(CHANGE_SET_STATEMENT, id=f"cs-{stamp}", now=now, files=report.files, hashes=report.hashes,
-                   records=report.records, created=created, updated=updated, removed=removed,
-                   version=__version__, changes=changes).consume()
-            report.change_set = f"cs-{stamp}"
-        return results
+        return now
 
-    for kind, name, counts in db.write_tx(work):
+    def record_change_set(tx, now, all_results, all_changes) -> str | None:
+        created = sum(c.get("created", 0) for _, _, c in all_results)
+        updated = sum(c.get("updated", 0) for _, _, c in all_results)
+        removed = sum(c.get("removed", 0) for _, _, c in all_results)
+        if not (created or updated or removed):
+            return None
+        stamp = now.strftime("%Y%m%dT%H%M%S.%fZ")
+        tx.run(CHANGE_SET_STATEMENT, id=f"cs-{stamp}", now=now, files=report.files, hashes=report.hashes,
+               records=report.records, created=created, updated=updated, removed=removed,
+               version=__version__, changes=all_changes).consume()
+        return f"cs-{stamp}"
+
+    def work(tx, position: tuple[int, Any]):
+        """Send steps from ``position`` (step index, resume token) on, until
+        about ``commit_every`` rows are sent or everything is."""
+        now = start(tx)
+        decided = dict(probing)  # a retried transaction decides again
+        out: list[tuple[str, str, dict[str, Any]]] = []
+        found: list[dict[str, Any]] = []
+        sent = 0
+
+        def run(step: Step, statement: str, params: dict[str, Any]) -> None:
+            record = tx.run(statement, params).single()
+            counts = dict(record) if record else {}
+            for c in counts.pop("changes", None) or ():
+                found.append(_change_record(step, c, "changed"))
+            for c in counts.pop("removals", None) or ():
+                found.append(_change_record(step, c, "removed"))
+            out.append((step.kind, step.name, counts))
+            # The driver keeps each statement's parameters until the
+            # transaction ends; emptying the rows sent keeps memory flat.
+            if isinstance(params.get("rows"), list):
+                params["rows"].clear()
+
+        index, token = position
+        while index < len(steps):
+            step = steps[index]
+            for token, batch in step.units(token):
+                if batch is None:
+                    run(step, step.statement, {"now": now, "keep": step.keep})
+                    continue
+                size = len(batch)
+                if step.create is None:
+                    run(step, step.statement, {"rows": list(batch), "now": now})
+                else:
+                    if index not in decided:
+                        decided[index] = bool(tx.run(step.stored).single()["any"])
+                    new, differ, same = _partition(tx, step, batch) if decided[index] else (list(batch), [], 0)
+                    if new:
+                        run(step, step.create, {"rows": new, "now": now})
+                    if differ:
+                        run(step, step.statement, {"rows": differ, "now": now})
+                    if same:
+                        out.append((step.kind, step.name, {"unchanged": same}))
+                batch.clear()  # it went out as the probe's parameter (see run)
+                sent += size
+                advance(sent)
+                if commit_every and sent >= commit_every:
+                    return (index, token), now, decided, out, found, sent, None, False
+            index, token = index + 1, None
+        change_set = record_change_set(tx, now, results + out, changes + found)
+        return (index, None), now, decided, out, found, sent, change_set, True
+
+    position: tuple[int, Any] = (0, None)
+    while True:
+        try:
+            position, now, decided, out, found, sent, change_set, done = db.write_tx(work, position)
+        except KbError as e:
+            if shown["base"]:
+                raise KbError(f"{e}. With --commit-every, that was one part of the load: {shown['base']:,} rows "
+                              "in earlier parts stay committed; load the same files again to finish (loading "
+                              "twice changes nothing)") from None
+            raise
+        clock["now"] = now
+        probing.update(decided)
+        results.extend(out)
+        changes.extend(found)
+        shown["base"] += sent
+        if done:
+            report.change_set = change_set
+            break
+
+    for kind, name, counts in results:
         table = report.nodes if kind == "node" else report.edges
         table.setdefault(name, Counts()).add(counts)
 
 
 def planned_rows(catalog: Catalog) -> int:
     """How many rows ``write`` sends (for a progress bar's total)."""
-    return sum(len(s.rows) for s in plan_writes(catalog) if s.rows)
+    return sum(s.count for s in plan_writes(catalog))
 
 
 def load(db, paths: list[Path], dry_run: bool = False,
          progress_factory: Callable[[int], Progress] | None = None,
-         at: datetime | None = None, prune: bool = False) -> LoadReport:
+         at: datetime | None = None, prune: bool = False, commit_every: int | None = None) -> LoadReport:
     """Validate ``paths`` and, unless ``dry_run``, write them in one
-    transaction. With ``prune``, facts the files do not have are removed, so
+    transaction (or, with ``commit_every``, in transactions of about that
+    many rows). With ``prune``, facts the files do not have are removed, so
     the graph ends up equal to the files (which must then be complete)."""
     catalog, files, n, hashes = prepare(paths, db, prune=prune)
-    report = LoadReport(files=files, dry_run=dry_run, records=n, hashes=hashes)
-    if not dry_run:
-        progress = progress_factory(planned_rows(catalog)) if progress_factory else None
-        write(db, catalog, report, progress, at=at, prune=prune)
-    return report
+    try:
+        report = LoadReport(files=files, dry_run=dry_run, records=n, hashes=hashes)
+        if not dry_run:
+            progress = progress_factory(planned_rows(catalog)) if progress_factory else None
+            write(db, catalog, report, progress, at=at, prune=prune, commit_every=commit_every)
+        return report
+    finally:
+        catalog.close()

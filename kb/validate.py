@@ -47,6 +47,7 @@ DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 INT_RE = re.compile(r"[+-]?[0-9]+")  # CSV cells: no '1_000', no non-ASCII digits
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SURROGATE_RE = re.compile("[\ud800-\udfff]")  # from a \ud800 escape: not a character, cannot be stored
+BAD_CHAR_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # either of the two above
 
 
 @dataclass
@@ -56,9 +57,15 @@ class Catalog:
 
     nodes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     edges: dict[tuple[str, str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    stage: Any = None  # kb.staging.EdgeStage: edge rows on disk instead of in ``edges``
+
+    def close(self) -> None:
+        if self.stage is not None:
+            self.stage.close()
 
     def count(self) -> int:
-        return sum(map(len, self.nodes.values())) + sum(map(len, self.edges.values()))
+        staged = len(self.stage) if self.stage is not None else 0
+        return sum(map(len, self.nodes.values())) + sum(map(len, self.edges.values())) + staged
 
 
 class _Checker:
@@ -74,6 +81,8 @@ class _Checker:
 
     # -- values -----------------------------------------------------------
     def text(self, rec: Record, fld: str, value: Any) -> str | None:
+        if type(value) is str and len(value) <= MAX_TEXT and not BAD_CHAR_RE.search(value):
+            return value  # the common case, checked at once
         if isinstance(value, bool):
             self.problem(rec, fld, f"expected text, got the boolean {str(value).lower()}",
                          f"quote it: {fld}: \"{'yes' if value else 'no'}\" (or the word you meant)")
@@ -105,6 +114,8 @@ class _Checker:
         return value
 
     def convert(self, rec: Record, fld: str, prop: Property, value: Any) -> Any:
+        if type(prop) is StringProperty and prop.choices is None:  # most fields: plain text
+            return self.text(rec, fld, value)
         if isinstance(prop, ArrayProperty):
             if rec.textual and isinstance(value, str):
                 value = [v.strip() for v in value.split(";") if v.strip()]
@@ -294,108 +305,139 @@ def _suggest(value: str, candidates: Iterable[str]) -> str:
     return ("did you mean " + ", ".join(repr(c) for c in close) + "?") if close else ""
 
 
+class Validator:
+    """Checks records in two steps: every node record at once (``nodes``),
+    then edge records one at a time (``edge``), so edges may come from a
+    stream that is never held in memory. ``finish`` checks the references
+    left pending and returns every problem found."""
+
+    def __init__(self, known: dict[str, set[str]] | None = None):
+        self.chk = _Checker(known)
+        self.catalog = Catalog()
+        self.pending_refs: list[tuple[Record, Ref, str]] = []
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.chk.problems
+
+    def nodes(self, by_section: dict[str, list[Record]]) -> None:
+        """Validate all node records (keys must be known before any
+        reference is checked) into ``self.catalog.nodes``."""
+        chk, pending_refs = self.chk, self.pending_refs
+        for section in NODE_SECTIONS:
+            rows = self.catalog.nodes.setdefault(section.name, [])
+            for rec in by_section.get(section.name, ()):
+                if chk.fields(rec, section) is None:
+                    continue
+                key = chk.key(rec, section, rec.data.get(section.key))
+                props = chk.props(rec, section)
+                if props is not None:
+                    for ref in section.prop_refs:
+                        if props.get(ref.field) is not None:
+                            pending_refs.append((rec, ref, props[ref.field]))
+                if key is None or props is None:
+                    continue
+                props.pop(section.key, None)
+                first = chk.defined[section.name].get(key)
+                if first:
+                    chk.problem(rec, section.key, f"duplicate {section.singular} {section.key} {key!r}",
+                                f"first defined at {first[0]}:{first[1]}; keep one")
+                    continue
+                chk.defined[section.name][key] = (rec.file, rec.line)
+                if section.name == "instruments":
+                    hist = chk.status_history(rec, rec.data.get("status_history"), props.get("status"))
+                    if hist is None:
+                        continue
+                    props.update(hist)
+                    for src in hist["status_sources"] or ():
+                        pending_refs.append((rec, Ref("status_history", ("sources",)), src))
+                if section.name == "jurisdictions":
+                    part_of = rec.data.get("part_of")
+                    if props.get("kind") == "sub_national" and not part_of:
+                        chk.problem(rec, "part_of", "a sub_national jurisdiction needs part_of",
+                                    "add part_of: <code of its country>")
+                        continue
+                    if part_of == key:
+                        chk.problem(rec, "part_of", "a jurisdiction cannot be part of itself", "fix part_of")
+                        continue
+                refs: dict[str, Any] = {}
+                for ref in section.refs:
+                    value = rec.data.get(ref.field)
+                    if value is None:
+                        refs[ref.field] = None
+                        continue
+                    text = chk.text(rec, ref.field, value)
+                    if text is None:
+                        continue
+                    refs[ref.field] = text
+                    pending_refs.append((rec, ref, text))
+                rows.append({"key": key, "props": props, "refs": refs, "source": props.get("source")})
+
+    def edge(self, rec: Record, section: EdgeSection) -> tuple[tuple[str, str, str], tuple, dict[str, Any]] | None:
+        """One edge record (after ``nodes``): its group (section, start label,
+        end label), its identity (for finding duplicates) and the row to
+        write; None if it has a problem. Its references are checked now."""
+        chk = self.chk
+        if chk.fields(rec, section) is None:
+            return None
+        props = chk.props(rec, section)
+        start = chk.text(rec, section.start.field, rec.data.get(section.start.field))
+        end = chk.text(rec, section.end.field, rec.data.get(section.end.field))
+        if props is None or start is None or end is None:
+            return None
+        start_sec = _resolve(chk, rec, section.start, start)
+        end_sec = _resolve(chk, rec, section.end, end)
+        for ref in section.prop_refs:
+            if props.get(ref.field) is not None:
+                _resolve(chk, rec, ref, props[ref.field])
+        if start_sec is None or end_sec is None:
+            return None
+        if section.name in ("conflicts", "similar") and start == end:
+            chk.problem(rec, section.end.field, f"{section.singular} edge from {_show(start)} to itself",
+                        "name two different records")
+            return None
+        ident = (section.name, start_sec, start, end_sec, end, *(props.get(k) for k in section.key_props))
+        if section.name == "conflicts":  # CONFLICTS_WITH reads both ways
+            ident = (section.name, *sorted([start, end]), props.get("topic"))
+        group = (section.name, NODE_SECTION_BY_NAME[start_sec].label, NODE_SECTION_BY_NAME[end_sec].label)
+        return group, ident, {"start": start, "end": end, "props": props}
+
+    def duplicate(self, where: tuple[str, int | None], section: EdgeSection, row: dict[str, Any],
+                  first: tuple[str, int | None]) -> None:
+        what = f"({row['start']}, {row['end']}" + "".join(f", {row['props'].get(k)}" for k in section.key_props) + ")"
+        self.chk.problems.append(Problem(where[0], where[1], section.name, f"duplicate {section.singular} record for {what}",
+                                         f"first at {first[0]}:{first[1]}; keep one"))
+
+    def finish(self) -> list[Problem]:
+        for rec, ref, value in self.pending_refs:
+            _resolve(self.chk, rec, ref, value)
+        self.pending_refs = []
+        return self.chk.problems
+
+
 def validate(records: list[Record], known: dict[str, set[str]] | None = None) -> tuple[Catalog, list[Problem]]:
     """Check records; return the catalog to write and the problems found.
     ``known`` maps section names to keys already in the database, which
     references may name."""
-    chk = _Checker(known)
-    catalog = Catalog()
-    pending_refs: list[tuple[Record, Ref, str]] = []
+    v = Validator(known)
     by_section: dict[str, list[Record]] = {}
     for rec in records:
         by_section.setdefault(rec.section, []).append(rec)
-
-    # Nodes first: keys must be known before references are checked.
-    for section in NODE_SECTIONS:
-        rows = catalog.nodes.setdefault(section.name, [])
-        for rec in by_section.get(section.name, ()):
-            if chk.fields(rec, section) is None:
-                continue
-            key = chk.key(rec, section, rec.data.get(section.key))
-            props = chk.props(rec, section)
-            if props is not None:
-                for ref in section.prop_refs:
-                    if props.get(ref.field) is not None:
-                        pending_refs.append((rec, ref, props[ref.field]))
-            if key is None or props is None:
-                continue
-            props.pop(section.key, None)
-            first = chk.defined[section.name].get(key)
-            if first:
-                chk.problem(rec, section.key, f"duplicate {section.singular} {section.key} {key!r}",
-                            f"first defined at {first[0]}:{first[1]}; keep one")
-                continue
-            chk.defined[section.name][key] = (rec.file, rec.line)
-            if section.name == "instruments":
-                hist = chk.status_history(rec, rec.data.get("status_history"), props.get("status"))
-                if hist is None:
-                    continue
-                props.update(hist)
-                for src in hist["status_sources"] or ():
-                    pending_refs.append((rec, Ref("status_history", ("sources",)), src))
-            if section.name == "jurisdictions":
-                part_of = rec.data.get("part_of")
-                if props.get("kind") == "sub_national" and not part_of:
-                    chk.problem(rec, "part_of", "a sub_national jurisdiction needs part_of",
-                                "add part_of: <code of its country>")
-                    continue
-                if part_of == key:
-                    chk.problem(rec, "part_of", "a jurisdiction cannot be part of itself", "fix part_of")
-                    continue
-            refs: dict[str, Any] = {}
-            for ref in section.refs:
-                value = rec.data.get(ref.field)
-                if value is None:
-                    refs[ref.field] = None
-                    continue
-                text = chk.text(rec, ref.field, value)
-                if text is None:
-                    continue
-                refs[ref.field] = text
-                pending_refs.append((rec, ref, text))
-            rows.append({"key": key, "props": props, "refs": refs, "source": props.get("source")})
-
-    # Edges.
+    v.nodes(by_section)
     edge_seen: dict[tuple, tuple[str, int | None]] = {}
     for section in EDGE_SECTIONS:
         for rec in by_section.get(section.name, ()):
-            if chk.fields(rec, section) is None:
+            out = v.edge(rec, section)
+            if out is None:
                 continue
-            props = chk.props(rec, section)
-            start = chk.text(rec, section.start.field, rec.data.get(section.start.field))
-            end = chk.text(rec, section.end.field, rec.data.get(section.end.field))
-            if props is None or start is None or end is None:
-                continue
-            start_sec = _resolve(chk, rec, section.start, start)
-            end_sec = _resolve(chk, rec, section.end, end)
-            for ref in section.prop_refs:
-                if props.get(ref.field) is not None:
-                    pending_refs.append((rec, ref, props[ref.field]))
-            if start_sec is None or end_sec is None:
-                continue
-            if section.name in ("conflicts", "similar") and start == end:
-                chk.problem(rec, section.end.field, f"{section.singular} edge from {_show(start)} to itself",
-                            "name two different records")
-                continue
-            ident = (section.name, start_sec, start, end_sec, end, *(props.get(k) for k in section.key_props))
-            if section.name == "conflicts":  # CONFLICTS_WITH reads both ways
-                ident = (section.name, *sorted([start, end]), props.get("topic"))
+            group, ident, row = out
             first = edge_seen.get(ident)
             if first:
-                what = f"({start}, {end}" + "".join(f", {props.get(k)}" for k in section.key_props) + ")"
-                chk.problem(rec, None, f"duplicate {section.singular} record for {what}",
-                            f"first at {first[0]}:{first[1]}; keep one")
+                v.duplicate((rec.file, rec.line), section, row, first)
                 continue
             edge_seen[ident] = (rec.file, rec.line)
-            start_label = NODE_SECTION_BY_NAME[start_sec].label
-            end_label = NODE_SECTION_BY_NAME[end_sec].label
-            catalog.edges.setdefault((section.name, start_label, end_label), []).append(
-                {"start": start, "end": end, "props": props}
-            )
-
-    for rec, ref, value in pending_refs:
-        _resolve(chk, rec, ref, value)
-    return catalog, chk.problems
+            v.catalog.edges.setdefault(group, []).append(row)
+    return v.catalog, v.finish()
 
 
 def _resolve(chk: _Checker, rec: Record, ref: Ref, value: str) -> str | None:

@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 
 from kb.errors import Problem
-from loaders.csv_file import read_csv
+from loaders.csv_file import csv_section, iter_csv, read_csv  # noqa: F401
 from loaders.json_file import read_json
 from loaders.records import LinedDict, ReadResult, Record  # noqa: F401
 from loaders.yaml_file import read_yaml
@@ -52,7 +52,10 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def read_paths(paths: list[Path]) -> ReadResult:
+def read_paths(paths: list[Path], stream: frozenset[str] = frozenset()) -> ReadResult:
+    """Read every data file under ``paths``. CSV files of the sections in
+    ``stream`` are not read here but listed in ``result.streams``, for the
+    caller to read row by row with ``iter_csv``."""
     result = ReadResult()
     files, result.problems = data_files(paths)
     for f in files:
@@ -60,6 +63,9 @@ def read_paths(paths: list[Path]) -> ReadResult:
         result.files.append(name)
         result.hashes.append(_sha256(f))
         reader = READERS[f.suffix.lower()]
+        if reader is read_csv and csv_section(f) in stream:
+            result.streams.append((name, f))
+            continue
         try:
             if reader is not read_csv and f.stat().st_size > MAX_DOCUMENT_BYTES:
                 result.problems.append(Problem(

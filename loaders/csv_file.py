@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Iterator
 
 from kb.errors import Problem
 from loaders.records import LinedDict, ReadResult, Record
@@ -21,11 +22,17 @@ def csv_section(path: Path) -> str:
 
 
 def read_csv(path: Path, name: str, result: ReadResult) -> None:
+    result.records.extend(iter_csv(path, name, result.problems))
+
+
+def iter_csv(path: Path, name: str, problems: list) -> Iterator[Record]:
+    """The records of one CSV file, one row at a time (a large file is never
+    held in memory); problems found while reading go to ``problems``."""
     from kb.schema.sections import SECTIONS
 
     section = csv_section(path)
     if section not in SECTIONS:
-        result.problems.append(Problem(
+        problems.append(Problem(
             name, None, None, f"cannot tell which section this CSV file holds ({section!r})",
             "name it <section>.csv or <anything>.<section>.csv, with section one of: " + ", ".join(SECTIONS),
         ))
@@ -37,13 +44,13 @@ def read_csv(path: Path, name: str, result: ReadResult) -> None:
         except StopIteration:
             return
         except csv.Error as e:
-            result.problems.append(Problem(name, 1, None, f"invalid CSV: {e}", "fix the header row"))
+            problems.append(Problem(name, 1, None, f"invalid CSV: {e}", "fix the header row"))
             return
         header = [h.strip() for h in header]
         seen: set[str] = set()
         for h in header:
             if h in seen:
-                result.problems.append(Problem(name, 1, h, f"column {h!r} appears twice in the header", "keep one"))
+                problems.append(Problem(name, 1, h, f"column {h!r} appears twice in the header", "keep one"))
                 return
             seen.add(h)
         index = 0
@@ -54,15 +61,15 @@ def read_csv(path: Path, name: str, result: ReadResult) -> None:
             except StopIteration:
                 break
             except csv.Error as e:
-                result.problems.append(Problem(name, line, None, f"invalid CSV: {e}", "fix the quoting on this row"))
+                problems.append(Problem(name, line, None, f"invalid CSV: {e}", "fix the quoting on this row"))
                 return
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(header):
-                result.problems.append(Problem(
+                problems.append(Problem(
                     name, line, None, f"row has {len(row)} cells but the header has {len(header)}",
                     "quote cells that contain commas"))
                 continue
             data = LinedDict(((h, v) for h, v in zip(header, row) if v != ""), line=line)
-            result.records.append(Record(section, data, name, textual=True, index=index))
+            yield Record(section, data, name, textual=True, index=index)
             index += 1

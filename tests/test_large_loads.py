@@ -1,0 +1,154 @@
+"""Loads built for large catalogs: edge files streamed through an on-disk
+stage, and ``--commit-every`` for catalogs too large for one transaction."""
+
+from __future__ import annotations
+
+import tempfile
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS, FIXTURES
+from kb.errors import KbError, ValidationFailed
+from kb.load import load
+from loaders import read_paths
+from test_load import graph_dump
+
+MINI = FIXTURES / "mini"
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return path
+
+
+def change_sets(db) -> list[dict]:
+    return db.read("MATCH (s:ChangeSet) RETURN s.created AS created, s.updated AS updated, "
+                   "s.removed AS removed ORDER BY s.at")
+
+
+def test_commit_every_writes_the_same_graph_as_one_transaction(db):
+    load(db, [CORPUS])
+    one = graph_dump(db)
+    db.write("MATCH (n) DETACH DELETE n")
+
+    report = load(db, [CORPUS], commit_every=40)
+    assert graph_dump(db) == one
+    assert len(change_sets(db)) == 1  # one change set for the whole load, whatever the parts
+    assert change_sets(db)[0]["created"] == report.totals().created > 0
+
+    again = load(db, [CORPUS], commit_every=40)
+    assert (again.totals().created, again.totals().updated, again.totals().unchanged) == \
+        (0, 0, report.totals().created)
+    assert again.change_set is None and len(change_sets(db)) == 1
+
+
+def test_commit_every_records_changes_made_in_any_part(db, tmp_path):
+    load(db, [MINI])
+    changed = tmp_path / "mini"
+    changed.mkdir()
+    text = (MINI / "catalog.yaml").read_text()
+    assert "pinpoint: § 2" in text
+    (changed / "catalog.yaml").write_text(text.replace("pinpoint: § 2", "pinpoint: § 2(1)"))
+    report = load(db, [changed], commit_every=3)
+    assert report.totals().updated == 1
+    rows = db.read("MATCH (c:Change)-[:IN_CHANGE_SET]->(s:ChangeSet {id: $id}) "
+                   "RETURN c.key AS key, c.old AS old, c.new AS new", id=report.change_set)
+    assert rows == [{"key": "AA-N-BILL -> alpha", "old": '{"pinpoint": "§ 2"}', "new": '{"pinpoint": "§ 2(1)"}'}]
+
+
+def test_a_failed_part_says_what_stayed_committed_and_a_rerun_finishes(db, tmp_path):
+    load(db, [MINI])
+    clash = write(tmp_path / "clash.yaml", """
+        sources:
+          - {id: test:two, title: Another source, kind: primary}
+        topics:
+          - {slug: gamma, name: Gamma, definition: A third topic., rank: 3, source: test:two}
+        instruments:
+          - id: CC-NEW
+            name: New instrument
+            kind: voluntary_code
+            binding: false
+            status: in_force
+            jurisdiction: AA
+            catalog_rank: 1
+            source: test:two
+    """)
+    with pytest.raises(KbError, match=r"already exists.*2 rows in earlier parts stay committed; load the same files again"):
+        load(db, [clash], commit_every=1)
+    # the parts before the failing one (the source, the topic) were committed
+    assert db.read("MATCH (t:Topic {slug: 'gamma'}) RETURN count(t) AS n")[0]["n"] == 1
+
+    clash.write_text(clash.read_text().replace("catalog_rank: 1", "catalog_rank: 4"))
+    report = load(db, [clash], commit_every=1)
+    assert report.nodes["Instrument"].created == 1
+    assert report.nodes["Topic"].unchanged == 1
+
+
+def test_edge_csv_files_are_streamed_not_read_whole(tmp_path):
+    folder = tmp_path / "cat"
+    folder.mkdir()
+    write(folder / "topics.csv", "slug,name,definition,rank,source\nalpha,Alpha,A topic.,1,s\n")
+    write(folder / "treats.csv", "instrument,topic,mode,confidence,source\nX,alpha,explicit,high,s\n")
+    result = read_paths([folder], stream=frozenset({"treats"}))
+    assert [r.section for r in result.records] == ["topics"]
+    assert [name for name, _ in result.streams] == [str(folder / "treats.csv")]
+
+
+def test_duplicate_cells_across_csv_and_yaml_name_both_places(db, tmp_path):
+    folder = tmp_path / "cat"
+    folder.mkdir()
+    yaml = folder / "catalog.yaml"
+    yaml.write_text((MINI / "catalog.yaml").read_text())
+    csv = write(folder / "more.treats.csv", """
+        instrument,topic,mode,confidence,source
+        BB-CODE-2021,beta,explicit,high,test:one
+        AA-LAW-2020,alpha,implicit,low,test:one
+        BB-CODE-2021,beta,implicit,low,test:one
+    """)
+    yaml_line = next(i for i, line in enumerate(yaml.read_text().splitlines(), 1)
+                     if "instrument: AA-LAW-2020, topic: alpha" in line)
+    with pytest.raises(ValidationFailed) as e:
+        load(db, [folder])
+    assert sorted(str(p) for p in e.value.problems) == sorted([
+        f"{csv}:3: treats: duplicate treat record for (AA-LAW-2020, alpha) (first at {yaml}:{yaml_line}; keep one)",
+        f"{csv}:4: treats: duplicate treat record for (BB-CODE-2021, beta) (first at {csv}:2; keep one)",
+    ])
+    assert db.read("MATCH (n) RETURN count(n) AS n")[0]["n"] == 0
+
+
+def test_a_bad_row_deep_in_a_streamed_file_is_named(db, tmp_path):
+    folder = tmp_path / "cat"
+    folder.mkdir()
+    (folder / "catalog.yaml").write_text((MINI / "catalog.yaml").read_text())
+    rows = "".join(f"AA-LAW-2020,alpha{i},explicit,high,test:one\n" for i in range(3))
+    csv = folder / "more.treats.csv"
+    csv.write_text("instrument,topic,mode,confidence,source\n" + rows.replace("alpha1,explicit", "beta,explicitly"))
+    with pytest.raises(ValidationFailed) as e:
+        load(db, [folder])
+    messages = [str(p) for p in e.value.problems]
+    assert f"{csv}:3: treats.mode: bad value 'explicitly' (did you mean 'explicit'? use one of: explicit, implicit, " \
+           "conflicts, silent)" in messages
+    assert any(m.startswith(f"{csv}:2: treats.topic: unknown topic 'alpha0'") for m in messages)
+
+
+def test_the_stage_file_is_removed_after_a_load_and_after_a_failed_one(db, tmp_path, monkeypatch):
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    load(db, [MINI])
+    assert list(scratch.iterdir()) == []
+    bad = write(tmp_path / "bad.yaml", "treats:\n  - {instrument: NOPE, topic: alpha, mode: explicit, source: test:one}\n")
+    with pytest.raises(ValidationFailed):
+        load(db, [MINI, bad])
+    assert list(scratch.iterdir()) == []
+
+
+def test_cli_commit_every(cli, db):
+    ok = cli("load", "--commit-every", "1000")
+    assert ok.exit_code == 0, ok.output
+    assert "Recorded change set" in ok.output
+    bad = cli("load", "--commit-every", "10")
+    assert bad.exit_code == 2
+    assert "--commit-every" in bad.output and "1000" in bad.output
