@@ -322,19 +322,24 @@ def _progress_factory():
     if not sys.stderr.isatty():
         return None
 
-    def factory(total: int):
-        if total < 20_000:
+    def factory(total: int, label: str = "Writing", at_least: int = 20_000):
+        if total < at_least:
             return None
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+        from rich.progress import (BarColumn, DownloadColumn, MofNCompleteColumn, Progress,
+                                   TimeRemainingColumn)
 
-        progress = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+        counter = DownloadColumn() if label == "Checking" else MofNCompleteColumn()  # bytes, or rows
+        progress = Progress("[progress.description]{task.description}", BarColumn(), counter,
                             TimeRemainingColumn(), console=Console(file=sys.stderr), transient=True)
-        task = progress.add_task("Writing", total=total)
+        task = progress.add_task(label, total=total)
         progress.start()
         done = [0]
 
-        def advance(n: int) -> None:
+        def advance(n: int | None) -> None:  # None: finished (or failed)
+            if n is None:
+                progress.stop()
+                return
             done[0] += n
             progress.update(task, advance=n)
             if done[0] >= total:

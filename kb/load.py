@@ -34,7 +34,7 @@ from kb.validate import Catalog, Validator
 
 BATCH = 5_000
 
-Progress = Callable[[int], None]
+Progress = Callable[[int | None], None]  # told rows (or characters) done; None when finished
 
 
 @dataclass
@@ -229,7 +229,8 @@ STREAMED = frozenset(s.name for s in EDGE_SECTIONS)  # CSV files of these are re
 MAX_PROBLEMS = 1_000  # a stream stops being read after this many problems
 
 
-def prepare(paths: list[Path], db=None, prune: bool = False) -> tuple[Catalog, list[str], int, list[str]]:
+def prepare(paths: list[Path], db=None, prune: bool = False,
+            progress_factory: Callable[..., Progress | None] | None = None) -> tuple[Catalog, list[str], int, list[str]]:
     """Read and validate; raise ValidationFailed listing every problem.
     References may name records already in the graph, except when pruning
     (then the files must hold everything they reference).
@@ -237,9 +238,11 @@ def prepare(paths: list[Path], db=None, prune: bool = False) -> tuple[Catalog, l
     Node records are held in memory. Edge records, which can number in the
     millions, go to an ``EdgeStage`` on disk (``catalog.stage``) as they are
     validated; CSV files of edges are read one row at a time. The caller
-    closes the stage (``catalog.close()``)."""
+    closes the stage (``catalog.close()``). ``progress_factory(total,
+    "Checking", at_least)`` may give a callback told how much of the
+    streamed files was read, and None at the end."""
     from kb.staging import EdgeStage
-    from loaders import csv_section, iter_csv, read_paths
+    from loaders import read_paths
 
     result = read_paths(paths, stream=STREAMED)
     known = known_keys(db) if db is not None and not prune else None
@@ -256,21 +259,14 @@ def prepare(paths: list[Path], db=None, prune: bool = False) -> tuple[Catalog, l
             for rec in by_section.pop(section.name, ()):
                 _stage(v, stage, rec, section)
         by_section.clear()
-        for name, path in result.streams:
-            section = SECTIONS[csv_section(path)]
-            try:
-                for rec in iter_csv(path, name, result.problems):
-                    records += 1
-                    _stage(v, stage, rec, section)
-                    if len(v.problems) + len(result.problems) >= MAX_PROBLEMS:
-                        result.problems.append(Problem(name, rec.line, None, f"stopped reading after {MAX_PROBLEMS} problems",
-                                                       "fix the problems listed and load again"))
-                        break
-            except UnicodeDecodeError as e:
-                result.problems.append(Problem(name, None, None, f"not UTF-8 text ({e.reason} at byte {e.start})",
-                                               "save the file as UTF-8"))
-            except OSError as e:
-                result.problems.append(Problem(name, None, None, f"cannot read: {e.strerror}", "check permissions"))
+        read = None
+        if progress_factory and result.streams:
+            read = progress_factory(sum(p.stat().st_size for _, p in result.streams), "Checking", 16 << 20)
+        try:
+            records += _read_streams(v, stage, result, read)
+        finally:
+            if read:
+                read(None)
         for group, row, where, first in stage.duplicates():
             v.duplicate(where, SECTIONS[group[0]], row, first)
         problems = result.problems + v.finish()
@@ -280,6 +276,32 @@ def prepare(paths: list[Path], db=None, prune: bool = False) -> tuple[Catalog, l
         stage.close()
         raise
     return v.catalog, result.files, records, result.hashes
+
+
+def _read_streams(v: Validator, stage, result, read) -> int:
+    """Validate the streamed CSV files row by row into the stage; return how
+    many records they held."""
+    from loaders import csv_section, iter_csv
+
+    records = 0
+    for name, path in result.streams:
+        if len(v.problems) + len(result.problems) >= MAX_PROBLEMS:
+            break
+        section = SECTIONS[csv_section(path)]
+        try:
+            for rec in iter_csv(path, name, result.problems, read):
+                records += 1
+                _stage(v, stage, rec, section)
+                if len(v.problems) + len(result.problems) >= MAX_PROBLEMS:
+                    result.problems.append(Problem(name, rec.line, None, f"stopped reading after {MAX_PROBLEMS} problems",
+                                                   "fix the problems listed and load again"))
+                    break
+        except UnicodeDecodeError as e:
+            result.problems.append(Problem(name, None, None, f"not UTF-8 text ({e.reason} at byte {e.start})",
+                                           "save the file as UTF-8"))
+        except OSError as e:
+            result.problems.append(Problem(name, None, None, f"cannot read: {e.strerror}", "check permissions"))
+    return records
 
 
 def _stage(v: Validator, stage, rec, section: EdgeSection) -> None:
@@ -558,18 +580,22 @@ def planned_rows(catalog: Catalog) -> int:
 
 
 def load(db, paths: list[Path], dry_run: bool = False,
-         progress_factory: Callable[[int], Progress] | None = None,
+         progress_factory: Callable[..., Progress | None] | None = None,
          at: datetime | None = None, prune: bool = False, commit_every: int | None = None) -> LoadReport:
     """Validate ``paths`` and, unless ``dry_run``, write them in one
     transaction (or, with ``commit_every``, in transactions of about that
     many rows). With ``prune``, facts the files do not have are removed, so
     the graph ends up equal to the files (which must then be complete)."""
-    catalog, files, n, hashes = prepare(paths, db, prune=prune)
+    catalog, files, n, hashes = prepare(paths, db, prune=prune, progress_factory=progress_factory)
     try:
         report = LoadReport(files=files, dry_run=dry_run, records=n, hashes=hashes)
         if not dry_run:
             progress = progress_factory(planned_rows(catalog)) if progress_factory else None
-            write(db, catalog, report, progress, at=at, prune=prune, commit_every=commit_every)
+            try:
+                write(db, catalog, report, progress, at=at, prune=prune, commit_every=commit_every)
+            finally:
+                if progress:
+                    progress(None)
         return report
     finally:
         catalog.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from kb.errors import Problem
 from loaders.records import LinedDict, ReadResult, Record
@@ -25,9 +25,23 @@ def read_csv(path: Path, name: str, result: ReadResult) -> None:
     result.records.extend(iter_csv(path, name, result.problems))
 
 
-def iter_csv(path: Path, name: str, problems: list) -> Iterator[Record]:
+def _counted(lines: Iterator[str], read: Callable[[int], None]) -> Iterator[str]:
+    """``lines``, calling ``read(n)`` every MiB or so with the characters read."""
+    n = 0
+    for line in lines:
+        n += len(line)
+        if n >= 1 << 20:
+            read(n)
+            n = 0
+        yield line
+    if n:
+        read(n)
+
+
+def iter_csv(path: Path, name: str, problems: list, read: Callable[[int], None] | None = None) -> Iterator[Record]:
     """The records of one CSV file, one row at a time (a large file is never
-    held in memory); problems found while reading go to ``problems``."""
+    held in memory); problems found while reading go to ``problems``, and
+    ``read`` (if given) hears how many characters were read, now and then."""
     from kb.schema.sections import SECTIONS
 
     section = csv_section(path)
@@ -38,7 +52,7 @@ def iter_csv(path: Path, name: str, problems: list) -> Iterator[Record]:
         ))
         return
     with path.open(newline="", encoding="utf-8-sig") as f:
-        reader = csv.reader(f)
+        reader = csv.reader(f if read is None else _counted(f, read))
         try:
             header = next(reader)
         except StopIteration:

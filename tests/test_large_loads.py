@@ -152,3 +152,25 @@ def test_cli_commit_every(cli, db):
     bad = cli("load", "--commit-every", "10")
     assert bad.exit_code == 2
     assert "--commit-every" in bad.output and "1000" in bad.output
+
+
+def test_progress_is_reported_while_checking_streamed_files_and_while_writing(db, tmp_path):
+    folder = tmp_path / "cat"
+    folder.mkdir()
+    (folder / "catalog.yaml").write_text((MINI / "catalog.yaml").read_text())
+    topics = "".join(f"t{i},Topic {i},A topic.,{i + 10},test:one\n" for i in range(300))
+    (folder / "more.topics.csv").write_text("slug,name,definition,rank,source\n" + topics)
+    cells = "".join(f"AA-N-BILL,t{i},implicit,low,test:one\n" for i in range(300))
+    csv = folder / "more.treats.csv"
+    csv.write_text("instrument,topic,mode,confidence,source\n" + cells)
+    heard: dict[str, list] = {}
+
+    def factory(total, label="Writing", at_least=0):
+        calls = heard.setdefault(label, [total])
+        return calls.append
+
+    report = load(db, [folder], progress_factory=factory)
+    checking, writing = heard["Checking"], heard["Writing"]
+    assert checking[0] == csv.stat().st_size
+    assert checking[-1] is None and sum(checking[1:-1]) == len(csv.read_text())  # ASCII: characters = bytes
+    assert writing[-1] is None and sum(writing[1:-1]) == writing[0] >= report.totals().created
