@@ -218,11 +218,11 @@ class Database:
         with translate_errors(self.settings), self.session() as s:
             return s.execute_read(work)
 
-    def write_tx(self, work: Callable[..., T], *args: Any) -> T:
-        """Run ``work(tx, *args)`` in one managed write transaction: all or
-        nothing, retried on transient errors."""
+    def write_tx(self, work: Callable[..., T]) -> T:
+        """Run ``work(tx)`` in one managed write transaction: all or nothing,
+        retried on transient errors."""
         with translate_errors(self.settings), self.session() as s:
-            return s.execute_write(work, *args)
+            return s.execute_write(work)
 
     # -- neomodel ---------------------------------------------------------
     def bind_neomodel(self) -> None:

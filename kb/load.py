@@ -553,7 +553,7 @@ def write(db, catalog: Catalog, report: LoadReport, progress: Progress | None = 
     position: tuple[int, Any] = (0, None)
     while True:
         try:
-            position, now, decided, out, found, sent, change_set, done = db.write_tx(work, position)
+            position, now, decided, out, found, sent, change_set, done = db.write_tx(lambda tx: work(tx, position))
         except KbError as e:
             if shown["base"]:
                 raise KbError(f"{e}. With --commit-every, that was one part of the load: {shown['base']:,} rows "
