@@ -775,7 +775,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--small-reps", type=int, default=3, help="load repetitions below 1M grid cells (best is kept)")
     ap.add_argument("--orm-seconds", type=float, default=20.0)
     ap.add_argument("--load-limit", type=float, default=420.0, help="time limit of one load at 1M+ grid cells")
-    ap.add_argument("--load-limit-big", type=float, default=300.0, help="time limit of one load at 10M+ grid cells")
+    ap.add_argument("--load-limit-big", type=float, default=3600.0, help="time limit of one load at 10M+ grid cells")
     ap.add_argument("--rss-cap-mib", type=float, default=3072.0, help="a load child using more RSS is killed")
     ap.add_argument("--query-budget", type=float, default=10.0, help="seconds of timed runs per query (small sizes)")
     ap.add_argument("--query-budget-big", type=float, default=8.0, help="seconds of timed runs per query (1M+ cells)")
