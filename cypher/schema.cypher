@@ -19,4 +19,5 @@ CREATE INDEX index_Change_topic IF NOT EXISTS FOR (n:Change) ON (n.topic);
 CREATE INDEX index_InstrumentVersion_id IF NOT EXISTS FOR (n:InstrumentVersion) ON (n.id);
 CREATE INDEX index_InstrumentVersion_recorded_to IF NOT EXISTS FOR (n:InstrumentVersion) ON (n.recorded_to);
 CREATE CONSTRAINT constraint_unique_LoadLock_id IF NOT EXISTS FOR (n:LoadLock) REQUIRE n.id IS UNIQUE;
+CREATE INDEX index_CONFLICTS_WITH_topic IF NOT EXISTS FOR ()-[r:CONFLICTS_WITH]-() ON (r.topic);
 CREATE INDEX index_TREATS_mode IF NOT EXISTS FOR ()-[r:TREATS]-() ON (r.mode);

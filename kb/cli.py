@@ -490,6 +490,54 @@ def as_of_option(f: Callable) -> Callable:
     )(f)
 
 
+class LimitType(click.ParamType):
+    """A positive whole number, or ``all`` (no limit: None)."""
+
+    name = "N|all"
+
+    def convert(self, value, param, ctx):
+        if value is None or isinstance(value, int):
+            return value
+        text = str(value).strip().lower()
+        if text == "all":
+            return None
+        if text.isdigit() and int(text) > 0:
+            return int(text)
+        self.fail(f"{value!r} is not a positive whole number or 'all'", param, ctx)
+
+
+LIMIT = LimitType()
+
+
+def list_limit_options(f: Callable) -> Callable:
+    """--limit N|all and --all: how many rows a page lists of each long list
+    (the default, kb.queries.PAGE_LIMIT, is written out here so that
+    `kb --help` need not import the query layer; a test holds them equal)."""
+    f = click.option("--all", "all_rows", is_flag=True,
+                     help="List every row of the long lists (the same as --limit all).")(f)
+    return click.option(
+        "--limit", "limit", type=LIMIT, default=None, show_default=False,
+        help="List the first N rows of each long list (coverage, timeline, silent regimes), "
+             "with the total beside them; default 50; 'all' lists every row.")(f)
+
+
+def page_limit(limit: int | None, all_rows: bool, given: bool) -> int | None:
+    """The rows to list: --all, --limit N|all, or the default."""
+    from kb.queries import PAGE_LIMIT
+
+    if all_rows and given:
+        raise click.UsageError("give --all or --limit, not both")
+    if all_rows:
+        return None
+    return limit if given else PAGE_LIMIT
+
+
+def _given(ctx: click.Context, name: str) -> bool:
+    from click.core import ParameterSource
+
+    return ctx.get_parameter_source(name) not in (ParameterSource.DEFAULT, None)
+
+
 def _show_page(page, fmt: str | None) -> None:
     from kb.queries.pages import render_page
 
@@ -498,26 +546,32 @@ def _show_page(page, fmt: str | None) -> None:
 
 @main.command("topic")
 @click.argument("slug")
+@list_limit_options
 @as_of_option
 @output_option
 @click.pass_context
-def topic_cmd(ctx: click.Context, slug: str, as_of: str | None, fmt: str | None) -> None:
+def topic_cmd(ctx: click.Context, slug: str, limit: int | None, all_rows: bool, as_of: str | None,
+              fmt: str | None) -> None:
     """A topic page: counts, primacy and timeline, forum-shopping pairs,
     coverage, silent regimes and references.
 
     Every tracked instrument counts: one with no cell for the topic is silent
-    and marked unreviewed. --format json gives one object (docs/queries.md);
-    csv gives the coverage rows; md a Markdown page.
+    and marked unreviewed. Long lists (coverage, timeline, silent regimes)
+    show their first 50 rows in order, with the total; --limit N or --all
+    changes that. --format json gives one object (docs/queries.md); csv gives
+    the coverage rows; md a Markdown page.
 
     \b
     Examples:
       kb topic open_weight_release
       kb topic open_weight_release --as-of 2024-06-01
+      kb topic open_weight_release --all -f csv
       kb topic open_weight_release -f json | jq .primacy
     """
     from kb.queries.topic import topic_page
 
-    _show_page(topic_page(database(ctx), slug, as_of), fmt)
+    rows = page_limit(limit, all_rows, _given(ctx, "limit"))
+    _show_page(topic_page(database(ctx), slug, as_of, limit=rows), fmt)
 
 
 @main.command("topics")
@@ -563,16 +617,20 @@ def instruments_cmd(ctx: click.Context, as_of: str | None, fmt: str | None) -> N
 
 @main.command("primacy")
 @click.argument("slug")
+@list_limit_options
 @as_of_option
 @output_option
 @click.pass_context
-def primacy_cmd(ctx: click.Context, slug: str, as_of: str | None, fmt: str | None) -> None:
+def primacy_cmd(ctx: click.Context, slug: str, limit: int | None, all_rows: bool, as_of: str | None,
+                fmt: str | None) -> None:
     """Which instrument addressed a topic first, and what came after.
 
     Primacy: the earliest adoption date among instruments that are not silent
     on the topic (ties by catalog rank; undated ones never win). Timeline:
     every later instrument in date order, labelled codified (explicit),
-    diverged (conflicts), implicit or silent; undated ones last.
+    diverged (conflicts), implicit or silent; undated ones last. The tally
+    counts the whole timeline; its first 50 entries are listed (--limit N,
+    --all).
 
     \b
     Examples:
@@ -581,43 +639,57 @@ def primacy_cmd(ctx: click.Context, slug: str, as_of: str | None, fmt: str | Non
     """
     from kb.queries.topic import primacy_page
 
-    _show_page(primacy_page(database(ctx), slug, as_of), fmt)
+    rows = page_limit(limit, all_rows, _given(ctx, "limit"))
+    _show_page(primacy_page(database(ctx), slug, as_of, limit=rows), fmt)
 
 
 @main.command("forum-shopping")
 @click.argument("slug")
 @click.option("--all", "all_pairs", is_flag=True,
-              help="Every cross-jurisdiction pair, scored, plus curated conflicts.")
+              help="Cross-jurisdiction pairs, scored, best first, plus curated conflicts.")
+@click.option("--limit", "limit", type=LIMIT, default=None,
+              help="With --all: list the N best pairs (default 100); 'all' lists every pair.")  # ALL_PAIRS_LIMIT
 @as_of_option
 @output_option
 @click.pass_context
-def forum_shopping_cmd(ctx: click.Context, slug: str, all_pairs: bool, as_of: str | None, fmt: str | None) -> None:
+def forum_shopping_cmd(ctx: click.Context, slug: str, all_pairs: bool, limit: int | None, as_of: str | None,
+                       fmt: str | None) -> None:
     """Where a developer could pick a silent forum over an explicit one.
 
     Without --all: the topic page's pairs (at most three): explicit
     instruments in catalog order, each paired with the first silent one of
-    another jurisdiction not yet paired. With --all: every explicit-silent
-    pair and, weaker, explicit-implicit, ranked by a score (docs/queries.md).
+    another jurisdiction not yet paired. With --all: explicit-silent pairs
+    and, weaker, explicit-implicit, ranked by a score (docs/queries.md), the
+    100 best (--limit N, or --limit all for every pair).
 
     \b
     Examples:
       kb forum-shopping open_weight_release
       kb forum-shopping open_weight_release --all -f csv
+      kb forum-shopping open_weight_release --all --limit all
     """
+    from kb.queries import ALL_PAIRS_LIMIT
     from kb.queries.topic import forum_shopping_page
 
-    _show_page(forum_shopping_page(database(ctx), slug, as_of, all_pairs=all_pairs), fmt)
+    given = _given(ctx, "limit")
+    if given and not all_pairs:
+        raise click.UsageError("--limit goes with --all (without it the page has at most three pairs)")
+    _show_page(forum_shopping_page(database(ctx), slug, as_of, all_pairs=all_pairs,
+                                   limit=limit if given else ALL_PAIRS_LIMIT), fmt)
 
 
 @main.command("gaps")
 @click.argument("slug", required=False)
+@list_limit_options
 @as_of_option
 @output_option
 @click.pass_context
-def gaps_cmd(ctx: click.Context, slug: str | None, as_of: str | None, fmt: str | None) -> None:
+def gaps_cmd(ctx: click.Context, slug: str | None, limit: int | None, all_rows: bool, as_of: str | None,
+             fmt: str | None) -> None:
     """Coverage gaps: silent share overall and per topic, and per jurisdiction
     the topics none of its instruments addresses. With SLUG, also that
-    topic's silent regimes. Reviewed-silent and unreviewed are counted apart.
+    topic's silent regimes (the first 50 in catalog order with their number;
+    --limit N, --all). Reviewed-silent and unreviewed are counted apart.
 
     \b
     Examples:
@@ -627,7 +699,8 @@ def gaps_cmd(ctx: click.Context, slug: str | None, as_of: str | None, fmt: str |
     """
     from kb.queries.gaps import gaps_page
 
-    _show_page(gaps_page(database(ctx), slug, as_of), fmt)
+    rows = page_limit(limit, all_rows, _given(ctx, "limit"))
+    _show_page(gaps_page(database(ctx), slug, as_of, limit=rows), fmt)
 
 
 @main.command("matrix")

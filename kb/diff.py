@@ -34,8 +34,8 @@ def diff(db, slug: str, frm: Any, to: Any) -> dict[str, Any]:
     """The topic page as of ``frm`` and ``to``, and the rows that differ."""
     from kb.queries.topic import topic_data
 
-    a = topic_data(db, slug, frm)
-    b = topic_data(db, slug, to)
+    a = topic_data(db, slug, frm, limit=None)  # every row: a diff compares whole lists
+    b = topic_data(db, slug, to, limit=None)
     rows: list[dict[str, Any]] = []
 
     def add(what: str, key: str, old: Any, new: Any) -> None:

@@ -94,9 +94,10 @@ def test_header_mistakes_are_reported(tmp_path):
 
 def test_parameters_are_checked_before_anything_runs():
     q = get("topic_coverage")
-    assert check_params(q, {"slug": "x", "as_of": "2024-06-01"}) == {"slug": "x", "as_of": date(2024, 6, 1), "at": None}
-    assert check_params(q, {"slug": "x"}) == {"slug": "x", "as_of": None, "at": None}
-    with pytest.raises(KbError, match=r"query 'topic_coverage' has no parameter 'slg'; its parameters are: slug, as_of, at"):
+    assert check_params(q, {"slug": "x", "as_of": "2024-06-01"}) == {"slug": "x", "as_of": date(2024, 6, 1), "at": None,
+                                                                  "limit": None}
+    assert check_params(q, {"slug": "x"}) == {"slug": "x", "as_of": None, "at": None, "limit": None}
+    with pytest.raises(KbError, match=r"query 'topic_coverage' has no parameter 'slg'; its parameters are: slug, as_of, at, limit"):
         check_params(q, {"slg": "x"})
     with pytest.raises(KbError, match=r"query 'topic_coverage' needs 'slug'"):
         check_params(q, {})
@@ -339,6 +340,37 @@ def test_mini_forum_shopping_skips_related_jurisdictions_and_used_partners(mini_
     # AA-LAW vs BB-CODE-2021 (implicit, voluntary, revoked): 0 + 2 + 1 + 0 + 0 = 3
     assert got == [("AA-LAW-2020", "A0-ACT", "silent", 6), ("BB-ACT-2022", "AA-N-BILL", "silent", 6),
                    ("AA-LAW-2020", "BB-CODE-2021", "implicit", 3)]
+
+
+def test_mini_pairs_from_a_few_candidates_are_the_whole_catalogs(mini_db, monkeypatch):
+    """The page's pairs and the best scored pairs are read from the first few
+    candidates of each side; when that cannot be sure, kb asks again with
+    more. With one candidate a side the answer is still the whole catalog's."""
+    import kb.queries.topic as topic
+
+    whole = topic.forum_shopping(mini_db, "gamma", limit=None)
+    scored = run(mini_db, "forum_shopping_all", slug="gamma")
+    monkeypatch.setattr(topic, "PAIR_CANDIDATES", 1)
+    asked: list = []
+    real_run = topic.run
+
+    def counting_run(db, name, **params):
+        asked.append((name, params.get("candidates")))
+        return real_run(db, name, **params)
+
+    monkeypatch.setattr(topic, "run", counting_run)
+    for limit in (1, 2, 3):
+        assert topic.forum_shopping(mini_db, "gamma", limit=limit) == whole[:limit]
+        assert [{k: v for k, v in r.items() if k != "complete"} for r in topic._scored_pairs(mini_db, "gamma",
+                                                                                            None, None, limit)] \
+            == [{k: v for k, v in r.items() if k != "complete"} for r in scored[:limit]]
+    # the page asked with one candidate a side first, and again with more when that was not enough
+    page_asks = [c for n, c in asked if n == "forum_shopping_pairs"]
+    assert page_asks[0] == 1 and len(page_asks) > 3
+    # one candidate a side cannot be sure of the best pair: no pair, or one marked not complete
+    few = run(mini_db, "forum_shopping_all", slug="gamma", limit=1, candidates=1)
+    assert not few or few[0]["complete"] is False
+    assert run(mini_db, "forum_shopping_all", slug="gamma", limit=1)[0]["complete"] is True
 
 
 def test_mini_as_of_status(mini_db):

@@ -151,7 +151,8 @@ def test_topics_gaps_matrix_compare(corpus_db, cli):
     assert all(t["tracked"] == 1 for t in early)  # only the OECD principles by then
 
     gaps = as_json(cli("gaps", "open_weight_release", "-f", "json"))
-    assert set(gaps) == {"as_of", "overall", "topics", "jurisdictions", "topic", "silent_regimes"}
+    assert set(gaps) == {"as_of", "overall", "topics", "jurisdictions", "topic", "limit", "silent_total",
+                         "silent_regimes"}
     assert len(gaps["silent_regimes"]) == 16
     rows = list(csv.DictReader(io.StringIO(ok(cli("gaps", "open_weight_release", "-f", "csv")))))
     assert [r["id"] for r in rows][:2] == ["US-EO-14179", "UK-WHITEPAPER-2023"]
@@ -204,7 +205,7 @@ def test_query_runs_with_params(corpus_db, cli):
 def test_query_param_errors(corpus_db, cli):
     r = cli("query", "topic_coverage", "--param", "slg=x")
     assert r.exit_code == 1
-    assert r.output == ("Error: query 'topic_coverage' has no parameter 'slg'; its parameters are: slug, as_of, at\n")
+    assert r.output == ("Error: query 'topic_coverage' has no parameter 'slg'; its parameters are: slug, as_of, at, limit\n")
     r = cli("query", "topic_coverage")
     assert r.exit_code == 1 and "needs 'slug'" in r.output
     r = cli("query", "topic_coverage", "-p", "slug=x", "-p", "as_of=June")
@@ -280,3 +281,77 @@ def test_kb_help_does_not_import_the_query_layer():
             "print(sorted(m for m in ('neo4j', 'rich', 'kb.queries') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
+
+
+# -- long lists: the first N rows, with the totals (issue 6) ----------------------
+def test_topic_page_lists_the_first_n_rows_with_the_totals(corpus_db, cli):
+    full = as_json(cli("topic", "open_weight_release", "-f", "json"))
+    assert full["limit"] == 50  # the default: the corpus (26 instruments) is never cut
+    assert full["totals"] == {"coverage": 26, "timeline": 22, "silent": 16}
+    assert full["timeline_counts"] == {"codified": 3, "diverged": 0, "implicit": 6, "silent": 12, "undated": 1,
+                                       "total": 22}
+    assert (len(full["coverage"]), len(full["timeline"]), len(full["silent"])) == (26, 22, 16)
+
+    cut = as_json(cli("topic", "open_weight_release", "--limit", "5", "-f", "json"))
+    assert cut["limit"] == 5 and cut["totals"] == full["totals"] and cut["counts"] == full["counts"]
+    assert cut["summary"] == full["summary"] and cut["timeline_counts"] == full["timeline_counts"]
+    assert cut["coverage"] == full["coverage"][:5]  # the first five in catalog order
+    assert cut["timeline"] == full["timeline"][:5] and cut["silent"] == full["silent"][:5]
+    assert cut["references"] == [r for r in full["references"]
+                                 if r["instrument"] in {c["instrument"]["id"] for c in cut["coverage"]}]
+    assert cut["primacy"] == full["primacy"] and cut["forum_shopping"] == full["forum_shopping"]
+    table = ok(cli("topic", "open_weight_release", "--limit", "5", "-f", "table"))
+    assert "The first 5 of 16 silent regimes" in table and "The first 5 of 26 tracked instruments" in table
+    assert "Since then: 3 codified, 0 diverged, 6 implicit, 12 silent, 1 undated." in table
+    assert len(list(csv.DictReader(io.StringIO(ok(cli("topic", "open_weight_release", "--limit", "5",
+                                                          "-f", "csv")))))) == 5
+
+    every = as_json(cli("topic", "open_weight_release", "--all", "-f", "json"))
+    assert every["limit"] is None and {k: v for k, v in every.items() if k != "limit"} == \
+        {k: v for k, v in full.items() if k != "limit"}
+    assert as_json(cli("topic", "open_weight_release", "--limit", "all", "-f", "json"))["limit"] is None
+
+
+def test_primacy_and_gaps_list_the_first_n_rows(corpus_db, cli):
+    d = as_json(cli("primacy", "open_weight_release", "--limit", "4", "-f", "json"))
+    assert len(d["timeline"]) == 4 and d["timeline_counts"]["total"] == 22 and d["limit"] == 4
+    assert len(as_json(cli("primacy", "open_weight_release", "--all", "-f", "json"))["timeline"]) == 22
+
+    g = as_json(cli("gaps", "open_weight_release", "--limit", "3", "-f", "json"))
+    assert g["limit"] == 3 and g["silent_total"] == 16
+    assert [s["id"] for s in g["silent_regimes"]] == ["US-EO-14179", "UK-WHITEPAPER-2023", "G7-HIROSHIMA"]
+    assert len(as_json(cli("gaps", "open_weight_release", "--all", "-f", "json"))["silent_regimes"]) == 16
+
+
+def test_forum_shopping_all_lists_the_best_n_pairs(corpus_db, cli):
+    every = as_json(cli("forum-shopping", "open_weight_release", "--all", "--limit", "all", "-f", "json"))
+    assert every["limit"] is None and len(every["pairs"]) == 53
+    default = as_json(cli("forum-shopping", "open_weight_release", "--all", "-f", "json"))
+    assert default["limit"] == 100 and default["pairs"] == every["pairs"]  # 53 < 100: nothing cut
+    best = as_json(cli("forum-shopping", "open_weight_release", "--all", "--limit", "5", "-f", "json"))
+    assert best["limit"] == 5 and best["pairs"] == every["pairs"][:5]
+    assert "the 5 best-scored" in ok(cli("forum-shopping", "open_weight_release", "--all", "--limit", "5",
+                                         "-f", "table"))
+
+
+def test_limit_options_are_checked_before_anything_runs(cli):
+    r = cli("topic", "open_weight_release", "--all", "--limit", "5")
+    assert r.exit_code == 2 and "give --all or --limit, not both" in r.output
+    r = cli("topic", "open_weight_release", "--limit", "0")
+    assert r.exit_code == 2 and "'0' is not a positive whole number or 'all'" in r.output
+    r = cli("forum-shopping", "open_weight_release", "--limit", "5")
+    assert r.exit_code == 2 and "--limit goes with --all" in r.output
+
+
+def test_help_states_the_library_defaults():
+    from click.testing import CliRunner
+
+    from kb.cli import main
+    from kb.queries import ALL_PAIRS_LIMIT, PAGE_LIMIT
+
+    def help_of(command: str) -> str:
+        return " ".join(CliRunner().invoke(main, [command, "--help"]).output.split())
+
+    for command in ("topic", "primacy", "gaps"):
+        assert f"default {PAGE_LIMIT};" in help_of(command)
+    assert f"(default {ALL_PAIRS_LIMIT})" in help_of("forum-shopping")

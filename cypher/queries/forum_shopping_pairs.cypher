@@ -7,50 +7,130 @@
 //   jurisdiction differs: a different code, and neither jurisdiction PART_OF* the other (US-CA and
 //   US do not differ). The topic page shows the first three pairs. With at, the instruments and
 //   cells as the catalog held them then (old properties from InstrumentVersion nodes, old cells from
-//   TREATED edges; jurisdictions are not versioned and are read as they are now).
+//   TREATED edges; jurisdictions are not versioned and are read as they are now). With limit, the
+//   walk stops at that many pairs. With candidates, only the first candidates explicit and the first
+//   candidates silent instruments in catalog order are read (walked in catalog_rank index order on
+//   the current catalog); complete says whether that was enough to be sure the pairs are the ones
+//   the whole catalog gives (kb asks again with more candidates, or all, when it is false).
 // param: slug (string, required) topic slug, e.g. open_weight_release
 // param: as_of (date, optional) only instruments adopted by then, as the catalog recorded them at the end of that day
 // param: at (datetime, optional) the catalog instant to read; kb derives it from as_of (the end of that day,
 //   UTC, or the first recorded load when the day is earlier). null = the current catalog
+// param: limit (integer, optional) stop after this many pairs; null = every pair the walk finds
+// param: candidates (integer, optional) read only this many explicit and this many silent instruments, the first
+//   in catalog order; null = all of them (always complete)
 // example: {"slug": "open_weight_release"}
 // returns: on the shipped corpus, 3 rows: EU-AIA-2024/US-EO-14179, CA-SB-1047/UK-WHITEPAPER-2023, META-FRONTIER-2024/G7-HIROSHIMA
-// browser: :param slug => 'open_weight_release'   :param as_of => null   :param at => null
+// browser: :param slug => 'open_weight_release'   :param as_of => null   :param at => null   :param limit => null   :param candidates => null
 MATCH (t:Topic {slug: $slug})
-CALL () {
-  // the instruments in the catalog at $at (n), with their properties then (i): as they are when
-  // unchanged since $at (all of them when $at is null), else the InstrumentVersion current then
-  MATCH (n:Instrument)
-  WHERE $at IS NULL OR (coalesce(n.first_recorded_at, $at) <= $at AND coalesce(n.recorded_at, $at) <= $at)
+// the explicit instruments (n) with their properties then (i), in catalog order, the first $candidates
+CALL (t) {
+  // the current catalog: the topic's explicit cells
+  WITH t WHERE $at IS NULL
+  MATCH (n:Instrument)-[r:TREATS]->(t)
+  WHERE r.mode = 'explicit'
+    AND ($as_of IS NULL OR n.adopted <= $as_of)
   RETURN n, n AS i
+  ORDER BY n.catalog_rank
+  LIMIT coalesce($candidates, 9223372036854775807)
   UNION ALL
-  MATCH (i:InstrumentVersion)-[:VERSION_OF]->(n:Instrument)
-  WHERE i.recorded_at <= $at < i.recorded_to
+  // the catalog at $at: the topic's explicit cells then (the TREATS edge if recorded by then, else
+  // the TREATED copy current then) of the instruments then, with their properties then (v: the
+  // InstrumentVersion current then, if they have changed since)
+  WITH t WHERE $at IS NOT NULL
+  MATCH (n:Instrument)-[r:TREATS|TREATED]->(t)
+  WHERE r.mode = 'explicit'
+    AND CASE type(r) WHEN 'TREATS' THEN r.recorded_at <= $at ELSE r.recorded_at <= $at < r.recorded_to END
+  OPTIONAL CALL (n) {
+    MATCH (v:InstrumentVersion)-[:VERSION_OF]->(n)
+    WHERE v.recorded_at <= $at < v.recorded_to
+    RETURN v LIMIT 1
+  }
+  WITH n, v
+  WHERE v IS NOT NULL OR (coalesce(n.first_recorded_at, $at) <= $at AND coalesce(n.recorded_at, $at) <= $at)
+  WITH n, coalesce(v, n) AS i
+  WHERE $as_of IS NULL OR i.adopted <= $as_of
   RETURN n, i
+  ORDER BY i.catalog_rank
+  LIMIT coalesce($candidates, 9223372036854775807)
 }
-WITH t, n, i
-WHERE $as_of IS NULL OR i.adopted <= $as_of
 OPTIONAL MATCH (n)-[:ISSUED_IN]->(j:Jurisdiction)
-// r: the cell at $at: the TREATS edge if recorded by then, else the TREATED copy current then
-OPTIONAL MATCH (n)-[r:TREATS|TREATED]->(t)
-WHERE CASE type(r) WHEN 'TREATS' THEN $at IS NULL OR r.recorded_at <= $at
-                   ELSE r.recorded_at <= $at < r.recorded_to END
-WITH i, j, coalesce(r.mode, 'silent') AS mode, r IS NOT NULL AS reviewed
+WITH t, i, j
 ORDER BY i.catalog_rank
-WITH i, mode, {
-       id: i.id, name: i.name, jurisdiction: j.code, catalog_rank: i.catalog_rank, reviewed: reviewed,
+WITH t, collect({
+       id: i.id, name: i.name, jurisdiction: j.code,
        // the jurisdiction itself, what it is part of, and what is part of it
        related: [(j)-[:PART_OF*0..]->(a:Jurisdiction) | a.code] + [(d:Jurisdiction)-[:PART_OF*1..]->(j) | d.code]
-     } AS item
-WITH collect(CASE WHEN mode = 'explicit' THEN item END) AS explicit,
-     collect(CASE WHEN mode = 'silent' THEN item END) AS silent
-WITH [e IN explicit | {e: e, candidates: [s IN silent WHERE NOT s.jurisdiction IN e.related]}] AS options
-WITH reduce(acc = {pairs: [], used: []}, o IN options |
-       CASE WHEN size([s IN o.candidates WHERE NOT s.id IN acc.used]) = 0 THEN acc
-            ELSE {pairs: acc.pairs + [{explicit: o.e, silent: [s IN o.candidates WHERE NOT s.id IN acc.used][0]}],
-                  used: acc.used + [s IN o.candidates WHERE NOT s.id IN acc.used][0].id}
+     }) AS explicit
+// the silent instruments (no cell for the topic, or a silent one) in catalog order, the first $candidates
+// (collected apart, so that the rows are not sorted with the explicit list on each of them)
+CALL (t) {
+  CALL (t) {
+    // the current catalog: walked in catalog_rank index order
+    WITH t WHERE $at IS NULL
+    MATCH (n:Instrument)
+    WHERE n.catalog_rank IS NOT NULL
+      AND ($as_of IS NULL OR n.adopted <= $as_of)
+    OPTIONAL MATCH (n)-[r:TREATS]->(t)
+    WITH n, r
+    WHERE r IS NULL OR r.mode = 'silent'
+    RETURN n, n AS i, r IS NOT NULL AS reviewed
+    ORDER BY n.catalog_rank
+    LIMIT coalesce($candidates, 9223372036854775807)
+    UNION ALL
+    // the catalog at $at: the instruments then (n) with their properties then (i): as they are when
+    // unchanged since, else the InstrumentVersion current then; adopted by $as_of by the dates
+    // recorded then; r their cell then
+    WITH t WHERE $at IS NOT NULL
+    CALL () {
+      MATCH (n:Instrument)
+      WHERE (coalesce(n.first_recorded_at, $at) <= $at AND coalesce(n.recorded_at, $at) <= $at)
+        AND ($as_of IS NULL OR n.adopted <= $as_of)
+      RETURN n, n AS i
+      UNION ALL
+      MATCH (i:InstrumentVersion)-[:VERSION_OF]->(n:Instrument)
+      WHERE i.recorded_at <= $at < i.recorded_to
+        AND ($as_of IS NULL OR i.adopted <= $as_of)
+      RETURN n, i
+    }
+    OPTIONAL MATCH (n)-[r:TREATS|TREATED]->(t)
+    WHERE CASE type(r) WHEN 'TREATS' THEN r.recorded_at <= $at
+                       ELSE r.recorded_at <= $at < r.recorded_to END
+    WITH n, i, r
+    WHERE r IS NULL OR r.mode = 'silent'
+    RETURN n, i, r IS NOT NULL AS reviewed
+    ORDER BY i.catalog_rank
+    LIMIT coalesce($candidates, 9223372036854775807)
+  }
+  OPTIONAL MATCH (n)-[:ISSUED_IN]->(j:Jurisdiction)
+  WITH i, j, reviewed
+  ORDER BY i.catalog_rank
+  RETURN collect({id: i.id, name: i.name, jurisdiction: j.code, reviewed: reviewed}) AS silent
+}
+// with candidates, a list that reached it may have been cut short
+WITH explicit, silent,
+     $candidates IS NOT NULL AND size(explicit) >= $candidates AS more_explicit,
+     $candidates IS NOT NULL AND size(silent) >= $candidates AS more_silent
+// the greedy walk: each explicit instrument in turn takes the first silent one not taken yet from a
+// jurisdiction it is not related to. If the silent list was cut short and holds none for it, the
+// whole list might have: the answer is then not complete
+WITH more_explicit, more_silent,
+     reduce(acc = {pairs: [], used: [], complete: true}, e IN explicit |
+       CASE WHEN $limit IS NOT NULL AND size(acc.pairs) >= $limit THEN acc
+            WHEN size([s IN silent WHERE NOT s.jurisdiction IN e.related AND NOT s.id IN acc.used]) = 0
+              THEN {pairs: acc.pairs, used: acc.used, complete: acc.complete AND NOT more_silent}
+            ELSE {pairs: acc.pairs + [{explicit: e,
+                                       silent: [s IN silent WHERE NOT s.jurisdiction IN e.related
+                                                              AND NOT s.id IN acc.used][0]}],
+                  used: acc.used + [s IN silent WHERE NOT s.jurisdiction IN e.related
+                                                  AND NOT s.id IN acc.used][0].id,
+                  complete: acc.complete}
        END) AS acc
-UNWIND range(0, size(acc.pairs) - 1) AS k
-WITH k, acc.pairs[k] AS p
+// fewer pairs than asked for while the explicit list was cut short: more may follow
+WITH acc.pairs AS pairs,
+     acc.complete AND NOT (more_explicit AND ($limit IS NULL OR size(acc.pairs) < $limit)) AS complete
+UNWIND range(0, size(pairs) - 1) AS k
+WITH k, pairs[k] AS p, complete
 RETURN k + 1 AS position,
        p.explicit.id AS explicit_id,
        p.explicit.name AS explicit_name,
@@ -58,5 +138,6 @@ RETURN k + 1 AS position,
        p.silent.id AS silent_id,
        p.silent.name AS silent_name,
        p.silent.jurisdiction AS silent_jurisdiction,
-       p.silent.reviewed AS silent_reviewed
+       p.silent.reviewed AS silent_reviewed,
+       complete
 ORDER BY position

@@ -12,18 +12,19 @@
 // browser: :param as_of => null   :param at => null
 CALL () {
   CALL () {
-    // the instruments in the catalog at $at (n), with their properties then (i): as they are when
-    // unchanged since $at (all of them when $at is null), else the InstrumentVersion current then
+    // the tracked instruments (n) with their properties then (i): in the catalog at $at, as they
+    // are when unchanged since (always when $at is null), else the InstrumentVersion current then;
+    // adopted by $as_of by the dates recorded then
     MATCH (n:Instrument)
-    WHERE $at IS NULL OR (coalesce(n.first_recorded_at, $at) <= $at AND coalesce(n.recorded_at, $at) <= $at)
+    WHERE ($at IS NULL OR (coalesce(n.first_recorded_at, $at) <= $at AND coalesce(n.recorded_at, $at) <= $at))
+      AND ($as_of IS NULL OR n.adopted <= $as_of)
     RETURN n, n AS i
     UNION ALL
     MATCH (i:InstrumentVersion)-[:VERSION_OF]->(n:Instrument)
     WHERE i.recorded_at <= $at < i.recorded_to
+      AND ($as_of IS NULL OR i.adopted <= $as_of)
     RETURN n, i
   }
-  WITH n, i
-  WHERE $as_of IS NULL OR i.adopted <= $as_of
   RETURN collect(n) AS tracked
 }
 CALL () {
@@ -31,18 +32,39 @@ CALL () {
   WHERE $at IS NULL OR coalesce(t.first_recorded_at, $at) <= $at
   RETURN count(t) AS topics
 }
+CALL () {
+  // the current catalog, whole: the cell counts by mode from the count store and the TREATS(mode)
+  // index (summed, so that one row comes out, of zeros when this does not apply)
+  WITH 1 AS needed WHERE $at IS NULL AND $as_of IS NULL
+  CALL () { MATCH ()-[r:TREATS]->() RETURN count(r) AS reviewed }
+  CALL () { MATCH ()-[r:TREATS]->() WHERE r.mode = 'explicit' RETURN count(r) AS explicit }
+  CALL () { MATCH ()-[r:TREATS]->() WHERE r.mode = 'implicit' RETURN count(r) AS implicit }
+  CALL () { MATCH ()-[r:TREATS]->() WHERE r.mode = 'conflicts' RETURN count(r) AS conflicts }
+  RETURN sum(reviewed) AS whole_reviewed, sum(explicit) AS whole_explicit, sum(implicit) AS whole_implicit,
+         sum(conflicts) AS whole_conflicts
+}
 CALL (tracked) {
-  // their cells at $at: TREATS edges recorded by then, TREATED copies current then
+  // else the tracked instruments' cells at $at: TREATS edges recorded by then, TREATED copies current then
+  WITH tracked WHERE $at IS NOT NULL OR $as_of IS NOT NULL
   UNWIND tracked AS n
   MATCH (n)-[r:TREATS|TREATED]->(:Topic)
   WHERE CASE type(r) WHEN 'TREATS' THEN $at IS NULL OR r.recorded_at <= $at
                      ELSE r.recorded_at <= $at < r.recorded_to END
-  RETURN count(r) AS reviewed,
-         count(CASE WHEN r.mode = 'explicit' THEN 1 END) AS explicit,
-         count(CASE WHEN r.mode = 'implicit' THEN 1 END) AS implicit,
-         count(CASE WHEN r.mode = 'conflicts' THEN 1 END) AS conflicts,
-         count(CASE WHEN r.mode = 'silent' THEN 1 END) AS reviewed_silent
+  RETURN count(r) AS some_reviewed,
+         count(CASE WHEN r.mode = 'explicit' THEN 1 END) AS some_explicit,
+         count(CASE WHEN r.mode = 'implicit' THEN 1 END) AS some_implicit,
+         count(CASE WHEN r.mode = 'conflicts' THEN 1 END) AS some_conflicts
 }
+WITH tracked, topics, $at IS NULL AND $as_of IS NULL AS whole,
+     whole_reviewed, whole_explicit, whole_implicit, whole_conflicts,
+     some_reviewed, some_explicit, some_implicit, some_conflicts
+WITH tracked, topics,
+     CASE WHEN whole THEN whole_reviewed ELSE some_reviewed END AS reviewed,
+     CASE WHEN whole THEN whole_explicit ELSE some_explicit END AS explicit,
+     CASE WHEN whole THEN whole_implicit ELSE some_implicit END AS implicit,
+     CASE WHEN whole THEN whole_conflicts ELSE some_conflicts END AS conflicts
+WITH tracked, topics, reviewed, explicit, implicit, conflicts,
+     reviewed - explicit - implicit - conflicts AS reviewed_silent
 WITH size(tracked) AS instruments, topics, size(tracked) * topics AS cells,
      reviewed, explicit, implicit, conflicts, reviewed_silent
 WITH instruments, topics, cells, explicit, implicit, conflicts, reviewed_silent,

@@ -5,29 +5,47 @@
 //   TREATS edge to the topic has not been reviewed for it: it counts as silent and has
 //   reviewed = false. status is the status the instrument had on as_of (its current status without it).
 //   With at, the instruments, their properties and their cells as the catalog held them then (old
-//   properties from InstrumentVersion nodes, old cells from TREATED edges).
+//   properties from InstrumentVersion nodes, old cells from TREATED edges). With limit, only the first
+//   limit instruments in catalog order (walked in catalog_rank index order on the current catalog).
 // param: slug (string, required) topic slug, e.g. open_weight_release
 // param: as_of (date, optional) only instruments adopted by then (undated ones drop out), with the status they had
 //   then, as the catalog recorded them at the end of that day
 // param: at (datetime, optional) the catalog instant to read; kb derives it from as_of (the end of that day,
 //   UTC, or the first recorded load when the day is earlier). null = the current catalog
+// param: limit (integer, optional) at most this many rows, the first in catalog order; null = every instrument
 // example: {"slug": "open_weight_release"}
 // returns: on the shipped corpus, 26 rows: 3 explicit, 7 implicit, 16 silent
-// browser: :param slug => 'open_weight_release'   :param as_of => null   (or date('2024-06-01'))   :param at => null
+// browser: :param slug => 'open_weight_release'   :param as_of => null   (or date('2024-06-01'))   :param at => null   :param limit => null
 MATCH (t:Topic {slug: $slug})
-CALL () {
-  // the instruments in the catalog at $at (n), with their properties then (i): as they are when
-  // unchanged since $at (all of them when $at is null), else the InstrumentVersion current then
+CALL (t) {
+  // the current catalog: the instruments in catalog order (the catalog_rank index), the first $limit
+  WITH t WHERE $at IS NULL
   MATCH (n:Instrument)
-  WHERE $at IS NULL OR (coalesce(n.first_recorded_at, $at) <= $at AND coalesce(n.recorded_at, $at) <= $at)
+  WHERE n.catalog_rank IS NOT NULL
+    AND ($as_of IS NULL OR n.adopted <= $as_of)
   RETURN n, n AS i
+  ORDER BY n.catalog_rank
+  LIMIT coalesce($limit, 9223372036854775807)
   UNION ALL
-  MATCH (i:InstrumentVersion)-[:VERSION_OF]->(n:Instrument)
-  WHERE i.recorded_at <= $at < i.recorded_to
+  // the catalog at $at: the instruments then (n) with their properties then (i): as they are when
+  // unchanged since, else the InstrumentVersion current then; adopted by $as_of by the dates
+  // recorded then
+  WITH t WHERE $at IS NOT NULL
+  CALL () {
+    MATCH (n:Instrument)
+    WHERE (coalesce(n.first_recorded_at, $at) <= $at AND coalesce(n.recorded_at, $at) <= $at)
+      AND ($as_of IS NULL OR n.adopted <= $as_of)
+    RETURN n, n AS i
+    UNION ALL
+    MATCH (i:InstrumentVersion)-[:VERSION_OF]->(n:Instrument)
+    WHERE i.recorded_at <= $at < i.recorded_to
+      AND ($as_of IS NULL OR i.adopted <= $as_of)
+    RETURN n, i
+  }
   RETURN n, i
+  ORDER BY i.catalog_rank
+  LIMIT coalesce($limit, 9223372036854775807)
 }
-WITH t, n, i
-WHERE $as_of IS NULL OR i.adopted <= $as_of
 OPTIONAL MATCH (n)-[:ISSUED_IN]->(j:Jurisdiction)
 // r: the cell at $at: the TREATS edge if recorded by then, else the TREATED copy current then
 OPTIONAL MATCH (n)-[r:TREATS|TREATED]->(t)

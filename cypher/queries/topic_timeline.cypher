@@ -5,15 +5,17 @@
 //   (explicit), diverged (conflicts), implicit or silent; instruments without an adoption date come
 //   last, labelled undated. No rows when nothing addresses the topic. With at, the instruments,
 //   dates and cells as the catalog held them then (old properties from InstrumentVersion nodes, old
-//   cells from TREATED edges).
+//   cells from TREATED edges). With limit, only the first limit rows (dated ones walked in
+//   adoption-date index order on the current catalog); topic_timeline_counts tallies all of them.
 // param: slug (string, required) topic slug, e.g. open_weight_release
 // param: as_of (date, optional) only instruments adopted by then (undated ones drop out), as the catalog
 //   recorded them at the end of that day
 // param: at (datetime, optional) the catalog instant to read; kb derives it from as_of (the end of that day,
 //   UTC, or the first recorded load when the day is earlier). null = the current catalog
+// param: limit (integer, optional) at most this many rows, the first in timeline order; null = all of them
 // example: {"slug": "open_weight_release"}
 // returns: on the shipped corpus, 22 rows: 21 dated, from WH-VOLUNTARY-2023 (2023-07-21, silent) to META-FRONTIER-2024 (2025-02-03, codified), then BR-AIBILL-2024 (undated)
-// browser: :param slug => 'open_weight_release'   :param as_of => null   :param at => null
+// browser: :param slug => 'open_weight_release'   :param as_of => null   :param at => null   :param limit => null
 MATCH (t:Topic {slug: $slug})
 // the primacy instrument, as topic_primacy finds it: pn the live node, p its properties at $at
 CALL (t) {
@@ -43,21 +45,48 @@ CALL (t) {
   ORDER BY i.adopted, i.catalog_rank
   LIMIT 1
 }
-CALL () {
-  // the instruments in the catalog at $at (n), with their properties then (i): as they are when
-  // unchanged since $at (all of them when $at is null), else the InstrumentVersion current then
+CALL (pn, p) {
+  // the current catalog: the dated instruments from the primacy date on (the adoption-date index),
+  // then the undated ones in catalog order; the first $limit
+  WITH pn, p WHERE $at IS NULL
   MATCH (n:Instrument)
-  WHERE $at IS NULL OR (coalesce(n.first_recorded_at, $at) <= $at AND coalesce(n.recorded_at, $at) <= $at)
+  WHERE n.adopted >= p.adopted AND n <> pn
+    AND ($as_of IS NULL OR n.adopted <= $as_of)
   RETURN n, n AS i
+  ORDER BY n.adopted, n.catalog_rank
+  LIMIT coalesce($limit, 9223372036854775807)
   UNION ALL
-  MATCH (i:InstrumentVersion)-[:VERSION_OF]->(n:Instrument)
-  WHERE i.recorded_at <= $at < i.recorded_to
+  WITH pn, p WHERE $at IS NULL AND $as_of IS NULL
+  MATCH (n:Instrument)
+  WHERE n.catalog_rank IS NOT NULL AND n.adopted IS NULL
+  RETURN n, n AS i
+  ORDER BY n.catalog_rank
+  LIMIT coalesce($limit, 9223372036854775807)
+  UNION ALL
+  // the catalog at $at: the instruments then (n) with their properties then (i): as they are when
+  // unchanged since, else the InstrumentVersion current then; adopted by $as_of by the dates
+  // recorded then
+  WITH pn, p WHERE $at IS NOT NULL
+  CALL () {
+    MATCH (n:Instrument)
+    WHERE (coalesce(n.first_recorded_at, $at) <= $at AND coalesce(n.recorded_at, $at) <= $at)
+      AND ($as_of IS NULL OR n.adopted <= $as_of)
+    RETURN n, n AS i
+    UNION ALL
+    MATCH (i:InstrumentVersion)-[:VERSION_OF]->(n:Instrument)
+    WHERE i.recorded_at <= $at < i.recorded_to
+      AND ($as_of IS NULL OR i.adopted <= $as_of)
+    RETURN n, i
+  }
+  WITH pn, p, n, i
+  WHERE n <> pn AND (i.adopted IS NULL OR i.adopted >= p.adopted)
   RETURN n, i
+  ORDER BY i.adopted IS NULL, i.adopted, i.catalog_rank
+  LIMIT coalesce($limit, 9223372036854775807)
 }
-WITH t, pn, p, n, i
-WHERE n <> pn
-  AND ($as_of IS NULL OR i.adopted <= $as_of)
-  AND (i.adopted IS NULL OR i.adopted >= p.adopted)
+WITH t, n, i
+ORDER BY i.adopted IS NULL, i.adopted, i.catalog_rank
+LIMIT coalesce($limit, 9223372036854775807)
 OPTIONAL MATCH (n)-[:ISSUED_IN]->(j:Jurisdiction)
 // r: the cell at $at: the TREATS edge if recorded by then, else the TREATED copy current then
 OPTIONAL MATCH (n)-[r:TREATS|TREATED]->(t)

@@ -33,6 +33,9 @@ from typing import Any
 
 from kb.errors import KbError, NotFound
 
+PAGE_LIMIT = 50  # rows a page lists of each long list (coverage, timeline, silent regimes); None = all
+ALL_PAIRS_LIMIT = 100  # pairs `kb forum-shopping --all` lists, best first; None = every pair
+
 PARAM_TYPES = ("string", "date", "datetime", "integer", "boolean")
 HEADER_KEYS = ("name", "title", "description", "param", "example", "returns", "browser")
 REQUIRED_KEYS = ("name", "title", "description", "example", "returns", "browser")
@@ -235,11 +238,14 @@ def catalog_instant(db, as_of: date | None) -> datetime | None:
     when no change set has been recorded."""
     if as_of is None:
         return None
+    cache = getattr(db, "instants", None) if isinstance(db, _OneRead) else None
+    if cache is not None and as_of in cache:
+        return cache[as_of]
     first = run(db, "catalog_history_start")[0]["first"]
-    if first is None:
-        return None
-    end_of_day = datetime.combine(as_of, time.max, tzinfo=timezone.utc)
-    return max(end_of_day, first)
+    instant = None if first is None else max(datetime.combine(as_of, time.max, tzinfo=timezone.utc), first)
+    if cache is not None:
+        cache[as_of] = instant
+    return instant
 
 
 def as_of_date(value: Any) -> date | None:
@@ -314,15 +320,61 @@ def quiet_driver() -> None:
     logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
 
 
+def _temporal_types() -> tuple[type, ...]:
+    from neo4j.time import Date, DateTime, Duration, Time
+
+    return (Date, DateTime, Duration, Time)
+
+
+_TEMPORAL: tuple[type, ...] = ()
+
+
 def native(value: Any) -> Any:
-    """Neo4j temporal values to Python ones, recursively."""
-    if isinstance(value, dict):
+    """Neo4j temporal values to Python ones, recursively. Exact type checks
+    (no ``hasattr`` per value): rows of plain strings and numbers pass
+    through at the cost of one ``type()`` each."""
+    global _TEMPORAL
+    if not _TEMPORAL:
+        _TEMPORAL = _temporal_types()
+    t = type(value)
+    if t is dict:
         return {k: native(v) for k, v in value.items()}
-    if isinstance(value, list):
+    if t is list:
         return [native(v) for v in value]
-    if hasattr(value, "to_native") and not isinstance(value, date):
+    if t in _TEMPORAL:
+        return value.to_native()
+    if t in (str, int, float, bool) or value is None:
+        return value
+    if hasattr(value, "to_native") and not isinstance(value, date):  # a subclass or another temporal type
         return value.to_native()
     return value
+
+
+class _OneRead:
+    """A stand-in for kb's Database whose reads all run in one open read
+    transaction (see ``in_one_read``); anything else goes to the database."""
+
+    def __init__(self, db, tx):
+        self._db, self._tx = db, tx
+        self.instants: dict[Any, Any] = {}
+
+    def read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        return [r.data() for r in self._tx.run(query, params)]
+
+    def read_tx(self, work):
+        return work(self._tx)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._db, name)
+
+
+def in_one_read(db, fn):
+    """``fn(db)`` with every named query it runs in one read transaction: one
+    snapshot of the graph and one BEGIN/COMMIT for a whole page. Retried as a
+    whole on transient errors; nested calls share the outer transaction."""
+    if isinstance(db, _OneRead):
+        return fn(db)
+    return db.read_tx(lambda tx: fn(_OneRead(db, tx)))
 
 
 def run(db, name: str, **params: Any) -> list[dict[str, Any]]:

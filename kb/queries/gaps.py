@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.queries import as_of_date, run, run_one
+from kb.queries import PAGE_LIMIT, as_of_date, catalog_instant, in_one_read, run, run_one
 from kb.queries.lookup import resolve
 from kb.queries.pages import Bullets, Heading, Page, Table, Text
 
@@ -23,29 +23,41 @@ def overall_sentence(o: dict[str, Any]) -> str:
             f"{o['conflicts']} in conflict.")
 
 
-def silent_regimes(db, slug: str, as_of: Any = None) -> list[dict[str, Any]]:
+def silent_regimes(db, slug: str, as_of: Any = None, limit: int | None = None) -> list[dict[str, Any]]:
+    """The topic's silent regimes in catalog order (the first ``limit``; None: all)."""
     slug = resolve(db, "topic", slug)["key"]
-    return [{k: r[k] for k in SILENT_COLUMNS} for r in run(db, "silent_regimes", slug=slug, as_of=as_of_date(as_of))]
-
-
-def gaps_data(db, slug: str | None = None, as_of: Any = None) -> dict[str, Any]:
     day = as_of_date(as_of)
-    overall = run_one(db, "silent_share", as_of=day)
+    return [{k: r[k] for k in SILENT_COLUMNS}
+            for r in run(db, "silent_regimes", slug=slug, as_of=day, at=catalog_instant(db, day), limit=limit)]
+
+
+def gaps_data(db, slug: str | None = None, as_of: Any = None, limit: int | None = PAGE_LIMIT) -> dict[str, Any]:
+    """Gaps, read in one read transaction. With a slug, its silent regimes:
+    the first ``limit`` (None: all), and ``silent_total`` how many in all."""
+    return in_one_read(db, lambda tx: _gaps_data(tx, slug, as_of, limit))
+
+
+def _gaps_data(db, slug: str | None, as_of: Any, limit: int | None) -> dict[str, Any]:
+    day = as_of_date(as_of)
+    at = catalog_instant(db, day)
+    key = resolve(db, "topic", slug)["key"] if slug is not None else None
+    overall = run_one(db, "silent_share", as_of=day, at=at)
     data: dict[str, Any] = {
         "as_of": day,
         "overall": overall,
-        "topics": [{k: r[k] for k in TOPIC_COLUMNS} for r in run(db, "topic_gaps", as_of=day)],
-        "jurisdictions": run(db, "jurisdiction_gaps", as_of=day),
+        "topics": [{k: r[k] for k in TOPIC_COLUMNS} for r in run(db, "topic_gaps", as_of=day, at=at)],
+        "jurisdictions": run(db, "jurisdiction_gaps", as_of=day, at=at),
     }
-    if slug is not None:
-        key = resolve(db, "topic", slug)["key"]
+    if key is not None:
         data["topic"] = key
-        data["silent_regimes"] = silent_regimes(db, key, day)
+        data["limit"] = limit
+        data["silent_total"] = run_one(db, "topic_counts", slug=key, as_of=day, at=at)["silent"]
+        data["silent_regimes"] = silent_regimes(db, key, day, limit)
     return data
 
 
-def gaps_page(db, slug: str | None = None, as_of: Any = None) -> Page:
-    d = gaps_data(db, slug, as_of)
+def gaps_page(db, slug: str | None = None, as_of: Any = None, limit: int | None = PAGE_LIMIT) -> Page:
+    d = gaps_data(db, slug, as_of, limit)
     when = f" (as of {d['as_of'].isoformat()})" if d["as_of"] else ""
     blocks: list[Any] = [Heading("Coverage gaps" + when, 1), Text(overall_sentence(d["overall"]))]
     if slug is not None:
@@ -54,6 +66,9 @@ def gaps_page(db, slug: str | None = None, as_of: Any = None) -> Page:
             Bullets([f"{s['id']} · {s['jurisdiction']}" + ("" if s["reviewed"] else " (unreviewed)")
                      for s in d["silent_regimes"]], empty="(none: every tracked instrument addresses it)"),
         ]
+        if len(d["silent_regimes"]) < d["silent_total"]:
+            blocks.append(Text(f"The first {len(d['silent_regimes']):,} of {d['silent_total']:,} silent regimes, "
+                               "in catalog order (--all lists every one, --limit N the first N).", dim=True))
     blocks += [
         Heading("Silent share per topic (largest first)"),
         Table([{**t, "silent/total": f"{t['silent']}/{t['total']}",

@@ -1,6 +1,7 @@
 """Resolve what a user typed to a key in the graph, or say what they may have meant.
 
-``resolve(db, "topic", "open_weight")`` returns the exact key when it exists,
+``resolve(db, "topic", "open_weight")`` returns the exact key when it exists
+(found by its index),
 the one key that matches ignoring case (``eu-aia-2024`` -> ``EU-AIA-2024``),
 and otherwise raises ``NotFound`` with the closest keys (difflib), which the
 CLI prints as "did you mean ...?" with exit code 1.
@@ -45,7 +46,18 @@ def keys_of(db, kind: str) -> list[dict[str, Any]]:
 
 
 def resolve(db, kind: str, key: str) -> dict[str, Any]:
-    """The catalog_keys row for ``key`` (kind, key, name, adopted)."""
+    """The catalog_keys row for ``key`` (kind, key, name, adopted).
+
+    The exact key is looked up by its index (catalog_key); only a miss reads
+    every key of the catalog, to accept one that differs in case or to
+    suggest the closest."""
+    from kb.queries import run
+
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}")
+    exact = run(db, "catalog_key", kind=kind, key=key)
+    if exact:
+        return exact[0]
     rows = keys_of(db, kind)
     for r in rows:
         if r["key"] == key:

@@ -9,27 +9,38 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.queries import as_of_date, catalog_instant, run
+from kb.queries import as_of_date, catalog_instant, in_one_read, run
 from kb.queries.lookup import resolve
-from kb.queries.pages import LEGEND, SYMBOLS, Heading, Page, Table, Text, cell_value, mode_cell
+from kb.queries.pages import LEGEND, SYMBOLS, Heading, LazyRows, Page, Table, Text, mode_cell
+
+
+MODES = ("explicit", "implicit", "conflicts", "silent")
 
 
 def matrix_data(db, as_of: Any = None, topics: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
+    """Read in one read transaction."""
+    return in_one_read(db, lambda tx: _matrix_data(tx, as_of, topics))
+
+
+def _matrix_data(db, as_of: Any, topics: list[str] | tuple[str, ...]) -> dict[str, Any]:
     day = as_of_date(as_of)
-    wanted = [resolve(db, "topic", t)["key"] for t in topics]
+    at = catalog_instant(db, day)
+    wanted = {resolve(db, "topic", t)["key"] for t in topics}
     columns = [{"slug": t["slug"], "name": t["name"], "rank": t["rank"]}
-               for t in run(db, "topic_list", at=catalog_instant(db, day))
+               for t in run(db, "topic_list", at=at)
                if not wanted or t["slug"] in wanted]
+    blank = dict.fromkeys((t["slug"] for t in columns), "unreviewed")
     rows = []
-    for r in run(db, "matrix", as_of=day):
-        reviewed = dict(r["cells"])
+    for r in run(db, "matrix", as_of=day, at=at):
+        cells = blank.copy()
+        for mode in MODES:
+            for slug in r[mode]:
+                if slug in cells:
+                    cells[slug] = mode
         rows.append({
             "instrument": {"id": r["instrument"], "name": r["name"], "short_name": r["short_name"],
                            "jurisdiction": r["jurisdiction"]},
-            "cells": {t["slug"]: cell_value(reviewed.get(t["slug"], "silent"), t["slug"] in reviewed)
-                      for t in columns},
-            "_reviewed": {t["slug"]: t["slug"] in reviewed for t in columns},
-            "_modes": {t["slug"]: reviewed.get(t["slug"], "silent") for t in columns},
+            "cells": cells,
         })
     return {"as_of": day, "legend": {**SYMBOLS, "unreviewed": "· (dim)"}, "topics": columns, "rows": rows}
 
@@ -38,23 +49,25 @@ def matrix_page(db, as_of: Any = None, topics: list[str] | tuple[str, ...] = ())
     d = matrix_data(db, as_of, topics)
     slugs = [t["slug"] for t in d["topics"]]
     numbered = {t["slug"]: str(t["rank"]) for t in d["topics"]}
-    table_rows = []
-    for r in d["rows"]:
-        row = {"instrument": r["instrument"]["id"], "jurisdiction": r["instrument"]["jurisdiction"]}
-        for s in slugs:
-            row[s] = mode_cell(r["_modes"][s], r["_reviewed"][s], words=False)
-        table_rows.append(row)
+    symbol = {m: mode_cell(m, True, words=False) for m in MODES}
+    symbol["unreviewed"] = mode_cell("silent", False, words=False)
+
+    def table_rows() -> list[dict[str, Any]]:
+        return [{"instrument": r["instrument"]["id"], "jurisdiction": r["instrument"]["jurisdiction"],
+                 **{s: symbol[v] for s, v in r["cells"].items()}} for r in d["rows"]]
+
+    def csv_rows() -> list[dict[str, Any]]:
+        return [{"id": r["instrument"]["id"], "name": r["instrument"]["name"],
+                 "jurisdiction": r["instrument"]["jurisdiction"], **r["cells"]} for r in d["rows"]]
+
     when = f" (as of {d['as_of'].isoformat()})" if d["as_of"] else ""
     key = "   ".join(f"{t['rank']} {t['slug']}" for t in d["topics"])
+    # the table and the csv rows are built only by the format that shows them
     blocks = [
         Heading(f"Instrument × topic matrix{when}", 1),
         Text(LEGEND, dim=True),
-        Table(table_rows, ["instrument", "jurisdiction", *slugs],
+        Table(LazyRows(len(d["rows"]), table_rows), ["instrument", "jurisdiction", *slugs],
               headers={"jurisdiction": "jur.", **numbered}, compact=True),
         Text("Topics: " + key, dim=True),
     ]
-    csv_rows = [{"id": r["instrument"]["id"], "name": r["instrument"]["name"],
-                 "jurisdiction": r["instrument"]["jurisdiction"], **r["cells"]} for r in d["rows"]]
-    for r in d["rows"]:  # the JSON shape carries no private keys
-        del r["_reviewed"], r["_modes"]
-    return Page(d, blocks, csv_rows, ["id", "name", "jurisdiction", *slugs])
+    return Page(d, blocks, LazyRows(len(d["rows"]), csv_rows), ["id", "name", "jurisdiction", *slugs])

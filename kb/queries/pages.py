@@ -46,6 +46,31 @@ def cell_value(mode: str, reviewed: bool) -> str:
     return mode if reviewed else "unreviewed"
 
 
+class LazyRows:
+    """Rows built on first use: a page holds its table and its csv rows, but
+    one output format needs only one of them (json neither)."""
+
+    def __init__(self, count: int, build):
+        self._count, self._build, self._rows = count, build, None
+
+    def _get(self) -> list[dict[str, Any]]:
+        if self._rows is None:
+            self._rows = self._build()
+        return self._rows
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self._count > 0
+
+    def __iter__(self):
+        return iter(self._get())
+
+    def __getitem__(self, k):
+        return self._get()[k]
+
+
 # -- blocks -----------------------------------------------------------------
 @dataclass
 class Heading:

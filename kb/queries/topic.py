@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from kb.queries import as_of_date, run, run_one
+from kb.queries import ALL_PAIRS_LIMIT, PAGE_LIMIT, as_of_date, catalog_instant, in_one_read, run, run_one
 from kb.queries.lookup import resolve
 from kb.queries.pages import (
     LEGEND,
@@ -23,6 +23,7 @@ from kb.queries.pages import (
 )
 
 PAGE_PAIRS = 3  # forum-shopping pairs on a topic page
+PAIR_CANDIDATES = 64  # explicit and silent instruments read at first to find the page's pairs
 
 SCORE_RULES = [
     ("lenient side silent, not implicit (an explicit-silent pair; explicit-implicit pairs are weaker)", 2),
@@ -63,15 +64,28 @@ def summary_sentence(counts: dict[str, int], as_of: date | None = None) -> str:
 
 
 # -- parts --------------------------------------------------------------------
-def primacy(db, slug: str, as_of: Any = None) -> dict[str, Any]:
-    """The first instrument to address the topic, and the timeline after it."""
-    day, slug = as_of_date(as_of), _topic(db, slug)
-    topic = run_one(db, "topic_counts", slug=slug, as_of=day)
-    first = run_one(db, "topic_primacy", slug=slug, as_of=day)
-    timeline = run(db, "topic_timeline", slug=slug, as_of=day)
+def primacy(db, slug: str, as_of: Any = None, limit: int | None = PAGE_LIMIT) -> dict[str, Any]:
+    """The first instrument to address the topic, and the timeline after it
+    (the first ``limit`` entries; ``timeline_counts`` tallies all of them)."""
+    return in_one_read(db, lambda tx: _primacy(tx, slug, as_of, limit))
+
+
+def _primacy(db, slug: str, as_of: Any, limit: int | None, name: str | None = None) -> dict[str, Any]:
+    """``name``: the topic's name when the caller has resolved ``slug`` already."""
+    day = as_of_date(as_of)
+    if name is None:
+        found = resolve(db, "topic", slug)
+        slug, name = found["key"], found["name"]
+    at = catalog_instant(db, day)
+    first = run_one(db, "topic_primacy", slug=slug, as_of=day, at=at)
+    timeline, tally = [], None
+    if first is not None:
+        timeline = run(db, "topic_timeline", slug=slug, as_of=day, at=at, limit=limit)
+        tally = run_one(db, "topic_timeline_counts", slug=slug, as_of=day, at=at)
     return {
-        "topic": {"slug": slug, "name": topic["name"]},
+        "topic": {"slug": slug, "name": name},
         "as_of": day,
+        "limit": limit,
         "primacy": None if first is None else {
             "instrument": _inst(first), "date": first["date"], "mode": first["mode"],
             "pinpoint": first["pinpoint"],
@@ -81,7 +95,17 @@ def primacy(db, slug: str, as_of: Any = None) -> dict[str, Any]:
              "reviewed": r["reviewed"]}
             for r in timeline
         ],
+        "timeline_counts": _tally(tally),
     }
+
+
+TALLY = ("codified", "diverged", "implicit", "silent", "undated")
+
+
+def _tally(row: dict[str, Any] | None) -> dict[str, int]:
+    if row is None:
+        return {**{k: 0 for k in TALLY}, "total": 0}
+    return {**{k: row[k] for k in TALLY}, "total": row["total"]}
 
 
 def primacy_sentence(p: dict[str, Any] | None) -> str:
@@ -91,18 +115,42 @@ def primacy_sentence(p: dict[str, Any] | None) -> str:
             f"({p['mode']}).")
 
 
-def timeline_tally(timeline: list[dict[str, Any]]) -> str:
-    order = ("codified", "diverged", "implicit", "silent", "undated")
-    counts = {k: sum(1 for t in timeline if t["label"] == k) for k in order}
-    shown = [f"{counts[k]} {k}" for k in order if counts[k] or k in ("codified", "diverged", "silent")]
+def timeline_tally(counts: dict[str, int]) -> str:
+    """'Since then: 3 codified, 0 diverged, 6 implicit, 12 silent, 1 undated.'
+    from the whole timeline's tally (``timeline_counts``)."""
+    shown = [f"{counts[k]} {k}" for k in TALLY if counts[k] or k in ("codified", "diverged", "silent")]
     return "Since then: " + ", ".join(shown) + "."
 
 
-def forum_shopping(db, slug: str, as_of: Any = None, limit: int | None = PAGE_PAIRS) -> list[dict[str, Any]]:
-    """The topic page's greedy explicit/silent pairs (the first ``limit``)."""
-    rows = run(db, "forum_shopping_pairs", slug=slug, as_of=as_of_date(as_of))
-    if limit is not None:
-        rows = rows[:limit]
+def more_text(shown: int, total: int, what: str) -> str | None:
+    """'... the first 50 of 8,333 silent regimes, in catalog order (--all lists every one).'"""
+    if shown >= total:
+        return None
+    return f"The first {shown:,} of {total:,} {what} (--all lists every one, --limit N the first N)."
+
+
+def forum_shopping(db, slug: str, as_of: Any = None, limit: int | None = PAGE_PAIRS,
+                   counts: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The topic page's greedy explicit/silent pairs (the first ``limit``).
+
+    The walk reads the first PAIR_CANDIDATES explicit and silent instruments
+    in catalog order; when that was not enough to be sure (the query's
+    ``complete`` is false, or it found no pair while a list was cut short), it
+    asks again with more, then with all of them, so the pairs are always the
+    ones the whole catalog gives. ``counts``: the topic_counts row, if read."""
+    day = as_of_date(as_of)
+    at = catalog_instant(db, day)
+    if counts is None:
+        counts = run_one(db, "topic_counts", slug=slug, as_of=day, at=at)
+    if not counts or not counts["explicit"] or not counts["silent"]:
+        return []
+    candidates = None if limit is None else max(PAIR_CANDIDATES, limit)
+    while True:
+        rows = run(db, "forum_shopping_pairs", slug=slug, as_of=day, at=at, limit=limit, candidates=candidates)
+        if candidates is None or (rows[0]["complete"] if rows else
+                                  max(counts["explicit"], counts["silent"]) < candidates):
+            break
+        candidates = candidates * 16 if candidates < 4096 else None
     return [
         {"explicit": _inst(r, "explicit_"),
          "silent": {**_inst(r, "silent_"), "reviewed": r["silent_reviewed"]}}
@@ -111,9 +159,10 @@ def forum_shopping(db, slug: str, as_of: Any = None, limit: int | None = PAGE_PA
 
 
 def conflicts(db, slug: str, as_of: Any = None) -> list[dict[str, Any]]:
+    day = as_of_date(as_of)
     return [
         {"a": _inst(r, "a_"), "b": _inst(r, "b_"), "basis": r["basis"], "source": r["source"]}
-        for r in run(db, "topic_conflicts", slug=slug, as_of=as_of_date(as_of))
+        for r in run(db, "topic_conflicts", slug=slug, as_of=day, at=catalog_instant(db, day))
     ]
 
 
@@ -136,23 +185,38 @@ def pair_text(p: dict[str, Any]) -> str:
 
 
 # -- the page -----------------------------------------------------------------
-def topic_data(db, slug: str, as_of: Any = None) -> dict[str, Any]:
+def topic_data(db, slug: str, as_of: Any = None, limit: int | None = PAGE_LIMIT) -> dict[str, Any]:
+    """The topic page's data, read in one read transaction. Long lists
+    (coverage, timeline, silent) hold their first ``limit`` rows (None: all);
+    ``totals`` says how many there are in all."""
+    return in_one_read(db, lambda tx: _topic_data(tx, slug, as_of, limit))
+
+
+def _topic_data(db, slug: str, as_of: Any, limit: int | None) -> dict[str, Any]:
     day, slug = as_of_date(as_of), _topic(db, slug)
-    t = run_one(db, "topic_counts", slug=slug, as_of=day)
+    at = catalog_instant(db, day)
+    t = run_one(db, "topic_counts", slug=slug, as_of=day, at=at)
     counts = {k: t[k] for k in ("tracked", "explicit", "implicit", "conflicts", "silent", "unreviewed")}
-    coverage = run(db, "topic_coverage", slug=slug, as_of=day)
-    p = primacy(db, slug, day)
-    silent = run(db, "silent_regimes", slug=slug, as_of=day)
+    coverage = run(db, "topic_coverage", slug=slug, as_of=day, at=at, limit=limit)
+    p = _primacy(db, slug, day, limit, name=t["name"])
+    silent = run(db, "silent_regimes", slug=slug, as_of=day, at=at, limit=limit)
     return {
         "topic": {"slug": slug, "name": t["name"], "definition": t["definition"],
                   "question": t["question"], "rank": t["rank"]},
         "as_of": day,
+        "limit": limit,
         "counts": counts,
+        "totals": {"coverage": counts["tracked"], "timeline": p["timeline_counts"]["total"],
+                   "silent": counts["silent"]},
         "summary": summary_sentence(counts, day),
         "primacy": p["primacy"],
         "timeline": p["timeline"],
-        "forum_shopping": forum_shopping(db, slug, day),
-        "conflicts": conflicts(db, slug, day),
+        "timeline_counts": p["timeline_counts"],
+        "forum_shopping": forum_shopping(db, slug, day, counts=counts),
+        "conflicts": [
+            {"a": _inst(r, "a_"), "b": _inst(r, "b_"), "basis": r["basis"], "source": r["source"]}
+            for r in run(db, "topic_conflicts", slug=slug, as_of=day, at=at)
+        ],
         "coverage": [
             {"instrument": _inst(r), "mode": r["mode"], "reviewed": r["reviewed"], "pinpoint": r["pinpoint"],
              "confidence": r["confidence"], "note": r["note"], "source": r["source"],
@@ -170,8 +234,8 @@ COVERAGE_COLUMNS = ["catalog_rank", "id", "name", "jurisdiction", "mode", "revie
                     "confidence", "status", "binding", "adopted", "note", "source"]
 
 
-def topic_page(db, slug: str, as_of: Any = None) -> Page:
-    d = topic_data(db, slug, as_of)
+def topic_page(db, slug: str, as_of: Any = None, limit: int | None = PAGE_LIMIT) -> Page:
+    d = topic_data(db, slug, as_of, limit)
     t = d["topic"]
     subtitle = f"{t['slug']} · AI-governance topic" + (f" · as of {d['as_of'].isoformat()}" if d["as_of"] else "")
     blocks: list[Any] = [Heading(t["name"], 1), Text(subtitle, dim=True), Text(d["summary"]),
@@ -182,11 +246,12 @@ def topic_page(db, slug: str, as_of: Any = None) -> Page:
     blocks.append(Heading("Historical primacy & cross-jurisdiction tension"))
     blocks.append(Text(primacy_sentence(d["primacy"])))
     if d["primacy"]:
-        blocks.append(Text(timeline_tally(d["timeline"])))
+        blocks.append(Text(timeline_tally(d["timeline_counts"])))
         blocks.append(Table(
             rows=[{"date": x["date"].isoformat() if x["date"] else "", "instrument": x["instrument"]["name"],
                    "jurisdiction": x["instrument"]["jurisdiction"], "label": x["label"]} for x in d["timeline"]],
             columns=["date", "instrument", "jurisdiction", "label"]))
+        _more(blocks, len(d["timeline"]), d["totals"]["timeline"], "timeline entries")
     blocks.append(Text("Forum-shopping pairs (explicit here, silent there):"))
     blocks.append(Bullets([pair_text(p) for p in d["forum_shopping"]],
                           empty="(no cross-jurisdiction explicit/silent pair)"))
@@ -200,15 +265,20 @@ def topic_page(db, slug: str, as_of: Any = None) -> Page:
                "jurisdiction": c["instrument"]["jurisdiction"], "mode": mode_cell(c["mode"], c["reviewed"]),
                "pinpoint": c["pinpoint"]} for c in d["coverage"]],
         columns=["id", "instrument", "jurisdiction", "mode", "pinpoint"]))
+    _more(blocks, len(d["coverage"]), d["totals"]["coverage"], "tracked instruments, in catalog order")
     blocks.append(Text(LEGEND, dim=True))
 
     blocks.append(Heading("Silent regimes — gap signal"))
     blocks.append(Text(f"Instruments that do not address {t['name']} — candidates for future policy work."))
     blocks.append(Bullets([f"{s['name']} · {s['jurisdiction']}" + ("" if s["reviewed"] else " (unreviewed)")
                            for s in d["silent"]]))
+    _more(blocks, len(d["silent"]), d["totals"]["silent"], "silent regimes, in catalog order")
 
     blocks.append(Heading("References"))
     blocks.append(Bullets([r["text"] for r in d["references"]]))
+
+    if len(d["coverage"]) < d["totals"]["coverage"]:
+        blocks.append(Text("(the references of the instruments listed above)", dim=True))
 
     rows = [{"catalog_rank": c["catalog_rank"], "id": c["instrument"]["id"], "name": c["instrument"]["name"],
              "jurisdiction": c["instrument"]["jurisdiction"],
@@ -216,8 +286,14 @@ def topic_page(db, slug: str, as_of: Any = None) -> Page:
     return Page(d, blocks, rows, COVERAGE_COLUMNS)
 
 
-def primacy_page(db, slug: str, as_of: Any = None) -> Page:
-    d = primacy(db, slug, as_of)
+def _more(blocks: list[Any], shown: int, total: int, what: str) -> None:
+    text = more_text(shown, total, what)
+    if text:
+        blocks.append(Text(text, dim=True))
+
+
+def primacy_page(db, slug: str, as_of: Any = None, limit: int | None = PAGE_LIMIT) -> Page:
+    d = primacy(db, slug, as_of, limit)
     rows = []
     if d["primacy"]:
         p = d["primacy"]
@@ -227,16 +303,39 @@ def primacy_page(db, slug: str, as_of: Any = None) -> Page:
     title = d["topic"]["name"] + (f" (as of {d['as_of'].isoformat()})" if d["as_of"] else "")
     blocks: list[Any] = [Heading(f"Historical primacy: {title}", 1), Text(primacy_sentence(d["primacy"]))]
     if d["primacy"]:
-        blocks += [Text(timeline_tally(d["timeline"])), Table(rows, columns)]
+        blocks += [Text(timeline_tally(d["timeline_counts"])), Table(rows, columns)]
+        _more(blocks, len(d["timeline"]), d["timeline_counts"]["total"], "timeline entries")
     return Page(d, blocks, rows, columns)
 
 
-def forum_shopping_page(db, slug: str, as_of: Any = None, all_pairs: bool = False) -> Page:
+def forum_shopping_page(db, slug: str, as_of: Any = None, all_pairs: bool = False,
+                        limit: int | None = ALL_PAIRS_LIMIT) -> Page:
+    """Without ``all_pairs``: the topic page's pairs. With it: the ``limit``
+    best-scored pairs (None: every pair)."""
+    return in_one_read(db, lambda tx: _forum_shopping_page(tx, slug, as_of, all_pairs, limit))
+
+
+def _scored_pairs(db, slug: str, day: date | None, at: Any, limit: int | None) -> list[dict[str, Any]]:
+    """The ``limit`` best scored pairs (None: all). The score is a strict
+    part plus a lenient part, so the query pairs only the best candidates of
+    each side; when it says that may have missed a pair (``complete``
+    false), ask again with more candidates, then with all."""
+    candidates = None if limit is None else max(PAIR_CANDIDATES, 2 * limit + 32)
+    while True:
+        rows = run(db, "forum_shopping_all", slug=slug, as_of=day, at=at, limit=limit, candidates=candidates)
+        if candidates is None or (rows and rows[0]["complete"]):
+            return rows
+        candidates = candidates * 4 if candidates < 4096 else None
+
+
+def _forum_shopping_page(db, slug: str, as_of: Any, all_pairs: bool, limit: int | None) -> Page:
     day, slug = as_of_date(as_of), _topic(db, slug)
-    name = run_one(db, "topic_counts", slug=slug, as_of=day)["name"]
+    at = catalog_instant(db, day)
+    counts = run_one(db, "topic_counts", slug=slug, as_of=day, at=at)
+    name = counts["name"]
     title = name + (f" (as of {day.isoformat()})" if day else "")
     if not all_pairs:
-        pairs = forum_shopping(db, slug, day)
+        pairs = forum_shopping(db, slug, day, counts=counts)
         rows = [{"explicit_id": p["explicit"]["id"], "explicit": p["explicit"]["name"],
                  "explicit_jurisdiction": p["explicit"]["jurisdiction"], "silent_id": p["silent"]["id"],
                  "silent": p["silent"]["name"], "silent_jurisdiction": p["silent"]["jurisdiction"],
@@ -250,7 +349,7 @@ def forum_shopping_page(db, slug: str, as_of: Any = None, all_pairs: bool = Fals
                     ["explicit_id", "explicit", "explicit_jurisdiction", "silent_id", "silent",
                      "silent_jurisdiction", "silent_reviewed"])
 
-    scored = run(db, "forum_shopping_all", slug=slug, as_of=day)
+    scored = _scored_pairs(db, slug, day, at, limit)
     cons = conflicts(db, slug, day)
     pairs = [
         {"score": r["score"], "kind": "explicit-silent" if r["lenient_mode"] == "silent" else "explicit-implicit",
@@ -271,17 +370,19 @@ def forum_shopping_page(db, slug: str, as_of: Any = None, all_pairs: bool = Fals
                               + ("" if p["lenient"]["reviewed"] else " unreviewed")}
                   for p in pairs]
     n_strong = sum(1 for p in pairs if p["kind"] == "explicit-silent")
+    capped = limit is not None and len(pairs) >= limit
     blocks = [
-        Heading(f"Forum-shopping, every pair: {title}", 1),
+        Heading(f"Forum-shopping, {'the best pairs' if capped else 'every pair'}: {title}", 1),
         Text(f"{plural(n_strong, 'explicit-silent pair')} and "
-             f"{plural(len(pairs) - n_strong, 'weaker explicit-implicit pair')} across jurisdictions."),
+             f"{plural(len(pairs) - n_strong, 'weaker explicit-implicit pair')} across jurisdictions"
+             + (f": the {limit} best-scored (--limit N for more, --limit all for every pair)." if capped else ".")),
         Text("Score (0-7): " + "; ".join(f"+{pts} {what}" for what, pts in SCORE_RULES) + ".", dim=True),
         Table(table_rows, ["score", "kind", "strict", "lenient"],
               headers={"strict": "explicit (strict)", "lenient": "silent or implicit (lenient)"}),
         Heading("Curated conflicts"),
         Bullets([f"{c['a']['id']} ↔ {c['b']['id']}: {c['basis']}" for c in cons]),
     ]
-    data = {"topic": {"slug": slug, "name": name}, "as_of": day,
+    data = {"topic": {"slug": slug, "name": name}, "as_of": day, "limit": limit,
             "score": [{"points": pts, "when": what} for what, pts in SCORE_RULES],
             "pairs": pairs, "conflicts": cons}
     return Page(data, blocks, rows, columns)

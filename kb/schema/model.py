@@ -106,9 +106,10 @@ class Treated(StructuredRel):
 
 
 class ConflictsWith(Provenance):
-    """(:Instrument)-[:CONFLICTS_WITH]->(:Instrument), per topic; read both ways."""
+    """(:Instrument)-[:CONFLICTS_WITH]->(:Instrument), per topic; read both ways.
+    Indexed on topic: a topic page finds its conflicts by it (topic_conflicts)."""
 
-    topic = StringProperty(required=True)
+    topic = StringProperty(required=True, index=True)
     basis = StringProperty(required=True)
 
 
