@@ -1,4 +1,4 @@
-"""Where kb's load spends its time and memory (issue 6, step 3).
+"""Where kb's load spends its time and memory.
 
     .venv/bin/python bench/profile_load.py --catalog /tmp/kb-bench/catalog-10000x200-s6 [--parts ...]
 

@@ -1,4 +1,4 @@
-"""Where the query side spends its time (issue 6, step 3).
+"""Where the query side spends its time.
 
     .venv/bin/python bench/profile_queries.py --catalog /tmp/kb-bench/catalog-10000x200-s6
 

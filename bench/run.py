@@ -1,4 +1,4 @@
-"""kb's performance bench (issue 6): loader and queries against their floors.
+"""kb's performance bench: loader and queries against their floors.
 
     .venv/bin/python bench/run.py                  # the full bench (~30 minutes)
     .venv/bin/python bench/run.py --sizes 1000x50  # one size only

@@ -1,4 +1,4 @@
-"""Two loads at once (issue 7, point 4): overlapping files loaded at the
+"""Two loads at once: overlapping files loaded at the
 same time end with no duplicate node or edge, and each load reports success
 or a clear error that says what to do. Transient errors (a deadlock) are
 retried by the managed transaction."""

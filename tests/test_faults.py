@@ -1,4 +1,4 @@
-"""A server killed in the middle of a large load (issue 7, point 3): the
+"""A server killed in the middle of a large load: the
 graph is as it was before that load, the load and the next command fail with
 a clear error, a connection pool opened before the kill works after the
 restart, and running the load again completes.

@@ -1,4 +1,4 @@
-"""Hostile and malformed data files (issue 7, points 1 and 2).
+"""Hostile and malformed data files.
 
 Every case must end in one of two ways:
 - a clear error: ``ValidationFailed`` (or another ``KbError``) whose every

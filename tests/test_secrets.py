@@ -1,4 +1,4 @@
-"""The password never shows (issue 7, point 5): not in output, not in
+"""The password never shows: not in output, not in
 tracebacks, not in the server's logs; the local server listens on loopback
 only; its password file is private.
 
