@@ -171,6 +171,31 @@ def test_curated_conflict_is_on_the_page(owr):
     assert [(c["a"]["id"], c["b"]["id"]) for c in owr["conflicts"]] == [("META-FRONTIER-2024", "CA-SB-1047")]
 
 
+@pytest.mark.parametrize("day", [None, "2024-06-01"])
+def test_page_lists_cut_at_any_limit_are_the_named_queries_rows(corpus_db, day):
+    """The page takes its silent regimes from the coverage rows when they hold
+    them (else from silent_regimes), its tally from topic_counts and its
+    timeline's undated entries only when the dated ones leave room: at every
+    limit, each list is the first rows of its own named query."""
+    from collections import Counter
+
+    from kb.queries.topic import topic_data
+
+    slug = "open_weight_release"
+    coverage = [r["id"] for r in run(corpus_db, "topic_coverage", slug=slug, as_of=day)]
+    silent = [r["id"] for r in run(corpus_db, "silent_regimes", slug=slug, as_of=day)]
+    timeline = run(corpus_db, "topic_timeline", slug=slug, as_of=day)
+    tally = Counter(t["label"] for t in timeline)
+    for limit in [*range(1, 27), None]:
+        d = topic_data(corpus_db, slug, day, limit)
+        n = len(coverage) if limit is None else limit
+        assert [c["instrument"]["id"] for c in d["coverage"]] == coverage[:n]
+        assert [s["id"] for s in d["silent"]] == silent[:n]
+        assert [t["instrument"]["id"] for t in d["timeline"]] == [t["id"] for t in timeline][:n]
+        assert d["timeline_counts"] == {**{k: tally[k] for k in ("codified", "diverged", "implicit", "silent",
+                                                                 "undated")}, "total": len(timeline)}
+
+
 def test_as_of_reads_status_history_and_drops_later_instruments(corpus_db):
     def coverage(day):
         return {r["id"]: r for r in run(corpus_db, "topic_coverage", slug="open_weight_release", as_of=day)}

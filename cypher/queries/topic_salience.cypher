@@ -3,7 +3,8 @@
 // description: Every topic with its mode counts over the tracked instruments; salience = explicit +
 //   conflicts (the instruments that take a position of their own). Ranked by salience, ties by
 //   topic rank. silent includes unreviewed instruments; unreviewed counts those alone. With at, the
-//   topics, instruments and cells as the catalog held them then.
+//   topics, instruments and cells as the catalog held them then. Every cell is read once and tallied
+//   by topic (on the current catalog, through the TREATS(mode) index).
 // param: as_of (date, optional) only instruments adopted by then, as the catalog recorded them at the end of that day
 // param: at (datetime, optional) the catalog instant to read; kb derives it from as_of (the end of that day,
 //   UTC, or the first recorded load when the day is earlier). null = the current catalog
@@ -11,6 +12,7 @@
 // returns: on the shipped corpus, 24 rows, one per topic; foundation_models ranks first (salience 18)
 // browser: :param as_of => null   :param at => null
 CALL () {
+  // the tracked instruments: how many
   CALL () {
     // the instruments in the catalog at $at (n), with their properties then (i): as they are when
     // unchanged since $at (all of them when $at is null), else the InstrumentVersion current then
@@ -24,23 +26,54 @@ CALL () {
   }
   WITH n, i
   WHERE $as_of IS NULL OR i.adopted <= $as_of
-  RETURN collect(n) AS instruments
+  RETURN count(n) AS tracked
 }
-MATCH (t:Topic)
-WHERE $at IS NULL OR coalesce(t.first_recorded_at, $at) <= $at
-CALL (t, instruments) {
-  UNWIND instruments AS n
-  // r: the cell at $at: the TREATS edge if recorded by then, else the TREATED copy current then
-  OPTIONAL MATCH (n)-[r:TREATS|TREATED]->(t)
-  WHERE CASE type(r) WHEN 'TREATS' THEN $at IS NULL OR r.recorded_at <= $at
-                     ELSE r.recorded_at <= $at < r.recorded_to END
-  RETURN count(n) AS tracked,
-         count(CASE WHEN r.mode = 'explicit' THEN 1 END) AS explicit,
-         count(CASE WHEN r.mode = 'implicit' THEN 1 END) AS implicit,
-         count(CASE WHEN r.mode = 'conflicts' THEN 1 END) AS conflicts,
-         count(CASE WHEN r IS NULL OR r.mode = 'silent' THEN 1 END) AS silent,
-         count(CASE WHEN r IS NULL THEN 1 END) AS unreviewed
+// every cell once, tallied by topic: one row per topic (the first branch), then the cells
+CALL () {
+  CALL () {
+    MATCH (t:Topic)
+    WHERE $at IS NULL OR coalesce(t.first_recorded_at, $at) <= $at
+    RETURN t, null AS mode, 0 AS cells
+    UNION ALL
+    // the current catalog: every TREATS edge, found by its mode index (the instrument read only
+    // with as_of), counted by topic and mode
+    WITH 1 AS needed WHERE $at IS NULL
+    MATCH (n)-[r:TREATS]->(t)
+    USING INDEX r:TREATS(mode)
+    WHERE r.mode IN ['explicit', 'implicit', 'conflicts', 'silent']
+      AND ($as_of IS NULL OR n.adopted <= $as_of)
+    WITH t, r.mode AS mode, count(*) AS cells
+    RETURN t, mode, cells
+    UNION ALL
+    // the catalog at $at: each tracked instrument's cells then (the TREATS edge if recorded by
+    // then, else the TREATED copy current then), with the instruments' properties then (i: as they
+    // are when unchanged since, else the InstrumentVersion current then)
+    WITH 1 AS needed WHERE $at IS NOT NULL
+    CALL () {
+      MATCH (n:Instrument)
+      WHERE coalesce(n.first_recorded_at, $at) <= $at AND coalesce(n.recorded_at, $at) <= $at
+      RETURN n, n AS i
+      UNION ALL
+      MATCH (i:InstrumentVersion)-[:VERSION_OF]->(n:Instrument)
+      WHERE i.recorded_at <= $at < i.recorded_to
+      RETURN n, i
+    }
+    WITH n, i
+    WHERE $as_of IS NULL OR i.adopted <= $as_of
+    MATCH (n)-[r:TREATS|TREATED]->(t:Topic)
+    WHERE CASE type(r) WHEN 'TREATS' THEN r.recorded_at <= $at ELSE r.recorded_at <= $at < r.recorded_to END
+      AND coalesce(t.first_recorded_at, $at) <= $at
+    WITH t, r.mode AS mode, count(*) AS cells
+    RETURN t, mode, cells
+  }
+  RETURN t,
+         sum(cells) AS reviewed,
+         sum(CASE WHEN mode = 'explicit' THEN cells ELSE 0 END) AS explicit,
+         sum(CASE WHEN mode = 'implicit' THEN cells ELSE 0 END) AS implicit,
+         sum(CASE WHEN mode = 'conflicts' THEN cells ELSE 0 END) AS conflicts
 }
+WITH t, tracked, explicit, implicit, conflicts, tracked - explicit - implicit - conflicts AS silent,
+     tracked - reviewed AS unreviewed
 WITH t, tracked, explicit, implicit, conflicts, silent, unreviewed, explicit + conflicts AS salience
 ORDER BY salience DESC, t.rank
 WITH collect({slug: t.slug, name: t.name, rank: t.rank, salience: salience, explicit: explicit,

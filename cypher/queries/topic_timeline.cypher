@@ -6,7 +6,7 @@
 //   last, labelled undated. No rows when nothing addresses the topic. With at, the instruments,
 //   dates and cells as the catalog held them then (old properties from InstrumentVersion nodes, old
 //   cells from TREATED edges). With limit, only the first limit rows (dated ones walked in
-//   adoption-date index order on the current catalog); topic_timeline_counts tallies all of them.
+//   adoption-date index order on the current catalog); topic_counts tallies all of them.
 // param: slug (string, required) topic slug, e.g. open_weight_release
 // param: as_of (date, optional) only instruments adopted by then (undated ones drop out), as the catalog
 //   recorded them at the end of that day
@@ -56,7 +56,19 @@ CALL (pn, p) {
   ORDER BY n.adopted, n.catalog_rank
   LIMIT coalesce($limit, 9223372036854775807)
   UNION ALL
+  // (the undated ones come after every dated one: looked for only when fewer than $limit are dated)
   WITH pn, p WHERE $at IS NULL AND $as_of IS NULL
+  CALL (pn, p) {
+    CALL (pn, p) {
+      MATCH (n:Instrument)
+      WHERE n.adopted >= p.adopted AND n <> pn
+      RETURN n
+      LIMIT coalesce($limit, 0)
+    }
+    RETURN count(n) AS dated
+  }
+  WITH pn, p, dated
+  WHERE $limit IS NULL OR dated < $limit
   MATCH (n:Instrument)
   WHERE n.catalog_rank IS NOT NULL AND n.adopted IS NULL
   RETURN n, n AS i

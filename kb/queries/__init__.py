@@ -350,6 +350,39 @@ def native(value: Any) -> Any:
     return value
 
 
+class _NotPlain(Exception):
+    """A value ``plain`` leaves to the driver's own conversion (a node, a path ...)."""
+
+
+def plain(value: Any) -> Any:
+    """``native`` for the values named queries return (strings, numbers,
+    temporal values, lists and maps of them); raises _NotPlain on anything
+    else (nodes, relationships, paths, points)."""
+    global _TEMPORAL
+    t = type(value)
+    if t in (str, int, float, bool) or value is None:
+        return value
+    if t is dict:
+        return {k: plain(v) for k, v in value.items()}
+    if t is list:
+        return [plain(v) for v in value]
+    if not _TEMPORAL:
+        _TEMPORAL = _temporal_types()
+    if t in _TEMPORAL:
+        return value.to_native()
+    raise _NotPlain
+
+
+def row(record) -> dict[str, Any]:
+    """One record as a dict with Python dates: ``native(record.data())``,
+    without the driver's per-value graph conversion when the record holds
+    none (several times faster on a page's rows)."""
+    try:
+        return {k: plain(v) for k, v in zip(record.keys(), record)}
+    except _NotPlain:
+        return native(record.data())
+
+
 class _OneRead:
     """A stand-in for kb's Database whose reads all run in one open read
     transaction (see ``in_one_read``); anything else goes to the database."""
@@ -359,7 +392,8 @@ class _OneRead:
         self.instants: dict[Any, Any] = {}
 
     def read(self, query: str, **params: Any) -> list[dict[str, Any]]:
-        return [r.data() for r in self._tx.run(query, params)]
+        """Rows as dicts, with Python dates already (see ``row``)."""
+        return [row(r) for r in self._tx.run(query, params)]
 
     def read_tx(self, work):
         return work(self._tx)
@@ -388,7 +422,8 @@ def run(db, name: str, **params: Any) -> list[dict[str, Any]]:
         params["at"] = catalog_instant(db, as_of_date(params.get("as_of")))
     values = check_params(q, params)
     quiet_driver()
-    return [native(r) for r in db.read(q.text, **values)]
+    rows = db.read(q.text, **values)
+    return rows if isinstance(db, _OneRead) else [native(r) for r in rows]
 
 
 def run_one(db, name: str, **params: Any) -> dict[str, Any] | None:

@@ -38,6 +38,18 @@ def _topic(db, slug: str) -> str:
     return resolve(db, "topic", slug)["key"]
 
 
+def _counts(db, slug: str, day: date | None, at: Any, timeline: bool = False) -> dict[str, Any]:
+    """The topic_counts row of the topic ``slug`` names (``timeline``: with
+    the primacy instrument and the timeline's tally). The slug as typed is
+    tried first (its unique index finds it, so an exact slug costs no
+    separate lookup); only when it finds nothing does ``resolve`` accept a
+    slug that differs in case or say what was meant."""
+    row = run_one(db, "topic_counts", slug=slug, as_of=day, at=at, timeline=timeline)
+    if row is None:
+        row = run_one(db, "topic_counts", slug=_topic(db, slug), as_of=day, at=at, timeline=timeline)
+    return row
+
+
 def _inst(r: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return {"id": r[prefix + "id"], "name": r[prefix + "name"], "jurisdiction": r[prefix + "jurisdiction"]}
 
@@ -70,42 +82,41 @@ def primacy(db, slug: str, as_of: Any = None, limit: int | None = PAGE_LIMIT) ->
     return in_one_read(db, lambda tx: _primacy(tx, slug, as_of, limit))
 
 
-def _primacy(db, slug: str, as_of: Any, limit: int | None, name: str | None = None) -> dict[str, Any]:
-    """``name``: the topic's name when the caller has resolved ``slug`` already."""
+def _primacy(db, slug: str, as_of: Any, limit: int | None, counts: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``counts``: the topic_counts row (with ``timeline``) when the caller
+    has read it: it holds the primacy instrument and the timeline's tally."""
     day = as_of_date(as_of)
-    if name is None:
-        found = resolve(db, "topic", slug)
-        slug, name = found["key"], found["name"]
     at = catalog_instant(db, day)
-    first = run_one(db, "topic_primacy", slug=slug, as_of=day, at=at)
-    timeline, tally = [], None
-    if first is not None:
-        timeline = run(db, "topic_timeline", slug=slug, as_of=day, at=at, limit=limit)
-        tally = run_one(db, "topic_timeline_counts", slug=slug, as_of=day, at=at)
+    if counts is None:
+        counts = _counts(db, slug, day, at, timeline=True)
+    slug = counts["slug"]
+    first = counts if counts["first_id"] is not None else None
+    timeline = [] if first is None else run(db, "topic_timeline", slug=slug, as_of=day, at=at, limit=limit)
     return {
-        "topic": {"slug": slug, "name": name},
+        "topic": {"slug": counts["slug"], "name": counts["name"]},
         "as_of": day,
         "limit": limit,
         "primacy": None if first is None else {
-            "instrument": _inst(first), "date": first["date"], "mode": first["mode"],
-            "pinpoint": first["pinpoint"],
+            "instrument": _inst(first, "first_"), "date": first["first_date"], "mode": first["first_mode"],
+            "pinpoint": first["first_pinpoint"],
         },
         "timeline": [
             {"instrument": _inst(r), "date": r["date"], "mode": r["mode"], "label": r["label"],
              "reviewed": r["reviewed"]}
             for r in timeline
         ],
-        "timeline_counts": _tally(tally),
+        "timeline_counts": _tally(counts),
     }
 
 
 TALLY = ("codified", "diverged", "implicit", "silent", "undated")
+_TALLY_COLUMNS = {"codified": "codified", "diverged": "diverged", "implicit": "implicit_after",
+                  "silent": "silent_after", "undated": "undated"}
 
 
-def _tally(row: dict[str, Any] | None) -> dict[str, int]:
-    if row is None:
-        return {**{k: 0 for k in TALLY}, "total": 0}
-    return {**{k: row[k] for k in TALLY}, "total": row["total"]}
+def _tally(counts: dict[str, Any]) -> dict[str, int]:
+    """The timeline's tally by label, from the topic_counts row."""
+    return {**{k: counts[c] for k, c in _TALLY_COLUMNS.items()}, "total": counts["timeline_total"]}
 
 
 def primacy_sentence(p: dict[str, Any] | None) -> str:
@@ -192,14 +203,39 @@ def topic_data(db, slug: str, as_of: Any = None, limit: int | None = PAGE_LIMIT)
     return in_one_read(db, lambda tx: _topic_data(tx, slug, as_of, limit))
 
 
+SILENT_SPARE = 4  # read up to this many times `limit` coverage rows to find the first silent regimes in them
+
+
+def _coverage_and_silent(db, slug: str, day: date | None, at: Any, limit: int | None,
+                         counts: dict[str, int]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The first ``limit`` coverage rows and the first ``limit`` silent
+    regimes. Both lists are tracked instruments in catalog order, and the
+    silent regimes are the coverage rows whose mode is silent; so the
+    coverage query is asked for enough rows to hold them too (as many as the
+    topic's share of silent instruments says, and a margin), and
+    silent_regimes is run only when those rows did not hold them all."""
+    tracked, quiet = counts["tracked"], counts["silent"]
+    want = quiet if limit is None else min(limit, quiet)
+    read = limit
+    if limit is not None and want:
+        read = max(limit, -(-want * tracked // quiet) * 5 // 4 + 8)
+        if read > SILENT_SPARE * limit:
+            read = limit
+    rows = run(db, "topic_coverage", slug=slug, as_of=day, at=at, limit=read)
+    silent = [r for r in rows if r["mode"] == "silent"]
+    if len(silent) < want and len(rows) < tracked:
+        silent = run(db, "silent_regimes", slug=slug, as_of=day, at=at, limit=limit)
+    return (rows if limit is None else rows[:limit]), (silent if limit is None else silent[:limit])
+
+
 def _topic_data(db, slug: str, as_of: Any, limit: int | None) -> dict[str, Any]:
-    day, slug = as_of_date(as_of), _topic(db, slug)
+    day = as_of_date(as_of)
     at = catalog_instant(db, day)
-    t = run_one(db, "topic_counts", slug=slug, as_of=day, at=at)
+    t = _counts(db, slug, day, at, timeline=True)
+    slug = t["slug"]
     counts = {k: t[k] for k in ("tracked", "explicit", "implicit", "conflicts", "silent", "unreviewed")}
-    coverage = run(db, "topic_coverage", slug=slug, as_of=day, at=at, limit=limit)
-    p = _primacy(db, slug, day, limit, name=t["name"])
-    silent = run(db, "silent_regimes", slug=slug, as_of=day, at=at, limit=limit)
+    coverage, silent = _coverage_and_silent(db, slug, day, at, limit, counts)
+    p = _primacy(db, slug, day, limit, counts=t)
     return {
         "topic": {"slug": slug, "name": t["name"], "definition": t["definition"],
                   "question": t["question"], "rank": t["rank"]},
@@ -329,10 +365,10 @@ def _scored_pairs(db, slug: str, day: date | None, at: Any, limit: int | None) -
 
 
 def _forum_shopping_page(db, slug: str, as_of: Any, all_pairs: bool, limit: int | None) -> Page:
-    day, slug = as_of_date(as_of), _topic(db, slug)
+    day = as_of_date(as_of)
     at = catalog_instant(db, day)
-    counts = run_one(db, "topic_counts", slug=slug, as_of=day, at=at)
-    name = counts["name"]
+    counts = _counts(db, slug, day, at)
+    slug, name = counts["slug"], counts["name"]
     title = name + (f" (as of {day.isoformat()})" if day else "")
     if not all_pairs:
         pairs = forum_shopping(db, slug, day, counts=counts)
