@@ -179,6 +179,14 @@ def reference_statements(label: str, key: str, rel_type: str, target_label: str,
     return drop, merge
 
 
+def reference_create(label: str, key: str, rel_type: str, target_label: str, target_key: str) -> str:
+    """The reference edges when none of that type is stored yet: no MERGE."""
+    return ("UNWIND $rows AS row WITH row WHERE row.target IS NOT NULL "
+            f"MATCH (n:{label} {{{key}: row.key}}) MATCH (t:{target_label} {{{target_key}: row.target}}) "
+            f"CREATE (n)-[x:{rel_type}]->(t) "
+            "SET x += row.props, x.recorded_at = $now, x.first_recorded_at = $now RETURN count(x) AS created")
+
+
 def edge_statement(section: EdgeSection, start_label: str, end_label: str) -> str:
     ends, key = _edge_pattern(section, start_label, end_label)
     return ("UNWIND $rows AS row " + ends +
@@ -323,6 +331,7 @@ class Step:
     probe: str | None = None    # read first: which rows are stored, and same or not
     create: str | None = None   # for rows not stored yet
     stored: str | None = None   # is anything of this kind stored at all?
+    skip_when_none_stored: bool = False  # nothing to do then (dropping old references)
 
     def units(self, after: Any = None) -> Iterator[tuple[Any, list[dict[str, Any]] | None]]:
         """What to send, a batch at a time, each with a token to resume after
@@ -369,8 +378,11 @@ def plan_writes(catalog: Catalog) -> list[Step]:
             drop, merge = reference_statements(s.label, s.key, ref.rel_type, target.label, target.key)
             ref_rows = [{"key": r["key"], "target": r["refs"].get(ref.field), "props": {"source": r["source"]}}
                         for r in rows]
-            steps.append(Step("edge", ref.rel_type, drop, ref_rows, count=len(ref_rows)))
-            steps.append(Step("edge", ref.rel_type, merge, ref_rows, count=len(ref_rows)))
+            stored = any_stored(rel_type=ref.rel_type)
+            steps.append(Step("edge", ref.rel_type, drop, ref_rows, count=len(ref_rows), stored=stored,
+                              skip_when_none_stored=True))
+            steps.append(Step("edge", ref.rel_type, merge, ref_rows, count=len(ref_rows), stored=stored,
+                              create=reference_create(s.label, s.key, ref.rel_type, target.label, target.key)))
     for (name, start_label, end_label), n, batches in _edge_groups(catalog):
         section = SECTIONS[name]
         steps.append(Step("edge", section.rel_type, edge_statement(section, start_label, end_label),
@@ -529,11 +541,13 @@ def write(db, catalog: Catalog, report: LoadReport, progress: Progress | None = 
                     run(step, step.statement, {"now": now, "keep": step.keep})
                     continue
                 size = len(batch)
-                if step.create is None:
+                if step.stored is not None and index not in decided:
+                    decided[index] = bool(tx.run(step.stored).single()["any"])
+                if step.skip_when_none_stored and not decided[index]:
+                    pass
+                elif step.create is None or (step.probe is None and decided[index]):
                     run(step, step.statement, {"rows": list(batch), "now": now})
                 else:
-                    if index not in decided:
-                        decided[index] = bool(tx.run(step.stored).single()["any"])
                     new, differ, same = _partition(tx, step, batch) if decided[index] else (list(batch), [], 0)
                     if new:
                         run(step, step.create, {"rows": new, "now": now})
