@@ -372,7 +372,7 @@ def time_calls(fn: Callable[[int], Any], runs: int, budget: float, limit: float)
 
 
 def bench_queries(bench: BenchServer, topics: int, runs: int, budget: float, limit: float,
-                  skip: set[str] = frozenset()) -> dict[str, Any]:
+                  skip: set[str] = frozenset(), named: bool = True) -> dict[str, Any]:
     """Pages (what `kb topic`, `kb forum-shopping`, `kb gaps`, `kb primacy`,
     `kb matrix` build, without drawing them) and the named queries behind
     them, on a few topics in turn (ranks 1, n/4, n/2, 3n/4, n)."""
@@ -403,15 +403,24 @@ def bench_queries(bench: BenchServer, topics: int, runs: int, budget: float, lim
     per_topic = ["catalog_keys", "topic_counts", "topic_coverage", "topic_primacy", "topic_timeline",
                  "silent_regimes", "forum_shopping_pairs", "forum_shopping_all", "topic_conflicts"]
     overall = ["silent_share", "topic_gaps", "jurisdiction_gaps", "matrix"]
+    # each named query with the parameters its page gives it (the lists capped as the pages cap them)
+    from kb.queries import ALL_PAIRS_LIMIT, PAGE_LIMIT
+    from kb.queries.topic import PAIR_CANDIDATES
+
+    as_paged = {"topic_counts": {"timeline": True}, "topic_coverage": {"limit": PAGE_LIMIT},
+                "topic_timeline": {"limit": PAGE_LIMIT}, "silent_regimes": {"limit": PAGE_LIMIT},
+                "forum_shopping_pairs": {"limit": 3, "candidates": PAIR_CANDIDATES},
+                "forum_shopping_all": {"limit": ALL_PAIRS_LIMIT, "candidates": max(PAIR_CANDIDATES, 2 * ALL_PAIRS_LIMIT + 32)}}
     known = Q.load_queries()
-    for name in per_topic + overall:
+    for name in (per_topic + overall) if named else ():
         if name not in known:
             continue
         declared = {p.name for p in known[name].params}
+        extra = {k: v for k, v in as_paged.get(name, {}).items() if k in declared}
         if "slug" in declared:
-            items.append(("named", name, lambda k, n=name: Q.run(db, n, slug=slug(k))))
+            items.append(("named", name, lambda k, n=name, x=extra: Q.run(db, n, slug=slug(k), **x)))
         else:
-            items.append(("named", name, lambda k, n=name: Q.run(db, n)))
+            items.append(("named", name, lambda k, n=name, x=extra: Q.run(db, n, **x)))
     for group, name, fn in items:
         t = time.monotonic()
         if name in skip:
@@ -752,7 +761,7 @@ def queries_only(opts, sizes: list[tuple[int, int]]) -> int:
         skip = {"matrix"} if grid > opts.matrix_max_grid else set()
         log(f"queries on {instruments} x {topics} (graph in {opts.home}): a first pass to warm the "
             "freshly started server's caches, not kept ...")
-        bench_queries(bench, topics, 3, 30.0, opts.query_limit_big if mid else opts.query_limit, skip)
+        bench_queries(bench, topics, 3, 30.0, opts.query_limit_big if mid else opts.query_limit, skip, named=False)
         log("  ... and the measured pass")
         entry["queries"] = bench_queries(bench, topics, opts.runs, opts.query_budget_big if mid else opts.query_budget,
                                          opts.query_limit_big if mid else opts.query_limit, skip)
