@@ -174,3 +174,12 @@ def test_progress_is_reported_while_checking_streamed_files_and_while_writing(db
     assert checking[0] == csv.stat().st_size
     assert checking[-1] is None and sum(checking[1:-1]) == len(csv.read_text())  # ASCII: characters = bytes
     assert writing[-1] is None and sum(writing[1:-1]) == writing[0] >= report.totals().created
+
+
+def test_statistics_are_refreshed_after_a_large_load(db):
+    from kb.load import refresh_statistics
+
+    load(db, [MINI])
+    db.read("MATCH (t:Topic {slug: 'alpha'}) RETURN t.name AS name")  # a cached plan
+    assert refresh_statistics(db) is True
+    assert db.read("MATCH (t:Topic {slug: 'alpha'}) RETURN t.name AS name") == [{"name": "Alpha"}]
