@@ -520,20 +520,18 @@ def bench_size(bench: BenchServer, work: Path, instruments: int, topics: int, op
     chunked = ["--commit-every", str(opts.commit_every)] if manifest["grid_cells"] >= opts.commit_every_above else []
     res["commit_every"] = opts.commit_every if chunked else None
     how = f"transactions of {opts.commit_every:,} rows" if chunked else "one transaction"
+    def one_load(how: str, title: str, rep: int) -> dict[str, Any]:
+        res["empty_seconds"].append(bench.empty())
+        log(f"  {title}, run {rep + 1}/{reps} ...")
+        r = run_child(bench, [how, str(folder), *chunked], timeout=load_limit, rss_cap_mib=rss_cap)
+        log(f"  {how}: {r.get('seconds')} s {r.get('phases', '')}, {r['status']}, RSS {r['rss_peak_mib']} MiB, "
+            f"tx heap {r.get('tx_heap_peak_mib')} MiB, load avg {r['loadavg']}")
+        return r
+
     floors, kbs = [], []
     for rep in range(reps):
-        res["empty_seconds"].append(bench.empty())
-        log(f"  floor (UNWIND + MERGE, {how}), run {rep + 1}/{reps} ...")
-        f = run_child(bench, ["floor", str(folder), *chunked], timeout=load_limit, rss_cap_mib=rss_cap)
-        floors.append(f)
-        log(f"  floor: {f.get('seconds')} s, {f['status']}, RSS {f['rss_peak_mib']} MiB, "
-            f"tx heap {f.get('tx_heap_peak_mib')} MiB, load avg {f['loadavg']}")
-        res["empty_seconds"].append(bench.empty())
-        log(f"  kb load, run {rep + 1}/{reps} ...")
-        k = run_child(bench, ["kb", str(folder), *chunked], timeout=load_limit, rss_cap_mib=rss_cap)
-        kbs.append(k)
-        log(f"  kb: {k.get('seconds')} s {k.get('phases', '')}, {k['status']}, RSS {k['rss_peak_mib']} MiB, "
-            f"tx heap {k.get('tx_heap_peak_mib')} MiB, load avg {k['loadavg']}")
+        floors.append(one_load("floor", f"floor (UNWIND + MERGE, {how})", rep))
+        kbs.append(one_load("kb", "kb load", rep))
     res["floor_runs"], res["kb_runs"] = floors, kbs
 
     def best(runs):

@@ -289,7 +289,7 @@ def prepare(paths: list[Path], db=None, prune: bool = False,
 def _read_streams(v: Validator, stage, result, read) -> int:
     """Validate the streamed CSV files row by row into the stage; return how
     many records they held."""
-    from loaders import csv_section, iter_csv
+    from loaders import csv_section, iter_csv, unreadable
 
     records = 0
     for name, path in result.streams:
@@ -304,11 +304,8 @@ def _read_streams(v: Validator, stage, result, read) -> int:
                     result.problems.append(Problem(name, rec.line, None, f"stopped reading after {MAX_PROBLEMS} problems",
                                                    "fix the problems listed and load again"))
                     break
-        except UnicodeDecodeError as e:
-            result.problems.append(Problem(name, None, None, f"not UTF-8 text ({e.reason} at byte {e.start})",
-                                           "save the file as UTF-8"))
-        except OSError as e:
-            result.problems.append(Problem(name, None, None, f"cannot read: {e.strerror}", "check permissions"))
+        except (UnicodeDecodeError, OSError) as e:
+            result.problems.append(unreadable(name, e))
     return records
 
 
@@ -544,7 +541,7 @@ def write(db, catalog: Catalog, report: LoadReport, progress: Progress | None = 
                 if step.stored is not None and index not in decided:
                     decided[index] = bool(tx.run(step.stored).single()["any"])
                 if step.skip_when_none_stored and not decided[index]:
-                    pass
+                    pass  # e.g. no old references to drop
                 elif step.create is None or (step.probe is None and decided[index]):
                     run(step, step.statement, {"rows": list(batch), "now": now})
                 else:

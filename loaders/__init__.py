@@ -74,9 +74,13 @@ def read_paths(paths: list[Path], stream: frozenset[str] = frozenset()) -> ReadR
                     "split it, or use CSV files for large catalogs"))
                 continue
             reader(f, name, result)
-        except UnicodeDecodeError as e:
-            result.problems.append(Problem(name, None, None, f"not UTF-8 text ({e.reason} at byte {e.start})",
-                                           "save the file as UTF-8"))
-        except OSError as e:
-            result.problems.append(Problem(name, None, None, f"cannot read: {e.strerror}", "check permissions"))
+        except (UnicodeDecodeError, OSError) as e:
+            result.problems.append(unreadable(name, e))
     return result
+
+
+def unreadable(name: str, e: UnicodeDecodeError | OSError) -> Problem:
+    """The problem to report for a file that cannot be read or decoded."""
+    if isinstance(e, UnicodeDecodeError):
+        return Problem(name, None, None, f"not UTF-8 text ({e.reason} at byte {e.start})", "save the file as UTF-8")
+    return Problem(name, None, None, f"cannot read: {e.strerror}", "check permissions")

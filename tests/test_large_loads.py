@@ -13,7 +13,7 @@ from conftest import CORPUS, FIXTURES
 from kb.errors import KbError, ValidationFailed
 from kb.load import load
 from loaders import read_paths
-from test_load import graph_dump
+from test_load import CLASH, graph_dump
 
 MINI = FIXTURES / "mini"
 
@@ -60,21 +60,7 @@ def test_commit_every_records_changes_made_in_any_part(db, tmp_path):
 
 def test_a_failed_part_says_what_stayed_committed_and_a_rerun_finishes(db, tmp_path):
     load(db, [MINI])
-    clash = write(tmp_path / "clash.yaml", """
-        sources:
-          - {id: test:two, title: Another source, kind: primary}
-        topics:
-          - {slug: gamma, name: Gamma, definition: A third topic., rank: 3, source: test:two}
-        instruments:
-          - id: CC-NEW
-            name: New instrument
-            kind: voluntary_code
-            binding: false
-            status: in_force
-            jurisdiction: AA
-            catalog_rank: 1
-            source: test:two
-    """)
+    clash = write(tmp_path / "clash.yaml", CLASH)
     with pytest.raises(KbError, match=r"already exists.*2 rows in earlier parts stay committed; load the same files again"):
         load(db, [clash], commit_every=1)
     # the parts before the failing one (the source, the topic) were committed

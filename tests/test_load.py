@@ -359,12 +359,8 @@ def test_unknown_section(db, tmp_path):
     assert problems[0].startswith(f"{tmp_path / 'bad.yaml'}:1: instrumentz: unknown section 'instrumentz'")
 
 
-def test_failure_inside_the_transaction_rolls_everything_back(db, tmp_path):
-    """Valid files whose write fails on the server (a catalog rank another
-    instrument already holds) leave the graph exactly as it was."""
-    load(db, [MINI])
-    before = graph_dump(db)
-    clash = write(tmp_path, "clash.yaml", """
+# Valid files whose last record cannot be written: catalog rank 1 is held by AA-LAW-2020 of MINI.
+CLASH = """
         sources:
           - {id: test:two, title: Another source, kind: primary}
         topics:
@@ -378,7 +374,15 @@ def test_failure_inside_the_transaction_rolls_everything_back(db, tmp_path):
             jurisdiction: AA
             catalog_rank: 1
             source: test:two
-    """)
+    """
+
+
+def test_failure_inside_the_transaction_rolls_everything_back(db, tmp_path):
+    """Valid files whose write fails on the server (a catalog rank another
+    instrument already holds) leave the graph exactly as it was."""
+    load(db, [MINI])
+    before = graph_dump(db)
+    clash = write(tmp_path, "clash.yaml", CLASH)
     with pytest.raises(QueryError, match="already exists"):
         load(db, [clash])
     assert graph_dump(db) == before  # the source and topic written first were rolled back
