@@ -320,57 +320,46 @@ def quiet_driver() -> None:
     logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
 
 
+@lru_cache(maxsize=None)
 def _temporal_types() -> tuple[type, ...]:
     from neo4j.time import Date, DateTime, Duration, Time
 
     return (Date, DateTime, Duration, Time)
 
 
-_TEMPORAL: tuple[type, ...] = ()
+class _NotPlain(Exception):
+    """A value ``plain`` leaves to the driver's own conversion (a node, a path ...)."""
 
 
-def native(value: Any) -> Any:
-    """Neo4j temporal values to Python ones, recursively. Exact type checks
-    (no ``hasattr`` per value): rows of plain strings and numbers pass
-    through at the cost of one ``type()`` each."""
-    global _TEMPORAL
-    if not _TEMPORAL:
-        _TEMPORAL = _temporal_types()
+def _to_python(value: Any, strict: bool) -> Any:
+    # Exact type checks, no ``hasattr`` per value: rows of plain strings and
+    # numbers pass through at the cost of one ``type()`` each.
     t = type(value)
-    if t is dict:
-        return {k: native(v) for k, v in value.items()}
-    if t is list:
-        return [native(v) for v in value]
-    if t in _TEMPORAL:
-        return value.to_native()
     if t in (str, int, float, bool) or value is None:
         return value
+    if t is dict:
+        return {k: _to_python(v, strict) for k, v in value.items()}
+    if t is list:
+        return [_to_python(v, strict) for v in value]
+    if t in _temporal_types():
+        return value.to_native()
+    if strict:
+        raise _NotPlain
     if hasattr(value, "to_native") and not isinstance(value, date):  # a subclass or another temporal type
         return value.to_native()
     return value
 
 
-class _NotPlain(Exception):
-    """A value ``plain`` leaves to the driver's own conversion (a node, a path ...)."""
+def native(value: Any) -> Any:
+    """Neo4j temporal values to Python ones, recursively."""
+    return _to_python(value, strict=False)
 
 
 def plain(value: Any) -> Any:
     """``native`` for the values named queries return (strings, numbers,
     temporal values, lists and maps of them); raises _NotPlain on anything
     else (nodes, relationships, paths, points)."""
-    global _TEMPORAL
-    t = type(value)
-    if t in (str, int, float, bool) or value is None:
-        return value
-    if t is dict:
-        return {k: plain(v) for k, v in value.items()}
-    if t is list:
-        return [plain(v) for v in value]
-    if not _TEMPORAL:
-        _TEMPORAL = _temporal_types()
-    if t in _TEMPORAL:
-        return value.to_native()
-    raise _NotPlain
+    return _to_python(value, strict=True)
 
 
 def row(record) -> dict[str, Any]:
