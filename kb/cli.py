@@ -243,6 +243,30 @@ def db_schema() -> None:
     click.echo(schema_cypher(), nl=False)
 
 
+@db.command("recount")
+@click.pass_context
+def db_recount(ctx: click.Context) -> None:
+    """Count every topic's cells again and keep the counts on its Topic node.
+
+    kb load keeps these counts itself; run this after editing cells or
+    adoption dates by other means (Neo4j Browser, your own Cypher), whose
+    changes the stored counts would not show.
+
+    \b
+    Example:
+      kb db recount
+    """
+    from kb.cell_counts import recount
+    from kb.load import LOCK_STATEMENT
+
+    def work(tx) -> int:
+        tx.run(LOCK_STATEMENT).consume()  # not while a load writes
+        return recount(tx)
+
+    n = database(ctx).write_tx(work)
+    click.echo(f"Counted the cells of {n:,} {'topic' if n == 1 else 'topics'}.")
+
+
 @db.command("clear")
 @click.option("--yes", is_flag=True, help="Confirm: delete every node and relationship.")
 @click.pass_context

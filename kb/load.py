@@ -21,6 +21,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from kb import cell_counts
 from kb.errors import KbError, Problem, ValidationFailed
 from kb.schema.sections import (
     NODE_SECTION_BY_LABEL,
@@ -57,6 +58,7 @@ class LoadReport:
     dry_run: bool
     records: int = 0
     change_set: str | None = None
+    recounted: int = 0  # topics whose cell counts were counted again (kb.cell_counts)
     hashes: list[str] = field(default_factory=list)  # sha256 of each file, as read
     nodes: dict[str, Counts] = field(default_factory=dict)
     edges: dict[str, Counts] = field(default_factory=dict)
@@ -512,9 +514,11 @@ def write(db, catalog: Catalog, report: LoadReport, progress: Progress | None = 
         """Send steps from ``position`` (step index, resume token) on, until
         about ``commit_every`` rows are sent or everything is."""
         now = start(tx)
+        first_part = position == (0, None)
         decided = dict(probing)  # a retried transaction decides again
         out: list[tuple[str, str, dict[str, Any]]] = []
         found: list[dict[str, Any]] = []
+        new_cells: set[str] = set()  # topics of the TREATS edges created
         sent = 0
 
         def run(step: Step, statement: str, params: dict[str, Any]) -> None:
@@ -546,6 +550,8 @@ def write(db, catalog: Catalog, report: LoadReport, progress: Progress | None = 
                     run(step, step.statement, {"rows": list(batch), "now": now})
                 else:
                     new, differ, same = _partition(tx, step, batch) if decided[index] else (list(batch), [], 0)
+                    if step.name == "TREATS":
+                        new_cells.update(row["end"] for row in new)
                     if new:
                         run(step, step.create, {"rows": new, "now": now})
                     if differ:
@@ -556,15 +562,21 @@ def write(db, catalog: Catalog, report: LoadReport, progress: Progress | None = 
                 sent += size
                 advance(sent)
                 if commit_every and sent >= commit_every:
-                    return (index, token), now, decided, out, found, sent, None, False
+                    if first_part:  # until the last part recounts them, queries count the cells themselves
+                        cell_counts.forget(tx)
+                    return (index, token), now, decided, out, found, sent, 0, None, False
             index, token = index + 1, None
+        # A load in one transaction recounts the topics it touched; the last
+        # part of a load in parts recounts every topic.
+        recounted = cell_counts.recount(tx, cell_counts.touched(tx, new_cells, found) if first_part else None)
         change_set = record_change_set(tx, now, results + out, changes + found)
-        return (index, None), now, decided, out, found, sent, change_set, True
+        return (index, None), now, decided, out, found, sent, recounted, change_set, True
 
     position: tuple[int, Any] = (0, None)
     while True:
         try:
-            position, now, decided, out, found, sent, change_set, done = db.write_tx(lambda tx: work(tx, position))
+            position, now, decided, out, found, sent, recounted, change_set, done = \
+                db.write_tx(lambda tx: work(tx, position))
         except KbError as e:
             if shown["base"]:
                 raise KbError(f"{e}. With --commit-every, that was one part of the load: {shown['base']:,} rows "
@@ -578,6 +590,7 @@ def write(db, catalog: Catalog, report: LoadReport, progress: Progress | None = 
         shown["base"] += sent
         if done:
             report.change_set = change_set
+            report.recounted = recounted
             break
 
     for kind, name, counts in results:

@@ -27,7 +27,7 @@ MATCH (t:Topic {slug: $slug})
 CALL (t) {
   // the current catalog: the topic's explicit cells
   WITH t WHERE $at IS NULL
-  MATCH (n:Instrument)-[r:TREATS]->(t)
+  MATCH (n)-[r:TREATS]->(t)  // n unlabelled: walked from the topic (TREATS edges start at instruments)
   WHERE r.mode = 'explicit'
     AND ($as_of IS NULL OR n.adopted <= $as_of)
   RETURN n, n AS i

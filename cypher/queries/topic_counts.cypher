@@ -7,9 +7,11 @@
 //   topic); and the tally of topic_timeline's rows without listing them (codified, diverged,
 //   implicit_after, silent_after, undated, timeline_total; all 0 without a primacy instrument). The
 //   primacy and tally columns only with timeline true (null otherwise: the counts alone read less). One
-//   row; no row when the slug is unknown. The topic's cells are read once, from its side (its own
-//   edges): every non-silent dated cell is on or after the primacy date, so the tally's modes are the
-//   cells' counts less the primacy cell; the instrument side (how many are dated from the primacy date
+//   row; no row when the slug is unknown. The cells' counts by mode are the ones kb load keeps on the
+//   topic (cells_explicit ...) for the current catalog; without them (a graph written by other means)
+//   or with as_of, the topic's cells are read once, from its side (its own edges). Every non-silent
+//   dated cell is on or after the primacy date, so the tally's modes are the cells' counts less the
+//   primacy cell; the instrument side (how many are dated from the primacy date
 //   on, how many undated) comes from the count store and the adoption-date index. With at, the
 //   instruments and cells the catalog held then (old properties from InstrumentVersion nodes, old
 //   cells from TREATED edges).
@@ -56,37 +58,49 @@ OPTIONAL CALL (t) {
   }
   RETURN pn, p, pr
 }
-// the topic's cells, read once from its side: the mode counts, and those of dated instruments
+// the topic's cells: the mode counts, and those of dated instruments. kb load keeps the current
+// catalog's on the topic (cells_explicit ..., see kb/cell_counts.py; the topic's TREATS degree counts
+// its cells of any mode); a topic without them, or a page as of a date, walks its cells
 CALL (t) {
-  CALL (t) {
-    // the current catalog: its TREATS edges
-    WITH t WHERE $at IS NULL
-    MATCH (n)-[r:TREATS]->(t)  // n unlabelled: walked from the topic, not from an index on n
-    WHERE $as_of IS NULL OR n.adopted <= $as_of
-    RETURN r.mode AS mode, CASE WHEN $timeline THEN n.adopted IS NOT NULL END AS dated
-    UNION ALL
-    // the catalog at $at: the cells then (the TREATS edge if recorded by then, else the TREATED
-    // copy current then) of the instruments tracked then (v: the InstrumentVersion current then)
-    WITH t WHERE $at IS NOT NULL
-    MATCH (n)-[r:TREATS|TREATED]->(t)
-    WHERE CASE type(r) WHEN 'TREATS' THEN r.recorded_at <= $at ELSE r.recorded_at <= $at < r.recorded_to END
-    OPTIONAL CALL (n) {
-      MATCH (v:InstrumentVersion)-[:VERSION_OF]->(n)
-      WHERE v.recorded_at <= $at < v.recorded_to
-      RETURN v LIMIT 1
+  WITH t WHERE $at IS NULL AND $as_of IS NULL AND t.cells_explicit IS NOT NULL
+  RETURN COUNT { (t)<-[:TREATS]-() } AS reviewed,
+         t.cells_explicit AS explicit, t.cells_implicit AS implicit, t.cells_conflicts AS conflicts,
+         t.cells_explicit_dated AS explicit_dated, t.cells_implicit_dated AS implicit_dated,
+         t.cells_conflicts_dated AS conflicts_dated
+  UNION ALL
+  WITH t WHERE NOT ($at IS NULL AND $as_of IS NULL AND t.cells_explicit IS NOT NULL)
+  CALL (t) {  // (a subquery: it gives no row when the topic has its counts)
+    CALL (t) {
+      // the current catalog: its TREATS edges
+      WITH t WHERE $at IS NULL
+      MATCH (n)-[r:TREATS]->(t)  // n unlabelled: walked from the topic, not from an index on n
+      WHERE $as_of IS NULL OR n.adopted <= $as_of
+      RETURN r.mode AS mode, CASE WHEN $timeline THEN n.adopted IS NOT NULL END AS dated
+      UNION ALL
+      // the catalog at $at: the cells then (the TREATS edge if recorded by then, else the TREATED
+      // copy current then) of the instruments tracked then (v: the InstrumentVersion current then)
+      WITH t WHERE $at IS NOT NULL
+      MATCH (n)-[r:TREATS|TREATED]->(t)
+      WHERE CASE type(r) WHEN 'TREATS' THEN r.recorded_at <= $at ELSE r.recorded_at <= $at < r.recorded_to END
+      OPTIONAL CALL (n) {
+        MATCH (v:InstrumentVersion)-[:VERSION_OF]->(n)
+        WHERE v.recorded_at <= $at < v.recorded_to
+        RETURN v LIMIT 1
+      }
+      WITH r, n, v
+      WHERE (v IS NOT NULL OR (coalesce(n.first_recorded_at, $at) <= $at AND coalesce(n.recorded_at, $at) <= $at))
+        AND ($as_of IS NULL OR coalesce(v, n).adopted <= $as_of)
+      RETURN r.mode AS mode, CASE WHEN $timeline THEN coalesce(v, n).adopted IS NOT NULL END AS dated
     }
-    WITH r, n, v
-    WHERE (v IS NOT NULL OR (coalesce(n.first_recorded_at, $at) <= $at AND coalesce(n.recorded_at, $at) <= $at))
-      AND ($as_of IS NULL OR coalesce(v, n).adopted <= $as_of)
-    RETURN r.mode AS mode, CASE WHEN $timeline THEN coalesce(v, n).adopted IS NOT NULL END AS dated
+    RETURN count(mode) AS reviewed,
+           count(CASE WHEN mode = 'explicit' THEN 1 END) AS explicit,
+           count(CASE WHEN mode = 'implicit' THEN 1 END) AS implicit,
+           count(CASE WHEN mode = 'conflicts' THEN 1 END) AS conflicts,
+           count(CASE WHEN mode = 'explicit' AND dated THEN 1 END) AS explicit_dated,
+           count(CASE WHEN mode = 'implicit' AND dated THEN 1 END) AS implicit_dated,
+           count(CASE WHEN mode = 'conflicts' AND dated THEN 1 END) AS conflicts_dated
   }
-  RETURN count(mode) AS reviewed,
-         count(CASE WHEN mode = 'explicit' THEN 1 END) AS explicit,
-         count(CASE WHEN mode = 'implicit' THEN 1 END) AS implicit,
-         count(CASE WHEN mode = 'conflicts' THEN 1 END) AS conflicts,
-         count(CASE WHEN mode = 'explicit' AND dated THEN 1 END) AS explicit_dated,
-         count(CASE WHEN mode = 'implicit' AND dated THEN 1 END) AS implicit_dated,
-         count(CASE WHEN mode = 'conflicts' AND dated THEN 1 END) AS conflicts_dated
+  RETURN reviewed, explicit, implicit, conflicts, explicit_dated, implicit_dated, conflicts_dated
 }
 // the instrument side: how many are tracked; with a primacy instrument, how many of them (it apart)
 // are adopted on or after its date (dated) and how many have no date (undated: neither before nor after it). Each part gives

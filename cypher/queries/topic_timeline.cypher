@@ -67,13 +67,16 @@ CALL (pn, p) {
     }
     RETURN count(n) AS dated
   }
-  WITH pn, p, dated
-  WHERE $limit IS NULL OR dated < $limit
-  MATCH (n:Instrument)
-  WHERE n.catalog_rank IS NOT NULL AND n.adopted IS NULL
+  CALL (dated) {
+    // (an UNWIND of no rows, so the index is not read at all when enough are dated)
+    UNWIND CASE WHEN $limit IS NULL OR dated < $limit THEN [true] ELSE [] END AS wanted
+    MATCH (n:Instrument)
+    WHERE n.catalog_rank IS NOT NULL AND n.adopted IS NULL
+    RETURN n
+    ORDER BY n.catalog_rank
+    LIMIT coalesce($limit, 9223372036854775807)
+  }
   RETURN n, n AS i
-  ORDER BY n.catalog_rank
-  LIMIT coalesce($limit, 9223372036854775807)
   UNION ALL
   // the catalog at $at: the instruments then (n) with their properties then (i): as they are when
   // unchanged since, else the InstrumentVersion current then; adopted by $as_of by the dates

@@ -23,7 +23,7 @@ from kb.queries.pages import (
 )
 
 PAGE_PAIRS = 3  # forum-shopping pairs on a topic page
-PAIR_CANDIDATES = 64  # explicit and silent instruments read at first to find the page's pairs
+PAIR_CANDIDATES = 16  # explicit and silent instruments read at first to find the page's pairs
 
 SCORE_RULES = [
     ("lenient side silent, not implicit (an explicit-silent pair; explicit-implicit pairs are weaker)", 2),

@@ -171,6 +171,14 @@ class Topic(StructuredNode):
     source = StringProperty(required=True)
     recorded_at = DateTimeNeo4jFormatProperty()
     first_recorded_at = DateTimeNeo4jFormatProperty()
+    # The topic's cells in the current catalog, by mode (the _dated ones: of
+    # instruments with an adoption date); kept by kb load (kb.cell_counts).
+    cells_explicit = IntegerProperty()
+    cells_implicit = IntegerProperty()
+    cells_conflicts = IntegerProperty()
+    cells_explicit_dated = IntegerProperty()
+    cells_implicit_dated = IntegerProperty()
+    cells_conflicts_dated = IntegerProperty()
 
 
 class Developer(StructuredNode):
