@@ -16,6 +16,7 @@ parameters.
 from __future__ import annotations
 
 import json
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -520,15 +521,27 @@ def write(db, catalog: Catalog, report: LoadReport, progress: Progress | None = 
         found: list[dict[str, Any]] = []
         new_cells: set[str] = set()  # topics of the TREATS edges created
         sent = 0
+        pending: deque = deque()  # (step, result) of statements sent, not read yet
+
+        def settle(keep: int = 0) -> None:
+            """Read the results of the statements sent, all but the last ``keep``."""
+            while len(pending) > keep:
+                step, result = pending.popleft()
+                record = result.single()
+                counts = dict(record) if record else {}
+                for c in counts.pop("changes", None) or ():
+                    found.append(_change_record(step, c, "changed"))
+                for c in counts.pop("removals", None) or ():
+                    found.append(_change_record(step, c, "removed"))
+                out.append((step.kind, step.name, counts))
 
         def run(step: Step, statement: str, params: dict[str, Any]) -> None:
-            record = tx.run(statement, params).single()
-            counts = dict(record) if record else {}
-            for c in counts.pop("changes", None) or ():
-                found.append(_change_record(step, c, "changed"))
-            for c in counts.pop("removals", None) or ():
-                found.append(_change_record(step, c, "removed"))
-            out.append((step.kind, step.name, counts))
+            # Pipelined: the server runs this statement while kb reads and
+            # packs the next batch; its result is read when the next one is
+            # sent (the server answers in order, and a failure fails the
+            # transaction all the same).
+            pending.append((step, tx.run(statement, params)))
+            settle(keep=1)
             # The driver keeps each statement's parameters until the
             # transaction ends; emptying the rows sent keeps memory flat.
             if isinstance(params.get("rows"), list):
@@ -562,10 +575,12 @@ def write(db, catalog: Catalog, report: LoadReport, progress: Progress | None = 
                 sent += size
                 advance(sent)
                 if commit_every and sent >= commit_every:
+                    settle()
                     if first_part:  # until the last part recounts them, queries count the cells themselves
                         cell_counts.forget(tx)
                     return (index, token), now, decided, out, found, sent, 0, None, False
             index, token = index + 1, None
+        settle()
         # A load in one transaction recounts the topics it touched; the last
         # part of a load in parts recounts every topic.
         recounted = cell_counts.recount(tx, cell_counts.touched(tx, new_cells, found) if first_part else None)
