@@ -33,13 +33,28 @@ CALL () {
   RETURN count(t) AS topics
 }
 CALL () {
-  // the current catalog, whole: the cell counts by mode from the count store and the TREATS(mode)
-  // index (summed, so that one row comes out, of zeros when this does not apply)
+  // the current catalog, whole: the cells from the count store; by mode, the sums of the counts kb
+  // load keeps on each topic (cells_explicit ..., see kb/cell_counts.py), or when a topic lacks them,
+  // counts from the TREATS(mode) index (summed, so that one row comes out, of zeros when this does
+  // not apply)
   WITH 1 AS needed WHERE $at IS NULL AND $as_of IS NULL
+  WITH NOT EXISTS { MATCH (u:Topic) WHERE u.cells_explicit IS NULL } AS kept
   CALL () { MATCH ()-[r:TREATS]->() RETURN count(r) AS reviewed }
-  CALL () { MATCH ()-[r:TREATS]->() WHERE r.mode = 'explicit' RETURN count(r) AS explicit }
-  CALL () { MATCH ()-[r:TREATS]->() WHERE r.mode = 'implicit' RETURN count(r) AS implicit }
-  CALL () { MATCH ()-[r:TREATS]->() WHERE r.mode = 'conflicts' RETURN count(r) AS conflicts }
+  CALL (kept) {
+    WITH kept WHERE kept
+    CALL () {  // (a subquery: no row at all when the counts are not kept)
+      MATCH (t:Topic)
+      RETURN sum(t.cells_explicit) AS explicit, sum(t.cells_implicit) AS implicit,
+             sum(t.cells_conflicts) AS conflicts
+    }
+    RETURN explicit, implicit, conflicts
+    UNION ALL
+    WITH kept WHERE NOT kept
+    CALL () { MATCH ()-[r:TREATS]->() WHERE r.mode = 'explicit' RETURN count(r) AS explicit }
+    CALL () { MATCH ()-[r:TREATS]->() WHERE r.mode = 'implicit' RETURN count(r) AS implicit }
+    CALL () { MATCH ()-[r:TREATS]->() WHERE r.mode = 'conflicts' RETURN count(r) AS conflicts }
+    RETURN explicit, implicit, conflicts
+  }
   RETURN sum(reviewed) AS whole_reviewed, sum(explicit) AS whole_explicit, sum(implicit) AS whole_implicit,
          sum(conflicts) AS whole_conflicts
 }

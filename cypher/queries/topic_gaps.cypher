@@ -2,9 +2,10 @@
 // title: Silent share per topic
 // description: For every topic: how many tracked instruments are silent on it out of all tracked
 //   instruments, as a percentage (one decimal), with reviewed-silent (a silent TREATS edge) and
-//   unreviewed (no edge) counted apart. Largest share first, ties by topic rank. Each topic's cells
-//   are read once, from its side. With at, the topics, instruments and cells as the catalog held
-//   them then.
+//   unreviewed (no edge) counted apart. Largest share first, ties by topic rank. On the current
+//   catalog, from the counts kb load keeps on each topic; without them, from the TREATS(mode) index;
+//   with as_of, each topic's cells are read once, from its side. With at, the topics, instruments
+//   and cells as the catalog held them then.
 // param: as_of (date, optional) only instruments adopted by then, as the catalog recorded them at the end of that day
 // param: at (datetime, optional) the catalog instant to read; kb derives it from as_of (the end of that day,
 //   UTC, or the first recorded load when the day is earlier). null = the current catalog
@@ -35,8 +36,10 @@ CALL () {
 }
 WITH CASE WHEN $at IS NULL AND $as_of IS NULL THEN everything ELSE some END AS total
 CALL () {
-  // the current catalog, whole: the silent cells per topic, from the TREATS(mode) index
+  // the current catalog, whole: the silent cells per topic, from the TREATS(mode) index (only when
+  // a topic lacks the counts kb load keeps on it: see below)
   WITH 1 AS needed WHERE $at IS NULL AND $as_of IS NULL
+    AND EXISTS { MATCH (u:Topic) WHERE u.cells_explicit IS NULL }
   MATCH ()-[r:TREATS]->(t:Topic)
   USING INDEX r:TREATS(mode)
   WHERE r.mode = 'silent'
@@ -46,10 +49,15 @@ CALL () {
 MATCH (t:Topic)
 WHERE $at IS NULL OR coalesce(t.first_recorded_at, $at) <= $at
 CALL (t, silent_by_topic) {
-  // the current catalog, whole: the topic's TREATS degree and its silent cells
-  WITH t, silent_by_topic WHERE $at IS NULL AND $as_of IS NULL
-  RETURN sum(COUNT { (t)<-[:TREATS]-() }) AS whole_reviewed,
-         sum(coalesce([x IN silent_by_topic WHERE x.topic = t | x.n][0], 0)) AS whole_silent
+  // the current catalog, whole: the topic's TREATS degree and its silent cells: those of no other
+  // mode by the counts kb load keeps on the topic (cells_explicit ..., see kb/cell_counts.py), else
+  // the ones found above
+  WITH t, silent_by_topic, COUNT { (t)<-[:TREATS]-() } AS degree
+  WHERE $at IS NULL AND $as_of IS NULL
+  RETURN sum(degree) AS whole_reviewed,
+         sum(CASE WHEN t.cells_explicit IS NOT NULL
+                  THEN degree - t.cells_explicit - t.cells_implicit - t.cells_conflicts
+                  ELSE coalesce([x IN silent_by_topic WHERE x.topic = t | x.n][0], 0) END) AS whole_silent
 }
 CALL (t) {
   // else the topic's cells, read once from its side
