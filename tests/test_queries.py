@@ -377,13 +377,18 @@ def test_mini_pairs_from_a_few_candidates_are_the_whole_catalogs(mini_db, monkey
     scored = run(mini_db, "forum_shopping_all", slug="gamma")
     monkeypatch.setattr(topic, "PAIR_CANDIDATES", 1)
     asked: list = []
-    real_run = topic.run
+    real_run, real_send = topic.run, topic.send
 
     def counting_run(db, name, **params):
         asked.append((name, params.get("candidates")))
         return real_run(db, name, **params)
 
+    def counting_send(db, name, **params):
+        asked.append((name, params.get("candidates")))
+        return real_send(db, name, **params)
+
     monkeypatch.setattr(topic, "run", counting_run)
+    monkeypatch.setattr(topic, "send", counting_send)
     for limit in (1, 2, 3):
         assert topic.forum_shopping(mini_db, "gamma", limit=limit) == whole[:limit]
         assert [{k: v for k, v in r.items() if k != "complete"} for r in topic._scored_pairs(mini_db, "gamma",

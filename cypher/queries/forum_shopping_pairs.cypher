@@ -24,9 +24,26 @@
 // browser: :param slug => 'open_weight_release'   :param as_of => null   :param at => null   :param limit => null   :param candidates => null
 MATCH (t:Topic {slug: $slug})
 // the explicit instruments (n) with their properties then (i), in catalog order, the first $candidates
-CALL (t) {
-  // the current catalog: the topic's explicit cells
-  WITH t WHERE $at IS NULL
+// (on the current catalog, one of two walks, whichever reads less: when the explicit cells are
+// common enough that the first $candidates of them lie among the first 256 or so instruments, by the
+// counts kb load keeps on the topic, the instruments in catalog_rank index order; else every cell of
+// the topic)
+WITH t, $at IS NULL AND $candidates IS NOT NULL
+        AND $candidates * COUNT { (:Instrument) } <= 256 * coalesce(t.cells_explicit, 0) AS by_rank
+CALL (t, by_rank) {
+  // the current catalog, explicit cells common: the instruments in catalog order
+  WITH t WHERE by_rank
+  MATCH (n:Instrument)
+  WHERE n.catalog_rank IS NOT NULL
+    AND ($as_of IS NULL OR n.adopted <= $as_of)
+  WITH t, n
+  ORDER BY n.catalog_rank
+  WHERE EXISTS { (n)-[r:TREATS]->(t) WHERE r.mode = 'explicit' }
+  RETURN n, n AS i
+  LIMIT coalesce($candidates, 9223372036854775807)
+  UNION ALL
+  // the current catalog, else: the topic's explicit cells
+  WITH t WHERE $at IS NULL AND NOT by_rank
   MATCH (n)-[r:TREATS]->(t)  // n unlabelled: walked from the topic (TREATS edges start at instruments)
   WHERE r.mode = 'explicit'
     AND ($as_of IS NULL OR n.adopted <= $as_of)

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from kb.errors import KbError, NotFound
 
@@ -382,7 +382,22 @@ class _OneRead:
 
     def read(self, query: str, **params: Any) -> list[dict[str, Any]]:
         """Rows as dicts, with Python dates already (see ``row``)."""
-        return [row(r) for r in self._tx.run(query, params)]
+        return self.send(query, params)()
+
+    def send(self, query: str, params: dict[str, Any]) -> Callable[[], list[dict[str, Any]]]:
+        """Send the query now; the function returned reads its rows (once).
+        Queries sent one after another are pipelined: the server runs each
+        while kb reads the rows of the ones before."""
+        result = self._tx.run(query, params)
+        rows: list[dict[str, Any]] | None = None
+
+        def fetch() -> list[dict[str, Any]]:
+            nonlocal rows
+            if rows is None:
+                rows = [row(r) for r in result]
+            return rows
+
+        return fetch
 
     def read_tx(self, work):
         return work(self._tx)
@@ -406,13 +421,23 @@ def run(db, name: str, **params: Any) -> list[dict[str, Any]]:
     A query that declares ``at`` (the catalog instant) gets it derived from
     ``as_of`` unless it is given: pages as of a day show the catalog as it
     stood at the end of that day (see ``catalog_instant``)."""
+    return send(db, name, **params)()
+
+
+def send(db, name: str, **params: Any) -> Callable[[], list[dict[str, Any]]]:
+    """``run``, in two steps: the query is sent now, and the function
+    returned reads its rows. Inside ``in_one_read``, a page can send several
+    queries before it reads any, and the server runs them one after another
+    while kb reads the rows of the first; elsewhere the query runs at once."""
     q = get(name)
     if q.param("at") is not None and "at" not in params:
         params["at"] = catalog_instant(db, as_of_date(params.get("as_of")))
     values = check_params(q, params)
     quiet_driver()
-    rows = db.read(q.text, **values)
-    return rows if isinstance(db, _OneRead) else [native(r) for r in rows]
+    if isinstance(db, _OneRead):
+        return db.send(q.text, values)
+    rows = [native(r) for r in db.read(q.text, **values)]
+    return lambda: rows
 
 
 def run_one(db, name: str, **params: Any) -> dict[str, Any] | None:

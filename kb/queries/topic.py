@@ -7,9 +7,9 @@ puts the rows together into a page (see ``kb.queries.pages``).
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Callable
 
-from kb.queries import ALL_PAIRS_LIMIT, PAGE_LIMIT, as_of_date, catalog_instant, in_one_read, run, run_one
+from kb.queries import ALL_PAIRS_LIMIT, PAGE_LIMIT, as_of_date, catalog_instant, in_one_read, run, run_one, send
 from kb.queries.lookup import resolve
 from kb.queries.pages import (
     LEGEND,
@@ -85,14 +85,22 @@ def primacy(db, slug: str, as_of: Any = None, limit: int | None = PAGE_LIMIT) ->
 def _primacy(db, slug: str, as_of: Any, limit: int | None, counts: dict[str, Any] | None = None) -> dict[str, Any]:
     """``counts``: the topic_counts row (with ``timeline``) when the caller
     has read it: it holds the primacy instrument and the timeline's tally."""
+    return _send_primacy(db, slug, as_of, limit, counts)()
+
+
+def _send_primacy(db, slug: str, as_of: Any, limit: int | None,
+                  counts: dict[str, Any] | None = None) -> Callable[[], dict[str, Any]]:
+    """``_primacy`` in two steps (see ``kb.queries.send``): its query is
+    sent now; the function returned reads it and builds the part."""
     day = as_of_date(as_of)
     at = catalog_instant(db, day)
     if counts is None:
         counts = _counts(db, slug, day, at, timeline=True)
     slug = counts["slug"]
     first = counts if counts["first_id"] is not None else None
-    timeline = [] if first is None else run(db, "topic_timeline", slug=slug, as_of=day, at=at, limit=limit)
-    return {
+    timeline = (lambda: []) if first is None else send(db, "topic_timeline", slug=slug, as_of=day, at=at,
+                                                         limit=limit)
+    return lambda: {
         "topic": {"slug": counts["slug"], "name": counts["name"]},
         "as_of": day,
         "limit": limit,
@@ -103,7 +111,7 @@ def _primacy(db, slug: str, as_of: Any, limit: int | None, counts: dict[str, Any
         "timeline": [
             {"instrument": _inst(r), "date": r["date"], "mode": r["mode"], "label": r["label"],
              "reviewed": r["reviewed"]}
-            for r in timeline
+            for r in timeline()
         ],
         "timeline_counts": _tally(counts),
     }
@@ -149,24 +157,36 @@ def forum_shopping(db, slug: str, as_of: Any = None, limit: int | None = PAGE_PA
     ``complete`` is false, or it found no pair while a list was cut short), it
     asks again with more, then with all of them, so the pairs are always the
     ones the whole catalog gives. ``counts``: the topic_counts row, if read."""
+    return _send_forum_shopping(db, slug, as_of, limit, counts)()
+
+
+def _send_forum_shopping(db, slug: str, as_of: Any, limit: int | None,
+                         counts: dict[str, Any] | None) -> Callable[[], list[dict[str, Any]]]:
+    """``forum_shopping`` in two steps (see ``kb.queries.send``): the first
+    query is sent now; the function returned reads it (and asks again if
+    need be)."""
     day = as_of_date(as_of)
     at = catalog_instant(db, day)
     if counts is None:
         counts = run_one(db, "topic_counts", slug=slug, as_of=day, at=at)
     if not counts or not counts["explicit"] or not counts["silent"]:
-        return []
+        return lambda: []
     candidates = None if limit is None else max(PAIR_CANDIDATES, limit)
-    while True:
-        rows = run(db, "forum_shopping_pairs", slug=slug, as_of=day, at=at, limit=limit, candidates=candidates)
-        if candidates is None or (rows[0]["complete"] if rows else
-                                  max(counts["explicit"], counts["silent"]) < candidates):
-            break
-        candidates = candidates * 16 if candidates < 4096 else None
-    return [
-        {"explicit": _inst(r, "explicit_"),
-         "silent": {**_inst(r, "silent_"), "reviewed": r["silent_reviewed"]}}
-        for r in rows
-    ]
+    first = send(db, "forum_shopping_pairs", slug=slug, as_of=day, at=at, limit=limit, candidates=candidates)
+
+    def pairs() -> list[dict[str, Any]]:
+        asked, rows = candidates, first()
+        while not (asked is None or (rows[0]["complete"] if rows else
+                                     max(counts["explicit"], counts["silent"]) < asked)):
+            asked = asked * 16 if asked < 4096 else None
+            rows = run(db, "forum_shopping_pairs", slug=slug, as_of=day, at=at, limit=limit, candidates=asked)
+        return [
+            {"explicit": _inst(r, "explicit_"),
+             "silent": {**_inst(r, "silent_"), "reviewed": r["silent_reviewed"]}}
+            for r in rows
+        ]
+
+    return pairs
 
 
 def conflicts(db, slug: str, as_of: Any = None) -> list[dict[str, Any]]:
@@ -206,10 +226,10 @@ def topic_data(db, slug: str, as_of: Any = None, limit: int | None = PAGE_LIMIT)
 SILENT_SPARE = 4  # read up to this many times `limit` coverage rows to find the first silent regimes in them
 
 
-def _coverage_and_silent(db, slug: str, day: date | None, at: Any, limit: int | None,
-                         counts: dict[str, int]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _send_coverage_and_silent(db, slug: str, day: date | None, at: Any, limit: int | None,
+                              counts: dict[str, int]) -> Callable[[], tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
     """The first ``limit`` coverage rows and the first ``limit`` silent
-    regimes. Both lists are tracked instruments in catalog order, and the
+    regimes, in two steps (see ``kb.queries.send``). Both lists are tracked instruments in catalog order, and the
     silent regimes are the coverage rows whose mode is silent; so the
     coverage query is asked for enough rows to hold them too (as many as the
     topic's share of silent instruments says, and a margin), and
@@ -221,11 +241,16 @@ def _coverage_and_silent(db, slug: str, day: date | None, at: Any, limit: int | 
         read = max(limit, -(-want * tracked // quiet) * 5 // 4 + 8)
         if read > SILENT_SPARE * limit:
             read = limit
-    rows = run(db, "topic_coverage", slug=slug, as_of=day, at=at, limit=read)
-    silent = [r for r in rows if r["mode"] == "silent"]
-    if len(silent) < want and len(rows) < tracked:
-        silent = run(db, "silent_regimes", slug=slug, as_of=day, at=at, limit=limit)
-    return (rows if limit is None else rows[:limit]), (silent if limit is None else silent[:limit])
+    sent = send(db, "topic_coverage", slug=slug, as_of=day, at=at, limit=read)
+
+    def parts() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        rows = sent()
+        silent = [r for r in rows if r["mode"] == "silent"]
+        if len(silent) < want and len(rows) < tracked:
+            silent = run(db, "silent_regimes", slug=slug, as_of=day, at=at, limit=limit)
+        return (rows if limit is None else rows[:limit]), (silent if limit is None else silent[:limit])
+
+    return parts
 
 
 def _topic_data(db, slug: str, as_of: Any, limit: int | None) -> dict[str, Any]:
@@ -234,8 +259,13 @@ def _topic_data(db, slug: str, as_of: Any, limit: int | None) -> dict[str, Any]:
     t = _counts(db, slug, day, at, timeline=True)
     slug = t["slug"]
     counts = {k: t[k] for k in ("tracked", "explicit", "implicit", "conflicts", "silent", "unreviewed")}
-    coverage, silent = _coverage_and_silent(db, slug, day, at, limit, counts)
-    p = _primacy(db, slug, day, limit, counts=t)
+    # the page's other queries, sent at once (pipelined), then read
+    coverage_and_silent = _send_coverage_and_silent(db, slug, day, at, limit, counts)
+    primacy_part = _send_primacy(db, slug, day, limit, counts=t)
+    pairs = _send_forum_shopping(db, slug, day, PAGE_PAIRS, counts)
+    conflict_rows = send(db, "topic_conflicts", slug=slug, as_of=day, at=at)
+    coverage, silent = coverage_and_silent()
+    p = primacy_part()
     return {
         "topic": {"slug": slug, "name": t["name"], "definition": t["definition"],
                   "question": t["question"], "rank": t["rank"]},
@@ -248,10 +278,10 @@ def _topic_data(db, slug: str, as_of: Any, limit: int | None) -> dict[str, Any]:
         "primacy": p["primacy"],
         "timeline": p["timeline"],
         "timeline_counts": p["timeline_counts"],
-        "forum_shopping": forum_shopping(db, slug, day, counts=counts),
+        "forum_shopping": pairs(),
         "conflicts": [
             {"a": _inst(r, "a_"), "b": _inst(r, "b_"), "basis": r["basis"], "source": r["source"]}
-            for r in run(db, "topic_conflicts", slug=slug, as_of=day, at=at)
+            for r in conflict_rows()
         ],
         "coverage": [
             {"instrument": _inst(r), "mode": r["mode"], "reviewed": r["reviewed"], "pinpoint": r["pinpoint"],
