@@ -9,9 +9,11 @@
 //   cells as the catalog held them then (old properties from InstrumentVersion nodes, old cells from
 //   TREATED edges; jurisdictions are not versioned and are read as they are now). With limit, the
 //   walk stops at that many pairs. With candidates, only the first candidates explicit and the first
-//   candidates silent instruments in catalog order are read (walked in catalog_rank index order on
-//   the current catalog); complete says whether that was enough to be sure the pairs are the ones
-//   the whole catalog gives (kb asks again with more candidates, or all, when it is false).
+//   candidates silent instruments in catalog order are read (on the current catalog the silent ones
+//   in catalog_rank index order, and the explicit ones too when the cell counts kept on the topic say
+//   they are common; else from the topic's cells); complete says whether that was enough to be sure
+//   the pairs are the ones the whole catalog gives (kb asks again with more candidates, or all, when
+//   it is false).
 // param: slug (string, required) topic slug, e.g. open_weight_release
 // param: as_of (date, optional) only instruments adopted by then, as the catalog recorded them at the end of that day
 // param: at (datetime, optional) the catalog instant to read; kb derives it from as_of (the end of that day,
