@@ -137,3 +137,17 @@ def test_install_twice_is_quick_and_does_nothing():
     server = LocalServer.default()
     server.install()
     assert server.install() is False
+
+
+def test_a_password_starting_with_a_dash_is_set_not_taken_for_an_option(tmp_path, monkeypatch):
+    """A generated password (URL-safe base64) can start with '-'; Neo4j's
+    admin tool once read such a password as an unknown option and refused to
+    set it, so the server could not be started."""
+    from kb.server.local import _java
+
+    installed = LocalServer.default()
+    server = LocalServer(home=tmp_path / "neo4j", lib=installed.lib, bolt_port=free_port(), http_port=free_port())
+    server._lay_out()
+    monkeypatch.setenv("NEO4J_PASSWORD", "-Starts-with-a-dash")
+    server._ensure_initial_password(_java())
+    assert (tmp_path / "neo4j" / "data" / "dbms" / "auth.ini").exists()

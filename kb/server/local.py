@@ -268,7 +268,7 @@ class LocalServer:
             raise ServerError("NEO4J_PASSWORD must be at least 8 characters for the local server")
         env = dict(os.environ, NEO4J_HOME=str(self.home), NEO4J_CONF=str(self.conf_dir))
         proc = subprocess.run(
-            [java, "-cp", self._classpath(), ADMIN_CLASS, "dbms", "set-initial-password", password],
+            [java, "-cp", self._classpath(), ADMIN_CLASS, "dbms", "set-initial-password", "--", password],
             capture_output=True, text=True, env=env,
         )
         if proc.returncode != 0:
