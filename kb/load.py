@@ -617,16 +617,17 @@ REPLAN_AFTER = 10_000  # rows written; fewer do not change the index statistics 
 
 
 def refresh_statistics(db) -> bool:
-    """After a large load, have Neo4j resample the indexes it thinks outdated
-    and drop its cached plans: plans made on the statistics of a small graph
-    can be many times slower on a large one (the topic page at 10k x 200
-    measured 236 ms right after a load, 69 ms after this). Best effort: a
-    server that refuses the procedures (too few privileges) keeps its plans."""
+    """After a large load, have Neo4j resample its indexes, wait for that,
+    and drop its cached plans (``db.prepareForReplanning``): plans made on
+    the statistics of a small graph can be many times slower on a large one
+    (the topic page at 10k x 200 measured 236 ms right after a load, 69 ms
+    after this). Resampling alone only schedules it, so plans made in the
+    meantime would still use the old statistics. Best effort: a server that
+    refuses the procedure (too few privileges) keeps its plans."""
     from kb.errors import KbError
 
     try:
-        db.write("CALL db.resampleOutdatedIndexes()")
-        db.write("CALL db.clearQueryCaches()")
+        db.write("CALL db.prepareForReplanning()")
     except KbError:
         return False
     return True
