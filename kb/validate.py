@@ -11,6 +11,7 @@ declare, so unknown fields are caught here.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -114,8 +115,11 @@ class _Checker:
         return value
 
     def convert(self, rec: Record, fld: str, prop: Property, value: Any) -> Any:
-        if type(prop) is StringProperty and prop.choices is None:  # most fields: plain text
-            return self.text(rec, fld, value)
+        if type(prop) is StringProperty:  # most fields: text, plain or one of a few choices
+            if prop.choices is None:
+                return self.text(rec, fld, value)
+            if type(value) is str and value in prop.choices:
+                return self.text(rec, fld, value)
         if isinstance(prop, ArrayProperty):
             if rec.textual and isinstance(value, str):
                 value = [v.strip() for v in value.split(";") if v.strip()]
@@ -179,10 +183,11 @@ class _Checker:
         return value
 
     # -- records ----------------------------------------------------------
-    def fields(self, rec: Record, section: NodeSection | EdgeSection) -> dict[str, Any] | None:
+    def fields(self, rec: Record, section: NodeSection | EdgeSection) -> bool:
+        """Are the record's fields all known, and the required ones there?"""
         allowed = data_fields(section)
         ok = True
-        for key in rec.data:
+        for key in () if rec.data.keys() <= _known_fields(section) else rec.data:
             if key not in allowed and key not in INFORMATIONAL_FIELDS:
                 close = difflib.get_close_matches(key, allowed, n=1)
                 hint = f"did you mean {close[0]!r}? " if close else ""
@@ -195,7 +200,7 @@ class _Checker:
                 self.problem(rec, req, f"missing required field {req!r}",
                              _required_hint(section, req))
                 ok = False
-        return dict(rec.data) if ok else None
+        return ok
 
     def props(self, rec: Record, section: NodeSection | EdgeSection) -> dict[str, Any] | None:
         out: dict[str, Any] = {}
@@ -327,7 +332,7 @@ class Validator:
         for section in NODE_SECTIONS:
             rows = self.catalog.nodes.setdefault(section.name, [])
             for rec in by_section.get(section.name, ()):
-                if chk.fields(rec, section) is None:
+                if not chk.fields(rec, section):
                     continue
                 key = chk.key(rec, section, rec.data.get(section.key))
                 props = chk.props(rec, section)
@@ -378,7 +383,7 @@ class Validator:
         end label), its identity (for finding duplicates) and the row to
         write; None if it has a problem. Its references are checked now."""
         chk = self.chk
-        if chk.fields(rec, section) is None:
+        if not chk.fields(rec, section):
             return None
         props = chk.props(rec, section)
         start = chk.text(rec, section.start.field, rec.data.get(section.start.field))
@@ -415,6 +420,13 @@ class Validator:
         return self.chk.problems
 
 
+@functools.lru_cache(maxsize=None)
+def _known_fields(section: NodeSection | EdgeSection) -> frozenset[str]:
+    """The fields a record of ``section`` may have, as a set (a record whose
+    keys all are in it needs no field-by-field check)."""
+    return frozenset((*data_fields(section), *INFORMATIONAL_FIELDS))
+
+
 def validate(records: list[Record], known: dict[str, set[str]] | None = None) -> tuple[Catalog, list[Problem]]:
     """Check records; return the catalog to write and the problems found.
     ``known`` maps section names to keys already in the database, which
@@ -442,6 +454,10 @@ def validate(records: list[Record], known: dict[str, set[str]] | None = None) ->
 
 def _resolve(chk: _Checker, rec: Record, ref: Ref, value: str) -> str | None:
     """The section a referenced key belongs to, or None (and a problem)."""
+    if len(ref.targets) == 1:  # the common case: one section it can be in, and it is there
+        target = ref.targets[0]
+        if value in chk.defined[target] or value in chk.known.get(target, ()):
+            return target
     hits = [t for t in ref.targets if value in chk.defined[t] or value in chk.known.get(t, ())]
     if len(hits) == 1:
         return hits[0]
