@@ -6,7 +6,10 @@ ONE transaction: batched ``UNWIND $rows ...`` statements, nodes before edges.
 Each batch is probed first (which rows are stored, and are they the same?):
 new rows are CREATEd, rows that differ are updated with their old version
 kept, unchanged rows are left alone, so a second load changes nothing. A
-failure anywhere rolls the whole load back.
+failure anywhere rolls the whole load back. The write statements are
+pipelined (the server writes one batch while kb packs the next), and before
+it commits the load counts the cells of the topics it touched again
+(``kb.cell_counts``).
 
 Labels, relationship types and property names in the statements come from
 the schema classes (a fixed list), never from data; values travel as
