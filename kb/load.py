@@ -617,6 +617,7 @@ def write(db, catalog: Catalog, report: LoadReport, progress: Progress | None = 
 
 
 REPLAN_AFTER = 10_000  # rows written; fewer do not change the index statistics much
+REPLAN_WAIT = 120  # seconds to wait for the resample
 
 
 def refresh_statistics(db) -> bool:
@@ -626,11 +627,12 @@ def refresh_statistics(db) -> bool:
     (the topic page at 10k x 200 measured 236 ms right after a load, 69 ms
     after this). Resampling alone only schedules it, so plans made in the
     meantime would still use the old statistics. Best effort: a server that
-    refuses the procedure (too few privileges) keeps its plans."""
+    refuses the procedure (too few privileges), or takes longer than
+    REPLAN_WAIT seconds to resample, keeps its plans."""
     from kb.errors import KbError
 
     try:
-        db.write("CALL db.prepareForReplanning()")
+        db.write("CALL db.prepareForReplanning($seconds)", seconds=REPLAN_WAIT)
     except KbError:
         return False
     return True
