@@ -196,7 +196,7 @@ class _Checker:
                 ok = False
         for req in required_fields(section):
             value = rec.data.get(req)
-            if value is None or (isinstance(value, str) and not value.strip()):
+            if value is None or (isinstance(value, str) and (not value or value.isspace())):
                 self.problem(rec, req, f"missing required field {req!r}",
                              _required_hint(section, req))
                 ok = False
