@@ -355,27 +355,24 @@ def time_calls(fn: Callable[[int], Any], runs: int, budget: float, limit: float)
     last warm-up's time allows."""
     from kb.errors import KbError
 
+    def failed(e: KbError, warm: float) -> dict[str, Any]:
+        return {"status": "error", "detail": str(e)[:300], "warmup_ms": round(warm * 1000, 1)}
+
     t = time.perf_counter()
     try:
         result = fn(0)
     except KbError as e:
         return {"status": "timeout" if "timeout" in str(e).lower() or "terminated" in str(e).lower() else "error",
                 "detail": str(e)[:300], "warmup_ms": round((time.perf_counter() - t) * 1000, 1)}
-    first = time.perf_counter() - t
-    if first <= limit / 2:  # a second warm-up, unless the first was already long
-        t = time.perf_counter()
-        try:
-            fn(1)
-        except KbError as e:
-            return {"status": "error", "detail": str(e)[:300], "warmup_ms": round(first * 1000, 1)}
-    warm = time.perf_counter() - t
-    started, calls = time.perf_counter(), 2
-    while calls < WARM_CALLS and time.perf_counter() - started + warm <= WARM_SECONDS and warm <= limit / 2:
+    warm, calls, started = time.perf_counter() - t, 1, time.perf_counter()
+    # more warm-up calls, unless one is already long: a second one always, then
+    # up to WARM_CALLS within WARM_SECONDS
+    while warm <= limit / 2 and calls < WARM_CALLS and (calls < 2 or time.perf_counter() - started + warm <= WARM_SECONDS):
         t = time.perf_counter()
         try:
             fn(calls)
         except KbError as e:
-            return {"status": "error", "detail": str(e)[:300], "warmup_ms": round(warm * 1000, 1)}
+            return failed(e, warm)
         warm = time.perf_counter() - t
         calls += 1
     n = runs if warm * runs <= budget else max(3, min(runs, int(budget / max(warm, 1e-6))))
@@ -387,7 +384,7 @@ def time_calls(fn: Callable[[int], Any], runs: int, budget: float, limit: float)
         try:
             fn(k + 1)
         except KbError as e:
-            return {"status": "error", "detail": str(e)[:300], "warmup_ms": round(warm * 1000, 1)}
+            return failed(e, warm)
         times.append((time.perf_counter() - t) * 1000)
     rows = len(result) if isinstance(result, list) else len(getattr(result, "rows", []) or [])
     return {"status": "ok", "runs": n, "p50_ms": round(statistics.median(times), 2),

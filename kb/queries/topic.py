@@ -79,19 +79,15 @@ def summary_sentence(counts: dict[str, int], as_of: date | None = None) -> str:
 def primacy(db, slug: str, as_of: Any = None, limit: int | None = PAGE_LIMIT) -> dict[str, Any]:
     """The first instrument to address the topic, and the timeline after it
     (the first ``limit`` entries; ``timeline_counts`` tallies all of them)."""
-    return in_one_read(db, lambda tx: _primacy(tx, slug, as_of, limit))
-
-
-def _primacy(db, slug: str, as_of: Any, limit: int | None, counts: dict[str, Any] | None = None) -> dict[str, Any]:
-    """``counts``: the topic_counts row (with ``timeline``) when the caller
-    has read it: it holds the primacy instrument and the timeline's tally."""
-    return _send_primacy(db, slug, as_of, limit, counts)()
+    return in_one_read(db, lambda tx: _send_primacy(tx, slug, as_of, limit)())
 
 
 def _send_primacy(db, slug: str, as_of: Any, limit: int | None,
                   counts: dict[str, Any] | None = None) -> Callable[[], dict[str, Any]]:
-    """``_primacy`` in two steps (see ``kb.queries.send``): its query is
-    sent now; the function returned reads it and builds the part."""
+    """``primacy`` in two steps (see ``kb.queries.send``): its query is sent
+    now; the function returned reads it and builds the part. ``counts``: the
+    topic_counts row (with ``timeline``) when the caller has read it: it
+    holds the primacy instrument and the timeline's tally."""
     day = as_of_date(as_of)
     at = catalog_instant(db, day)
     if counts is None:
@@ -229,8 +225,9 @@ SILENT_SPARE = 4  # read up to this many times `limit` coverage rows to find the
 def _send_coverage_and_silent(db, slug: str, day: date | None, at: Any, limit: int | None,
                               counts: dict[str, int]) -> Callable[[], tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
     """The first ``limit`` coverage rows and the first ``limit`` silent
-    regimes, in two steps (see ``kb.queries.send``). Both lists are tracked instruments in catalog order, and the
-    silent regimes are the coverage rows whose mode is silent; so the
+    regimes, in two steps (see ``kb.queries.send``). Both lists are tracked
+    instruments in catalog order, and the silent regimes are the coverage
+    rows whose mode is silent; so the
     coverage query is asked for enough rows to hold them too (as many as the
     topic's share of silent instruments says, and a margin), and
     silent_regimes is run only when those rows did not hold them all."""

@@ -181,6 +181,11 @@ class Topic(StructuredNode):
     cells_conflicts_dated = IntegerProperty()
 
 
+# The names of those counts (kb sets them; data files do not have them).
+TOPIC_CELL_COUNTS = tuple(name for name in Topic.defined_properties(aliases=False, rels=False)
+                          if name.startswith("cells_"))
+
+
 class Developer(StructuredNode):
     identifier = StringProperty(unique_index=True, required=True, db_property="id")
     name = StringProperty(required=True)

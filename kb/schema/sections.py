@@ -87,8 +87,7 @@ INFORMATIONAL_FIELDS = ("recorded_at",)
 # Properties kb sets itself, or derives from other data fields.
 # (a topic's cells_* counts: see kb.cell_counts)
 HIDDEN_PROPERTIES = {"recorded_at", "first_recorded_at", "status_dates", "status_values", "status_sources",
-                     *(name for name in model.Topic.defined_properties(aliases=False, rels=False)
-                       if name.startswith("cells_"))}
+                     *model.TOPIC_CELL_COUNTS}
 
 SOURCE_REF = Ref("source", ("sources",))
 
