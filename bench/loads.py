@@ -58,7 +58,10 @@ def database():
 def run_kb(folder: Path, batch: int | None = None, commit_every: int | None = None) -> None:
     """kb.load.load, untouched, with timers wrapped around its phases from
     outside: read (the files read whole: nodes, YAML), prepare (read + the
-    edge files streamed + validation, the read included) and write."""
+    edge files streamed + validation, the read included; in a load in one
+    transaction the rows are written as they are checked, so this includes
+    most of the writing), write (a load in parts: writing after checking)
+    and transaction (a load in one transaction, prepare included)."""
     import kb.load
     import loaders
 
@@ -83,6 +86,7 @@ def run_kb(folder: Path, batch: int | None = None, commit_every: int | None = No
     loaders.read_paths = timed("read", loaders.read_paths)
     kb.load.prepare = timed("prepare", kb.load.prepare)
     kb.load.write = timed("write", kb.load.write)
+    kb.load.check_and_write = timed("transaction", kb.load.check_and_write)
     db = database()
     emit("phase", phase="connected", state="end")
     t = time.monotonic()

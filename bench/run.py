@@ -689,6 +689,9 @@ def verdicts(results: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+PHASES = ("read", "prepare", "write", "transaction")  # kb's load phases (bench/loads.py run_kb)
+
+
 def table(results: dict[str, Any]) -> str:
     lines = []
     m = results["machine"]
@@ -696,7 +699,7 @@ def table(results: dict[str, Any]) -> str:
                  f"Neo4j {results.get('neo4j', {}).get('version')}  ·  bench server heap {results['server']['heap']}")
     lines.append("")
     hdr = ["size", "cells", "kb s", "kb cells/s", "floor s", "floor cells/s", "kb/floor", "kb/floor CPU", "ORM obj/s", "kb/ORM",
-           "kb RSS MiB", "kb phases read/prepare/write s"]
+           "kb RSS MiB", "kb phases s"]
     rows = []
     for s in results["sizes"]:
         sm = s.get("summary", {})
@@ -709,7 +712,7 @@ def table(results: dict[str, Any]) -> str:
                      fmt(sm.get("orm_objects_per_s")),
                      fmt(sm.get("kb_over_orm_speedup"), " x"),
                      fmt(sm.get("kb_rss_peak_mib") or max((r["rss_peak_mib"] for r in s.get("kb_runs", [])), default=None)),
-                     "/".join(fmt(ph.get(k)) for k in ("read", "prepare", "write")) if ph else "-"])
+                     " / ".join(f"{k} {fmt(ph[k])}" for k in PHASES if k in ph) or "-"])
     lines += _grid(hdr, rows)
     lines.append("")
     qnames = ["RETURN 1", "topic page", "forum-shopping", "forum-shopping --all", "gaps", "primacy", "matrix"]

@@ -299,10 +299,11 @@ def load_cmd(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool, prune: 
     """Validate catalog files and load them into the graph.
 
     PATHS are files (.yaml, .yml, .json, .csv) or folders of them; the
-    default is the bundled corpus in data/corpus. Everything is checked
-    first and every problem reported; if there is any, nothing is written.
-    Otherwise the whole catalog is written in one transaction, so loading
-    twice changes nothing. A load that changes something is recorded as a
+    default is the bundled corpus in data/corpus. Every record is checked
+    and every problem reported; if there is any, nothing is written. The
+    whole catalog is written in one transaction, which starts while the
+    files are still being checked and is rolled back if a problem turns up.
+    Loading twice changes nothing. A load that changes something is recorded as a
     change set (`kb changes`). See docs/data-format.md for the format.
 
     \b
@@ -346,16 +347,20 @@ def _progress_factory():
     if not sys.stderr.isatty():
         return None
 
-    def factory(total: int, label: str = "Writing", at_least: int = 20_000):
-        if total < at_least:
+    def factory(total: int | None, label: str = "Writing", at_least: int = 20_000):
+        if total is not None and total < at_least:
             return None
         from rich.console import Console
         from rich.progress import (BarColumn, DownloadColumn, MofNCompleteColumn, Progress,
-                                   TimeRemainingColumn)
+                                   TimeElapsedColumn, TimeRemainingColumn)
 
-        counter = DownloadColumn() if label == "Checking" else MofNCompleteColumn()  # bytes, or rows
-        progress = Progress("[progress.description]{task.description}", BarColumn(), counter,
-                            TimeRemainingColumn(), console=Console(file=sys.stderr), transient=True)
+        if total is None:  # a step of unknown length (committing): a pulsing bar and the time so far
+            columns = (BarColumn(), TimeElapsedColumn())
+        else:
+            counter = DownloadColumn() if label in ("Checking", "Loading") else MofNCompleteColumn()  # bytes, or rows
+            columns = (BarColumn(), counter, TimeRemainingColumn())
+        progress = Progress("[progress.description]{task.description}", *columns,
+                            console=Console(file=sys.stderr), transient=True)
         task = progress.add_task(label, total=total)
         progress.start()
         done = [0]
@@ -366,7 +371,7 @@ def _progress_factory():
                 return
             done[0] += n
             progress.update(task, advance=n)
-            if done[0] >= total:
+            if total is not None and done[0] >= total:
                 progress.stop()
 
         return advance

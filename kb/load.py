@@ -1,15 +1,17 @@
 """Load catalog files into the graph.
 
-``load()`` reads every file (``loaders``), validates everything
-(``kb.validate``) and, only if nothing is wrong, writes the whole catalog in
-ONE transaction: batched ``UNWIND $rows ...`` statements, nodes before edges.
-Each batch is probed first (which rows are stored, and are they the same?):
-new rows are CREATEd, rows that differ are updated with their old version
-kept, unchanged rows are left alone, so a second load changes nothing. A
-failure anywhere rolls the whole load back. The write statements are
-pipelined (the server writes one batch while kb packs the next), and before
-it commits the load counts the cells of the topics it touched again
-(``kb.cell_counts``).
+``load()`` reads every file (``loaders``), validates every record
+(``kb.validate``) and writes the whole catalog in ONE transaction: batched
+``UNWIND $rows ...`` statements, nodes before edges. Writing starts while
+the files are still being checked, so the server writes one batch while kb
+checks the next; a problem found anywhere rolls the transaction back, so
+nothing is written unless everything is right. Each batch is probed first
+(which rows are stored, and are they the same?): new rows are CREATEd, rows
+that differ are updated with their old version kept, unchanged rows are
+left alone, so a second load changes nothing. The write statements are
+pipelined, and before it commits the load counts the cells of the topics
+it touched again (``kb.cell_counts``). A load in parts (``commit_every``)
+is checked whole before its first part is written.
 
 Labels, relationship types and property names in the statements come from
 the schema classes (a fixed list), never from data; values travel as
@@ -228,12 +230,12 @@ def prune_nodes_statement(label: str, key: str) -> str:
 
 
 # -- reading the database -----------------------------------------------------
-def known_keys(db) -> dict[str, set[str]]:
+def known_keys(read: Callable[[str], list[dict[str, Any]]]) -> dict[str, set[str]]:
     """Keys already in the graph, per node section, so that new files may
-    reference records loaded earlier."""
+    reference records loaded earlier. ``read(statement)`` returns rows."""
     known: dict[str, set[str]] = {}
     for s in NODE_SECTIONS:
-        rows = db.read(f"MATCH (n:{s.label}) RETURN n.{s.key} AS k")
+        rows = read(f"MATCH (n:{s.label}) RETURN n.{s.key} AS k")
         known[s.name] = {r["k"] for r in rows if r["k"] is not None}
     return known
 
@@ -244,45 +246,58 @@ MAX_PROBLEMS = 1_000  # a stream stops being read after this many problems
 
 
 def prepare(paths: list[Path], db=None, prune: bool = False,
-            progress_factory: Callable[..., Progress | None] | None = None) -> tuple[Catalog, list[str], int, list[str]]:
+            progress_factory: Callable[..., Progress | None] | None = None,
+            known: dict[str, set[str]] | None = None, sink: "_Streamer | None" = None,
+            label: str = "Checking") -> tuple[Catalog, list[str], int, list[str]]:
     """Read and validate; raise ValidationFailed listing every problem.
-    References may name records already in the graph, except when pruning
-    (then the files must hold everything they reference).
+    References may name records already in the graph (``known``, or read
+    from ``db``), except when pruning (then the files must hold everything
+    they reference).
 
     Node records are held in memory. Edge records, which can number in the
     millions, go to an ``EdgeStage`` on disk (``catalog.stage``) as they are
     validated; CSV files of edges are read one row at a time. The caller
     closes the stage (``catalog.close()``). ``progress_factory(total,
-    "Checking", at_least)`` may give a callback told how much of the
-    streamed files was read, and None at the end."""
+    label, at_least)`` may give a callback told how much of the streamed
+    files was read, and None at the end.
+
+    A ``sink`` is handed the records as soon as they are valid, for as long
+    as no problem has been found: the node rows once (``sink.nodes``), then
+    each edge row (``sink.edge``). ``load`` writes them as they come, in the
+    transaction that a problem found later rolls back."""
     from kb.staging import EdgeStage
     from loaders import read_paths
 
     result = read_paths(paths, stream=STREAMED)
-    known = known_keys(db) if db is not None and not prune else None
+    if known is None and db is not None and not prune:
+        known = known_keys(db.read)
     v = Validator(known)
     by_section: dict[str, list] = {}
     for rec in result.records:
         by_section.setdefault(rec.section, []).append(rec)
     v.nodes(by_section)
     records = len(result.records)
-    stage = EdgeStage()
+    stage = EdgeStage(keep_rows=sink is None or prune)  # rows written as they come are not read back
     v.catalog.stage = stage
     try:
+        if sink is not None and (result.problems or v.problems):
+            sink = None  # the load will fail: nothing more to send
+        if sink is not None:
+            sink.nodes(v.catalog)
         for section in EDGE_SECTIONS:
             for rec in by_section.pop(section.name, ()):
-                _stage(v, stage, rec, section)
+                sink = _stage(v, stage, rec, section, sink, result.problems)
         by_section.clear()
         read = None
         if progress_factory and result.streams:
-            read = progress_factory(sum(p.stat().st_size for _, p in result.streams), "Checking", 16 << 20)
+            read = progress_factory(sum(p.stat().st_size for _, p in result.streams), label, 16 << 20)
         try:
-            records += _read_streams(v, stage, result, read)
+            records += _read_streams(v, stage, result, read, sink)
         finally:
             if read:
                 read(None)
-        for group, row, where, first in stage.duplicates():
-            v.duplicate(where, SECTIONS[group[0]], row, first)
+        for group, ident, where, first in stage.duplicates():
+            v.duplicate(where, SECTIONS[group[0]], ident, first)
         problems = result.problems + v.finish()
         if problems:
             raise ValidationFailed(problems)
@@ -292,9 +307,9 @@ def prepare(paths: list[Path], db=None, prune: bool = False,
     return v.catalog, result.files, records, result.hashes
 
 
-def _read_streams(v: Validator, stage, result, read) -> int:
-    """Validate the streamed CSV files row by row into the stage; return how
-    many records they held."""
+def _read_streams(v: Validator, stage, result, read, sink: "_Streamer | None" = None) -> int:
+    """Validate the streamed CSV files row by row into the stage (and the
+    sink); return how many records they held."""
     from loaders import csv_section, iter_csv, unreadable
 
     records = 0
@@ -305,7 +320,7 @@ def _read_streams(v: Validator, stage, result, read) -> int:
         try:
             for rec in iter_csv(path, name, result.problems, read):
                 records += 1
-                _stage(v, stage, rec, section)
+                sink = _stage(v, stage, rec, section, sink, result.problems)
                 if len(v.problems) + len(result.problems) >= MAX_PROBLEMS:
                     result.problems.append(Problem(name, rec.line, None, f"stopped reading after {MAX_PROBLEMS} problems",
                                                    "fix the problems listed and load again"))
@@ -315,11 +330,18 @@ def _read_streams(v: Validator, stage, result, read) -> int:
     return records
 
 
-def _stage(v: Validator, stage, rec, section: EdgeSection) -> None:
+def _stage(v: Validator, stage, rec, section: EdgeSection, sink: "_Streamer | None" = None,
+           read_problems: list[Problem] = ()) -> "_Streamer | None":
+    """Validate one edge record into the stage and hand its row to the sink;
+    return the sink, or None once a problem is found (nothing more is sent)."""
     out = v.edge(rec, section)
     if out is not None:
         group, ident, row = out
         stage.add(group, ident, rec.file, rec.line, row)
+        if sink is not None and not v.problems and not read_problems:
+            sink.edge(group, row)
+            return sink
+    return None if v.problems or read_problems else sink
 
 
 @dataclass
@@ -362,8 +384,20 @@ def _edge_groups(catalog: Catalog) -> list[tuple[tuple[str, str, str], int, Call
     return sorted(groups, key=lambda item: (order[item[0][0]], item[0]))
 
 
-def plan_writes(catalog: Catalog) -> list[Step]:
-    """Statements and their rows: nodes, then references, then edges."""
+def edge_step(group: tuple[str, str, str], count: int, batches: Callable[[Any], Iterator] | None = None) -> Step:
+    """The step that writes one group of edge rows (section, start label, end label)."""
+    name, start_label, end_label = group
+    section = SECTIONS[name]
+    return Step("edge", section.rel_type, edge_statement(section, start_label, end_label),
+                batches=batches, count=count,
+                probe=edge_probe(section, start_label, end_label),
+                create=edge_create(section, start_label, end_label),
+                stored=any_stored(rel_type=section.rel_type))
+
+
+def plan_writes(catalog: Catalog, edges: bool = True) -> list[Step]:
+    """Statements and their rows: nodes, then references, then (unless
+    ``edges`` is false) edges."""
     steps: list[Step] = []
     for s in NODE_SECTIONS:
         rows = catalog.nodes.get(s.name) or []
@@ -386,13 +420,8 @@ def plan_writes(catalog: Catalog) -> list[Step]:
                               skip_when_none_stored=True))
             steps.append(Step("edge", ref.rel_type, merge, ref_rows, count=len(ref_rows), stored=stored,
                               create=reference_create(s.label, s.key, ref.rel_type, target.label, target.key)))
-    for (name, start_label, end_label), n, batches in _edge_groups(catalog):
-        section = SECTIONS[name]
-        steps.append(Step("edge", section.rel_type, edge_statement(section, start_label, end_label),
-                          batches=batches, count=n,
-                          probe=edge_probe(section, start_label, end_label),
-                          create=edge_create(section, start_label, end_label),
-                          stored=any_stored(rel_type=section.rel_type)))
+    if edges:
+        steps.extend(edge_step(group, n, batches) for group, n, batches in _edge_groups(catalog))
     return steps
 
 
@@ -458,22 +487,171 @@ CHANGE_SET_STATEMENT = (
 )
 
 
+class _Sender:
+    """Sends the batches of one transaction and gathers what they did.
+
+    Statements are pipelined: each is read when the next one is sent, so the
+    server runs one batch while kb reads, checks and packs the next (the
+    server answers in order, and a failure fails the transaction all the
+    same)."""
+
+    def __init__(self, tx, now: datetime, decided: dict[str, bool]):
+        self.tx, self.now = tx, now
+        self.decided = decided  # per `stored` statement: was anything of that kind stored before this load?
+        self.pending: deque = deque()  # (step, result) of statements sent, not read yet
+        self.out: list[tuple[str, str, dict[str, Any]]] = []  # (kind, name, counts) per statement
+        self.found: list[dict[str, Any]] = []  # change records
+        self.new_cells: set[str] = set()  # topics of the TREATS edges created
+        self.sent = 0  # rows
+
+    def settle(self, keep: int = 0) -> None:
+        """Read the results of the statements sent, all but the last ``keep``."""
+        while len(self.pending) > keep:
+            step, result = self.pending.popleft()
+            record = result.single()
+            counts = dict(record) if record else {}
+            for c in counts.pop("changes", None) or ():
+                self.found.append(_change_record(step, c, "changed"))
+            for c in counts.pop("removals", None) or ():
+                self.found.append(_change_record(step, c, "removed"))
+            self.out.append((step.kind, step.name, counts))
+
+    def _run(self, step: Step, statement: str, params: dict[str, Any]) -> None:
+        self.pending.append((step, self.tx.run(statement, params)))
+        self.settle(keep=1)
+        # The driver keeps each statement's parameters until the transaction
+        # ends; emptying the rows sent keeps memory flat.
+        if isinstance(params.get("rows"), list):
+            params["rows"].clear()
+
+    def send(self, step: Step, batch: list[dict[str, Any]] | None) -> None:
+        """Write one batch of a step (None: run a prune step once). The
+        first batch of a kind asks whether anything of it is stored; if not,
+        its rows are CREATEd without a probe."""
+        if batch is None:
+            self._run(step, step.statement, {"now": self.now, "keep": step.keep})
+            return
+        size = len(batch)
+        stored = True
+        if step.stored is not None:
+            if step.stored not in self.decided:
+                self.decided[step.stored] = bool(self.tx.run(step.stored).single()["any"])
+            stored = self.decided[step.stored]
+        if step.skip_when_none_stored and not stored:
+            pass  # e.g. no old references to drop
+        elif step.create is None or (step.probe is None and stored):
+            self._run(step, step.statement, {"rows": list(batch), "now": self.now})
+        else:
+            new, differ, same = _partition(self.tx, step, batch) if stored else (list(batch), [], 0)
+            if step.name == "TREATS":
+                self.new_cells.update(row["end"] for row in new)
+            if new:
+                self._run(step, step.create, {"rows": new, "now": self.now})
+            if differ:
+                self._run(step, step.statement, {"rows": differ, "now": self.now})
+            if same:
+                self.out.append((step.kind, step.name, {"unchanged": same}))
+        batch.clear()  # it went out as the probe's parameter (see _run)
+        self.sent += size
+
+    def send_all(self, steps: list[Step]) -> None:
+        for step in steps:
+            for _, batch in step.units():
+                self.send(step, batch)
+
+
+class _Streamer:
+    """The sink ``prepare`` hands valid rows to while it reads: node rows
+    are written at once, edge rows a batch per group (section, start label,
+    end label) as each group's batch fills."""
+
+    def __init__(self, sender: _Sender):
+        self.sender = sender
+        self.steps: dict[tuple[str, str, str], Step] = {}
+        self.buffers: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+
+    def nodes(self, catalog: Catalog) -> None:
+        self.sender.send_all(plan_writes(catalog, edges=False))
+
+    def edge(self, group: tuple[str, str, str], row: dict[str, Any]) -> None:
+        buffer = self.buffers.get(group)
+        if buffer is None:
+            buffer = self.buffers[group] = []
+            self.steps[group] = edge_step(group, 0)
+        buffer.append(row)
+        if len(buffer) >= BATCH:
+            self.buffers[group] = []
+            self.sender.send(self.steps[group], buffer)
+
+    def flush(self) -> None:
+        order = {s.name: i for i, s in enumerate(EDGE_SECTIONS)}
+        for group in sorted(self.buffers, key=lambda g: (order[g[0]], g)):
+            if self.buffers[group]:
+                self.sender.send(self.steps[group], self.buffers[group])
+        self.buffers.clear()
+
+
+def _begin(tx, at: datetime | None, clock: dict[str, datetime]) -> datetime:
+    """Take the load lock and decide the load's time stamp (kept in
+    ``clock`` once a part of the load has committed)."""
+    # One load at a time: the lock node serialises loads (a second load
+    # waits here), so change sets commit in time order even when a
+    # transaction is retried after another load.
+    tx.run(LOCK_STATEMENT).consume()
+    if "now" in clock:
+        return clock["now"]
+    latest = tx.run("MATCH (s:ChangeSet) RETURN max(s.at) AS at").single()["at"]
+    latest = latest.to_native() if latest is not None else None
+    if at is None:
+        now = datetime.now(timezone.utc)
+        if latest is not None and now <= latest:
+            now = latest + timedelta(microseconds=1)
+    else:
+        now = at
+        if latest is not None and latest >= now:
+            raise KbError(f"the catalog already has a change set recorded at {latest.isoformat()}; "
+                          "kb records history in time order, so --recorded-at must be later than that")
+    return now
+
+
+def _finish(tx, report: LoadReport, now: datetime, results: list, changes: list, recount: set[str] | None) -> None:
+    """Count the cells of the ``recount`` topics again (None: all) and record
+    the change set, both in the load's last transaction."""
+    from kb import __version__
+
+    report.recounted = cell_counts.recount(tx, recount)
+    created = sum(c.get("created", 0) for _, _, c in results)
+    updated = sum(c.get("updated", 0) for _, _, c in results)
+    removed = sum(c.get("removed", 0) for _, _, c in results)
+    report.change_set = None
+    if created or updated or removed:
+        stamp = now.strftime("%Y%m%dT%H%M%S.%fZ")
+        tx.run(CHANGE_SET_STATEMENT, id=f"cs-{stamp}", now=now, files=report.files, hashes=report.hashes,
+               records=report.records, created=created, updated=updated, removed=removed,
+               version=__version__, changes=changes).consume()
+        report.change_set = f"cs-{stamp}"
+
+
+def _tally(report: LoadReport, results: list[tuple[str, str, dict[str, Any]]]) -> None:
+    for kind, name, counts in results:
+        table = report.nodes if kind == "node" else report.edges
+        table.setdefault(name, Counts()).add(counts)
+
+
 def write(db, catalog: Catalog, report: LoadReport, progress: Progress | None = None,
           at: datetime | None = None, prune: bool = False, commit_every: int | None = None) -> None:
-    """Write the catalog and record what changed: in one transaction, or,
-    with ``commit_every``, in transactions of about that many rows each (for
-    catalogs too large for one; the change set goes in with the last).
+    """Write a validated catalog and record what changed: in one transaction,
+    or, with ``commit_every``, in transactions of about that many rows each
+    (for catalogs too large for one; the change set goes in with the last).
 
     Batches are read from the catalog (or its stage on disk) as they are
     sent, never all at once; a transaction that is retried reads its batches
     again from where the previous transaction stopped."""
-    from kb import __version__
-
     steps = plan_writes(catalog) + (plan_prune(catalog) if prune else [])
     results: list[tuple[str, str, dict[str, Any]]] = []
     changes: list[dict[str, Any]] = []
     clock: dict[str, datetime] = {}
-    probing: dict[int, bool] = {}  # per step: is anything of its kind stored (decided when it starts)
+    probing: dict[str, bool] = {}  # what the parts committed so far decided (see _Sender.decided)
     shown = {"base": 0, "rows": 0}  # rows committed in earlier transactions; the most shown so far
 
     def advance(rows_in_tx: int) -> None:  # a retried transaction does not move the bar twice
@@ -482,119 +660,35 @@ def write(db, catalog: Catalog, report: LoadReport, progress: Progress | None = 
             progress(total - shown["rows"])
             shown["rows"] = total
 
-    def start(tx) -> datetime:
-        # One load at a time: the lock node serialises loads (a second load
-        # waits here), so change sets commit in time order even when a
-        # transaction is retried after another load.
-        tx.run(LOCK_STATEMENT).consume()
-        if "now" in clock:
-            return clock["now"]
-        latest = tx.run("MATCH (s:ChangeSet) RETURN max(s.at) AS at").single()["at"]
-        latest = latest.to_native() if latest is not None else None
-        if at is None:
-            now = datetime.now(timezone.utc)
-            if latest is not None and now <= latest:
-                now = latest + timedelta(microseconds=1)
-        else:
-            now = at
-            if latest is not None and latest >= now:
-                raise KbError(f"the catalog already has a change set recorded at {latest.isoformat()}; "
-                              "kb records history in time order, so --recorded-at must be later than that")
-        return now
-
-    def record_change_set(tx, now, all_results, all_changes) -> str | None:
-        created = sum(c.get("created", 0) for _, _, c in all_results)
-        updated = sum(c.get("updated", 0) for _, _, c in all_results)
-        removed = sum(c.get("removed", 0) for _, _, c in all_results)
-        if not (created or updated or removed):
-            return None
-        stamp = now.strftime("%Y%m%dT%H%M%S.%fZ")
-        tx.run(CHANGE_SET_STATEMENT, id=f"cs-{stamp}", now=now, files=report.files, hashes=report.hashes,
-               records=report.records, created=created, updated=updated, removed=removed,
-               version=__version__, changes=all_changes).consume()
-        return f"cs-{stamp}"
-
     def work(tx, position: tuple[int, Any]):
         """Send steps from ``position`` (step index, resume token) on, until
         about ``commit_every`` rows are sent or everything is."""
-        now = start(tx)
+        now = _begin(tx, at, clock)
         first_part = position == (0, None)
-        decided = dict(probing)  # a retried transaction decides again
-        out: list[tuple[str, str, dict[str, Any]]] = []
-        found: list[dict[str, Any]] = []
-        new_cells: set[str] = set()  # topics of the TREATS edges created
-        sent = 0
-        pending: deque = deque()  # (step, result) of statements sent, not read yet
-
-        def settle(keep: int = 0) -> None:
-            """Read the results of the statements sent, all but the last ``keep``."""
-            while len(pending) > keep:
-                step, result = pending.popleft()
-                record = result.single()
-                counts = dict(record) if record else {}
-                for c in counts.pop("changes", None) or ():
-                    found.append(_change_record(step, c, "changed"))
-                for c in counts.pop("removals", None) or ():
-                    found.append(_change_record(step, c, "removed"))
-                out.append((step.kind, step.name, counts))
-
-        def run(step: Step, statement: str, params: dict[str, Any]) -> None:
-            # Pipelined: the server runs this statement while kb reads and
-            # packs the next batch; its result is read when the next one is
-            # sent (the server answers in order, and a failure fails the
-            # transaction all the same).
-            pending.append((step, tx.run(statement, params)))
-            settle(keep=1)
-            # The driver keeps each statement's parameters until the
-            # transaction ends; emptying the rows sent keeps memory flat.
-            if isinstance(params.get("rows"), list):
-                params["rows"].clear()
-
+        sender = _Sender(tx, now, dict(probing))  # a retried transaction decides again
         index, token = position
         while index < len(steps):
             step = steps[index]
             for token, batch in step.units(token):
-                if batch is None:
-                    run(step, step.statement, {"now": now, "keep": step.keep})
-                    continue
-                size = len(batch)
-                if step.stored is not None and index not in decided:
-                    decided[index] = bool(tx.run(step.stored).single()["any"])
-                if step.skip_when_none_stored and not decided[index]:
-                    pass  # e.g. no old references to drop
-                elif step.create is None or (step.probe is None and decided[index]):
-                    run(step, step.statement, {"rows": list(batch), "now": now})
-                else:
-                    new, differ, same = _partition(tx, step, batch) if decided[index] else (list(batch), [], 0)
-                    if step.name == "TREATS":
-                        new_cells.update(row["end"] for row in new)
-                    if new:
-                        run(step, step.create, {"rows": new, "now": now})
-                    if differ:
-                        run(step, step.statement, {"rows": differ, "now": now})
-                    if same:
-                        out.append((step.kind, step.name, {"unchanged": same}))
-                batch.clear()  # it went out as the probe's parameter (see run)
-                sent += size
-                advance(sent)
-                if commit_every and sent >= commit_every:
-                    settle()
+                sender.send(step, batch)
+                advance(sender.sent)
+                if commit_every and sender.sent >= commit_every:
+                    sender.settle()
                     if first_part:  # until the last part recounts them, queries count the cells themselves
                         cell_counts.forget(tx)
-                    return (index, token), now, decided, out, found, sent, 0, None, False
+                    return (index, token), now, sender, False
             index, token = index + 1, None
-        settle()
+        sender.settle()
         # A load in one transaction recounts the topics it touched; the last
         # part of a load in parts recounts every topic.
-        recounted = cell_counts.recount(tx, cell_counts.touched(tx, new_cells, found) if first_part else None)
-        change_set = record_change_set(tx, now, results + out, changes + found)
-        return (index, None), now, decided, out, found, sent, recounted, change_set, True
+        recount = cell_counts.touched(tx, sender.new_cells, sender.found) if first_part else None
+        _finish(tx, report, now, results + sender.out, changes + sender.found, recount)
+        return (index, None), now, sender, True
 
     position: tuple[int, Any] = (0, None)
     while True:
         try:
-            position, now, decided, out, found, sent, recounted, change_set, done = \
-                db.write_tx(lambda tx: work(tx, position))
+            position, now, sender, done = db.write_tx(lambda tx: work(tx, position))
         except KbError as e:
             if shown["base"]:
                 raise KbError(f"{e}. With --commit-every, that was one part of the load: {shown['base']:,} rows "
@@ -602,18 +696,62 @@ def write(db, catalog: Catalog, report: LoadReport, progress: Progress | None = 
                               "twice changes nothing)") from None
             raise
         clock["now"] = now
-        probing.update(decided)
-        results.extend(out)
-        changes.extend(found)
-        shown["base"] += sent
+        probing.update(sender.decided)
+        results.extend(sender.out)
+        changes.extend(sender.found)
+        shown["base"] += sender.sent
         if done:
-            report.change_set = change_set
-            report.recounted = recounted
             break
+    _tally(report, results)
 
-    for kind, name, counts in results:
-        table = report.nodes if kind == "node" else report.edges
-        table.setdefault(name, Counts()).add(counts)
+
+def check_and_write(db, paths: list[Path], report: LoadReport,
+                    progress_factory: Callable[..., Progress | None] | None = None,
+                    at: datetime | None = None, prune: bool = False) -> None:
+    """Read, check and write in ONE transaction, the writing overlapped with
+    the checking: valid rows are sent while the files are still being read,
+    so the server writes while kb checks. A problem found anywhere (or a
+    failure) rolls the whole transaction back, so as with ``prepare`` then
+    ``write``, either everything is written or nothing is. A transaction
+    that is retried reads and checks the files again."""
+    clock: dict[str, datetime] = {}
+    bars: list[Progress] = []  # a load that showed its progress shows another bar while it commits
+    loading: list[Progress] = []
+
+    def shown(*args) -> Progress | None:
+        bar = progress_factory(*args) if progress_factory else None
+        if bar:
+            loading.append(bar)
+        return bar
+
+    def work(tx):
+        now = _begin(tx, at, clock)
+        sender = _Sender(tx, now, {})
+        known = None if prune else known_keys(lambda statement: tx.run(statement).data())
+        streamer = _Streamer(sender)
+        catalog, report.files, report.records, report.hashes = prepare(
+            paths, prune=prune, progress_factory=shown if progress_factory else None, known=known, sink=streamer,
+            label="Loading")
+        if loading and progress_factory:  # the server finishes the last batches, the counts and the commit
+            bar = progress_factory(None, "Committing", 0)
+            if bar:
+                bars.append(bar)
+        try:
+            streamer.flush()
+            if prune:
+                sender.send_all(plan_prune(catalog))
+            sender.settle()
+            _finish(tx, report, now, sender.out, sender.found, cell_counts.touched(tx, sender.new_cells, sender.found))
+        finally:
+            catalog.close()
+        return sender.out
+
+    try:
+        results = db.write_tx(work)
+    finally:
+        for bar in bars:
+            bar(None)
+    _tally(report, results)
 
 
 REPLAN_AFTER = 10_000  # rows written; fewer do not change the index statistics much
@@ -649,20 +787,29 @@ def load(db, paths: list[Path], dry_run: bool = False,
     """Validate ``paths`` and, unless ``dry_run``, write them in one
     transaction (or, with ``commit_every``, in transactions of about that
     many rows). With ``prune``, facts the files do not have are removed, so
-    the graph ends up equal to the files (which must then be complete)."""
-    catalog, files, n, hashes = prepare(paths, db, prune=prune, progress_factory=progress_factory)
-    try:
-        report = LoadReport(files=files, dry_run=dry_run, records=n, hashes=hashes)
-        if not dry_run:
+    the graph ends up equal to the files (which must then be complete).
+
+    In one transaction the writing overlaps the checking
+    (``check_and_write``); a load in parts is checked whole first, since
+    its first parts commit before the last row is read."""
+    report = LoadReport(files=[], dry_run=dry_run)
+    if not dry_run and not commit_every:
+        check_and_write(db, paths, report, progress_factory, at=at, prune=prune)
+    else:
+        catalog, report.files, report.records, report.hashes = prepare(
+            paths, db, prune=prune, progress_factory=progress_factory)
+        try:
+            if dry_run:
+                return report
             progress = progress_factory(planned_rows(catalog)) if progress_factory else None
             try:
                 write(db, catalog, report, progress, at=at, prune=prune, commit_every=commit_every)
             finally:
                 if progress:
                     progress(None)
-            t = report.totals()
-            if t.created + t.updated + t.removed >= REPLAN_AFTER:
-                refresh_statistics(db)
-        return report
-    finally:
-        catalog.close()
+        finally:
+            catalog.close()
+    t = report.totals()
+    if t.created + t.updated + t.removed >= REPLAN_AFTER:
+        refresh_statistics(db)
+    return report

@@ -18,10 +18,15 @@ from typing import Any, Iterator
 Group = tuple[str, str, str]  # (section, start label, end label)
 
 _FLUSH = 10_000
+SEP = "\u001f"  # joins the parts of an identity; the validator rejects control characters in data
 
 
 class EdgeStage:
-    def __init__(self, directory: str | None = None):
+    """``keep_rows=False`` keeps only what finding duplicates needs (a load
+    that writes its rows as they are checked does not read them back)."""
+
+    def __init__(self, directory: str | None = None, keep_rows: bool = True):
+        self.keep_rows = keep_rows
         fd, self.path = tempfile.mkstemp(prefix="kb-load-", suffix=".sqlite", dir=directory)
         os.close(fd)
         self.db = sqlite3.connect(self.path, isolation_level=None)
@@ -42,8 +47,9 @@ class EdgeStage:
         g = self.groups.setdefault(group, len(self.groups))
         f = self.files.setdefault(file, len(self.files))
         self.counts[group] = self.counts.get(group, 0) + 1
-        text = "\u001f".join("" if part is None else str(part) for part in ident)
-        self._pending.append((g, hash(text), text, f, line, pickle.dumps(row, pickle.HIGHEST_PROTOCOL)))
+        text = SEP.join("" if part is None else str(part) for part in ident)
+        blob = pickle.dumps(row, pickle.HIGHEST_PROTOCOL) if self.keep_rows else None
+        self._pending.append((g, hash(text), text, f, line, blob))
         if len(self._pending) >= _FLUSH:
             self._flush()
 
@@ -59,9 +65,10 @@ class EdgeStage:
             self.db.executemany("INSERT INTO edges VALUES (?, ?, ?, ?, ?, ?)", self._pending)
             self._pending = []
 
-    def duplicates(self) -> Iterator[tuple[Group, dict[str, Any], tuple[str, int | None], tuple[str, int | None]]]:
+    def duplicates(self) -> Iterator[tuple[Group, tuple[str, ...], tuple[str, int | None], tuple[str, int | None]]]:
         """Each record whose identity an earlier record already had: its group,
-        its row, where it is, and where the first one is."""
+        its identity (each part as text, '' for none), where it is, and
+        where the first one is."""
         self._flush()
         self._index()
         groups = {g: group for group, g in self.groups.items()}
@@ -70,11 +77,11 @@ class EdgeStage:
             "SELECT h FROM edges GROUP BY h HAVING count(*) > 1").fetchall()
         for (h,) in clashes:
             first_by_ident: dict[str, tuple[str, int | None]] = {}
-            for g, ident, f, line, blob in self.db.execute(
-                    "SELECT grp, ident, file, line, row FROM edges WHERE h = ? ORDER BY rowid", (h,)):
+            for g, ident, f, line in self.db.execute(
+                    "SELECT grp, ident, file, line FROM edges WHERE h = ? ORDER BY rowid", (h,)):
                 where = (files[f], line)
                 if ident in first_by_ident:
-                    yield groups[g], pickle.loads(blob), where, first_by_ident[ident]
+                    yield groups[g], tuple(ident.split(SEP)), where, first_by_ident[ident]
                 else:
                     first_by_ident[ident] = where
 
@@ -82,6 +89,8 @@ class EdgeStage:
     def rows(self, group: Group, size: int, after: int | None = None) -> Iterator[tuple[int, list[dict[str, Any]]]]:
         """The rows of one group in the order they were added, ``size`` at a
         time, each batch with the position to resume after it (``after``)."""
+        if not self.keep_rows:
+            raise ValueError("this stage keeps no rows (keep_rows=False)")
         self._index()
         g = self.groups.get(group)
         if g is None:

@@ -407,9 +407,12 @@ class Validator:
         group = (section.name, NODE_SECTION_BY_NAME[start_sec].label, NODE_SECTION_BY_NAME[end_sec].label)
         return group, ident, {"start": start, "end": end, "props": props}
 
-    def duplicate(self, where: tuple[str, int | None], section: EdgeSection, row: dict[str, Any],
+    def duplicate(self, where: tuple[str, int | None], section: EdgeSection, ident: tuple[str, ...],
                   first: tuple[str, int | None]) -> None:
-        what = f"({row['start']}, {row['end']}" + "".join(f", {row['props'].get(k)}" for k in section.key_props) + ")"
+        """Report a second record with the identity ``ident`` (as ``edge``
+        gives it, each part as text) at ``where``."""
+        shown = ident[1:] if section.name == "conflicts" else (ident[2], ident[4], *ident[5:])
+        what = "(" + ", ".join(part for part in shown if part) + ")"
         self.chk.problems.append(Problem(where[0], where[1], section.name, f"duplicate {section.singular} record for {what}",
                                          f"first at {first[0]}:{first[1]}; keep one"))
 
@@ -445,7 +448,7 @@ def validate(records: list[Record], known: dict[str, set[str]] | None = None) ->
             group, ident, row = out
             first = edge_seen.get(ident)
             if first:
-                v.duplicate((rec.file, rec.line), section, row, first)
+                v.duplicate((rec.file, rec.line), section, tuple("" if p is None else str(p) for p in ident), first)
                 continue
             edge_seen[ident] = (rec.file, rec.line)
             v.catalog.edges.setdefault(group, []).append(row)

@@ -119,6 +119,67 @@ def test_a_bad_row_deep_in_a_streamed_file_is_named(db, tmp_path):
     assert any(m.startswith(f"{csv}:2: treats.topic: unknown topic 'alpha0'") for m in messages)
 
 
+def _spy_on_sent_rows(monkeypatch) -> list[tuple[str, int]]:
+    """(step name, rows) of every write statement kb.load sends."""
+    import kb.load
+
+    sent: list[tuple[str, int]] = []
+    real = kb.load._Sender._run
+
+    def run(self, step, statement, params):
+        sent.append((step.name, len(params.get("rows") or ())))
+        return real(self, step, statement, params)
+
+    monkeypatch.setattr(kb.load._Sender, "_run", run)
+    return sent
+
+
+@pytest.mark.parametrize("last", ["AA-N-BILL,t0,implicit,low,test:one", "AA-N-BILL,t3,implicitly,low,test:one"],
+                         ids=["duplicate", "bad-mode"])
+def test_a_problem_found_after_rows_were_written_rolls_the_whole_load_back(db, tmp_path, monkeypatch, last):
+    """Rows are written while the files are read; a problem in the last row
+    (a bad value, or a duplicate only known at the end) still leaves the
+    graph exactly as it was."""
+    import kb.load
+
+    load(db, [MINI])
+    before = graph_dump(db)
+    monkeypatch.setattr(kb.load, "BATCH", 2)
+    sent = _spy_on_sent_rows(monkeypatch)
+    folder = tmp_path / "cat"
+    folder.mkdir()
+    write(folder / "more.topics.csv", "slug,name,definition,rank,source\n"
+          + "".join(f"t{i},Topic {i},A topic.,{i + 10},test:one\n" for i in range(6)))
+    csv = write(folder / "more.treats.csv", "instrument,topic,mode,confidence,source\n"
+                + "".join(f"AA-N-BILL,t{i},implicit,low,test:one\n" for i in range(6)) + last + "\n")
+    with pytest.raises(ValidationFailed) as e:
+        load(db, [MINI, folder])
+    assert [p.line for p in e.value.problems] == [8]
+    assert str(e.value.problems[0]).startswith(f"{csv}:8: treats")
+    assert sum(n for name, n in sent if name == "TREATS") >= 4  # written before the problem was found
+    assert graph_dump(db) == before
+
+
+def test_once_a_problem_is_found_no_more_rows_are_sent(db, tmp_path, monkeypatch):
+    import kb.load
+
+    monkeypatch.setattr(kb.load, "BATCH", 2)
+    sent = _spy_on_sent_rows(monkeypatch)
+    folder = tmp_path / "cat"
+    folder.mkdir()
+    write(folder / "more.topics.csv", "slug,name,definition,rank,source\n"
+          + "".join(f"t{i},Topic {i},A topic.,{i + 10},test:one\n" for i in range(10)))
+    rows = [f"AA-N-BILL,t{i},implicit,low,test:one" for i in range(10)]
+    rows[4] = "AA-N-BILL,t4,implicit,lowish,test:one"
+    write(folder / "more.treats.csv", "instrument,topic,mode,confidence,source\n" + "\n".join(rows) + "\n")
+    with pytest.raises(ValidationFailed) as e:
+        load(db, [MINI, folder])
+    assert [p.line for p in e.value.problems] == [6]
+    mini_cells = sum(1 for r in read_paths([MINI]).records if r.section == "treats")
+    assert sum(n for name, n in sent if name == "TREATS") <= mini_cells + 4  # none after the bad row
+    assert db.read("MATCH (n) RETURN count(n) AS n")[0]["n"] == 0
+
+
 def test_the_stage_file_is_removed_after_a_load_and_after_a_failed_one(db, tmp_path, monkeypatch):
     scratch = tmp_path / "scratch"
     scratch.mkdir()
@@ -140,7 +201,7 @@ def test_cli_commit_every(cli, db):
     assert "--commit-every" in bad.output and "1000" in bad.output
 
 
-def test_progress_is_reported_while_checking_streamed_files_and_while_writing(db, tmp_path):
+def _progress_catalog(tmp_path):
     folder = tmp_path / "cat"
     folder.mkdir()
     (folder / "catalog.yaml").write_text((MINI / "catalog.yaml").read_text())
@@ -149,16 +210,36 @@ def test_progress_is_reported_while_checking_streamed_files_and_while_writing(db
     cells = "".join(f"AA-N-BILL,t{i},implicit,low,test:one\n" for i in range(300))
     csv = folder / "more.treats.csv"
     csv.write_text("instrument,topic,mode,confidence,source\n" + cells)
+    return folder, csv
+
+
+def _listening():
     heard: dict[str, list] = {}
 
     def factory(total, label="Writing", at_least=0):
         calls = heard.setdefault(label, [total])
         return calls.append
+    return heard, factory
 
-    report = load(db, [folder], progress_factory=factory)
+
+def test_progress_of_a_load_in_one_transaction_follows_the_streamed_files(db, tmp_path):
+    folder, csv = _progress_catalog(tmp_path)
+    heard, factory = _listening()
+    load(db, [folder], progress_factory=factory)
+    assert list(heard) == ["Loading", "Committing"]  # checked and written in one pass, then committed
+    assert heard["Committing"] == [None, None]  # of unknown length, and ended
+    loading = heard["Loading"]
+    assert loading[0] == csv.stat().st_size
+    assert loading[-1] is None and sum(loading[1:-1]) == len(csv.read_text())  # ASCII: characters = bytes
+
+
+def test_progress_of_a_load_in_parts_is_reported_while_checking_and_while_writing(db, tmp_path):
+    folder, csv = _progress_catalog(tmp_path)
+    heard, factory = _listening()
+    report = load(db, [folder], progress_factory=factory, commit_every=1000)
     checking, writing = heard["Checking"], heard["Writing"]
     assert checking[0] == csv.stat().st_size
-    assert checking[-1] is None and sum(checking[1:-1]) == len(csv.read_text())  # ASCII: characters = bytes
+    assert checking[-1] is None and sum(checking[1:-1]) == len(csv.read_text())
     assert writing[-1] is None and sum(writing[1:-1]) == writing[0] >= report.totals().created
 
 

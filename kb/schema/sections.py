@@ -30,7 +30,7 @@ class Ref:
     rel_type: str | None = None  # for node sections: the edge this field becomes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one of each: compared and hashed by identity (cheap)
 class NodeSection:
     name: str
     cls: type[StructuredNode]
@@ -52,7 +52,7 @@ class NodeSection:
         return graph_properties(self.cls)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one of each: compared and hashed by identity (cheap)
 class EdgeSection:
     name: str
     cls: type[StructuredRel]
