@@ -162,11 +162,30 @@ def edge_create(section: EdgeSection, start_label: str, end_label: str) -> str:
 
 
 def any_stored(label: str | None = None, rel_type: str | None = None) -> str:
-    """Is there any node with ``label`` (edge of ``rel_type``) at all? If not,
-    every row of the step is new and the probes can be skipped."""
+    """A Cypher expression: is there any node with ``label`` (edge of
+    ``rel_type``) at all? If not, every row of that kind is new and the
+    probes can be skipped."""
     if label:
-        return f"MATCH (x:{label}) RETURN count(x) > 0 AS any"
-    return f"MATCH ()-[x:{rel_type}]->() RETURN count(x) > 0 AS any"
+        return f"EXISTS {{ MATCH (:{label}) }}"
+    return f"EXISTS {{ MATCH ()-[:{rel_type}]->() }}"
+
+
+# Every kind of node and edge a load writes, asked about in one statement
+# when a load starts (asking at each kind's first batch instead would make
+# kb wait, mid-stream, for the server to finish all it was sent).
+STORED_KINDS: tuple[str, ...] = tuple(dict.fromkeys([
+    *(any_stored(label=s.label) for s in NODE_SECTIONS),
+    *(any_stored(rel_type=ref.rel_type) for s in NODE_SECTIONS for ref in s.refs),
+    *(any_stored(rel_type=s.rel_type) for s in EDGE_SECTIONS),
+]))
+
+
+def what_is_stored(tx, kinds: tuple[str, ...] = STORED_KINDS) -> dict[str, bool]:
+    """Each of ``kinds`` (``any_stored`` expressions): is any of it stored?"""
+    if not kinds:
+        return {}
+    row = tx.run("RETURN [" + ", ".join(kinds) + "] AS stored").single()
+    return dict(zip(kinds, row["stored"]))
 
 
 def reference_statements(label: str, key: str, rel_type: str, target_label: str, target_key: str) -> tuple[str, str]:
@@ -288,6 +307,8 @@ def prepare(paths: list[Path], db=None, prune: bool = False,
             for rec in by_section.pop(section.name, ()):
                 sink = _stage(v, stage, rec, section, sink, result.problems)
         by_section.clear()
+        if sink is not None:
+            sink.flush()
         read = None
         if progress_factory and result.streams:
             read = progress_factory(sum(p.stat().st_size for _, p in result.streams), label, 16 << 20)
@@ -327,6 +348,8 @@ def _read_streams(v: Validator, stage, result, read, sink: "_Streamer | None" = 
                     break
         except (UnicodeDecodeError, OSError) as e:
             result.problems.append(unreadable(name, e))
+        if sink is not None and not result.problems:
+            sink.flush()  # the file's last rows are written while kb reads the next file
     return records
 
 
@@ -355,7 +378,7 @@ class Step:
     count: int = 0
     probe: str | None = None    # read first: which rows are stored, and same or not
     create: str | None = None   # for rows not stored yet
-    stored: str | None = None   # is anything of this kind stored at all?
+    stored: str | None = None   # its kind (an any_stored expression): was any of it stored before the load?
     skip_when_none_stored: bool = False  # nothing to do then (dropping old references)
 
     def units(self, after: Any = None) -> Iterator[tuple[Any, list[dict[str, Any]] | None]]:
@@ -497,7 +520,13 @@ class _Sender:
 
     def __init__(self, tx, now: datetime, decided: dict[str, bool]):
         self.tx, self.now = tx, now
-        self.decided = decided  # per `stored` statement: was anything of that kind stored before this load?
+        # Per kind (Step.stored): was anything of it stored before this load?
+        # Asked once, before anything is written (a load in parts passes on
+        # what its first part found).
+        self.decided = decided
+        missing = tuple(k for k in STORED_KINDS if k not in decided)
+        if missing:
+            decided.update(what_is_stored(tx, missing))
         self.pending: deque = deque()  # (step, result) of statements sent, not read yet
         self.out: list[tuple[str, str, dict[str, Any]]] = []  # (kind, name, counts) per statement
         self.found: list[dict[str, Any]] = []  # change records
@@ -525,18 +554,14 @@ class _Sender:
             params["rows"].clear()
 
     def send(self, step: Step, batch: list[dict[str, Any]] | None) -> None:
-        """Write one batch of a step (None: run a prune step once). The
-        first batch of a kind asks whether anything of it is stored; if not,
-        its rows are CREATEd without a probe."""
+        """Write one batch of a step (None: run a prune step once). Rows of a
+        kind none of which was stored before the load are CREATEd without a
+        probe."""
         if batch is None:
             self._run(step, step.statement, {"now": self.now, "keep": step.keep})
             return
         size = len(batch)
-        stored = True
-        if step.stored is not None:
-            if step.stored not in self.decided:
-                self.decided[step.stored] = bool(self.tx.run(step.stored).single()["any"])
-            stored = self.decided[step.stored]
+        stored = step.stored is None or self.decided.get(step.stored, True)
         if step.skip_when_none_stored and not stored:
             pass  # e.g. no old references to drop
         elif step.create is None or (step.probe is None and stored):
@@ -584,6 +609,8 @@ class _Streamer:
             self.sender.send(self.steps[group], buffer)
 
     def flush(self) -> None:
+        """Send the rows waiting, each group's in one batch (at the end of a
+        file: a file's rows are seldom of more than one group)."""
         order = {s.name: i for i, s in enumerate(EDGE_SECTIONS)}
         for group in sorted(self.buffers, key=lambda g: (order[g[0]], g)):
             if self.buffers[group]:

@@ -134,6 +134,17 @@ def _spy_on_sent_rows(monkeypatch) -> list[tuple[str, int]]:
     return sent
 
 
+def _cells(tmp_path, rows: list[str]) -> tuple[Path, Path]:
+    """A folder with topics t0, t1, ... (one per row) and ``rows`` as
+    treats.csv lines; the folder and the CSV file."""
+    folder = tmp_path / "cat"
+    folder.mkdir()
+    write(folder / "more.topics.csv", "slug,name,definition,rank,source\n"
+          + "".join(f"t{i},Topic {i},A topic.,{i + 10},test:one\n" for i in range(len(rows))))
+    csv = write(folder / "more.treats.csv", "instrument,topic,mode,confidence,source\n" + "\n".join(rows) + "\n")
+    return folder, csv
+
+
 @pytest.mark.parametrize("last", ["AA-N-BILL,t0,implicit,low,test:one", "AA-N-BILL,t3,implicitly,low,test:one"],
                          ids=["duplicate", "bad-mode"])
 def test_a_problem_found_after_rows_were_written_rolls_the_whole_load_back(db, tmp_path, monkeypatch, last):
@@ -146,12 +157,7 @@ def test_a_problem_found_after_rows_were_written_rolls_the_whole_load_back(db, t
     before = graph_dump(db)
     monkeypatch.setattr(kb.load, "BATCH", 2)
     sent = _spy_on_sent_rows(monkeypatch)
-    folder = tmp_path / "cat"
-    folder.mkdir()
-    write(folder / "more.topics.csv", "slug,name,definition,rank,source\n"
-          + "".join(f"t{i},Topic {i},A topic.,{i + 10},test:one\n" for i in range(6)))
-    csv = write(folder / "more.treats.csv", "instrument,topic,mode,confidence,source\n"
-                + "".join(f"AA-N-BILL,t{i},implicit,low,test:one\n" for i in range(6)) + last + "\n")
+    folder, csv = _cells(tmp_path, [f"AA-N-BILL,t{i},implicit,low,test:one" for i in range(6)] + [last])
     with pytest.raises(ValidationFailed) as e:
         load(db, [MINI, folder])
     assert [p.line for p in e.value.problems] == [8]
@@ -165,13 +171,9 @@ def test_once_a_problem_is_found_no_more_rows_are_sent(db, tmp_path, monkeypatch
 
     monkeypatch.setattr(kb.load, "BATCH", 2)
     sent = _spy_on_sent_rows(monkeypatch)
-    folder = tmp_path / "cat"
-    folder.mkdir()
-    write(folder / "more.topics.csv", "slug,name,definition,rank,source\n"
-          + "".join(f"t{i},Topic {i},A topic.,{i + 10},test:one\n" for i in range(10)))
     rows = [f"AA-N-BILL,t{i},implicit,low,test:one" for i in range(10)]
     rows[4] = "AA-N-BILL,t4,implicit,lowish,test:one"
-    write(folder / "more.treats.csv", "instrument,topic,mode,confidence,source\n" + "\n".join(rows) + "\n")
+    folder, _ = _cells(tmp_path, rows)
     with pytest.raises(ValidationFailed) as e:
         load(db, [MINI, folder])
     assert [p.line for p in e.value.problems] == [6]
