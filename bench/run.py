@@ -16,7 +16,8 @@ writes a synthetic catalog (bench/synth.py) and measures, on the same rows:
 - the ORM way: one neomodel save()/connect() per object, for a fixed time;
 - p50/p95 latency of the pages kb's CLI builds (topic page, forum-shopping,
   gaps, primacy, matrix) and of each named query behind them, beside a
-  ``RETURN 1`` round trip;
+  ``RETURN 1`` round trip, on kb's graph once the server is at rest after
+  the load (``settle``);
 
 and, once: a load of about 100k cells for kb's memory, and ``kb --help``
 start-up time. Each load runs in a child process with a time limit and an RSS
@@ -392,6 +393,47 @@ def time_calls(fn: Callable[[int], Any], runs: int, budget: float, limit: float)
             "max_ms": round(max(times), 2), "warmup_ms": round(warm * 1000, 1), "rows": rows}
 
 
+SETTLE_WINDOW = 20        # RETURN 1 calls per look
+SETTLE_RATIO = 1.3        # at rest: RETURN 1's p50 within this of the idle server's
+SETTLE_LOOKS = 3          # ... in this many looks in a row
+SETTLE_MAX_SECONDS = 120  # never wait longer
+
+
+def return1_ms(bench: BenchServer, calls: int = SETTLE_WINDOW) -> float:
+    """p50 of ``calls`` RETURN 1 round trips, in ms."""
+    times = []
+    for _ in range(calls):
+        t = time.perf_counter()
+        bench.db.read("RETURN 1")
+        times.append(time.perf_counter() - t)
+    return round(statistics.median(times) * 1000, 2)
+
+
+def settle(bench: BenchServer, idle_ms: float) -> dict[str, Any]:
+    """Wait until the server is at rest again after a load, before queries
+    are timed. Neo4j keeps working for a while after a large transaction
+    commits (collecting the garbage of the transaction's state, writing
+    pages out), and queries timed then measure that: at 10k x 200 the topic
+    page took 40 ms at once, 25 ms 20 s later and 15-20 ms after 40 s, with
+    RETURN 1 going from 3.9 to 1.6 ms alongside. So: look at RETURN 1's p50
+    until it is within SETTLE_RATIO of the idle server's (measured before any
+    load) SETTLE_LOOKS times in a row, or SETTLE_MAX_SECONDS pass."""
+    t0, in_a_row, looks = time.monotonic(), 0, []
+    while time.monotonic() - t0 < SETTLE_MAX_SECONDS:
+        ms = return1_ms(bench)
+        looks.append(ms)
+        in_a_row = in_a_row + 1 if ms <= idle_ms * SETTLE_RATIO else 0
+        if in_a_row >= SETTLE_LOOKS:
+            break
+        time.sleep(1)
+    out = {"seconds": round(time.monotonic() - t0, 1), "idle_return1_ms": idle_ms, "return1_ms": looks,
+           "at_rest": in_a_row >= SETTLE_LOOKS}
+    log(f"  server at rest after {out['seconds']} s (RETURN 1 p50 {looks[0]} -> {looks[-1]} ms; idle {idle_ms} ms)"
+        if out["at_rest"] else f"  server not at rest after {out['seconds']} s (RETURN 1 p50 {looks[-1]} ms; "
+        f"idle {idle_ms} ms): timing the queries anyway")
+    return out
+
+
 def bench_queries(bench: BenchServer, topics: int, runs: int, budget: float, limit: float,
                   skip: set[str] = frozenset(), named: bool = True) -> dict[str, Any]:
     """Pages (what `kb topic`, `kb forum-shopping`, `kb gaps`, `kb primacy`,
@@ -585,6 +627,7 @@ def bench_size(bench: BenchServer, work: Path, instruments: int, topics: int, op
         have_graph = again["status"] == "ok"
         res["queries_on"] = "the floor's graph (kb's load did not finish)"
     if have_graph and not opts.no_queries:
+        res["settle"] = settle(bench, bench.idle_ms)
         log(f"  queries on {instruments} x {topics} ...")
         skip = {"matrix"} if manifest["grid_cells"] > opts.matrix_max_grid else set()
         res["queries"] = bench_queries(bench, topics, opts.runs, opts.query_budget_big if mid else opts.query_budget,
@@ -855,6 +898,8 @@ def main(argv: list[str] | None = None) -> int:
             "loads: best of --small-reps runs below 1M grid cells, one run above; each in a child process",
         f"queries: up to {WARM_CALLS} warm-up calls within {WARM_SECONDS:g} s (at least two), then up to --runs "
         "timed calls within the budget, topics in turn",
+            f"queries are timed once the server is at rest after the load: RETURN 1's p50 within {SETTLE_RATIO}x "
+            f"of the idle server's {SETTLE_LOOKS} times in a row, {SETTLE_MAX_SECONDS} s at most (settle per size)",
             "loadavg = 1-minute load average before and after a load (other work on the machine slows it)",
         ],
         "sizes": [],
@@ -895,6 +940,8 @@ def main(argv: list[str] | None = None) -> int:
             bench.empty()
             run_child(bench, [how, str(warm)], timeout=300, rss_cap_mib=opts.rss_cap_mib, watch=False)
         bench.warm_catalog = warm  # the same warm-up after every restart (see BenchServer.empty)
+        return1_ms(bench, 300)  # the idle server's round trip, once its JIT has seen it: what settle waits for
+        bench.idle_ms = results["server"]["idle_return1_ms"] = return1_ms(bench, 200)
         if not opts.no_memory and "memory_100k" not in results:
             results["memory_100k"] = memory_100k(bench, opts.work, opts)
         for instruments, topics in sizes:
