@@ -41,9 +41,7 @@ CALL (t) {
          count(CASE WHEN mode = 'implicit' AND dated THEN 1 END) AS implicit_dated,
          count(CASE WHEN mode = 'conflicts' AND dated THEN 1 END) AS conflicts_dated
 }
-SET t.cells_explicit = explicit, t.cells_implicit = implicit, t.cells_conflicts = conflicts,
-    t.cells_explicit_dated = explicit_dated, t.cells_implicit_dated = implicit_dated,
-    t.cells_conflicts_dated = conflicts_dated
+SET """ + ", ".join(f"t.{f} = {f.removeprefix('cells_')}" for f in FIELDS) + """
 RETURN count(t) AS topics
 """
 

@@ -303,8 +303,9 @@ def load_cmd(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool, prune: 
     and every problem reported; if there is any, nothing is written. The
     whole catalog is written in one transaction, which starts while the
     files are still being checked and is rolled back if a problem turns up.
-    Loading twice changes nothing. A load that changes something is recorded as a
-    change set (`kb changes`). See docs/data-format.md for the format.
+    Loading twice changes nothing. A load that changes something is
+    recorded as a change set (`kb changes`). See docs/data-format.md for the
+    format.
 
     \b
     Examples:

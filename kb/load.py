@@ -25,7 +25,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
 from kb import cell_counts
 from kb.errors import KbError, Problem, ValidationFailed
@@ -354,7 +354,7 @@ def _read_streams(v: Validator, stage, result, read, sink: "_Streamer | None" = 
 
 
 def _stage(v: Validator, stage, rec, section: EdgeSection, sink: "_Streamer | None" = None,
-           read_problems: list[Problem] = ()) -> "_Streamer | None":
+           read_problems: Sequence[Problem] = ()) -> "_Streamer | None":
     """Validate one edge record into the stage and hand its row to the sink;
     return the sink, or None once a problem is found (nothing more is sent)."""
     out = v.edge(rec, section)
@@ -393,10 +393,17 @@ class Step:
             yield 0, None
 
 
+_EDGE_ORDER = {s.name: i for i, s in enumerate(EDGE_SECTIONS)}
+
+
+def _in_section_order(group: tuple[str, str, str]) -> tuple:
+    """Sort key of an edge group: the schema's section order, then labels."""
+    return _EDGE_ORDER[group[0]], group
+
+
 def _edge_groups(catalog: Catalog) -> list[tuple[tuple[str, str, str], int, Callable[[Any], Iterator]]]:
     """Each group of edge rows (section, start label, end label) with its
     size and its batches, in section order: from the stage, or from memory."""
-    order = {s.name: i for i, s in enumerate(EDGE_SECTIONS)}
     stage = getattr(catalog, "stage", None)
     if stage is not None:
         groups = [(g, n, (lambda after, g=g: stage.rows(g, BATCH, after))) for g, n in stage.counts.items()]
@@ -404,7 +411,7 @@ def _edge_groups(catalog: Catalog) -> list[tuple[tuple[str, str, str], int, Call
         groups = [(g, len(rows), (lambda after, rows=rows: (
                       (i, rows[i:i + BATCH]) for i in range(0 if after is None else after + BATCH, len(rows), BATCH))))
                   for g, rows in catalog.edges.items()]
-    return sorted(groups, key=lambda item: (order[item[0][0]], item[0]))
+    return sorted(groups, key=lambda item: _in_section_order(item[0]))
 
 
 def edge_step(group: tuple[str, str, str], count: int, batches: Callable[[Any], Iterator] | None = None) -> Step:
@@ -611,8 +618,7 @@ class _Streamer:
     def flush(self) -> None:
         """Send the rows waiting, each group's in one batch (at the end of a
         file: a file's rows are seldom of more than one group)."""
-        order = {s.name: i for i, s in enumerate(EDGE_SECTIONS)}
-        for group in sorted(self.buffers, key=lambda g: (order[g[0]], g)):
+        for group in sorted(self.buffers, key=_in_section_order):
             if self.buffers[group]:
                 self.sender.send(self.steps[group], self.buffers[group])
         self.buffers.clear()
@@ -742,11 +748,11 @@ def check_and_write(db, paths: list[Path], report: LoadReport,
     ``write``, either everything is written or nothing is. A transaction
     that is retried reads and checks the files again."""
     clock: dict[str, datetime] = {}
-    bars: list[Progress] = []  # a load that showed its progress shows another bar while it commits
-    loading: list[Progress] = []
+    loading: list[Progress] = []     # the bar shown while the files are read, if any;
+    committing: list[Progress] = []  # then one while the server commits
 
     def shown(*args) -> Progress | None:
-        bar = progress_factory(*args) if progress_factory else None
+        bar = progress_factory(*args)
         if bar:
             loading.append(bar)
         return bar
@@ -759,10 +765,10 @@ def check_and_write(db, paths: list[Path], report: LoadReport,
         catalog, report.files, report.records, report.hashes = prepare(
             paths, prune=prune, progress_factory=shown if progress_factory else None, known=known, sink=streamer,
             label="Loading")
-        if loading and progress_factory:  # the server finishes the last batches, the counts and the commit
+        if loading:  # the server finishes the last batches, the counts and the commit
             bar = progress_factory(None, "Committing", 0)
             if bar:
-                bars.append(bar)
+                committing.append(bar)
         try:
             streamer.flush()
             if prune:
@@ -776,7 +782,7 @@ def check_and_write(db, paths: list[Path], report: LoadReport,
     try:
         results = db.write_tx(work)
     finally:
-        for bar in bars:
+        for bar in committing:
             bar(None)
     _tally(report, results)
 
