@@ -2,10 +2,13 @@
 child process of its own (so its memory is its own and a crash or a kill
 cannot take the bench down):
 
-    python bench/loads.py kb    DIR    kb's loader, end to end from files (kb.load.load)
+    python bench/loads.py kb    DIR    kb's loader, end to end from files (kb.load.load;
+                                       --at T: recorded at T, as kb load --recorded-at)
     python bench/loads.py floor DIR    the floor: one hand-written UNWIND + MERGE statement
                                        per batch, nodes then edges, ONE transaction
-                                       (or one per --commit-every rows, as kb's)
+                                       (or one per --commit-every rows, as kb's), writing
+                                       the graph kb writes (identity and state nodes,
+                                       record-time intervals) into an empty database
     python bench/loads.py orm   DIR    the ORM way: one neomodel save()/connect() per object,
                                        each its own transaction, until --seconds run out
 
@@ -55,7 +58,8 @@ def database():
 
 
 # -- kb's loader ---------------------------------------------------------------
-def run_kb(folder: Path, batch: int | None = None, commit_every: int | None = None) -> None:
+def run_kb(folder: Path, batch: int | None = None, commit_every: int | None = None,
+           at: datetime | None = None) -> None:
     """kb.load.load, untouched, with timers wrapped around its phases from
     outside: read (the files read whole: nodes, YAML), prepare (read + the
     edge files streamed + validation, the read included; in a load in one
@@ -90,21 +94,26 @@ def run_kb(folder: Path, batch: int | None = None, commit_every: int | None = No
     db = database()
     emit("phase", phase="connected", state="end")
     t = time.monotonic()
-    report = kb.load.load(db, [folder], commit_every=commit_every)
+    report = kb.load.load(db, [folder], commit_every=commit_every, at=at)
     total = time.monotonic() - t
     totals = report.totals()
     db.close()
     emit("done", seconds=round(total, 3), phases=phases, records=report.records,
          created=totals.created, updated=totals.updated, unchanged=totals.unchanged,
+         removed=totals.removed, change_set=report.change_set, recounted=report.recounted,
          nodes={k: v.created for k, v in report.nodes.items()},
-         edges={k: v.created for k, v in report.edges.items()})
+         edges={k: v.created for k, v in report.edges.items()},
+         updated_by_kind={k: v.updated for k, v in (*report.nodes.items(), *report.edges.items()) if v.updated})
 
 
 # -- the floor -----------------------------------------------------------------
-# What a hand-written loader of these CSV files sends: the same properties kb
-# stores (typed the same way, plus recorded_at/first_recorded_at), one plain
-# UNWIND + MERGE statement per batch, no change detection, no history.
-NODE_FILES = [  # section, label, key field, key property
+# What a hand-written loader of these CSV files into an empty database sends,
+# writing the graph kb writes (docs/history.md): per record an identity node
+# (its key) and a HAS_STATE state node (the properties, typed as kb types
+# them, the key, recorded_from / recorded_to / first_recorded_at); per edge
+# one edge between identity nodes with the same interval. One plain UNWIND +
+# MERGE statement per batch: no change detection, no history, no kept counts.
+NODE_FILES = [  # section, label, key property
     ("sources", "Source", "id"), ("jurisdictions", "Jurisdiction", "code"), ("topics", "Topic", "slug"),
     ("developers", "Developer", "id"), ("instruments", "Instrument", "id"), ("papers", "Paper", "id"),
 ]
@@ -124,12 +133,14 @@ EDGE_FILES = [  # section, type, start field, end field, key props
     ("signed", "SIGNED", "developer", "instrument", ()),
     ("revokes", "REVOKES", "instrument", "revoked", ()),
 ]
-DATES = {"accessed", "adopted", "effective", "ended", "date"}
+DATES = {"accessed", "introduced", "adopted", "effective", "ended", "date"}
 INTS = {"rank", "catalog_rank", "year"}
 BOOLS = {"binding"}
 LISTS = {"authors"}
 KEY_OF = {"Source": "id", "Jurisdiction": "code", "Topic": "slug", "Developer": "id", "Instrument": "id",
           "Paper": "id"}
+# The interval of a fact recorded now and current: [now, FOREVER).
+OPEN = "x.recorded_from = $now, x.recorded_to = datetime('9999-12-31T00:00:00Z'), x.first_recorded_at = $now"
 # Properties kb writes as null when a field is empty: the floor writes the same
 # keys, so both graphs hold the same properties.
 
@@ -179,17 +190,18 @@ def run_floor(folder: Path, batch: int = 5000, one_tx: bool = True, commit_every
         refs: dict[tuple, list[dict]] = {}
         for section, label, key in NODE_FILES:
             emit("phase", phase=f"nodes:{label}", state="start")
-            statement = (f"UNWIND $rows AS row MERGE (x:{label} {{{key}: row.key}}) "
-                         "SET x += row.props, x.recorded_at = $now, x.first_recorded_at = $now")
+            statement = (f"UNWIND $rows AS row MERGE (n:{label} {{{key}: row.key}}) "
+                         f"CREATE (n)-[:HAS_STATE]->(x:{label}State) SET x = row.props, x.{key} = row.key, {OPEN}")
             for recs in batches(folder / f"{section}.csv"):
                 rows = []
                 for r in recs:
                     props = {f: typed(f, v) for f, v in r.items() if f != key and f not in NOT_PROPS}
                     if section == "instruments":
                         hist = [h.split(":", 2) for h in (r.get("status_history") or "").split(";") if h]
-                        props["status_dates"] = [date.fromisoformat(h[0]) for h in hist] or None
-                        props["status_values"] = [h[1] for h in hist] or None
-                        props["status_sources"] = [h[2] for h in hist] or None
+                        # lists, empty without a history, as kb writes them
+                        props["status_dates"] = [date.fromisoformat(h[0]) for h in hist]
+                        props["status_values"] = [h[1] for h in hist]
+                        props["status_sources"] = [h[2] for h in hist]
                     rows.append({"key": r[key], "props": props})
                     labels_of[r[key]] = label
                     for fld, rel, tlabel, tkey in REFS.get(section, ()):
@@ -201,7 +213,7 @@ def run_floor(folder: Path, batch: int = 5000, one_tx: bool = True, commit_every
         for (label, key, rel, tlabel, tkey), rows in refs.items():
             statement = (f"UNWIND $rows AS row MATCH (n:{label} {{{key}: row.key}}) "
                          f"MATCH (t:{tlabel} {{{tkey}: row.target}}) MERGE (n)-[x:{rel}]->(t) "
-                         "SET x.source = row.source, x.recorded_at = $now, x.first_recorded_at = $now")
+                         f"SET x.source = row.source, {OPEN}")
             for i in range(0, len(rows), batch):
                 send(tx, statement, rows[i:i + batch])
         for section, rel, sfield, efield, key_props in EDGE_FILES:
@@ -218,7 +230,7 @@ def run_floor(folder: Path, batch: int = 5000, one_tx: bool = True, commit_every
                     statement = (f"UNWIND $rows AS row MATCH (a:{sl} {{{KEY_OF[sl]}: row.start}}) "
                                  f"MATCH (b:{el} {{{KEY_OF[el]}: row.end}}) "
                                  f"MERGE (a)-[x:{rel}{merge_props}]->(b) "
-                                 "SET x += row.props, x.recorded_at = $now, x.first_recorded_at = $now")
+                                 f"SET x += row.props, {OPEN}")
                     send(tx, statement, rows)
         emit("phase", phase="commit", state="start")
 
@@ -270,15 +282,19 @@ def run_floor(folder: Path, batch: int = 5000, one_tx: bool = True, commit_every
 def run_orm(folder: Path, seconds: float = 60.0) -> None:
     """One neomodel save() per node and one connect() per edge, each in its
     own transaction (neomodel's default outside `db.transaction`), on the
-    first instruments in catalog order: their jurisdictions, the topics and
-    sources they need, the instruments, then their TREATS cells, until the
-    time runs out. The rate is objects (nodes + edges) per second."""
+    first instruments in catalog order: the topics and jurisdictions, the
+    instruments, then their TREATS cells, until the time runs out. A node
+    record is an identity node, a state node and the HAS_STATE edge between
+    them (three objects); an edge record one edge. The rates: objects
+    (nodes + edges) per second, and records (rows of the files) per second,
+    which is what kb's rows/s is compared with."""
     from kb.schema import model
 
     db = database()
     db.bind_neomodel()
     now = datetime.now(timezone.utc)
-    done = {"nodes": 0, "edges": 0, "treats": 0}
+    interval = {"recorded_from": now, "recorded_to": model.FOREVER, "first_recorded_at": now}
+    done = {"nodes": 0, "edges": 0, "records": 0, "treats": 0}
     deadline = time.monotonic() + seconds
 
     def read(section):
@@ -287,30 +303,29 @@ def run_orm(folder: Path, seconds: float = 60.0) -> None:
             yield from csv.DictReader(f)
 
     def props_of(rec, drop):
-        out = {}
-        for f, v in rec.items():
-            if f in drop:
-                continue
-            val = typed(f, v)
-            out[f] = val
-        return out
+        return {f: typed(f, v) for f, v in rec.items() if f not in drop}
+
+    def record(identity, state):
+        """Save an identity, its state and the HAS_STATE edge: one record."""
+        identity.save()
+        state.save()
+        identity.states.connect(state)
+        done["nodes"] += 2
+        done["edges"] += 1
+        done["records"] += 1
+        return identity
 
     t = time.monotonic()
     emit("phase", phase="topics", state="start")
     topics = {}
     for r in read("topics"):
-        p = props_of(r, ())
-        node = model.Topic(recorded_at=now, first_recorded_at=now, **p).save()
-        topics[r["slug"]] = node
-        done["nodes"] += 1
+        topics[r["slug"]] = record(model.Topic(slug=r["slug"]), model.TopicState(**interval, **props_of(r, ())))
     emit("phase", phase="jurisdictions", state="start")
     jurs = {}
     for r in read("jurisdictions"):
-        p = props_of(r, ("part_of",))
-        jurs[r["code"]] = model.Jurisdiction(recorded_at=now, first_recorded_at=now, **p).save()
-        done["nodes"] += 1
+        jurs[r["code"]] = record(model.Jurisdiction(code=r["code"]),
+                                 model.JurisdictionState(**interval, **props_of(r, ("part_of",))))
     emit("phase", phase="instruments+treats", state="start")
-    rows_by_inst: dict[str, list[dict]] = {}
     out_of_time = False
     inst_iter = read("instruments")
     treats_iter = read("treats")
@@ -320,18 +335,21 @@ def run_orm(folder: Path, seconds: float = 60.0) -> None:
             out_of_time = True
             break
         p = props_of(r, ("jurisdiction", "issued_by", "status_history", "id"))
-        inst = model.Instrument(identifier=r["id"], recorded_at=now, first_recorded_at=now, **p).save()
-        done["nodes"] += 1
-        inst.jurisdiction.connect(jurs[r["jurisdiction"]])
+        hist = [h.split(":", 2) for h in (r.get("status_history") or "").split(";") if h]
+        p.update(status_dates=[date.fromisoformat(h[0]) for h in hist], status_values=[h[1] for h in hist],
+                 status_sources=[h[2] for h in hist])
+        inst = record(model.Instrument(identifier=r["id"]),
+                      model.InstrumentState(identifier=r["id"], **interval, **p))
+        inst.jurisdiction.connect(jurs[r["jurisdiction"]], {"source_ref": r["source"], **interval})
         done["edges"] += 1
         while pending is not None and pending["instrument"] == r["id"]:
             c = pending
             inst.treats.connect(topics[c["topic"]], {
                 "mode": c["mode"], "pinpoint": c["pinpoint"] or None, "confidence": c["confidence"],
-                "note": c["note"] or None, "source_ref": c["source"], "recorded_at": now,
-                "first_recorded_at": now})
+                "note": c["note"] or None, "source_ref": c["source"], **interval})
             done["edges"] += 1
             done["treats"] += 1
+            done["records"] += 1
             pending = next(treats_iter, None)
             if time.monotonic() > deadline:
                 out_of_time = True
@@ -342,7 +360,7 @@ def run_orm(folder: Path, seconds: float = 60.0) -> None:
     db.close()
     objects = done["nodes"] + done["edges"]
     emit("done", seconds=round(total, 3), objects=objects, out_of_time=out_of_time,
-         objects_per_second=round(objects / total, 1), **done)
+         objects_per_second=round(objects / total, 1), records_per_second=round(done["records"] / total, 1), **done)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -354,9 +372,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--commit-every", type=int, default=None,
                     help="kb and floor: commit about every N rows (kb load --commit-every), not one transaction")
     ap.add_argument("--seconds", type=float, default=60.0, help="orm: stop after this long")
+    ap.add_argument("--at", default=None,
+                    help="kb: the load's recorded instant (ISO 8601, as kb load --recorded-at); default now")
     args = ap.parse_args(argv)
     if args.how == "kb":
-        run_kb(args.folder, args.batch, args.commit_every)
+        at = datetime.fromisoformat(args.at.replace("Z", "+00:00")) if args.at else None
+        run_kb(args.folder, args.batch, args.commit_every, at)
     elif args.how == "floor":
         run_floor(args.folder, args.batch or 5000, one_tx=not args.per_batch_tx, commit_every=args.commit_every)
     else:

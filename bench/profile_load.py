@@ -11,15 +11,17 @@ to bench/profiles/<catalog>.json. Parts:
               (monkeypatched here, to size the fix; kb's files are untouched)
   memory      RSS and tracemalloc after reading and after validating: bytes per
               record, and where they are allocated
-  write       kb's upsert statements (what rows that differ from the stored
-              ones take; new rows take a plain CREATE since the probe-first
-              write) statement by statement (rows, server time,
-              client time), the commit apart; then the same rows through
-              plain UNWIND + MERGE + SET statements (no change detection):
-              the cost of the _upsert tail. First load into an empty graph,
-              then a second load of the same rows (everything unchanged).
-  plans       PROFILE of kb's Instrument and TREATS statements against the
-              plain ones on one 5,000-row batch (rolled back)
+  write       kb's statements as kb.load sends them (a probe of what is
+              stored, a plain CREATE for new rows, close-and-open for rows
+              that differ; no probe for a kind none of which is stored)
+              statement by statement (rows, server time, client time), the
+              commit apart; then the same rows through the floor's plain
+              UNWIND + MERGE statements (same graph shape, no change
+              detection, no history). First load into an empty graph, then a
+              second load of the same rows (everything unchanged).
+  plans       PROFILE of kb's Instrument and TREATS statements (create, and
+              close-and-open) against the plain ones on one 5,000-row batch
+              (rolled back)
   batch       kb's write phase with kb.load.BATCH = 1,000 / 5,000 / 20,000 / 50,000
   tx          the plain statements in one transaction vs one transaction per batch
 """
@@ -89,9 +91,29 @@ def cached_properties_patch():
     return undo
 
 
+def validate(records) -> tuple[Any, list]:
+    """Validate records read by loaders.read_paths as kb load does
+    (kb.validate.Validator: node records at once, then edge records one at a
+    time); the catalog (edge rows in catalog.edges, in memory) and the problems."""
+    from kb.schema.sections import EDGE_SECTIONS
+    from kb.validate import Validator
+
+    v = Validator()
+    by_section: dict[str, list] = {}
+    for rec in records:
+        by_section.setdefault(rec.section, []).append(rec)
+    v.nodes(by_section)
+    for section in EDGE_SECTIONS:
+        for rec in by_section.get(section.name, ()):
+            out = v.edge(rec, section)
+            if out is not None:
+                group, _, row = out
+                v.catalog.edges.setdefault(group, []).append(row)
+    return v.catalog, v.finish()
+
+
 def part_python(folder: Path, tag: str) -> dict[str, Any]:
     from loaders import read_paths
-    from kb.validate import validate
 
     out: dict[str, Any] = {}
     pr = cProfile.Profile()
@@ -139,7 +161,6 @@ def part_memory(folder: Path, tag: str) -> dict[str, Any]:
 
     from loaders import read_paths
     from kb.load import plan_writes
-    from kb.validate import validate
 
     out: dict[str, Any] = {"rss_start_mib": round(rss_mib(), 1)}
     gc.collect()
@@ -210,49 +231,78 @@ class Bench:
             self.server.stop()
 
 
-PLAIN_NODE = "UNWIND $rows AS row MERGE (x:{label} {{{key}: row.key}}) SET x += row.props, x.recorded_at = $now, x.first_recorded_at = coalesce(x.first_recorded_at, $now)"
+# The floor's statements (bench/loads.py run_floor): the graph kb writes, plainly.
+OPEN = "x.recorded_from = $now, x.recorded_to = datetime('9999-12-31T00:00:00Z'), x.first_recorded_at = $now"
+PLAIN_NODE = ("UNWIND $rows AS row MERGE (n:{label} {{{key}: row.key}}) "
+              "CREATE (n)-[:HAS_STATE]->(x:{label}State) SET x = row.props, x.{key} = row.key, " + OPEN)
 
 
 def plain_statement(step) -> str:
-    """The same write without change detection, history or counts."""
-    from kb.schema.sections import NODE_SECTION_BY_LABEL
+    """The same write without change detection or history: MERGE the
+    identity and CREATE its state; MERGE an edge between identities."""
+    from kb.schema.sections import EDGE_SECTIONS, NODE_SECTION_BY_LABEL
 
-    text = step.statement
     if step.kind == "node":
-        label = step.name
-        return PLAIN_NODE.format(label=label, key=NODE_SECTION_BY_LABEL[label].key)
-    if "DELETE" in text or " MERGE " not in text:
-        return text  # the reference 'drop' statements: kept as they are
-    head = text[:text.index(" WITH ", text.index(" MERGE "))]  # up to kb's _upsert tail
-    return head + " SET x += row.props, x.recorded_at = $now, x.first_recorded_at = coalesce(x.first_recorded_at, $now)"
+        return PLAIN_NODE.format(label=step.name, key=NODE_SECTION_BY_LABEL[step.name].key)
+    if step.create is None:
+        return step.statement  # closing a reference kb no longer has: kept as it is
+    head = step.create[:step.create.index(" CREATE ")]  # UNWIND ... MATCH (a ...) MATCH (b ...)
+    keys = next((s.key_props for s in EDGE_SECTIONS if s.rel_type == step.name), ())
+    merge = ", ".join(f"{k}: row.props.{k}" for k in keys)
+    return head + f" MERGE (a)-[x:{step.name}{' {' + merge + '}' if merge else ''}]->(b) SET x += row.props, " + OPEN
 
 
 def timed_write(db, steps, now, plain: bool = False, batch: int = 5000, one_tx: bool = True) -> dict[str, Any]:
-    """Run the steps like kb.load.write does (one transaction, batches), timing
+    """Run the steps like kb.load.write does (one transaction, batches:
+    probe, CREATE the new rows, close-and-open the rows that differ), timing
     each statement: wall time in Python, and the server's own figures."""
+    from kb.load import _partition, what_is_stored
+
     per: dict[str, dict[str, float]] = {}
     marks: dict[str, float] = {}
 
-    def run_step(tx, step):
-        statement = plain_statement(step) if plain else step.statement
+    def timed(tx, key: str, statement: str, rows: list) -> Any:
+        t = time.perf_counter()
+        result = tx.run(statement, rows=rows, now=now)
+        out = list(result)
+        summary = result.consume()
+        p = per.setdefault(key, {"rows": 0, "statements": 0, "seconds": 0.0, "server_ms": 0.0})
+        p["rows"] += len(rows)
+        p["statements"] += 1
+        p["seconds"] += time.perf_counter() - t
+        p["server_ms"] += (summary.result_available_after or 0) + (summary.result_consumed_after or 0)
+        return out
+
+    def run_step(tx, step, stored: dict[str, bool]):
+        name = f"{step.kind}:{step.name}"
+        any_stored = step.stored is None or stored.get(step.stored, True)
         for i in range(0, len(step.rows), batch):
             rows = step.rows[i:i + batch]
-            t = time.perf_counter()
-            result = tx.run(statement, rows=rows, now=now)
-            list(result)
-            summary = result.consume()
-            dt = time.perf_counter() - t
-            key = f"{step.kind}:{step.name}" + (":drop" if "DELETE" in step.statement else "")
-            p = per.setdefault(key, {"rows": 0, "statements": 0, "seconds": 0.0, "server_ms": 0.0})
-            p["rows"] += len(rows)
-            p["statements"] += 1
-            p["seconds"] += dt
-            p["server_ms"] += (summary.result_available_after or 0) + (summary.result_consumed_after or 0)
+            if plain:
+                timed(tx, name, plain_statement(step), rows)
+            elif step.create is None:
+                if any_stored or not step.skip_when_none_stored:
+                    timed(tx, name + (":close" if step.skip_when_none_stored else ""), step.statement, rows)
+            else:
+                if any_stored:
+                    t = time.perf_counter()
+                    new, differ, same = _partition(tx, step, rows)
+                    p = per.setdefault(name + ":probe", {"rows": 0, "statements": 0, "seconds": 0.0, "server_ms": 0.0})
+                    p["rows"] += len(rows)
+                    p["statements"] += 1
+                    p["seconds"] += time.perf_counter() - t
+                else:
+                    new, differ = rows, []
+                if new:
+                    timed(tx, name + ":create", step.create, new)
+                if differ:
+                    timed(tx, name + ":close-and-open", step.statement, differ)
 
     def work(tx):
+        stored = {} if plain else what_is_stored(tx)
         for step in steps:
             if step.rows:
-                run_step(tx, step)
+                run_step(tx, step, stored)
         marks["work_done"] = time.perf_counter()
 
     t = time.perf_counter()
@@ -324,7 +374,6 @@ def in_memory_steps(folder: Path) -> list:
     """kb's write steps with every row in memory (step.rows), edges included;
     kb.load itself streams edge rows from its stage instead."""
     from kb.load import plan_writes
-    from kb.validate import validate
     from loaders import read_paths
 
     catalog, _ = validate(read_paths([folder]).records)
@@ -339,16 +388,17 @@ def in_memory_steps(folder: Path) -> list:
 def part_plans(bench: Bench, folder: Path, tag: str) -> dict[str, Any]:
     steps = in_memory_steps(folder)
     bench.empty()
-    nodes_only = [s for s in steps if s.kind == "node"]
-    timed_write(bench.db, nodes_only, datetime.now(timezone.utc))
-    wanted = [s for s in steps if s.name in ("Instrument", "TREATS") and s.rows]
+    # every node but the instruments first: their statements are profiled into a graph without them
+    timed_write(bench.db, [s for s in steps if s.kind == "node" and s.name != "Instrument"], datetime.now(timezone.utc))
+    wanted = [s for s in steps if s.name in ("Instrument", "TREATS") and s.rows]  # Instrument first
     lines: list[str] = []
     out: dict[str, Any] = {}
 
     def profile(statement, rows, label):
         def work(tx):
-            summary = tx.run("PROFILE " + statement, rows=rows, now=datetime.now(timezone.utc)).consume()
-            raise _Rollback(summary)
+            result = tx.run("PROFILE " + statement, rows=rows, now=datetime.now(timezone.utc))
+            list(result)  # the profile is there once the rows are read
+            raise _Rollback(result.consume())
         try:
             bench.db.write_tx(work)
         except _Rollback as r:
@@ -363,13 +413,15 @@ def part_plans(bench: Bench, folder: Path, tag: str) -> dict[str, Any]:
 
     for st in wanted:
         rows = st.rows[:5000]
-        profile(st.statement, rows, f"kb {st.name} (into a graph without them)")
+        profile(st.create, rows, f"kb {st.name} create (into a graph without them)")
         profile(plain_statement(st), rows, f"plain {st.name} (into a graph without them)")
-    # the same with the rows already there (a second load): change detection reads them back
-    timed_write(bench.db, [s for s in steps if s.name in ("Instrument", "TREATS")], datetime.now(timezone.utc))
+        timed_write(bench.db, [st], datetime.now(timezone.utc))  # now they are there (TREATS needs the instruments)
+    # the same with the rows already there (a second load): kb probes them (and
+    # would close and open those that differ); the plain statement MERGEs again
     for st in wanted:
         rows = st.rows[:5000]
-        profile(st.statement, rows, f"kb {st.name} (second load, unchanged)")
+        profile(st.probe, rows, f"kb {st.name} probe (second load, unchanged)")
+        profile(st.statement, rows, f"kb {st.name} close-and-open (second load, as if every row differed)")
         profile(plain_statement(st), rows, f"plain {st.name} (second load, unchanged)")
     write_text(f"{tag}-plans.txt", "\n".join(lines))
     return out

@@ -15,6 +15,8 @@ already loaded, with --no-load), then:
             relationship-type scan where a lookup by key was expected is flagged
   matrix    the matrix page cut into: query + decode, kb's native(), the pivot
 
+Pages and queries are read at today's clocks, or at --as-of DATE and/or
+--as-recorded INSTANT (then the output names end in -as-of / -as-recorded).
 Writes bench/profiles/<catalog>-queries-*.txt and <catalog>-queries.json.
 Run it with another interpreter (e.g. a venv with neo4j-rust-ext) and
 --parts split,matrix --suffix rust to compare the driver's decoding.
@@ -35,9 +37,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 OUT = HERE / "profiles"
 
-PAGE_QUERIES = ["catalog_keys", "topic_counts", "topic_coverage", "topic_primacy", "topic_timeline",
-                "silent_regimes", "forum_shopping_pairs", "forum_shopping_all", "topic_conflicts",
-                "silent_share", "topic_gaps", "jurisdiction_gaps", "matrix"]
+LARGE = ("matrix", "forum_shopping_all")  # skipped above 2,000 instruments (the whole grid, every pair)
 SCANS = ("AllNodesScan", "NodeByLabelScan", "DirectedRelationshipTypeScan", "UndirectedRelationshipTypeScan",
          "DirectedAllRelationshipsScan", "UndirectedAllRelationshipsScan")
 
@@ -58,17 +58,54 @@ def median_ms(fn, runs: int) -> tuple[float, Any]:
 
 
 def slug_of(db, rank: int) -> str:
-    return db.read("MATCH (t:Topic) WITH t ORDER BY abs(t.rank - $r) LIMIT 1 RETURN t.slug AS s", r=rank)[0]["s"]
+    return db.read("MATCH (t:TopicState) WHERE t.recorded_to = datetime('9999-12-31T00:00:00Z') "
+                   "WITH t ORDER BY abs(t.rank - $r) LIMIT 1 RETURN t.slug AS s", r=rank)[0]["s"]
+
+
+CLOCKS = None  # the kb.queries.clocks.Clocks pages and queries are read at (main sets it)
+
+
+def clocks():
+    """The clocks given (--as-of, --as-recorded), else today's, resolved now."""
+    from kb.queries.clocks import Clocks
+
+    return CLOCKS if CLOCKS is not None else Clocks.resolve()
 
 
 def params_for(q, slug: str) -> dict[str, Any]:
-    return {"slug": slug} if q.param("slug") else {}
+    """A named query's parameters: the topic, and the two clocks if it reads them."""
+    out = {"slug": slug} if q.param("slug") else {}
+    out.update({k: v for k, v in clocks().params().items() if q.param(k)})
+    return out
+
+
+def page_query_params(db, slug: str) -> dict[str, dict[str, Any]]:
+    """The named queries the pages run on ``slug`` (noted while they run,
+    bench/run.py PageReads), each with the parameters of its first call."""
+    from kb.queries import ALL_PAIRS_LIMIT, PAGE_LIMIT
+    from kb.queries.gaps import gaps_page
+    from kb.queries.matrix import matrix_page
+    from kb.queries.topic import forum_shopping_page, primacy_page, topic_page
+    from run import page_queries
+
+    pages = {"topic page": lambda k: topic_page(db, slug, clocks(), limit=PAGE_LIMIT),
+             "forum-shopping": lambda k: forum_shopping_page(db, slug, clocks(), all_pairs=False, limit=ALL_PAIRS_LIMIT),
+             "forum-shopping --all": lambda k: forum_shopping_page(db, slug, clocks(), all_pairs=True,
+                                                                   limit=ALL_PAIRS_LIMIT),
+             "gaps": lambda k: gaps_page(db, None, clocks(), limit=PAGE_LIMIT),
+             "primacy": lambda k: primacy_page(db, slug, clocks(), limit=PAGE_LIMIT),
+             "matrix": lambda k: matrix_page(db, clocks(), ())}
+    if db.read("MATCH (i:Instrument) RETURN count(i) AS n")[0]["n"] > 2000:
+        del pages["matrix"]
+    params, _ = page_queries(db, pages, 1)
+    return {name: ps[0] for name, ps in sorted(params.items())}
 
 
 # -- parts --------------------------------------------------------------------------
 def part_pages(db, slug: str, runs: int) -> tuple[dict, str]:
     """Count and time the reads each page makes (by wrapping db.read)."""
     import kb.queries as Q
+    from kb.queries import ALL_PAIRS_LIMIT, PAGE_LIMIT
     from kb.queries.gaps import gaps_page
     from kb.queries.matrix import matrix_page
     from kb.queries.topic import forum_shopping_page, primacy_page, topic_page
@@ -83,11 +120,32 @@ def part_pages(db, slug: str, runs: int) -> tuple[dict, str]:
         calls.append((by_text.get(query, query[:40]), (time.perf_counter() - t) * 1000, len(rows)))
         return rows
 
+    one = getattr(Q, "_OneRead", None)  # pages send their queries inside one read transaction
+    sent = getattr(one, "send", None)
+
+    def send(this, query, params):
+        """Sent now, read later (pipelined): the time noted is the page's
+        wait for the rows, so the reads' times add up to no more than the page's."""
+        t = time.perf_counter()
+        fetch = sent(this, query, params)
+        spent = time.perf_counter() - t
+
+        def timed():
+            t = time.perf_counter()
+            rows = fetch()
+            calls.append((by_text.get(query, query[:40]), (spent + time.perf_counter() - t) * 1000, len(rows)))
+            return rows
+        return timed
+
     db.read = read
-    pages = {"topic page": lambda: topic_page(db, slug), "forum-shopping": lambda: forum_shopping_page(db, slug),
-             "gaps": lambda: gaps_page(db), "primacy": lambda: primacy_page(db, slug)}
+    if sent is not None:
+        one.send = send
+    pages = {"topic page": lambda: topic_page(db, slug, clocks(), limit=PAGE_LIMIT),
+             "forum-shopping": lambda: forum_shopping_page(db, slug, clocks(), all_pairs=False, limit=ALL_PAIRS_LIMIT),
+             "gaps": lambda: gaps_page(db, None, clocks(), limit=PAGE_LIMIT),
+             "primacy": lambda: primacy_page(db, slug, clocks(), limit=PAGE_LIMIT)}
     if runs and db.read("MATCH (i:Instrument) RETURN count(i) AS n")[0]["n"] <= 2000:
-        pages["matrix"] = lambda: matrix_page(db)
+        pages["matrix"] = lambda: matrix_page(db, clocks(), ())
     out: dict[str, Any] = {}
     lines = []
     try:
@@ -116,7 +174,9 @@ def part_pages(db, slug: str, runs: int) -> tuple[dict, str]:
             for c in mid_calls:
                 lines.append(f"    {c[0]:24} {c[1]:9.1f} ms  {c[2]:>8,} rows")
     finally:
-        db.read = original
+        del db.read  # the instance attribute: Database.read again
+        if sent is not None:
+            one.send = sent
     return out, "\n".join(lines)
 
 
@@ -126,13 +186,12 @@ def part_split(db, slug: str, runs: int) -> tuple[dict, str]:
     import kb.queries as Q
 
     queries = Q.load_queries()
+    big = db.read("MATCH (i:Instrument) RETURN count(i) AS n")[0]["n"] > 2000
     out, lines = {}, []
-    for name in PAGE_QUERIES:
-        if name not in queries:
-            continue
+    for name, given in page_query_params(db, slug).items():
         q = queries[name]
-        params = Q.check_params(q, params_for(q, slug))
-        if name in ("matrix", "forum_shopping_all") and db.read("MATCH (i:Instrument) RETURN count(i) AS n")[0]["n"] > 2000:
+        params = Q.check_params(q, given)
+        if big and name in LARGE:
             out[name] = {"skipped": "too large at this size"}
             continue
 
@@ -151,7 +210,7 @@ def part_split(db, slug: str, runs: int) -> tuple[dict, str]:
             lines.append(f"{name:24} FAILED {str(e)[:300]}")
             continue
         server = (summary.result_available_after or 0) + (summary.result_consumed_after or 0)
-        kb_ms, rows = median_ms(lambda: Q.run(db, name, **params_for(q, slug)), runs)
+        kb_ms, rows = median_ms(lambda: Q.run(db, name, **given), runs)
         cells = len(records) * (len(records[0].keys()) if records else 0)
         out[name] = {"rows": len(records), "values": cells, "server_ms": server, "driver_wall_ms": wall,
                      "kb_run_ms": kb_ms, "client_ms": round(kb_ms - server, 1)}
@@ -197,11 +256,11 @@ def part_profile(db, slug: str) -> tuple[dict, str]:
     queries = Q.load_queries()
     big = db.read("MATCH (i:Instrument) RETURN count(i) AS n")[0]["n"] > 2000
     out, lines = {}, []
-    for name in PAGE_QUERIES:
-        if name not in queries or (big and name in ("matrix", "forum_shopping_all")):
+    for name, given in page_query_params(db, slug).items():
+        if big and name in LARGE:
             continue
         q = queries[name]
-        params = Q.check_params(q, params_for(q, slug))
+        params = Q.check_params(q, given)
 
         def work(tx):
             result = tx.run("PROFILE " + q.text, params)
@@ -237,9 +296,11 @@ def part_explain(db, slug: str) -> tuple[dict, str]:
         params = {p.name: None for p in q.params}
         if q.param("slug"):
             params["slug"] = slug
+        params.update({k: v for k, v in clocks().params().items() if q.param(k)})
         for p in q.params:
             if p.required and params.get(p.name) is None:
-                params[p.name] = {"string": "x", "integer": 1, "boolean": True, "date": None}[p.type]
+                params[p.name] = {"string": "x", "integer": 1, "boolean": True, "date": None,
+                                  "datetime": None}[p.type]
 
         def work(tx):
             return tx.run("EXPLAIN " + q.text, params).consume()
@@ -262,11 +323,12 @@ def part_matrix(db, runs: int) -> tuple[dict, str]:
     from kb.queries.matrix import matrix_page
 
     q = Q.get("matrix")
-    params = Q.check_params(q, {})
+    given = params_for(q, "")
+    params = Q.check_params(q, given)
     read_ms, rows = median_ms(lambda: db.read(q.text, **params), runs)
     native_ms, _ = median_ms(lambda: [Q.native(r) for r in rows], runs)
-    run_ms, _ = median_ms(lambda: Q.run(db, "matrix"), runs)
-    page_ms, _ = median_ms(lambda: matrix_page(db), runs)
+    run_ms, _ = median_ms(lambda: Q.run(db, "matrix", **given), runs)
+    page_ms, _ = median_ms(lambda: matrix_page(db, clocks(), ()), runs)
 
     def work(tx):
         result = tx.run(q.text, params)
@@ -291,8 +353,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-load", action="store_true", help="NEO4J_URI already holds the catalog")
     ap.add_argument("--suffix", default="", help="added to output names (e.g. rust)")
     ap.add_argument("--heap", default="8g")
+    ap.add_argument("--as-of", default=None, help="read pages and queries as of this date (legal time)")
+    ap.add_argument("--as-recorded", default=None, help="... as recorded at this instant (record time)")
     args = ap.parse_args(argv)
-    tag = args.catalog.name + "-queries" + (f"-{args.suffix}" if args.suffix else "")
+    global CLOCKS
+    if args.as_of or args.as_recorded:
+        from kb.queries.clocks import Clocks
+
+        CLOCKS = Clocks.resolve(args.as_of, args.as_recorded)
+    when = "".join(f"-{k}" for k, v in (("as-of", args.as_of), ("as-recorded", args.as_recorded)) if v)
+    tag = args.catalog.name + "-queries" + when + (f"-{args.suffix}" if args.suffix else "")
     server = None
     if os.environ.get("NEO4J_URI"):
         from kb.config import Settings
@@ -319,7 +389,8 @@ def main(argv: list[str] | None = None) -> int:
         topics = db.read("MATCH (t:Topic) RETURN count(t) AS n")[0]["n"]
         slug = slug_of(db, max(1, topics // 2))
         summary_file = OUT / f"{tag}.json"
-        summary: dict[str, Any] = {"python": sys.version.split()[0], "executable": sys.executable, "slug": slug}
+        summary: dict[str, Any] = {"python": sys.version.split()[0], "executable": sys.executable, "slug": slug,
+                                   "clocks": {k: str(v) for k, v in clocks().params().items()}}
         try:
             import neo4j._codec.packstream as ps  # noqa: F401
             summary["rust_ext"] = "neo4j_rust_ext" in sys.modules or _has_rust()

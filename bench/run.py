@@ -12,17 +12,23 @@ writes a synthetic catalog (bench/synth.py) and measures, on the same rows:
 - kb's load, end to end from files (``kb.load.load`` into an emptied
   database with the schema installed), with kb's peak RSS;
 - the floor: one hand-written ``UNWIND $rows AS row MERGE ...`` per batch of
-  5,000, nodes then edges, in one transaction (bench/loads.py);
+  5,000, nodes then edges, in one transaction, writing the same graph shape
+  (identity and state nodes, record-time intervals; bench/loads.py);
 - the ORM way: one neomodel save()/connect() per object, for a fixed time;
 - p50/p95 latency of the pages kb's CLI builds (topic page, forum-shopping,
-  gaps, primacy, matrix) and of each named query behind them, beside a
-  ``RETURN 1`` round trip, on kb's graph once the server is at rest after
-  the load (``settle``);
+  gaps, primacy, matrix), today's, and of each named query behind them (as
+  the pages run them), beside a ``RETURN 1`` round trip, on kb's graph once
+  the server is at rest after the load (``settle``);
+- history (sizes up to --history-max-grid): three loads recorded at
+  increasing instants of the catalog with 5% of its cells changed each
+  time, then the topic page today, --as-of a past date, --as-recorded
+  between the first two of those loads, and both;
 
 and, once: a load of about 100k cells for kb's memory, and ``kb --help``
 start-up time. Each load runs in a child process with a time limit and an RSS
 cap; a load that fails or runs out of time is reported as such, with how far
-it got. Results go to bench/results.json, and a table to stdout.
+it got. Results go to bench/results.json, and a table to stdout, with kb's
+figures beside the baseline's (--baseline, bench/figures-2026-11-28b.json).
 
 "cells" below means coverage records (rows of treats.csv, one TREATS edge
 each); the grid (instruments x topics) is reported beside it.
@@ -44,7 +50,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable
 
@@ -58,14 +64,21 @@ PY = sys.executable
 DEFAULT_SIZES = "1000x50,10000x200,50000x500"
 MEM_SIZE = (1430, 200)  # ~100k coverage records (100,372 with the default seed)
 TARGETS = {
-    "loader_vs_floor": "kb's load time <= 1.5 x the UNWIND floor's",
-    "loader_vs_orm": "kb's loader >= 30 x faster than one save per object (rows/s)",
+    "loader_vs_floor": "kb's load time <= 1.5 x the UNWIND floor's (same graph shape)",
+    "loader_vs_orm": "kb's loader >= 30 x faster than one save per object (records/s)",
     "load_100k_seconds": "100k cells loaded in <= 20 s",
-    "topic_page_p50_ms_10k": "topic page p50 <= 30 ms at 10k x 200",
+    "topic_page_p50_ms_10k": "today's topic page p50 <= 30 ms at 10k x 200",
+    "history_topic_page_p50_ms_10k": "--as-of and --as-recorded topic pages p50 <= 40 ms at 10k x 200, after "
+                                     "3 dated loads changing 5% of cells each",
     "matrix_p50_ms_1k": "full matrix <= 300 ms at 1k x 50",
     "help_seconds": "kb --help <= 0.3 s",
     "load_100k_rss_mib": "kb's memory <= 300 MiB while loading 100k cells",
+    "no_worse": "no other figure worse by more than 20% than the baseline (timings: and by more than 1 ms)",
 }
+BASELINE = HERE / "figures-2026-11-28b.json"  # the figures before the two-clock model (issue 13)
+WORSE_RATIO = 1.2  # a figure more than 20% above the baseline's is worse ...
+WORSE_MS = 1.0     # ... and a timing only if also more than this many ms above (below, it is noise:
+                   # RETURN 1 alone takes 1-1.5 ms)
 
 
 def log(msg: str) -> None:
@@ -353,18 +366,19 @@ def time_calls(fn: Callable[[int], Any], runs: int, budget: float, limit: float)
     cold pages, and the server's JIT compiles a code path only after it has
     run many times): twice, then up to WARM_CALLS calls within WARM_SECONDS;
     then run up to ``runs`` times within ``budget`` seconds, as many as the
-    last warm-up's time allows."""
-    from kb.errors import KbError
+    last warm-up's time allows. A call that fails (a server timeout, or a
+    page kb cannot build) is reported, not raised."""
 
-    def failed(e: KbError, warm: float) -> dict[str, Any]:
-        return {"status": "error", "detail": str(e)[:300], "warmup_ms": round(warm * 1000, 1)}
+    def failed(e: Exception, warm: float) -> dict[str, Any]:
+        text = f"{type(e).__name__}: {e}"
+        timeout = "timeout" in text.lower() or "terminated" in text.lower()
+        return {"status": "timeout" if timeout else "error", "detail": text[:300], "warmup_ms": round(warm * 1000, 1)}
 
     t = time.perf_counter()
     try:
         result = fn(0)
-    except KbError as e:
-        return {"status": "timeout" if "timeout" in str(e).lower() or "terminated" in str(e).lower() else "error",
-                "detail": str(e)[:300], "warmup_ms": round((time.perf_counter() - t) * 1000, 1)}
+    except Exception as e:
+        return failed(e, time.perf_counter() - t)
     warm, calls, started = time.perf_counter() - t, 1, time.perf_counter()
     # more warm-up calls, unless one is already long: a second one always, then
     # up to WARM_CALLS within WARM_SECONDS
@@ -372,7 +386,7 @@ def time_calls(fn: Callable[[int], Any], runs: int, budget: float, limit: float)
         t = time.perf_counter()
         try:
             fn(calls)
-        except KbError as e:
+        except Exception as e:
             return failed(e, warm)
         warm = time.perf_counter() - t
         calls += 1
@@ -384,7 +398,7 @@ def time_calls(fn: Callable[[int], Any], runs: int, budget: float, limit: float)
         t = time.perf_counter()
         try:
             fn(k + 1)
-        except KbError as e:
+        except Exception as e:
             return failed(e, warm)
         times.append((time.perf_counter() - t) * 1000)
     rows = len(result) if isinstance(result, list) else len(getattr(result, "rows", []) or [])
@@ -434,74 +448,289 @@ def settle(bench: BenchServer, idle_ms: float) -> dict[str, Any]:
     return out
 
 
+class PageReads:
+    """Which named queries pages run, and with which parameters: while
+    active, every query sent inside ``kb.queries.in_one_read`` (``_OneRead.send``)
+    and every ``db.read`` is noted as (name, parameters); a statement that is
+    no named query (a speed trick's own Cypher) is noted by its first words."""
+
+    def __init__(self, db):
+        import kb.queries as Q
+
+        self.Q, self.db = Q, db
+        self.by_text = {q.text: name for name, q in Q.load_queries().items()}
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+
+    def _note(self, query: str, params: dict[str, Any]) -> None:
+        name = self.by_text.get(query)
+        self.calls.append((name if name else "cypher: " + " ".join(query.split())[:60], dict(params)))
+
+    def __enter__(self) -> "PageReads":
+        one = getattr(self.Q, "_OneRead", None)
+        self._send = getattr(one, "send", None)
+        if one is not None and self._send is not None:
+            original = self._send
+
+            def send(this, query, params):
+                self._note(query, params)
+                return original(this, query, params)
+            one.send = send
+        read = self.db.read
+
+        def noted_read(query, **params):
+            self._note(query, params)
+            return read(query, **params)
+        self.db.read = noted_read
+        return self
+
+    def __exit__(self, *exc) -> None:
+        one = getattr(self.Q, "_OneRead", None)
+        if one is not None and self._send is not None:
+            one.send = self._send
+        del self.db.read  # the instance attribute: Database.read again
+
+    def named(self) -> dict[str, dict[str, Any]]:
+        """The named queries run, each with the parameters of its first call."""
+        out: dict[str, dict[str, Any]] = {}
+        for name, params in self.calls:
+            if not name.startswith("cypher: "):
+                out.setdefault(name, params)
+        return out
+
+
+def page_queries(db, pages: dict[str, Callable[[int], Any]], turns: int) -> tuple[dict[str, list[dict]], dict]:
+    """Run each page once per topic in turn (k = 0 .. turns - 1) and note the
+    named queries it runs: per query, the parameters of each turn (so each is
+    later timed with what its page gives it); and per page, what it ran."""
+    params: dict[str, list[dict[str, Any]]] = {}
+    ran: dict[str, list[str]] = {}
+    for page, fn in pages.items():
+        for k in range(turns):
+            reads = PageReads(db)
+            try:
+                with reads:
+                    fn(k)
+            except Exception as e:  # reported when the page is timed
+                log(f"  {page}: {type(e).__name__}: {str(e)[:200]}")
+                break
+            if k == 0:
+                ran[page] = [name for name, _ in reads.calls]
+            for name, p in reads.named().items():
+                params.setdefault(name, []).append(p)
+    return params, ran
+
+
+def time_group(out: dict[str, Any], items: dict[str, Callable[[int], Any]], runs: int, budget: float,
+               limit: float, skip: set[str] = frozenset(), label: str = "") -> None:
+    for name, fn in items.items():
+        t = time.monotonic()
+        if name in skip:
+            out[name] = {"status": "skipped", "detail": skip_reason(name)}
+            log(f"  {label}{name:24} skipped")
+            continue
+        res = time_calls(fn, runs, budget, limit)
+        res["loadavg"] = loadavg()
+        out[name] = res
+        shown = f"p50 {res['p50_ms']} ms, p95 {res['p95_ms']} ms ({res['runs']} runs)" if res["status"] == "ok" \
+            else f"{res['status']}: {res.get('detail', '')[:160]}"
+        log(f"  {label}{name:24} {shown}  [{time.monotonic() - t:.0f} s]")
+
+
+def query_db(bench: BenchServer, limit: float):
+    from kb.config import Settings
+    from kb.db import Database
+    import kb.queries as Q
+
+    Q.quiet_driver()
+    return with_timeout(Database(Settings(uri=bench.server.bolt_uri, password=bench.server.stored_password())), limit)
+
+
+def topic_slugs(db, topics: int) -> list[str]:
+    """The topics a bench rotates over: ranks 1, n/4, n/2, 3n/4, n."""
+    from kb.schema.model import FOREVER_CYPHER
+
+    ranks = sorted({1, max(1, topics // 4), max(1, topics // 2), max(1, 3 * topics // 4), topics})
+    rows = db.read(f"MATCH (s:TopicState) WHERE s.recorded_to = {FOREVER_CYPHER} RETURN s.rank AS rank, s.slug AS slug")
+    by_rank = {r["rank"]: r["slug"] for r in rows}
+    return [by_rank[r] for r in ranks if r in by_rank]
+
+
+EXTRA_NAMED = ["catalog_keys"]  # timed too, though no page below runs it (kb's key lookups)
+
+
 def bench_queries(bench: BenchServer, topics: int, runs: int, budget: float, limit: float,
                   skip: set[str] = frozenset(), named: bool = True) -> dict[str, Any]:
-    """Pages (what `kb topic`, `kb forum-shopping`, `kb gaps`, `kb primacy`,
-    `kb matrix` build, without drawing them) and the named queries behind
-    them, on a few topics in turn (ranks 1, n/4, n/2, 3n/4, n)."""
+    """Pages (what `kb topic`, `kb forum-shopping [--all]`, `kb gaps`, `kb
+    primacy`, `kb matrix` build, without drawing them), today's as the CLI
+    asks for them (``Clocks.resolve()`` per call, as per command), and the
+    named queries behind them, each with the parameters its page gives it,
+    on a few topics in turn (ranks 1, n/4, n/2, 3n/4, n)."""
     import kb.queries as Q
+    from kb.queries import ALL_PAIRS_LIMIT, PAGE_LIMIT
+    from kb.queries.clocks import Clocks
     from kb.queries.gaps import gaps_page
     from kb.queries.matrix import matrix_page
     from kb.queries.topic import forum_shopping_page, primacy_page, topic_page
 
-    from kb.config import Settings
-    from kb.db import Database
-
-    db = with_timeout(Database(Settings(uri=bench.server.bolt_uri, password=bench.server.stored_password())), limit)
-    Q.quiet_driver()
-    ranks = sorted({1, max(1, topics // 4), max(1, topics // 2), max(1, 3 * topics // 4), topics})
-    by_rank = {r["rank"]: r["slug"] for r in db.read("MATCH (t:Topic) RETURN t.rank AS rank, t.slug AS slug")}
-    slugs = [by_rank[r] for r in ranks if r in by_rank]
+    db = query_db(bench, limit)
+    slugs = topic_slugs(db, topics)
     slug = lambda k: slugs[k % len(slugs)]  # noqa: E731
+    now = Clocks.resolve
     out: dict[str, Any] = {"topics_used": slugs, "pages": {}, "named": {}}
-    items: list[tuple[str, str, Callable[[int], Any]]] = [
-        ("pages", "RETURN 1", lambda k: db.read("RETURN 1")),
-        ("pages", "topic page", lambda k: topic_page(db, slug(k))),
-        ("pages", "forum-shopping", lambda k: forum_shopping_page(db, slug(k))),
-        ("pages", "forum-shopping --all", lambda k: forum_shopping_page(db, slug(k), all_pairs=True)),
-        ("pages", "gaps", lambda k: gaps_page(db)),
-        ("pages", "primacy", lambda k: primacy_page(db, slug(k))),
-        ("pages", "matrix", lambda k: matrix_page(db)),
-    ]
-    per_topic = ["catalog_keys", "topic_counts", "topic_coverage", "topic_primacy", "topic_timeline",
-                 "silent_regimes", "forum_shopping_pairs", "forum_shopping_all", "topic_conflicts"]
-    overall = ["silent_share", "topic_gaps", "jurisdiction_gaps", "matrix"]
-    # each named query with the parameters its page gives it (the lists capped as the pages cap them)
-    from kb.queries import ALL_PAIRS_LIMIT, PAGE_LIMIT
-    from kb.queries.topic import PAIR_CANDIDATES
-
-    as_paged = {"topic_counts": {"timeline": True}, "topic_coverage": {"limit": PAGE_LIMIT},
-                "topic_timeline": {"limit": PAGE_LIMIT}, "silent_regimes": {"limit": PAGE_LIMIT},
-                "forum_shopping_pairs": {"limit": 3, "candidates": PAIR_CANDIDATES},
-                "forum_shopping_all": {"limit": ALL_PAIRS_LIMIT, "candidates": max(PAIR_CANDIDATES, 2 * ALL_PAIRS_LIMIT + 32)}}
-    known = Q.load_queries()
-    for name in (per_topic + overall) if named else ():
-        if name not in known:
-            continue
-        declared = {p.name for p in known[name].params}
-        extra = {k: v for k, v in as_paged.get(name, {}).items() if k in declared}
-        if "slug" in declared:
-            items.append(("named", name, lambda k, n=name, x=extra: Q.run(db, n, slug=slug(k), **x)))
-        else:
-            items.append(("named", name, lambda k, n=name, x=extra: Q.run(db, n, **x)))
-    for group, name, fn in items:
-        t = time.monotonic()
-        if name in skip:
-            out[group][name] = {"status": "skipped", "detail": skip_reason(name)}
-            log(f"  {name:24} skipped")
-            continue
-        res = time_calls(fn, runs, budget, limit)
-        res["loadavg"] = loadavg()
-        out[group][name] = res
-        shown = f"p50 {res['p50_ms']} ms, p95 {res['p95_ms']} ms ({res['runs']} runs)" if res["status"] == "ok" \
-            else f"{res['status']}: {res.get('detail', '')[:120]}"
-        log(f"  {name:24} {shown}  [{time.monotonic() - t:.0f} s]")
+    pages: dict[str, Callable[[int], Any]] = {
+        "topic page": lambda k: topic_page(db, slug(k), now(), limit=PAGE_LIMIT),
+        "forum-shopping": lambda k: forum_shopping_page(db, slug(k), now(), all_pairs=False, limit=ALL_PAIRS_LIMIT),
+        "forum-shopping --all": lambda k: forum_shopping_page(db, slug(k), now(), all_pairs=True, limit=ALL_PAIRS_LIMIT),
+        "gaps": lambda k: gaps_page(db, None, now(), limit=PAGE_LIMIT),
+        "primacy": lambda k: primacy_page(db, slug(k), now(), limit=PAGE_LIMIT),
+        "matrix": lambda k: matrix_page(db, now(), ()),
+    }
+    time_group(out["pages"], {"RETURN 1": lambda k: db.read("RETURN 1"), **pages}, runs, budget, limit, skip)
+    if named:
+        wanted = {p: fn for p, fn in pages.items() if p not in skip}
+        params, out["reads"] = page_queries(db, wanted, len(slugs))
+        known = Q.load_queries()
+        for name in EXTRA_NAMED:
+            if name in known and name not in params:
+                declared = {p.name for p in known[name].params}
+                params[name] = [{k: v for k, v in {"slug": s, **now().params()}.items() if k in declared}
+                                for s in slugs]
+        items = {name: (lambda k, n=name, ps=ps: Q.run(db, n, **ps[k % len(ps)])) for name, ps in sorted(params.items())}
+        time_group(out["named"], items, runs, budget, limit, skip)
     db.close()
     return out
 
 
 def skip_reason(name: str) -> str:
     return "the full grid as rows is too large to fetch at this size (see --matrix-max-grid)"
+
+
+# -- history: dated loads, then pages at other clocks ---------------------------------
+HISTORY_STEPS = 3     # dated loads after kb's load, each changing ...
+CHANGE_SHARE = synth.CHANGE_SHARE  # ... this share of the cells
+HISTORY_AS_OF = "2024-06-01"  # the legal date the --as-of pages are read at
+
+
+def changed_catalogs(work: Path, folder: Path, seed: int, steps: int = HISTORY_STEPS) -> list[tuple[Path, dict]]:
+    """The catalog in ``folder`` changed ``steps`` times in a row
+    (synth.derive_changed), each step from the one before; reused when
+    already written from the same folder with the same seed."""
+    out = []
+    src = folder
+    for step in range(1, steps + 1):
+        dest = work / f"{folder.name}-change{step}"
+        manifest = dest / "synth.manifest"
+        m = json.loads(manifest.read_text()) if manifest.exists() else {}
+        if (m.get("changed_from"), m.get("step"), m.get("seed"), m.get("share")) != (str(src), step, seed, CHANGE_SHARE):
+            log(f"  deriving change {step} of {folder.name} ({CHANGE_SHARE:.0%} of the cells) ...")
+            m = synth.derive_changed(src, dest, step, seed, CHANGE_SHARE)
+        else:
+            m["reused"] = True
+        out.append((dest, m))
+        src = dest
+    return out
+
+
+def history_clocks(t1: datetime, t2: datetime) -> dict[str, Any]:
+    """The clocks of the history pages: label -> Clocks (None: today's,
+    resolved per call). As recorded: halfway between the first and the
+    second dated load, when the catalog said what the first one wrote."""
+    from kb.queries.clocks import Clocks
+
+    mid = (t1 + (t2 - t1) / 2).isoformat()
+    return {
+        "topic page": None,
+        "topic page --as-of": Clocks.resolve(as_of=HISTORY_AS_OF),
+        "topic page --as-recorded": Clocks.resolve(as_recorded=mid),
+        "topic page --as-of --as-recorded": Clocks.resolve(as_of=HISTORY_AS_OF, as_recorded=mid),
+    }
+
+
+def history_queries(bench: BenchServer, topics: int, instants: list[datetime], runs: int, budget: float,
+                    limit: float, named: bool = True) -> dict[str, Any]:
+    """The topic page today, --as-of HISTORY_AS_OF, --as-recorded between
+    the first and second dated loads (``instants``), and both, on a few
+    topics in turn; and the named queries each of them runs."""
+    import kb.queries as Q
+    from kb.queries import PAGE_LIMIT
+    from kb.queries.clocks import Clocks
+    from kb.queries.topic import topic_page
+
+    db = query_db(bench, limit)
+    slugs = topic_slugs(db, topics)
+    slug = lambda k: slugs[k % len(slugs)]  # noqa: E731
+    clocks = history_clocks(instants[0], instants[1])
+    out: dict[str, Any] = {"topics_used": slugs, "as_of": HISTORY_AS_OF,
+                           "as_recorded": clocks["topic page --as-recorded"].as_recorded.isoformat(),
+                           "pages": {}, "named": {}, "reads": {}}
+    # Evidence that the instants differ: the first topic's cells by mode, read with the one predicate.
+    cells = ("MATCH (:Topic {slug: $slug})<-[r:TREATS]-() WHERE r.recorded_from <= $at < r.recorded_to "
+             "RETURN r.mode AS mode, count(*) AS n ORDER BY mode")
+    before = instants[0] - timedelta(milliseconds=1)  # the catalog kb's own load wrote
+    out["cells_by_mode"] = {
+        label: {r["mode"]: r["n"] for r in db.read(cells, slug=slugs[0], at=at)}
+        for label, at in (("before the dated loads", before),
+                          ("as recorded", clocks["topic page --as-recorded"].as_recorded),
+                          ("now", datetime.now(timezone.utc)))}
+    pages = {label: (lambda k, c=c: topic_page(db, slug(k), c or Clocks.resolve(), limit=PAGE_LIMIT))
+             for label, c in clocks.items()}
+    time_group(out["pages"], pages, runs, budget, limit, label="[history] ")
+    if named:
+        for label, fn in pages.items():
+            params, ran = page_queries(db, {label: fn}, len(slugs))
+            out["reads"].update(ran)
+            items = {name: (lambda k, n=name, ps=ps: Q.run(db, n, **ps[k % len(ps)])) for name, ps in sorted(params.items())}
+            out["named"][label] = {}
+            time_group(out["named"][label], items, runs, budget, limit, label=f"[{label.replace('topic page', '').strip() or 'today'}] ")
+    db.close()
+    return out
+
+
+def bench_history(bench: BenchServer, work: Path, folder: Path, topics: int, chunked: list[str],
+                  load_limit: float, opts) -> dict[str, Any]:
+    """After kb's load: HISTORY_STEPS dated loads (kb.load.load(..., at=T))
+    of the catalog changed CHANGE_SHARE of its cells each time, at
+    increasing recorded instants; then, once the server is at rest, the
+    topic pages at the other clocks (history_queries)."""
+    out: dict[str, Any] = {"steps": HISTORY_STEPS, "share": CHANGE_SHARE, "loads": []}
+    instants = []
+    for path, manifest in changed_catalogs(work, folder, opts.seed):
+        at = datetime.now(timezone.utc)  # later than every change set so far; kb refuses an earlier one
+        log(f"  dated load {len(instants) + 1}/{HISTORY_STEPS}: {path.name} recorded at {at.isoformat()} "
+            f"({manifest['changed_cells']:,} cells changed) ...")
+        r = run_child(bench, ["kb", str(path), "--at", at.isoformat(), *chunked], timeout=load_limit,
+                      rss_cap_mib=opts.rss_cap_mib)
+        r.update(at=at.isoformat(), catalog=str(path), changed_cells=manifest["changed_cells"],
+                 changed=manifest.get("changed"))
+        out["loads"].append(r)
+        log(f"    {r.get('seconds')} s, {r['status']}: {r.get('updated')} updated, {r.get('unchanged')} unchanged, "
+            f"{r.get('created')} created; RSS {r['rss_peak_mib']} MiB")
+        if r["status"] != "ok":
+            out["error"] = f"dated load {len(instants) + 1} failed: {r['status']}"
+            return out
+        instants.append(at)
+        time.sleep(0.01)
+    out["instants"] = [t.isoformat() for t in instants]
+    if opts.no_queries:
+        return out
+    out["settle"] = settle(bench, bench.idle_ms)
+    big = folder_grid(folder) >= 1_000_000
+    out["queries"] = history_queries(bench, topics, instants, opts.runs,
+                                     opts.query_budget_big if big else opts.query_budget,
+                                     opts.query_limit_big if big else opts.query_limit)
+    return out
+
+
+def folder_grid(folder: Path) -> int:
+    m = json.loads((folder / "synth.manifest").read_text())
+    return m["grid_cells"]
+
+
+def recorded_instants(db) -> list[datetime]:
+    """The instants of the change sets after the first (a graph the history
+    phase left: its dated loads), oldest first."""
+    rows = db.read("MATCH (s:ChangeSet) RETURN s.at AS at ORDER BY s.at")
+    return [r["at"].to_native() if hasattr(r["at"], "to_native") else r["at"] for r in rows][1:]
 
 
 # -- kb --help ---------------------------------------------------------------------
@@ -568,7 +797,8 @@ def bench_size(bench: BenchServer, work: Path, instruments: int, topics: int, op
     orm = run_child(bench, ["orm", str(folder), "--seconds", str(opts.orm_seconds)],
                     timeout=opts.orm_seconds + 120, rss_cap_mib=rss_cap, watch=False)
     res["orm"] = orm
-    log(f"  ORM: {orm.get('objects_per_second')} objects/s ({orm.get('objects')} objects) [{orm['status']}]")
+    log(f"  ORM: {orm.get('objects_per_second')} objects/s, {orm.get('records_per_second')} records/s "
+        f"({orm.get('objects')} objects) [{orm['status']}]")
 
     # Too large for one transaction: kb load --commit-every, and the floor the same way.
     chunked = ["--commit-every", str(opts.commit_every)] if manifest["grid_cells"] >= opts.commit_every_above else []
@@ -612,15 +842,17 @@ def bench_size(bench: BenchServer, work: Path, instruments: int, topics: int, op
                 (kb["client_cpu_seconds"] + kb["server_cpu_seconds"]) / (fb["client_cpu_seconds"] + fb["server_cpu_seconds"]), 2)
         except (TypeError, KeyError, ZeroDivisionError):
             pass
-    if orm.get("objects_per_second"):
+    if orm.get("records_per_second"):  # a node record is three objects (identity, state, HAS_STATE)
         summary["orm_objects_per_s"] = orm["objects_per_second"]
-        summary["orm_projected_seconds"] = round(records / orm["objects_per_second"], 0)
+        summary["orm_records_per_s"] = orm["records_per_second"]
+        summary["orm_projected_seconds"] = round(records / orm["records_per_second"], 0)
         if kb:
-            summary["kb_over_orm_speedup"] = round(rate(records, kb["seconds"]) / orm["objects_per_second"], 1)
+            summary["kb_over_orm_speedup"] = round(rate(records, kb["seconds"]) / orm["records_per_second"], 1)
     res["summary"] = summary
 
     # Queries, on kb's graph (the last load); else, if only the floor loaded, on its graph.
     have_graph = kbs and kbs[-1]["status"] == "ok"
+    kb_graph = have_graph
     if not have_graph and fb and not big:
         res["empty_seconds"].append(bench.empty())
         again = run_child(bench, ["floor", str(folder)], timeout=load_limit, rss_cap_mib=rss_cap)
@@ -634,6 +866,12 @@ def bench_size(bench: BenchServer, work: Path, instruments: int, topics: int, op
                                        opts.query_limit_big if mid else opts.query_limit, skip)
     else:
         res["queries"] = None
+
+    # History: dated loads that change some cells, on kb's graph; then the pages at other clocks.
+    if kb_graph and manifest["grid_cells"] <= opts.history_max_grid:
+        log(f"  history on {instruments} x {topics}: {HISTORY_STEPS} dated loads changing "
+            f"{CHANGE_SHARE:.0%} of the cells each ...")
+        res["history"] = bench_history(bench, work, folder, topics, chunked, load_limit, opts)
     return res
 
 
@@ -676,6 +914,8 @@ def projections(results: dict[str, Any]) -> list[dict[str, Any]]:
         cat = s.get("catalog") or {}
         if not cat or (s.get("summary") or {}).get("kb_seconds"):
             continue
+        if all("time limit" in r["status"] for r in s.get("kb_runs") or [{"status": "time limit"}]):
+            continue  # out of time, not of memory: nothing to scale
         n = cat["records"]
         heap_gib = float(heaps.get(f"{s['instruments']}x{s['topics']}", results["server"]["heap"]).rstrip("gG"))
         out.append({
@@ -714,7 +954,8 @@ def verdicts(results: dict[str, Any]) -> list[dict[str, Any]]:
                 sm["kb_over_floor"] <= 1.5, name)
         if "kb_over_orm_speedup" in sm:
             add("loader_vs_orm", f"{sm['kb_over_orm_speedup']} x ({fmt(sm['kb_rows_per_s'])} vs "
-                f"{fmt(sm['orm_objects_per_s'])} rows/s)", sm["kb_over_orm_speedup"] >= 30, name)
+                f"{fmt(sm.get('orm_records_per_s', sm.get('orm_objects_per_s')))} records/s)",
+                sm["kb_over_orm_speedup"] >= 30, name)
     m = results.get("memory_100k") or {}
     if "kb_seconds" in m:
         add("load_100k_seconds", f"{m['kb_seconds']} s", m["kb_seconds"] <= 20, f"{m['instruments']}x{m['topics']}")
@@ -723,13 +964,79 @@ def verdicts(results: dict[str, Any]) -> list[dict[str, Any]]:
     q10 = ((sizes.get("10000x200") or {}).get("queries") or {}).get("pages", {}).get("topic page")
     if q10:
         add("topic_page_p50_ms_10k", f"{q10.get('p50_ms', q10['status'])} ms", q10.get("p50_ms", 1e9) <= 30, "10000x200")
+    h10 = ((((sizes.get("10000x200") or {}).get("history") or {}).get("queries")) or {}).get("pages") or {}
+    for label, key, most in (("topic page", "topic_page_p50_ms_10k", 30),
+                             ("topic page --as-of", "history_topic_page_p50_ms_10k", 40),
+                             ("topic page --as-recorded", "history_topic_page_p50_ms_10k", 40),
+                             ("topic page --as-of --as-recorded", "history_topic_page_p50_ms_10k", 40)):
+        r = h10.get(label)
+        if r:
+            shown = label.replace("topic page", "").strip() or "today"
+            add(key, f"{r.get('p50_ms', r['status'])} ms ({shown})", r.get("p50_ms", 1e9) <= most,
+                "10000x200 after 3 dated loads")
     m1 = ((sizes.get("1000x50") or {}).get("queries") or {}).get("pages", {}).get("matrix")
     if m1:
         add("matrix_p50_ms_1k", f"{m1.get('p50_ms', m1['status'])} ms", m1.get("p50_ms", 1e9) <= 300, "1000x50")
     h = results.get("help")
     if h:
         add("help_seconds", f"{h['median_seconds']} s", h["median_seconds"] <= 0.3, "-")
+    c = results.get("comparison")
+    if c and c.get("rows"):
+        worse = [r for r in c["rows"] if r["worse"]]
+        shown = "; ".join(f"{r['figure']} {r['ratio']} x" for r in sorted(worse, key=lambda r: -r["ratio"])[:3])
+        add("no_worse", f"{len(worse)} of {len(c['rows'])} worse" + (f", e.g. {shown}" if worse else "")
+            + (" (see above)" if len(worse) > 3 else ""), not worse, f"vs {Path(c['baseline']).name}")
     return out
+
+
+def figures(results: dict[str, Any]) -> dict[str, tuple[float, str]]:
+    """kb's figures that a later run can be compared with (lower is
+    better): name -> (value, unit). RETURN 1 (the server's round trip) and
+    the floor's and ORM's figures (not kb's) are left out."""
+    out: dict[str, tuple[float, str]] = {}
+    for s in results.get("sizes", []):
+        size = f"{s['instruments']}x{s['topics']}"
+        sm = s.get("summary") or {}
+        if sm.get("kb_seconds") is not None:
+            out[f"{size} kb load"] = (sm["kb_seconds"], "s")
+        if sm.get("kb_rss_peak_mib") is not None:
+            out[f"{size} kb load peak RSS"] = (sm["kb_rss_peak_mib"], "MiB")
+        for group in ("pages", "named"):
+            for name, r in (((s.get("queries") or {}).get(group)) or {}).items():
+                if name != "RETURN 1" and r.get("status") == "ok":
+                    out[f"{size} {'page' if group == 'pages' else 'query'} {name}"] = (r["p50_ms"], "ms")
+    mem = results.get("memory_100k") or {}
+    if mem.get("kb_seconds") is not None:
+        out["100k-cell load"] = (mem["kb_seconds"], "s")
+    if mem.get("kb_rss_peak_mib") is not None:
+        out["100k-cell load peak RSS"] = (mem["kb_rss_peak_mib"], "MiB")
+    h = results.get("help") or {}
+    if h.get("median_seconds") is not None:
+        out["kb --help"] = (h["median_seconds"], "s")
+    return out
+
+
+def compare(results: dict[str, Any], baseline: Path) -> dict[str, Any] | None:
+    """Each of kb's figures (``figures``) beside the baseline's, when both
+    have it: worse when more than WORSE_RATIO times the baseline's (and, for
+    a timing in ms, more than WORSE_MS above it)."""
+    if not baseline.exists():
+        return None
+    base = json.loads(baseline.read_text())
+    before, now = figures(base), figures(results)
+    rows = []
+    for name in sorted(set(before) & set(now)):
+        (b, unit), (n, _) = before[name], now[name]
+        ratio = n / b if b else None
+        worse = ratio is not None and ratio > WORSE_RATIO and (unit != "ms" or n - b > WORSE_MS)
+        rows.append({"figure": name, "unit": unit, "before": b, "now": n,
+                     "ratio": None if ratio is None else round(ratio, 2), "worse": worse})
+    measured = {f"{s['instruments']}x{s['topics']}" for s in results.get("sizes", [])}
+    gone = [name for name in set(before) - set(now)  # of the sizes measured now: renamed or gone
+            if name.split(" ", 1)[0] in measured or not re.match(r"\d+x\d+ ", name)]
+    return {"baseline": str(baseline), "baseline_date": base.get("date"), "rows": rows,
+            "baseline_idle_return1_ms": (base.get("server") or {}).get("idle_return1_ms"),
+            "only_in_baseline": sorted(gone), "only_now": sorted(set(now) - set(before))}
 
 
 PHASES = ("read", "prepare", "write", "transaction")  # kb's load phases (bench/loads.py run_kb)
@@ -741,7 +1048,7 @@ def table(results: dict[str, Any]) -> str:
     lines.append(f"kb bench {results['date']}  ·  {m['cores']} cores, {m['ram_gib']} GiB, {m['cpu']}  ·  "
                  f"Neo4j {results.get('neo4j', {}).get('version')}  ·  bench server heap {results['server']['heap']}")
     lines.append("")
-    hdr = ["size", "cells", "kb s", "kb cells/s", "floor s", "floor cells/s", "kb/floor", "kb/floor CPU", "ORM obj/s", "kb/ORM",
+    hdr = ["size", "cells", "kb s", "kb cells/s", "floor s", "floor cells/s", "kb/floor", "kb/floor CPU", "ORM rec/s", "kb/ORM",
            "kb RSS MiB", "kb phases s"]
     rows = []
     for s in results["sizes"]:
@@ -752,11 +1059,14 @@ def table(results: dict[str, Any]) -> str:
                      fmt(sm.get("kb_seconds")) if "kb_seconds" in sm else (kb_status or "-")[:40],
                      fmt(sm.get("kb_cells_per_s")), fmt(sm.get("floor_seconds")), fmt(sm.get("floor_cells_per_s")),
                      fmt(sm.get("kb_over_floor"), " x"), fmt(sm.get("kb_over_floor_cpu"), " x"),
-                     fmt(sm.get("orm_objects_per_s")),
+                     fmt(sm.get("orm_records_per_s", sm.get("orm_objects_per_s"))),
                      fmt(sm.get("kb_over_orm_speedup"), " x"),
                      fmt(sm.get("kb_rss_peak_mib") or max((r["rss_peak_mib"] for r in s.get("kb_runs", [])), default=None)),
                      " / ".join(f"{k} {fmt(ph[k])}" for k in PHASES if k in ph) or "-"])
     lines += _grid(hdr, rows)
+    for s in results["sizes"]:
+        if s.get("queries_on"):
+            lines.append(f"{s['instruments']}x{s['topics']}: queries timed on {s['queries_on']}")
     lines.append("")
     qnames = ["RETURN 1", "topic page", "forum-shopping", "forum-shopping --all", "gaps", "primacy", "matrix"]
     hdr = ["query (p50 / p95 ms)"] + [f"{s['instruments']}x{s['topics']}" for s in results["sizes"]]
@@ -766,13 +1076,7 @@ def table(results: dict[str, Any]) -> str:
         for q in names:
             row = [q if group == "pages" else f"  {q}"]
             for s in results["sizes"]:
-                r = ((s.get("queries") or {}).get(group) or {}).get(q)
-                if not r:
-                    row.append("-")
-                elif r["status"] != "ok":
-                    row.append(r["status"])
-                else:
-                    row.append(f"{fmt(r['p50_ms'])} / {fmt(r['p95_ms'])}" + (f" (n={r['runs']})" if r["runs"] < 30 else ""))
+                row.append(_p50(((s.get("queries") or {}).get(group) or {}).get(q)))
             rows.append(row)
     lines += _grid(hdr, rows)
     lines.append("")
@@ -791,9 +1095,78 @@ def table(results: dict[str, Any]) -> str:
                      f"transaction state on the server (pool {p['server_tx_pool_gib']} GiB, machine "
                      f"{p['machine_ram_gib']} GiB)")
     lines.append("")
+    lines += history_table(results)
+    c = results.get("comparison")
+    if c:
+        lines.append(f"kb's figures beside {Path(c['baseline']).name} ({c.get('baseline_date')}); worse: more than "
+                     f"{WORSE_RATIO:g} x and, for timings, {WORSE_MS:g} ms more. The idle server's RETURN 1: "
+                     f"{results['server'].get('idle_return1_ms')} ms now, {c.get('baseline_idle_return1_ms')} ms then "
+                     "(a busier machine slows everything)")
+        ordered = sorted(c["rows"], key=lambda r: (not r["worse"], r["figure"]))
+        lines += _grid(["figure", "before", "now", "now/before", "worse"],
+                       [[r["figure"], f"{_fig(r['before'])} {r['unit']}", f"{_fig(r['now'])} {r['unit']}",
+                         fmt(r["ratio"], " x"), "WORSE" if r["worse"] else ""] for r in ordered])
+        if c.get("only_in_baseline"):
+            lines.append("only in the baseline (renamed or gone): " + ", ".join(c["only_in_baseline"]))
+        if c.get("only_now"):
+            lines.append("new (not in the baseline): " + ", ".join(c["only_now"]))
+        lines.append("")
     lines += _grid(["target", "measured", "where", "met"],
                    [[v["target"], v["measured"], v["where"], "yes" if v["met"] else "NO"] for v in results["verdicts"]])
     return "\n".join(lines)
+
+
+def history_table(results: dict[str, Any]) -> list[str]:
+    """The dated loads and the topic page at each clock, per size; then, per
+    size, the named queries behind the page at each clock."""
+    sizes = [s for s in results["sizes"] if s.get("history")]
+    if not sizes:
+        return []
+    lines = [f"history: {HISTORY_STEPS} dated loads after kb's load, each changing {CHANGE_SHARE:.0%} of the "
+             f"cells; then the topic page (p50 / p95 ms) at each clock (--as-of {HISTORY_AS_OF}, --as-recorded "
+             "between the first and second dated loads)"]
+    hdr = [""] + [f"{s['instruments']}x{s['topics']}" for s in sizes]
+    rows = []
+    for k in range(HISTORY_STEPS):
+        row = [f"dated load {k + 1} (s; updated)"]
+        for s in sizes:
+            loads = s["history"].get("loads") or []
+            r = loads[k] if k < len(loads) else None
+            row.append("-" if not r else (f"{fmt(r.get('seconds'))} s; {fmt(r.get('updated'))}" if r["status"] == "ok"
+                                          else r["status"][:40]))
+        rows.append(row)
+    labels = list(history_clocks(datetime.now(timezone.utc), datetime.now(timezone.utc)))
+    for label in labels:
+        row = [label]
+        for s in sizes:
+            r = (((s["history"].get("queries") or {}).get("pages")) or {}).get(label)
+            row.append(_p50(r))
+        rows.append(row)
+    lines += _grid(hdr, rows)
+    for s in sizes:
+        named = ((s["history"].get("queries") or {}).get("named")) or {}
+        names = sorted({n for by in named.values() for n in by})
+        if not names:
+            continue
+        lines.append("")
+        lines.append(f"named queries behind the topic page at each clock, {s['instruments']}x{s['topics']} (p50 / p95 ms)")
+        short = [label.replace("topic page", "").strip() or "today" for label in labels]
+        lines += _grid(["query"] + short, [[n] + [_p50((named.get(label) or {}).get(n)) for label in labels]
+                                           for n in names])
+    lines.append("")
+    return lines
+
+
+def _fig(v: float) -> str:
+    return f"{v:.3g}" if abs(v) < 100 else fmt(v)
+
+
+def _p50(r: dict[str, Any] | None) -> str:
+    if not r:
+        return "-"
+    if r["status"] != "ok":
+        return r["status"]
+    return f"{fmt(r['p50_ms'])} / {fmt(r['p95_ms'])}" + (f" (n={r['runs']})" if r["runs"] < 30 else "")
 
 
 def _grid(hdr: list[str], rows: list[list[str]]) -> list[str]:
@@ -831,8 +1204,15 @@ def queries_only(opts, sizes: list[tuple[int, int]]) -> int:
         entry["queries"] = bench_queries(bench, topics, opts.runs, opts.query_budget_big if mid else opts.query_budget,
                                          opts.query_limit_big if mid else opts.query_limit, skip)
         entry["queries_measured_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        instants = recorded_instants(bench.db)
+        if len(instants) >= 2:  # the graph has the history phase's dated loads: its pages too
+            log(f"  the topic page at other clocks ({len(instants)} dated loads in the graph)")
+            entry.setdefault("history", {})["queries"] = history_queries(
+                bench, topics, instants, opts.runs, opts.query_budget_big if mid else opts.query_budget,
+                opts.query_limit_big if mid else opts.query_limit)
     finally:
         bench.stop()
+    results["comparison"] = compare(results, opts.baseline)
     results["verdicts"] = verdicts(results)
     opts.out.write_text(json.dumps(results, indent=2, default=str) + "\n")
     print(table(results))
@@ -841,7 +1221,8 @@ def queries_only(opts, sizes: list[tuple[int, int]]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", default=DEFAULT_SIZES, help=f"instruments x topics, comma-separated (default {DEFAULT_SIZES})")
+    ap.add_argument("--sizes", default=None, help=f"instruments x topics, comma-separated (default {DEFAULT_SIZES}; "
+                    "with --quick 1000x50,10000x200)")
     ap.add_argument("--out", type=Path, default=HERE / "results.json")
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "kb-bench",
                     help="where catalogs are written (kept between runs, reused when unchanged)")
@@ -864,8 +1245,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--commit-every-above", type=int, default=10_000_000,
                     help="grid cells from which loads commit every --commit-every rows, not once")
     ap.add_argument("--no-queries", action="store_true")
+    ap.add_argument("--history-max-grid", type=int, default=2_000_000,
+                    help=f"the history phase ({HISTORY_STEPS} dated loads changing {CHANGE_SHARE:.0%}% of the cells "
+                         "each, then the topic page at other clocks) on sizes up to this many grid cells; 0: none")
+    ap.add_argument("--baseline", type=Path, default=BASELINE,
+                    help=f"earlier figures to compare kb's with (default {BASELINE.name})")
     ap.add_argument("--no-memory", action="store_true", help="skip the 100k-cell memory load")
-    ap.add_argument("--quick", action="store_true", help="1k x 50 and 10k x 200 only, short limits")
+    ap.add_argument("--quick", action="store_true", help="short limits, one load each; sizes 1k x 50 and 10k x 200 unless --sizes")
     ap.add_argument("--merge", action="store_true",
                     help="keep the other sizes already in --out (and its memory and --help figures); "
                          "replace only the sizes measured now")
@@ -879,12 +1265,14 @@ def main(argv: list[str] | None = None) -> int:
     opts = ap.parse_args(argv)
     if opts.table:
         results = json.loads(opts.out.read_text())
+        results["comparison"] = compare(results, opts.baseline)
         results["verdicts"] = verdicts(results)
-        results.setdefault("projections", projections(results))
+        results["projections"] = projections(results)
         print(table(results))
         return 0
+    if opts.sizes is None:
+        opts.sizes = "1000x50,10000x200" if opts.quick else DEFAULT_SIZES
     if opts.quick:
-        opts.sizes = "1000x50,10000x200"
         opts.small_reps, opts.orm_seconds, opts.query_budget, opts.query_budget_big = 1, 10.0, 5.0, 8.0
     sizes = [tuple(int(x) for x in s.lower().split("x")) for s in opts.sizes.split(",") if s.strip()]
     opts.work.mkdir(parents=True, exist_ok=True)
@@ -901,6 +1289,14 @@ def main(argv: list[str] | None = None) -> int:
             f"queries are timed once the server is at rest after the load: RETURN 1's p50 within {SETTLE_RATIO}x "
             f"of the idle server's {SETTLE_LOOKS} times in a row, {SETTLE_MAX_SECONDS} s at most (settle per size)",
             "loadavg = 1-minute load average before and after a load (other work on the machine slows it)",
+            "the floor writes the graph kb writes (identity + HAS_STATE state nodes, record-time intervals on "
+            "states and edges) into an empty database, without change detection, history or kept counts",
+            "orm: a node record is three objects (identity, state, HAS_STATE); kb/ORM compares records per second",
+            "named queries: those each page runs, noted while it runs, timed with the parameters it gives them",
+            f"history: after kb's load, {HISTORY_STEPS} loads recorded at increasing instants (kb.load.load(at=T)) "
+            f"of the catalog with {CHANGE_SHARE:.0%} of its cells changed each time (synth.derive_changed, "
+            f"cumulative); then the topic page today, --as-of {HISTORY_AS_OF}, --as-recorded halfway between the "
+            "first and second of those loads, and both",
         ],
         "sizes": [],
     }
@@ -953,6 +1349,7 @@ def main(argv: list[str] | None = None) -> int:
                 results["sizes"].append({"instruments": instruments, "topics": topics,
                                          "error": f"{type(e).__name__}: {e}"})
             log(f"{instruments} x {topics} done in {time.monotonic() - t:.0f} s")
+            results["comparison"] = compare(results, opts.baseline)
             results["verdicts"] = verdicts(results)
             opts.out.write_text(json.dumps(results, indent=2, default=str) + "\n")
     finally:
@@ -960,6 +1357,7 @@ def main(argv: list[str] | None = None) -> int:
     results["sizes"].sort(key=lambda s: s["instruments"] * s["topics"])
     results["projections"] = projections(results)
     results["bench_seconds"] = round(time.monotonic() - started, 1)
+    results["comparison"] = compare(results, opts.baseline)
     results["verdicts"] = verdicts(results)
     opts.out.write_text(json.dumps(results, indent=2, default=str) + "\n")
     print(table(results))

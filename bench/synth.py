@@ -20,6 +20,14 @@ streamed to the files: the grid is never held in memory (per instrument and
 per topic a few numbers are kept, nothing per cell). A summary of what was
 written goes to stdout as JSON and to ``synth.manifest`` beside the CSV
 files (an extension the loader ignores).
+
+    python bench/synth.py --change-from /tmp/cat-10k --step 1 --out /tmp/cat-10k-c1
+
+derives a changed catalog (``derive_changed``): the same records, except
+that 5% of the cells (rows of treats.csv, ``--share``) take another mode or
+another pinpoint, picked by ``--seed`` and ``--step``. Derive step 2 from
+step 1's folder and so on for successive changes; loading them one after
+another, each at a later recorded instant, gives a catalog with history.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ import argparse
 import csv
 import json
 import random
+import shutil
 import sys
 import time
 from datetime import date, timedelta
@@ -462,15 +471,97 @@ def _inst_source(ident: str, i: int) -> str:
     return f"src:{jur}:{i + 1}"
 
 
+# -- changed catalogs: the same records, some cells changed -------------------------
+CHANGE_SHARE = 0.05  # of the cells (rows of treats.csv) a changed catalog changes
+MODES = ("explicit", "implicit", "conflicts", "silent")
+
+
+def derive_changed(src: Path, out: Path, step: int = 1, seed: int = 6, share: float = CHANGE_SHARE) -> dict:
+    """Write into ``out`` a copy of the catalog in ``src`` in which ``share``
+    of the cells (rows of treats.csv, exactly round(share x rows)) are
+    changed: half take another mode (a cell turned silent loses its
+    pinpoint, a silent one turned not silent gains one), half keep their
+    mode and take another pinpoint (a silent cell, which has none, another
+    note). Every other file is copied as it is:
+    the same instruments, topics and everything else. Which rows change and
+    how is a pure function of (``seed``, ``step``) and the rows of ``src``;
+    derive step k + 1 from step k's folder for successive changes."""
+    t0 = time.monotonic()
+    if src.resolve() == out.resolve():
+        raise ValueError("derive a changed catalog into another folder than its source")
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.csv"):
+        old.unlink()
+    with (src / "treats.csv").open(newline="", encoding="utf-8") as f:
+        rows = sum(1 for _ in csv.reader(f)) - 1
+    rng = random.Random(f"kb-synth-change:{seed}:{step}")
+    k = round(share * rows)
+    chosen = set(rng.sample(range(rows), k)) if rows else set()
+    moves: dict[str, int] = {}
+    changed = {"mode": 0, "pinpoint": 0}
+    with (src / "treats.csv").open(newline="", encoding="utf-8") as fin, \
+            (out / "treats.csv").open("w", newline="", encoding="utf-8") as fout:
+        reader = csv.DictReader(fin)
+        writer = csv.DictWriter(fout, fieldnames=reader.fieldnames)
+        writer.writeheader()
+        for i, row in enumerate(reader):
+            if i in chosen:
+                old_mode = row["mode"]
+                if rng.random() < 0.5:
+                    row["mode"] = rng.choice([m for m in MODES if m != old_mode])
+                    if row["mode"] == "silent":
+                        row["pinpoint"] = ""
+                    elif old_mode == "silent":
+                        row["pinpoint"] = pinpoint(rng, rng.randrange(4))
+                    moves[f"{old_mode}->{row['mode']}"] = moves.get(f"{old_mode}->{row['mode']}", 0) + 1
+                    changed["mode"] += 1
+                else:
+                    if old_mode == "silent":  # a silent cell has no pinpoint: its note changes instead
+                        row["note"] = prose(rng, 6, 14)
+                    else:
+                        new = pinpoint(rng, rng.randrange(4))
+                        while new == row["pinpoint"]:
+                            new = pinpoint(rng, rng.randrange(4))
+                        row["pinpoint"] = new
+                    changed["pinpoint"] += 1
+            writer.writerow(row)
+    for path in sorted(src.glob("*.csv")):
+        if path.name != "treats.csv":
+            shutil.copyfile(path, out / path.name)
+    base = json.loads((src / "synth.manifest").read_text()) if (src / "synth.manifest").exists() else {}
+    manifest = {
+        "changed_from": str(src), "step": step, "seed": seed, "share": share,
+        "instruments": base.get("instruments"), "topics": base.get("topics"),
+        "base_seed": base.get("base_seed", base.get("seed")),
+        "treats_rows": rows, "changed_cells": k, "changed": changed, "mode_moves": dict(sorted(moves.items())),
+        "records": base.get("records"), "grid_cells": base.get("grid_cells"),
+        "bytes": sum(f.stat().st_size for f in out.glob("*.csv")),
+        "seconds": round(time.monotonic() - t0, 2),
+    }
+    (out / "synth.manifest").write_text(json.dumps(manifest, indent=2) + "\n")
+    return manifest
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--instruments", type=int, required=True, help="number of instruments (rows of the grid)")
-    ap.add_argument("--topics", type=int, required=True, help="number of topics (columns of the grid)")
+    ap.add_argument("--instruments", type=int, help="number of instruments (rows of the grid)")
+    ap.add_argument("--topics", type=int, help="number of topics (columns of the grid)")
     ap.add_argument("--out", type=Path, required=True, help="folder to write the CSV files into")
     ap.add_argument("--seed", type=int, default=6, help="same seed, same catalog (default 6)")
     ap.add_argument("--nonsilent", type=float, default=NONSILENT_SHARE, help="share of cells not silent")
     ap.add_argument("--silent", type=float, default=SILENT_SHARE, help="share of cells reviewed and silent")
+    ap.add_argument("--change-from", type=Path, default=None,
+                    help="derive a changed catalog from the one in this folder (see --step, --share)")
+    ap.add_argument("--step", type=int, default=1, help="with --change-from: which change (picks the cells)")
+    ap.add_argument("--share", type=float, default=CHANGE_SHARE, help="with --change-from: share of cells changed")
     args = ap.parse_args(argv)
+    if args.change_from is not None:
+        manifest = derive_changed(args.change_from, args.out, args.step, args.seed, args.share)
+        json.dump(manifest, sys.stdout, indent=2)
+        print()
+        return 0
+    if args.instruments is None or args.topics is None:
+        ap.error("--instruments and --topics are required (or --change-from)")
     if args.instruments < 2 or args.topics < 1:
         ap.error("need at least 2 instruments and 1 topic")
     manifest = generate(args.instruments, args.topics, args.out, args.seed, args.nonsilent, args.silent)

@@ -10,37 +10,47 @@ writes, and keeps the current catalog's figures on the Topic node:
     cells_explicit_dated, cells_implicit_dated, cells_conflicts_dated
 
 (the ``_dated`` ones count only cells of instruments with an adoption date).
-The number of cells of any mode is the topic's TREATS degree, which Neo4j
-keeps itself.
+The recount also counts the cells reviewed and found silent (``silent``),
+kept as ``cells_silent`` when the Topic class declares it: with it, the
+topic's reviewed cells are the sum of the four, without walking its TREATS
+edges (which, closed versions included, are no longer its degree).
 
-Queries read the stored counts when the topic has them and the page shows
-the current catalog; they walk the cells when it does not (a graph written
-by other means, or a load committed in parts that stopped half way) and for
-pages as of a date. ``kb db recount`` counts every topic again, for a graph
-edited outside ``kb load``.
+Today's pages read the stored counts (topic_counts_kept,
+topic_salience_kept) when the topic has them, no change set is recorded
+after the page's instant and no instrument is adopted after its date; they
+walk the cells otherwise (a graph written by other means, a load committed
+in parts that stopped half way) and for pages at other clocks. ``kb db
+recount`` counts every topic again, for a graph edited outside ``kb load``.
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
 
+from kb.schema.model import FOREVER_CYPHER
 from kb.schema.model import TOPIC_CELL_COUNTS as FIELDS
 
-# Recount the topics named in $slugs (null: every topic). A topic with no
-# cells gets zeros.
-RECOUNT = """
+END = FOREVER_CYPHER  # recorded_to of a current fact
+
+# Recount the topics named in $slugs (null: every topic), from the current
+# catalog: the current cells of the instruments whose state is current. A
+# topic with no cells gets zeros.
+RECOUNT = f"""
 MATCH (t:Topic)
 WHERE $slugs IS NULL OR t.slug IN $slugs
-CALL (t) {
-  OPTIONAL MATCH (n:Instrument)-[r:TREATS]->(t)
-  WITH r.mode AS mode, n.adopted IS NOT NULL AS dated
+CALL (t) {{
+  // walked from the topic, and from each instrument to its own states (a plan made on a
+  // graph with few states would otherwise look every state up in the recorded_to index)
+  OPTIONAL MATCH (n)-[r:TREATS]->(t) WHERE r.recorded_to = {END}
+  WITH r.mode AS mode, [(n)-[:HAS_STATE]->(i) WHERE i.recorded_to = {END} | i.adopted][0] IS NOT NULL AS dated
   RETURN count(CASE WHEN mode = 'explicit' THEN 1 END) AS explicit,
          count(CASE WHEN mode = 'implicit' THEN 1 END) AS implicit,
          count(CASE WHEN mode = 'conflicts' THEN 1 END) AS conflicts,
          count(CASE WHEN mode = 'explicit' AND dated THEN 1 END) AS explicit_dated,
          count(CASE WHEN mode = 'implicit' AND dated THEN 1 END) AS implicit_dated,
-         count(CASE WHEN mode = 'conflicts' AND dated THEN 1 END) AS conflicts_dated
-}
+         count(CASE WHEN mode = 'conflicts' AND dated THEN 1 END) AS conflicts_dated,
+         count(CASE WHEN mode = 'silent' THEN 1 END) AS silent
+}}
 SET """ + ", ".join(f"t.{f} = {f.removeprefix('cells_')}" for f in FIELDS) + """
 RETURN count(t) AS topics
 """
@@ -48,8 +58,9 @@ RETURN count(t) AS topics
 # Drop every topic's stored counts (queries then walk the cells).
 FORGET = "MATCH (t:Topic) REMOVE " + ", ".join(f"t.{f}" for f in FIELDS)
 
-# The topics an instrument has cells on.
-TOPICS_OF = "MATCH (n:Instrument)-[:TREATS]->(t:Topic) WHERE n.id IN $ids RETURN DISTINCT t.slug AS slug"
+# The topics an instrument has current cells on.
+TOPICS_OF = f"""MATCH (n:Instrument)-[r:TREATS]->(t:Topic) WHERE n.id IN $ids AND r.recorded_to = {END}
+RETURN DISTINCT t.slug AS slug"""
 
 
 def recount(tx, slugs: Iterable[str] | None = None) -> int:
@@ -65,18 +76,12 @@ def forget(tx) -> None:
     tx.run(FORGET).consume()
 
 
-def touched(tx, new_cells: Iterable[str], changes: Iterable[dict[str, Any]]) -> set[str]:
+def touched(tx, topics: Iterable[str], instruments: Iterable[str]) -> set[str]:
     """The topics whose counts a load's writes change: those of the cells it
-    created (``new_cells``: their topic slugs), changed or removed, and every
-    topic with a cell of an instrument whose adoption date it changed (dated
-    or not)."""
-    topics = set(new_cells)
-    redated = []
-    for c in changes:
-        if c["entity"] == "TREATS":
-            topics.add(c["topic"])
-        elif c["entity"] == "Instrument" and "adopted" in c["fields"]:
-            redated.append(c["key"])
-    if redated:
-        topics.update(r["slug"] for r in tx.run(TOPICS_OF, ids=redated))
-    return topics
+    wrote or closed (``topics``), and every topic with a cell of an
+    instrument whose state it changed (its adoption date may have)."""
+    found = set(topics)
+    ids = sorted(set(instruments))
+    if ids:
+        found.update(r["slug"] for r in tx.run(TOPICS_OF, ids=ids))
+    return found

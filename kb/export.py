@@ -1,18 +1,20 @@
-"""Write the graph back out as files ``kb load`` accepts.
+"""Write the current catalog back out as files ``kb load`` accepts.
 
-YAML and CSV: one file per section (``instruments.yaml``, ``treats.csv``, ...);
-``treats.csv`` is the catalog one row per coverage cell. JSON: the whole
-catalog in one ``catalog.json``. Coverage cells also carry ``recorded_at``
-(when the catalog last changed them), which ``kb load`` accepts and ignores;
-everything else is curated data, so load → export → load into an empty
-database gives the same graph.
+The current catalog: each record's state and each edge recorded now (not
+closed; docs/history.md), so closed versions, the history, are not
+exported. YAML and CSV: one file per section (``instruments.yaml``,
+``treats.csv``, ...); ``treats.csv`` is the catalog one row per coverage
+cell. JSON: the whole catalog in one ``catalog.json``. Coverage cells also
+carry ``recorded_at`` (when the catalog recorded their current version),
+which ``kb load`` accepts and ignores; everything else is curated data, so
+load → export → load into an empty database gives the same catalog.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -30,20 +32,30 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def read_catalog(db) -> dict[str, list[dict[str, Any]]]:
-    """Every section's records, as the data format has them."""
+# the one predicate of record time (docs/history.md), for a state x or an edge x
+RECORDED = "x.recorded_from <= $as_recorded < x.recorded_to"
+
+
+def read_catalog(db, as_recorded: datetime | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Every section's records as the catalog recorded them at
+    ``as_recorded`` (now when None), as the data format has them."""
+    at = as_recorded or datetime.now(timezone.utc)
     out: dict[str, list[dict[str, Any]]] = {}
     for s in NODE_SECTIONS:
         props = [p for p in s.properties()]
         ref_returns = "".join(
-            f", head([(n)-[:{r.rel_type}]->(t) | t.{NODE_SECTION_BY_NAME[r.targets[0]].key}]) AS `{r.field}`"
+            f", head([(n)-[x:{r.rel_type}]->(t) WHERE {RECORDED} | t.{NODE_SECTION_BY_NAME[r.targets[0]].key}])"
+            f" AS `{r.field}`"
             for r in s.refs
         )
-        extra = ", n.status_dates AS sd, n.status_values AS sv, n.status_sources AS ss" if s.extra_fields else ""
-        order = "n.catalog_rank" if s.name == "instruments" else f"n.{s.key}"
+        extra = ", i.status_dates AS sd, i.status_values AS sv, i.status_sources AS ss" if s.extra_fields else ""
+        order = "i.catalog_rank" if s.name == "instruments" else f"i.{s.key}"
         rows = db.read(
-            f"MATCH (n:{s.label}) RETURN n {{ {', '.join('.' + p for p in props)} }} AS props"
-            f"{ref_returns}{extra} ORDER BY {order}"
+            f"MATCH (n:{s.label})-[:HAS_STATE]->(i:{s.state_label}) "
+            f"WHERE i.recorded_from <= $as_recorded < i.recorded_to "
+            f"RETURN i {{ {', '.join('.' + p for p in props)} }} AS props"
+            f"{ref_returns}{extra} ORDER BY {order}",
+            as_recorded=at,
         )
         records = []
         for row in rows:
@@ -66,10 +78,12 @@ def read_catalog(db) -> dict[str, list[dict[str, Any]]]:
                 a, b = NODE_SECTION_BY_NAME[start_sec], NODE_SECTION_BY_NAME[end_sec]
                 props = list(e.properties())
                 rows = db.read(
-                    f"MATCH (a:{a.label})-[r:{e.rel_type}]->(b:{b.label}) "
-                    f"RETURN a.{a.key} AS start, b.{b.key} AS end, r {{ {', '.join('.' + p for p in props)} }} AS props, "
-                    "r.recorded_at AS recorded_at "
-                    "ORDER BY start, end"
+                    f"MATCH (a:{a.label})-[x:{e.rel_type}]->(b:{b.label}) WHERE {RECORDED} "
+                    f"RETURN a.{a.key} AS start, b.{b.key} AS end, "
+                    f"x {{ {', '.join('.' + p for p in props)} }} AS props, "
+                    "x.recorded_from AS recorded_at "
+                    "ORDER BY start, end",
+                    as_recorded=at,
                 )
                 for row in rows:
                     rec = {e.start.field: row["start"], e.end.field: row["end"]}

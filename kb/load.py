@@ -21,7 +21,7 @@ parameters.
 from __future__ import annotations
 
 import json
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -29,15 +29,19 @@ from typing import Any, Callable, Iterator, Sequence
 
 from kb import cell_counts
 from kb.errors import KbError, Problem, ValidationFailed
+from kb.graph_format import check_writable
 from kb.schema.sections import (
     NODE_SECTION_BY_LABEL,
     NODE_SECTION_BY_NAME,
     NODE_SECTIONS,
     EDGE_SECTIONS,
     SECTIONS,
+    SEP,
     EdgeSection,
+    NodeSection,
 )
-from kb.validate import Catalog, Validator
+from kb.schema.model import FOREVER_CYPHER
+from kb.validate import RANKS, Catalog, Validator
 
 BATCH = 5_000
 
@@ -85,80 +89,122 @@ class LoadReport:
 
 
 # -- statements -------------------------------------------------------------
-# Old values of these are kept, so pages can be rebuilt as of a date:
-# an Instrument's as an InstrumentVersion, a TREATS cell's as a TREATED edge.
-VERSIONED = {
-    "Instrument": "CREATE (v:InstrumentVersion)-[:VERSION_OF]->(x) SET v = properties(x), v.recorded_to = $now",
-    "TREATS": "CREATE (a)-[v:TREATED]->(b) SET v = properties(x), v.recorded_to = $now",
-}
-
-
-def _upsert(entity: str, carry: str = "") -> str:
-    """The tail of every write: compare the row with what is stored, keep the
-    old version if needed, write only what changed, and count."""
-    keep = ""
-    if entity in VERSIONED:
-        keep = f"FOREACH (_ IN CASE WHEN change IS NOT NULL THEN [1] ELSE [] END | {VERSIONED[entity]}) "
-    return (
-        f"WITH {carry}x, row, x.recorded_at IS NULL AS created, "
-        "[p IN keys(row.props) WHERE NOT coalesce(x[p] = row.props[p], x[p] IS NULL AND row.props[p] IS NULL)] AS changed "
-        f"WITH {carry}x, row, created, changed, created OR size(changed) > 0 AS dirty "
-        f"WITH {carry}x, row, created, dirty, CASE WHEN dirty AND NOT created THEN "
-        "{key: row.key, start: row.start, end: row.end, topic: row.props.topic, fields: changed, "
-        "old: [p IN changed | x[p]], new: [p IN changed | row.props[p]]} END AS change "
-        + keep +
-        "FOREACH (_ IN CASE WHEN dirty THEN [1] ELSE [] END | SET x += row.props, x.recorded_at = $now) "
-        "FOREACH (_ IN CASE WHEN created THEN [1] ELSE [] END | SET x.first_recorded_at = $now) "
-        "RETURN sum(CASE WHEN created THEN 1 ELSE 0 END) AS created, "
-        "sum(CASE WHEN change IS NOT NULL THEN 1 ELSE 0 END) AS updated, "
-        "sum(CASE WHEN dirty THEN 0 ELSE 1 END) AS unchanged, "
-        "collect(change) AS changes"
-    )
-
-
-def node_statement(label: str, key: str) -> str:
-    return f"UNWIND $rows AS row MERGE (x:{label} {{{key}: row.key}}) " + _upsert(label)
-
-
-# Read, compare, then write only what differs. Each batch is first probed:
-# which rows are stored already, and are they the same? New rows then take a
-# plain CREATE (no MERGE, no comparison), rows that differ take the upsert
-# above (which keeps the old version and records the change), and unchanged
-# rows are not written at all. A read followed by a CREATE is safe because
-# every load holds the LoadLock for its whole transaction.
+# Nothing is deleted. A node record is an identity node (its key) with state
+# nodes (its properties), an edge is an edge; both carry the record-time
+# interval [recorded_from, recorded_to). A write compares each row with the
+# current version: a new fact opens a version, a changed one closes the
+# current version (recorded_to = now) and opens the next, an unchanged one
+# is left alone; --prune closes what the files no longer have.
+#
+# Each batch is first probed (which rows have a current version, and is it
+# the same?): new rows then take a plain CREATE, rows that differ take the
+# statement that closes and opens, unchanged rows are not written at all. A
+# read followed by a CREATE is safe because every load holds the LoadLock for
+# its whole transaction.
+END = FOREVER_CYPHER  # recorded_to of a current fact
+CURRENT = f"x.recorded_to = {END}"
+_OPEN = f"x.recorded_from = $now, x.recorded_to = {END}"
 _SAME = "all(p IN keys(row.props) WHERE coalesce(x[p] = row.props[p], x[p] IS NULL AND row.props[p] IS NULL))"
-_STATE = f"CASE WHEN x.recorded_at IS NOT NULL AND {_SAME} THEN 1 ELSE 2 END AS state"
+_STATE = f"CASE WHEN x IS NULL THEN 0 WHEN {_SAME} THEN 1 ELSE 2 END AS state"
+_COUNTS = "RETURN count(old) AS updated, count(*) - count(old) AS created"
 
 
-def node_probe(label: str, key: str) -> str:
-    """Per stored row: its index in $rows and 1 (same) or 2 (differs)."""
+def node_probe(s: NodeSection) -> str:
+    """Per row whose identity is stored: its index in $rows and 0 (no
+    current state), 1 (same) or 2 (differs)."""
     return (f"UNWIND range(0, size($rows) - 1) AS i WITH i, $rows[i] AS row "
-            f"MATCH (x:{label} {{{key}: row.key}}) RETURN i, {_STATE}")
+            f"MATCH (n:{s.label} {{{s.key}: row.key}}) "
+            f"OPTIONAL MATCH (n)-[:HAS_STATE]->(x:{s.state_label}) WHERE {CURRENT} RETURN i, {_STATE}")
 
 
-def node_create(label: str, key: str) -> str:
-    return (f"UNWIND $rows AS row CREATE (x:{label} {{{key}: row.key}}) "
-            "SET x += row.props, x.recorded_at = $now, x.first_recorded_at = $now RETURN count(x) AS created")
+def _state(s: NodeSection, first: str) -> str:
+    return (f"CREATE (n)-[:HAS_STATE]->(x:{s.state_label}) "
+            f"SET x = row.props, x.{s.key} = row.key, {_OPEN}, x.first_recorded_at = {first} ")
 
 
-def _edge_pattern(section: EdgeSection, start_label: str, end_label: str) -> tuple[str, str]:
-    skey = NODE_SECTION_BY_LABEL[start_label].key
-    ekey = NODE_SECTION_BY_LABEL[end_label].key
-    ends = f"MATCH (a:{start_label} {{{skey}: row.start}}) MATCH (b:{end_label} {{{ekey}: row.end}}) "
-    merge_props = ", ".join(f"{k}: row.props.{k}" for k in section.key_props)
-    return ends, (f" {{{merge_props}}}" if merge_props else "")
+def node_create(s: NodeSection) -> str:
+    """Records new to the graph: an identity and its first state."""
+    return f"UNWIND $rows AS row CREATE (n:{s.label} {{{s.key}: row.key}}) " + _state(s, "$now") + \
+        "RETURN count(x) AS created"
 
 
-def edge_probe(section: EdgeSection, start_label: str, end_label: str) -> str:
-    ends, key = _edge_pattern(section, start_label, end_label)
-    return ("UNWIND range(0, size($rows) - 1) AS i WITH i, $rows[i] AS row " + ends +
-            f"MATCH (a)-[x:{section.rel_type}{key}]->(b) RETURN i, {_STATE}")
+def node_statement(s: NodeSection) -> str:
+    """Stored records whose current state differs (or that have none): close
+    it and open the next."""
+    return (f"UNWIND $rows AS row MATCH (n:{s.label} {{{s.key}: row.key}}) "
+            f"OPTIONAL MATCH (n)-[:HAS_STATE]->(old:{s.state_label}) WHERE old.recorded_to = {END} "
+            "SET old.recorded_to = $now " + _state(s, "coalesce(old.first_recorded_at, $now)") + _COUNTS)
 
 
-def edge_create(section: EdgeSection, start_label: str, end_label: str) -> str:
-    ends, _ = _edge_pattern(section, start_label, end_label)
-    return ("UNWIND $rows AS row " + ends + f"CREATE (a)-[x:{section.rel_type}]->(b) "
-            "SET x += row.props, x.recorded_at = $now, x.first_recorded_at = $now RETURN count(x) AS created")
+@dataclass(frozen=True)
+class EdgeKind:
+    """One kind of edge a load writes: its type and end labels, and the
+    properties that tell parallel edges apart."""
+
+    rel_type: str
+    start_label: str
+    end_label: str
+    key_props: tuple[str, ...] = ()
+    undirected: bool = False  # (a)-[:T]->(b) and (b)-[:T]->(a) are one fact (CONFLICTS_WITH)
+
+    def ends(self) -> str:
+        skey = NODE_SECTION_BY_LABEL[self.start_label].key
+        ekey = NODE_SECTION_BY_LABEL[self.end_label].key
+        return f"MATCH (a:{self.start_label} {{{skey}: row.start}}) MATCH (b:{self.end_label} {{{ekey}: row.end}}) "
+
+    def current(self, var: str) -> str:
+        """The current edge between a and b that a row names."""
+        key = " ".join(f"AND {var}.{k} = row.props.{k}" for k in self.key_props)
+        arrow = "-" if self.undirected else "->"
+        return f"(a)-[{var}:{self.rel_type}]{arrow}(b) WHERE {var}.recorded_to = {END} {key} "
+
+    def prune_key(self) -> str:
+        """The Cypher text of a stored edge's key, as ``prune_key`` in Python
+        makes it from a row."""
+        skey = NODE_SECTION_BY_LABEL[self.start_label].key
+        ekey = NODE_SECTION_BY_LABEL[self.end_label].key
+        ends = [f"a.{skey}", f"'{SEP}'", f"b.{ekey}"]
+        if self.undirected:
+            ends = [f"CASE WHEN a.{skey} < b.{ekey} THEN a.{skey} + '{SEP}' + b.{ekey} "
+                    f"ELSE b.{ekey} + '{SEP}' + a.{skey} END"]
+        return " + ".join([*ends, *(f"'{SEP}' + coalesce(x.{p}, '')" for p in self.key_props)])
+
+
+def prune_key(k: EdgeKind, row: dict[str, Any]) -> str:
+    ends = [row["start"], row["end"]]
+    return SEP.join([*(sorted(ends) if k.undirected else ends), *((row["props"].get(p) or "") for p in k.key_props)])
+
+
+def edge_kind(section: EdgeSection, start_label: str, end_label: str) -> EdgeKind:
+    return EdgeKind(section.rel_type, start_label, end_label, section.key_props, undirected=section.undirected)
+
+
+def edge_probe(k: EdgeKind) -> str:
+    return ("UNWIND range(0, size($rows) - 1) AS i WITH i, $rows[i] AS row " + k.ends() +
+            "MATCH " + k.current("x") + f"RETURN i, {_STATE}")
+
+
+def edge_create(k: EdgeKind) -> str:
+    return ("UNWIND $rows AS row " + k.ends() + f"CREATE (a)-[x:{k.rel_type}]->(b) "
+            f"SET x = row.props, {_OPEN}, x.first_recorded_at = $now RETURN count(x) AS created")
+
+
+def edge_statement(k: EdgeKind) -> str:
+    """Edges whose current version differs (or that have none): close it and
+    open the next."""
+    return ("UNWIND $rows AS row " + k.ends() + "OPTIONAL MATCH " + k.current("old") +
+            f"SET old.recorded_to = $now CREATE (a)-[x:{k.rel_type}]->(b) "
+            f"SET x = row.props, {_OPEN}, x.first_recorded_at = coalesce(old.first_recorded_at, $now) " + _COUNTS)
+
+
+def reference_close(s: NodeSection, ref) -> str:
+    """A single-valued reference (ISSUED_IN, PART_OF, ...): close the current
+    edge of that type to another node than the one a row names (or any, when
+    it names none)."""
+    target = NODE_SECTION_BY_NAME[ref.targets[0]]
+    return (f"UNWIND $rows AS row MATCH (n:{s.label} {{{s.key}: row.start}})-[x:{ref.rel_type}]->(t) "
+            f"WHERE {CURRENT} AND (row.end IS NULL OR t.{target.key} <> row.end) "
+            "SET x.recorded_to = $now RETURN count(x) AS removed")
 
 
 def any_stored(label: str | None = None, rel_type: str | None = None) -> str:
@@ -188,74 +234,35 @@ def what_is_stored(tx, kinds: tuple[str, ...] = STORED_KINDS) -> dict[str, bool]
     return dict(zip(kinds, row["stored"]))
 
 
-def reference_statements(label: str, key: str, rel_type: str, target_label: str, target_key: str) -> tuple[str, str]:
-    """A single-valued reference (ISSUED_IN, PART_OF, ...): drop any edge of
-    that type to another node than the one named, then MERGE the named one."""
-    drop = (
-        f"UNWIND $rows AS row MATCH (n:{label} {{{key}: row.key}})-[old:{rel_type}]->(t) "
-        f"WHERE row.target IS NULL OR t.{target_key} <> row.target "
-        "WITH n, t, old, {start: n." + key + ", end: t." + target_key + ", fields: keys(old), "
-        "old: [p IN keys(old) | old[p]]} AS change "
-        "DELETE old RETURN count(old) AS removed, collect(change) AS removals"
-    )
-    merge = (
-        "UNWIND $rows AS row WITH row WHERE row.target IS NOT NULL "
-        f"MATCH (n:{label} {{{key}: row.key}}) MATCH (t:{target_label} {{{target_key}: row.target}}) "
-        f"MERGE (n)-[x:{rel_type}]->(t) " + _upsert(rel_type)
-    )
-    return drop, merge
+def prune_edges_statement(k: EdgeKind) -> str:
+    """Close the current edges of one kind that the loaded files do not have;
+    the topics of the TREATS edges closed."""
+    topic = "b.slug" if k.rel_type == "TREATS" else "null"
+    return (f"MATCH (a:{k.start_label})-[x:{k.rel_type}]->(b:{k.end_label}) WHERE {CURRENT} AND $keep[{k.prune_key()}] IS NULL "
+            f"SET x.recorded_to = $now RETURN count(*) AS removed, collect(DISTINCT {topic}) AS topics")
 
 
-def reference_create(label: str, key: str, rel_type: str, target_label: str, target_key: str) -> str:
-    """The reference edges when none of that type is stored yet: no MERGE."""
-    return ("UNWIND $rows AS row WITH row WHERE row.target IS NOT NULL "
-            f"MATCH (n:{label} {{{key}: row.key}}) MATCH (t:{target_label} {{{target_key}: row.target}}) "
-            f"CREATE (n)-[x:{rel_type}]->(t) "
-            "SET x += row.props, x.recorded_at = $now, x.first_recorded_at = $now RETURN count(x) AS created")
-
-
-def edge_statement(section: EdgeSection, start_label: str, end_label: str) -> str:
-    ends, key = _edge_pattern(section, start_label, end_label)
-    return ("UNWIND $rows AS row " + ends +
-            f"MERGE (a)-[x:{section.rel_type}{key}]->(b) " + _upsert(section.rel_type, carry="a, b, "))
-
-
-SEP = "\u001f"  # joins composite keys; the validator rejects control characters in data
-
-
-def prune_edges_statement(section: EdgeSection, start_label: str, end_label: str) -> str:
-    """Delete edges of one type that the loaded files do not have."""
-    skey = NODE_SECTION_BY_LABEL[start_label].key
-    ekey = NODE_SECTION_BY_LABEL[end_label].key
-    parts = " + ".join([f"a.{skey}", f"'{SEP}'", f"b.{ekey}", *(f"'{SEP}' + coalesce(x.{k}, '')" for k in section.key_props)])
-    keep = f"FOREACH (_ IN [1] | {VERSIONED[section.rel_type]}) " if section.rel_type in VERSIONED else ""
-    return (
-        f"MATCH (a:{start_label})-[x:{section.rel_type}]->(b:{end_label}) WHERE $keep[{parts}] IS NULL "
-        "WITH a, b, x, {start: a." + skey + ", end: b." + ekey + ", topic: x.topic, fields: keys(x), "
-        "old: [p IN keys(x) | x[p]]} AS change "
-        + keep +
-        "DELETE x RETURN count(*) AS removed, collect(change) AS removals"
-    )
-
-
-def prune_nodes_statement(label: str, key: str) -> str:
-    keep = f"FOREACH (_ IN [1] | {VERSIONED[label]}) " if label in VERSIONED else ""
-    return (
-        f"MATCH (x:{label}) WHERE $keep[x.{key}] IS NULL "
-        "WITH x, {key: x." + key + ", fields: keys(x), old: [p IN keys(x) | x[p]]} AS change "
-        + keep +
-        "DETACH DELETE x RETURN count(*) AS removed, collect(change) AS removals"
-    )
+def prune_nodes_statement(s: NodeSection) -> str:
+    """Close the current state of the records the files do not have, and any
+    edge of theirs still current (their references)."""
+    return (f"MATCH (n:{s.label})-[:HAS_STATE]->(x:{s.state_label}) WHERE {CURRENT} AND $keep[n.{s.key}] IS NULL "
+            "SET x.recorded_to = $now "
+            f"WITH n CALL (n) {{ MATCH (n)-[x]-() WHERE {CURRENT} SET x.recorded_to = $now RETURN collect(type(x)) AS types }} "
+            "RETURN count(n) AS removed, reduce(all = [], t IN collect(types) | all + t) AS closed_edges, [] AS topics")
 
 
 # -- reading the database -----------------------------------------------------
-def known_keys(read: Callable[[str], list[dict[str, Any]]]) -> dict[str, set[str]]:
-    """Keys already in the graph, per node section, so that new files may
-    reference records loaded earlier. ``read(statement)`` returns rows."""
-    known: dict[str, set[str]] = {}
+def known_keys(read: Callable[[str], list[dict[str, Any]]]) -> dict[str, Any]:
+    """Keys of the records current in the graph, per node section, so that
+    new files may reference records loaded earlier; and under RANKS the
+    current instruments' catalog ranks (rank -> id), so that a clash is
+    found before anything is written. ``read(statement)`` returns rows."""
+    known: dict[str, Any] = {}
     for s in NODE_SECTIONS:
-        rows = read(f"MATCH (n:{s.label}) RETURN n.{s.key} AS k")
+        rows = read(f"MATCH (x:{s.state_label}) WHERE {CURRENT} RETURN x.{s.key} AS k")
         known[s.name] = {r["k"] for r in rows if r["k"] is not None}
+    rows = read(f"MATCH (x:InstrumentState) WHERE {CURRENT} RETURN x.id AS k, x.catalog_rank AS rank")
+    known[RANKS] = {r["rank"]: r["k"] for r in rows}
     return known
 
 
@@ -418,11 +425,9 @@ def edge_step(group: tuple[str, str, str], count: int, batches: Callable[[Any], 
     """The step that writes one group of edge rows (section, start label, end label)."""
     name, start_label, end_label = group
     section = SECTIONS[name]
-    return Step("edge", section.rel_type, edge_statement(section, start_label, end_label),
-                batches=batches, count=count,
-                probe=edge_probe(section, start_label, end_label),
-                create=edge_create(section, start_label, end_label),
-                stored=any_stored(rel_type=section.rel_type))
+    k = edge_kind(section, start_label, end_label)
+    return Step("edge", section.rel_type, edge_statement(k), batches=batches, count=count,
+                probe=edge_probe(k), create=edge_create(k), stored=any_stored(rel_type=section.rel_type))
 
 
 def plan_writes(catalog: Catalog, edges: bool = True) -> list[Step]:
@@ -432,31 +437,31 @@ def plan_writes(catalog: Catalog, edges: bool = True) -> list[Step]:
     for s in NODE_SECTIONS:
         rows = catalog.nodes.get(s.name) or []
         if rows:
-            steps.append(Step("node", s.label, node_statement(s.label, s.key),
+            steps.append(Step("node", s.label, node_statement(s),
                               [{"key": r["key"], "props": r["props"]} for r in rows], count=len(rows),
-                              probe=node_probe(s.label, s.key), create=node_create(s.label, s.key),
-                              stored=any_stored(label=s.label)))
+                              probe=node_probe(s), create=node_create(s), stored=any_stored(label=s.label)))
     for s in NODE_SECTIONS:
         rows = catalog.nodes.get(s.name) or []
         for ref in s.refs:
             if not rows:
                 continue
             target = NODE_SECTION_BY_NAME[ref.targets[0]]
-            drop, merge = reference_statements(s.label, s.key, ref.rel_type, target.label, target.key)
-            ref_rows = [{"key": r["key"], "target": r["refs"].get(ref.field), "props": {"source": r["source"]}}
+            k = EdgeKind(ref.rel_type, s.label, target.label)
+            ref_rows = [{"start": r["key"], "end": r["refs"].get(ref.field), "props": {"source": r["source"]}}
                         for r in rows]
             stored = any_stored(rel_type=ref.rel_type)
-            steps.append(Step("edge", ref.rel_type, drop, ref_rows, count=len(ref_rows), stored=stored,
-                              skip_when_none_stored=True))
-            steps.append(Step("edge", ref.rel_type, merge, ref_rows, count=len(ref_rows), stored=stored,
-                              create=reference_create(s.label, s.key, ref.rel_type, target.label, target.key)))
+            steps.append(Step("edge", ref.rel_type, reference_close(s, ref), ref_rows, count=len(ref_rows),
+                              stored=stored, skip_when_none_stored=True))
+            named = [row for row in ref_rows if row["end"] is not None]
+            steps.append(Step("edge", ref.rel_type, edge_statement(k), named, count=len(named), stored=stored,
+                              probe=edge_probe(k), create=edge_create(k)))
     if edges:
         steps.extend(edge_step(group, n, batches) for group, n, batches in _edge_groups(catalog))
     return steps
 
 
 def plan_prune(catalog: Catalog) -> list[Step]:
-    """Statements that remove what the files do not have (``--prune``):
+    """Statements that close what the files do not have (``--prune``):
     edges first, then nodes."""
     by_group = {g: batches for g, _, batches in _edge_groups(catalog)}
     steps: list[Step] = []
@@ -465,55 +470,31 @@ def plan_prune(catalog: Catalog) -> list[Step]:
             for end_sec in section.end.targets:
                 a, b = NODE_SECTION_BY_NAME[start_sec], NODE_SECTION_BY_NAME[end_sec]
                 batches = by_group.get((section.name, a.label, b.label))
-                keep = {SEP.join([r["start"], r["end"], *((r["props"].get(k) or "") for k in section.key_props)]): True
-                        for _, batch in (batches(None) if batches else ()) for r in batch}
-                steps.append(Step("edge", section.rel_type, prune_edges_statement(section, a.label, b.label), keep=keep))
+                k = edge_kind(section, a.label, b.label)
+                keep = {prune_key(k, r): True for _, batch in (batches(None) if batches else ()) for r in batch}
+                steps.append(Step("edge", section.rel_type, prune_edges_statement(k), keep=keep))
     for s in reversed(NODE_SECTIONS):
         keep = {r["key"]: True for r in catalog.nodes.get(s.name) or []}
-        steps.append(Step("node", s.label, prune_nodes_statement(s.label, s.key), keep=keep))
+        steps.append(Step("node", s.label, prune_nodes_statement(s), keep=keep))
     return steps
 
 
 def _partition(tx, step: Step, batch: list[dict[str, Any]]) -> tuple[list, list, int]:
-    """Split a batch into rows not stored yet, rows stored but different, and
-    the number stored unchanged."""
+    """Split a batch into rows not stored yet, rows stored but different (or
+    whose record has no current state), and the number stored unchanged."""
     state: dict[int, int] = {}
     for i, st in tx.run(step.probe, rows=batch):
-        state[i] = max(st, state.get(i, 0))  # parallel duplicates: any difference counts
+        state[i] = st if st != 1 or state.get(i, 1) == 1 else state[i]  # parallel duplicates: any difference counts
     new = [row for i, row in enumerate(batch) if i not in state]
-    differ = [batch[i] for i, st in state.items() if st == 2]
+    differ = [batch[i] for i, st in state.items() if st != 1]
     return new, differ, sum(1 for st in state.values() if st == 1)
-
-
-def _json(values: Any) -> str | None:
-    from kb.output import to_jsonable
-
-    return None if values is None else json.dumps(to_jsonable(values), ensure_ascii=False, sort_keys=True)
-
-
-def _change_record(step: Step, change: dict[str, Any], op: str) -> dict[str, Any]:
-    if step.kind == "node":
-        key = str(change["key"])
-    else:
-        key = f"{change['start']} -> {change['end']}"
-        if change.get("topic") and step.name != "TREATS":
-            key += f" [{change['topic']}]"
-    topic = change["end"] if step.name == "TREATS" else change.get("topic")
-    fields = [f for f in change["fields"] if f not in ("recorded_at", "first_recorded_at")]
-    old = {f: v for f, v in zip(change["fields"], change["old"]) if f in fields}
-    new = None if op == "removed" else {f: v for f, v in zip(change["fields"], change["new"])}
-    return {"op": op, "entity": step.name, "key": key, "topic": topic, "fields": fields,
-            "old": _json(old), "new": _json(new)}
 
 
 LOCK_STATEMENT = "MERGE (l:LoadLock {id: 'load'}) SET l.taken_at = datetime()"
 
 CHANGE_SET_STATEMENT = (
     "CREATE (s:ChangeSet {id: $id, at: $now, files: $files, hashes: $hashes, records: $records, "
-    "created: $created, updated: $updated, removed: $removed, kb_version: $version}) "
-    "WITH s UNWIND $changes AS c "
-    "CREATE (:Change {at: $now, op: c.op, entity: c.entity, key: c.key, topic: c.topic, fields: c.fields, "
-    "old: c.old, new: c.new})-[:IN_CHANGE_SET]->(s)"
+    "created: $created, updated: $updated, removed: $removed, kb_version: $version})"
 )
 
 
@@ -536,8 +517,8 @@ class _Sender:
             decided.update(what_is_stored(tx, missing))
         self.pending: deque = deque()  # (step, result) of statements sent, not read yet
         self.out: list[tuple[str, str, dict[str, Any]]] = []  # (kind, name, counts) per statement
-        self.found: list[dict[str, Any]] = []  # change records
-        self.new_cells: set[str] = set()  # topics of the TREATS edges created
+        self.topics: set[str] = set()  # of the cells written or closed: their counts change
+        self.instruments: set[str] = set()  # whose state changed (and so perhaps their adoption date)
         self.sent = 0  # rows
 
     def settle(self, keep: int = 0) -> None:
@@ -546,10 +527,9 @@ class _Sender:
             step, result = self.pending.popleft()
             record = result.single()
             counts = dict(record) if record else {}
-            for c in counts.pop("changes", None) or ():
-                self.found.append(_change_record(step, c, "changed"))
-            for c in counts.pop("removals", None) or ():
-                self.found.append(_change_record(step, c, "removed"))
+            self.topics.update(counts.pop("topics", None) or ())
+            for rel_type, n in Counter(counts.pop("closed_edges", None) or ()).items():  # a pruned record's edges
+                self.out.append(("edge", rel_type, {"removed": n}))
             self.out.append((step.kind, step.name, counts))
 
     def _run(self, step: Step, statement: str, params: dict[str, Any]) -> None:
@@ -576,7 +556,9 @@ class _Sender:
         else:
             new, differ, same = _partition(self.tx, step, batch) if stored else (list(batch), [], 0)
             if step.name == "TREATS":
-                self.new_cells.update(row["end"] for row in new)
+                self.topics.update(row["end"] for row in (*new, *differ))
+            elif step.name == "Instrument":
+                self.instruments.update(row["key"] for row in differ)
             if new:
                 self._run(step, step.create, {"rows": new, "now": self.now})
             if differ:
@@ -631,23 +613,32 @@ def _begin(tx, at: datetime | None, clock: dict[str, datetime]) -> datetime:
     # waits here), so change sets commit in time order even when a
     # transaction is retried after another load.
     tx.run(LOCK_STATEMENT).consume()
+    check_writable(lambda statement: tx.run(statement).data())
     if "now" in clock:
         return clock["now"]
-    latest = tx.run("MATCH (s:ChangeSet) RETURN max(s.at) AS at").single()["at"]
-    latest = latest.to_native() if latest is not None else None
+    # The latest instant anything was recorded at: a change set's, or that of
+    # a load in parts whose first parts committed without one (kept on the lock).
+    latest = tx.run("MATCH (l:LoadLock {id: 'load'}) OPTIONAL MATCH (s:ChangeSet) "
+                    "WITH l, max(s.at) AS at RETURN CASE WHEN l.written > at OR at IS NULL THEN l.written "
+                    "ELSE at END AS at").single()["at"]
+    # in timezone.utc (the driver reads a named zone, which Neo4j does not order against an offset)
+    latest = latest.to_native().astimezone(timezone.utc) if latest is not None else None
     if at is None:
         now = datetime.now(timezone.utc)
         if latest is not None and now <= latest:
             now = latest + timedelta(microseconds=1)
     else:
-        now = at
+        now = at.astimezone(timezone.utc)
+        if now > datetime.now(timezone.utc):
+            raise KbError(f"--recorded-at {at.isoformat()} is in the future; record time is when the catalog "
+                          "learned a fact, so it cannot be later than now")
         if latest is not None and latest >= now:
-            raise KbError(f"the catalog already has a change set recorded at {latest.isoformat()}; "
+            raise KbError(f"the catalog already has facts recorded at {latest.isoformat()}; "
                           "kb records history in time order, so --recorded-at must be later than that")
     return now
 
 
-def _finish(tx, report: LoadReport, now: datetime, results: list, changes: list, recount: set[str] | None) -> None:
+def _finish(tx, report: LoadReport, now: datetime, results: list, recount: set[str] | None) -> None:
     """Count the cells of the ``recount`` topics again (None: all) and record
     the change set, both in the load's last transaction."""
     from kb import __version__
@@ -661,7 +652,7 @@ def _finish(tx, report: LoadReport, now: datetime, results: list, changes: list,
         stamp = now.strftime("%Y%m%dT%H%M%S.%fZ")
         tx.run(CHANGE_SET_STATEMENT, id=f"cs-{stamp}", now=now, files=report.files, hashes=report.hashes,
                records=report.records, created=created, updated=updated, removed=removed,
-               version=__version__, changes=changes).consume()
+               version=__version__).consume()
         report.change_set = f"cs-{stamp}"
 
 
@@ -682,7 +673,6 @@ def write(db, catalog: Catalog, report: LoadReport, progress: Progress | None = 
     again from where the previous transaction stopped."""
     steps = plan_writes(catalog) + (plan_prune(catalog) if prune else [])
     results: list[tuple[str, str, dict[str, Any]]] = []
-    changes: list[dict[str, Any]] = []
     clock: dict[str, datetime] = {}
     probing: dict[str, bool] = {}  # what the parts committed so far decided (see _Sender.decided)
     shown = {"base": 0, "rows": 0}  # rows committed in earlier transactions; the most shown so far
@@ -707,6 +697,8 @@ def write(db, catalog: Catalog, report: LoadReport, progress: Progress | None = 
                 advance(sender.sent)
                 if commit_every and sender.sent >= commit_every:
                     sender.settle()
+                    # this part commits versions at ``now`` before the change set does
+                    tx.run("MATCH (l:LoadLock {id: 'load'}) SET l.written = $now", now=now).consume()
                     if first_part:  # until the last part recounts them, queries count the cells themselves
                         cell_counts.forget(tx)
                     return (index, token), now, sender, False
@@ -714,8 +706,8 @@ def write(db, catalog: Catalog, report: LoadReport, progress: Progress | None = 
         sender.settle()
         # A load in one transaction recounts the topics it touched; the last
         # part of a load in parts recounts every topic.
-        recount = cell_counts.touched(tx, sender.new_cells, sender.found) if first_part else None
-        _finish(tx, report, now, results + sender.out, changes + sender.found, recount)
+        recount = cell_counts.touched(tx, sender.topics, sender.instruments) if first_part else None
+        _finish(tx, report, now, results + sender.out, recount)
         return (index, None), now, sender, True
 
     position: tuple[int, Any] = (0, None)
@@ -731,7 +723,6 @@ def write(db, catalog: Catalog, report: LoadReport, progress: Progress | None = 
         clock["now"] = now
         probing.update(sender.decided)
         results.extend(sender.out)
-        changes.extend(sender.found)
         shown["base"] += sender.sent
         if done:
             break
@@ -774,7 +765,7 @@ def check_and_write(db, paths: list[Path], report: LoadReport,
             if prune:
                 sender.send_all(plan_prune(catalog))
             sender.settle()
-            _finish(tx, report, now, sender.out, sender.found, cell_counts.touched(tx, sender.new_cells, sender.found))
+            _finish(tx, report, now, sender.out, cell_counts.touched(tx, sender.topics, sender.instruments))
         finally:
             catalog.close()
         return sender.out

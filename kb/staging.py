@@ -15,10 +15,11 @@ import sqlite3
 import tempfile
 from typing import Any, Iterator
 
+from kb.schema.sections import SEP
+
 Group = tuple[str, str, str]  # (section, start label, end label)
 
 _FLUSH = 10_000
-SEP = "\u001f"  # joins the parts of an identity; the validator rejects control characters in data
 
 
 class EdgeStage:

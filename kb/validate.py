@@ -36,6 +36,7 @@ from kb.schema.sections import (
 from loaders.records import Record
 
 MAX_TEXT = 20_000
+RANKS = "instruments.catalog_rank"  # in ``known``: the stored current instruments' ranks, rank -> id
 KEY_PATTERNS = {
     "id": (re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/+-]{0,199}$"),
            "letters, digits and . _ : / + - only, starting with a letter or digit, at most 200 characters"),
@@ -233,7 +234,7 @@ class _Checker:
 
     def status_history(self, rec: Record, value: Any, status: str | None) -> dict[str, list] | None:
         if value is None:
-            return {"status_dates": None, "status_values": None, "status_sources": None}
+            return {"status_dates": [], "status_values": [], "status_sources": []}
         fld = "status_history"
         if rec.textual and isinstance(value, str):
             items = []
@@ -320,6 +321,7 @@ class Validator:
         self.chk = _Checker(known)
         self.catalog = Catalog()
         self.pending_refs: list[tuple[Record, Ref, str]] = []
+        self.ranks: dict[int, tuple[str, str, int | None]] = {}  # catalog_rank -> (id, file, line) in the files
 
     @property
     def problems(self) -> list[Problem]:
@@ -376,7 +378,58 @@ class Validator:
                         continue
                     refs[ref.field] = text
                     pending_refs.append((rec, ref, text))
+                if section.name == "instruments" and not (self._rank(rec, key, props.get("catalog_rank"))
+                                                          & self._dates_in_order(rec, props)):
+                    continue
                 rows.append({"key": key, "props": props, "refs": refs, "source": props.get("source")})
+        self._stored_ranks()
+
+    def _rank(self, rec: Record, key: str, rank: int | None) -> bool:
+        """An instrument's catalog_rank: 1 or more, and its own in the files."""
+        if rank is None:
+            return True
+        if rank < 1:
+            self.chk.problem(rec, "catalog_rank", f"catalog_rank {rank} is below 1",
+                             "ranks count from 1 (the first instrument in catalog order)")
+            return False
+        first = self.ranks.get(rank)
+        if first is not None:
+            self.chk.problem(rec, "catalog_rank", f"catalog_rank {rank} is also held by {first[0]} ({first[1]}:{first[2]})",
+                             f"give each instrument its own rank, e.g. {self._free_rank()} (the next free one)")
+            return False
+        self.ranks[rank] = (key, rec.file, rec.line_of("catalog_rank"))
+        return True
+
+    # An instrument's legal dates, in the order its life takes them.
+    DATE_ORDER = (("introduced", "adopted"), ("adopted", "effective"), ("adopted", "ended"), ("effective", "ended"))
+
+    def _dates_in_order(self, rec: Record, props: dict[str, Any]) -> bool:
+        ok = True
+        for earlier, later in self.DATE_ORDER:
+            a, b = props.get(earlier), props.get(later)
+            if a is not None and b is not None and b < a:
+                self.chk.problem(rec, later, f"{later} {b.isoformat()} is before {earlier} {a.isoformat()}",
+                                 f"check both dates: an instrument's {later} date cannot precede its {earlier} date")
+                ok = False
+        return ok
+
+    def _stored_ranks(self) -> None:
+        """A rank the files give that a stored instrument, not in the files,
+        holds now (the files may swap or move the ranks of instruments they
+        hold)."""
+        stored = self.chk.known.get(RANKS) or {}
+        loaded = set(self.chk.defined["instruments"])
+        for rank, (key, file, line) in sorted(self.ranks.items()):
+            holder = stored.get(rank)
+            if holder is not None and holder != key and holder not in loaded:
+                self.chk.problems.append(Problem(
+                    file, line, "instruments.catalog_rank",
+                    f"catalog_rank {rank} is held by {holder}, already in the catalog",
+                    f"give {key} a free rank, e.g. {self._free_rank()}, or include {holder} with its new rank"))
+
+    def _free_rank(self) -> int:
+        stored = self.chk.known.get(RANKS) or {}
+        return max([0, *self.ranks, *stored]) + 1
 
     def edge(self, rec: Record, section: EdgeSection) -> tuple[tuple[str, str, str], tuple, dict[str, Any]] | None:
         """One edge record (after ``nodes``): its group (section, start label,
@@ -428,31 +481,6 @@ def _known_fields(section: NodeSection | EdgeSection) -> frozenset[str]:
     """The fields a record of ``section`` may have, as a set (a record whose
     keys all are in it needs no field-by-field check)."""
     return frozenset((*data_fields(section), *INFORMATIONAL_FIELDS))
-
-
-def validate(records: list[Record], known: dict[str, set[str]] | None = None) -> tuple[Catalog, list[Problem]]:
-    """Check records; return the catalog to write and the problems found.
-    ``known`` maps section names to keys already in the database, which
-    references may name."""
-    v = Validator(known)
-    by_section: dict[str, list[Record]] = {}
-    for rec in records:
-        by_section.setdefault(rec.section, []).append(rec)
-    v.nodes(by_section)
-    edge_seen: dict[tuple, tuple[str, int | None]] = {}
-    for section in EDGE_SECTIONS:
-        for rec in by_section.get(section.name, ()):
-            out = v.edge(rec, section)
-            if out is None:
-                continue
-            group, ident, row = out
-            first = edge_seen.get(ident)
-            if first:
-                v.duplicate((rec.file, rec.line), section, tuple("" if p is None else str(p) for p in ident), first)
-                continue
-            edge_seen[ident] = (rec.file, rec.line)
-            v.catalog.edges.setdefault(group, []).append(row)
-    return v.catalog, v.finish()
 
 
 def _resolve(chk: _Checker, rec: Record, ref: Ref, value: str) -> str | None:

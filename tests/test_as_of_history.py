@@ -1,18 +1,18 @@
-"""--as-of pages rebuilt from catalog history, against a real Neo4j.
+"""Pages at the two clocks, rebuilt from the catalog's history, against a real Neo4j.
 
 A first load at T1 (the mini fixture plus one more instrument), then a
 corrected load at T2 with --prune: a cell's mode and pinpoint changed, an
 adoption date corrected, an instrument's status changed, a cell removed, and
-a new instrument, topic and conflict added. A page as of a day between T1 and
-T2 must be the page kb showed right after the first load; a page as of a day
-after T2 shows the corrections and only those. T1 and T2 are far from every
-adoption date, so the legal as-of filter keeps the same instruments on both
-days.
+a new instrument, topic and conflict added. A page as recorded on a day
+between T1 and T2 (--as-recorded) must be the page kb showed right after
+the first load; a page as recorded after T2 shows the corrections and only
+those. The legal clock (--as-of) is one day after both loads, so it keeps
+the same dated instruments on every page and leaves out the undated bill.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 from pathlib import Path
 from typing import Any
 
@@ -20,16 +20,18 @@ import pytest
 
 from kb.load import load
 from kb.output import to_jsonable
-from kb.queries import catalog_instant, load_queries, run
+from kb.queries import load_queries, run
+from kb.queries.clocks import Clocks
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini" / "catalog.yaml"
 
 T1 = datetime(2026, 1, 10, 12, 0, tzinfo=timezone.utc)
 T2 = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
-BEFORE_T1 = date(2026, 1, 5)    # precedes the recorded history: the first load's catalog
-BETWEEN = date(2026, 2, 1)      # the catalog as the first load left it
-AFTER_T2 = date(2026, 4, 1)     # the corrected catalog
+LEGAL = "2026-04-01"  # --as-of on every page below: every dated fixture instrument adopted by then
+BEFORE_T1 = Clocks.resolve(as_of=LEGAL, as_recorded="2026-01-05")  # nothing recorded yet
+BETWEEN = Clocks.resolve(as_of=LEGAL, as_recorded="2026-02-01")    # the catalog as the first load left it
+AFTER_T2 = Clocks.resolve(as_of=LEGAL, as_recorded="2026-04-01")   # the corrected catalog
 
 EXTRA_T1 = """\
 instruments:
@@ -97,36 +99,31 @@ def _catalog(folder: Path, extra: str, fixes: list[tuple[str, str]] = ()) -> lis
     return [folder / "catalog.yaml", folder / "extra.yaml"]
 
 
-def _page(data: dict[str, Any]) -> dict[str, Any]:
-    """A page's JSON shape without its as_of (which differs by construction)."""
-    return {k: v for k, v in to_jsonable(data).items() if k != "as_of"}
-
-
-def _pages(db, day: date | None) -> dict[str, Any]:
-    """Every as-of page kb builds, for one day."""
+def _pages(db, clocks: Clocks) -> dict[str, Any]:
+    """Every page kb builds, at one pair of clocks, as JSON."""
     from kb.queries.compare import compare_data
     from kb.queries.gaps import gaps_data
     from kb.queries.matrix import matrix_data
-    from kb.queries.topic import forum_shopping_page, primacy, salience, topic_data
+    from kb.queries.topic import forum_shopping_page, primacy_page, salience, topic_data
 
-    return {
-        "topic alpha": _page(topic_data(db, "alpha", day)),
-        "topic beta": _page(topic_data(db, "beta", day)),
-        "primacy alpha": _page(primacy(db, "alpha", day)),
-        "forum-shopping --all alpha": _page(forum_shopping_page(db, "alpha", day, all_pairs=True).data),
-        "salience": to_jsonable(salience(db, day)),
-        "gaps alpha": _page(gaps_data(db, "alpha", day)),
-        "matrix": _page(matrix_data(db, day)),
-        "compare": _page(compare_data(db, "AA-LAW-2020", "BB-CODE-2021", day)),
-        "instruments": to_jsonable(run(db, "instrument_list", as_of=day)),
-    }
+    return to_jsonable({
+        "topic alpha": topic_data(db, "alpha", clocks, limit=None),
+        "topic beta": topic_data(db, "beta", clocks, limit=None),
+        "primacy alpha": primacy_page(db, "alpha", clocks, limit=None).data,
+        "forum-shopping --all alpha": forum_shopping_page(db, "alpha", clocks, all_pairs=True).data,
+        "salience": salience(db, clocks),
+        "gaps alpha": gaps_data(db, "alpha", clocks),
+        "matrix": matrix_data(db, clocks),
+        "compare": compare_data(db, "AA-LAW-2020", "BB-CODE-2021", clocks),
+        "instruments": run(db, "instrument_list", **clocks.params()),
+    })
 
 
 @pytest.fixture
 def history(db, tmp_path):
     """The graph after both loads, and the pages kb showed right after the first."""
     load(db, _catalog(tmp_path / "t1", EXTRA_T1), at=T1)
-    first = {day: _pages(db, day) for day in (BEFORE_T1, BETWEEN)}
+    first = _pages(db, BETWEEN)
     report = load(db, _catalog(tmp_path / "t2", EXTRA_T2, MINI_FIXES), at=T2, prune=True)
     assert report.change_set == "cs-20260310T120000.000000Z"
     removed = run(db, "changes", topic="alpha")
@@ -143,47 +140,70 @@ def _changed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tuple[A
             if before.get(k) != after.get(k)}
 
 
-# -- the catalog instant ----------------------------------------------------------
-def test_catalog_instant_is_the_end_of_the_day_clamped_to_the_history(history):
-    db, _ = history
-    assert catalog_instant(db, None) is None
-    assert catalog_instant(db, BETWEEN) == datetime(2026, 2, 1, 23, 59, 59, 999999, tzinfo=timezone.utc)
-    assert catalog_instant(db, BEFORE_T1) == T1
-    # the day of a load includes it
-    assert catalog_instant(db, date(2026, 3, 10)) > T2
+# -- the clocks ------------------------------------------------------------------
+def test_a_record_date_is_the_end_of_that_day_and_the_defaults_are_today_and_now():
+    c = Clocks.resolve(as_of="2026-02-01", as_recorded="2026-02-01")
+    assert c.as_of == date(2026, 2, 1) and c.as_of_given and c.as_recorded_given
+    assert c.as_recorded == datetime.combine(date(2026, 2, 1), time.max, tzinfo=timezone.utc)
+    assert Clocks.resolve(as_recorded="2026-03-10T12:00:00Z").as_recorded == T2
+    today = Clocks.resolve()
+    assert today.today and today.as_of == datetime.now(timezone.utc).date()
+    assert abs((datetime.now(timezone.utc) - today.as_recorded).total_seconds()) < 60
+    assert set(c.params()) == {"as_of", "as_recorded"}
 
 
-def test_every_as_of_query_declares_the_catalog_instant():
+def test_every_query_that_reads_the_catalog_declares_its_clocks():
+    """A query at a legal date reads the catalog at a record instant too, so
+    declaring as_of means declaring as_recorded; both optional (today, now),
+    typed, and set in the Browser line; the old single clock ``at`` is gone."""
     for q in load_queries().values():
-        if q.param("as_of") is not None:
-            at = q.param("at")
-            assert at is not None and at.type == "datetime" and not at.required, q.name
-            assert ":param at => null" in q.browser, q.name
-            assert "as_of" in at.doc and "catalog" in q.param("as_of").doc, q.name
+        assert q.param("at") is None, q.name
+        as_of, as_recorded = q.param("as_of"), q.param("as_recorded")
+        if as_of is not None:
+            assert as_recorded is not None, q.name
+            assert as_of.type == "date" and not as_of.required, q.name
+            assert ":param as_of => date()" in q.browser, q.name
+        if as_recorded is not None:
+            assert as_recorded.type == "datetime" and not as_recorded.required, q.name
+            assert ":param as_recorded => datetime()" in q.browser, q.name
+    assert load_queries()["instrument_list"].param("as_of") is not None
 
 
-# -- pages between the loads are the first load's pages ------------------------------
-@pytest.mark.parametrize("day", [BETWEEN, BEFORE_T1])
-def test_pages_as_of_a_day_before_the_correction_are_the_first_loads(history, day):
+# -- pages as recorded between the loads are the first load's pages ------------------------------
+def test_pages_as_recorded_between_the_loads_are_the_first_loads(history):
     db, first = history
-    now = _pages(db, day)
-    for name, page in first[day].items():
+    now = _pages(db, BETWEEN)
+    for name, page in first.items():
         assert now[name] == page, name
+
+
+def test_before_the_first_load_the_catalog_held_nothing(history):
+    from kb.queries.lookup import NotRecorded
+    from kb.queries.topic import topic_data
+
+    db, _ = history
+    assert run(db, "instrument_list", **BEFORE_T1.params()) == []
+    with pytest.raises(NotRecorded, match="it was first recorded at 2026-01-10T12:00:00Z"):
+        topic_data(db, "alpha", BEFORE_T1)
+    # and a topic recorded at T2 is not on pages recorded before it
+    with pytest.raises(NotRecorded, match="it was first recorded at 2026-03-10T12:00:00Z"):
+        topic_data(db, "gamma", BETWEEN)
 
 
 def test_topic_page_after_the_correction_differs_in_exactly_the_corrected_facts(history):
     from kb.queries.topic import topic_data
 
     db, first = history
-    before, after = first[BETWEEN]["topic alpha"], _page(topic_data(db, "alpha", AFTER_T2))
+    before, after = first["topic alpha"], to_jsonable(topic_data(db, "alpha", AFTER_T2, limit=None))
     assert set(before) == set(after)
 
     assert (before["counts"], after["counts"]) == (
         {"tracked": 3, "explicit": 1, "implicit": 1, "conflicts": 0, "silent": 1, "unreviewed": 0},
         {"tracked": 4, "explicit": 2, "implicit": 1, "conflicts": 0, "silent": 1, "unreviewed": 1})
-    assert after["summary"] == ("As of 2026-04-01, across 4 tracked AI-governance instruments, 2 address this "
-                                "topic explicitly, 1 via general principles, and 1 is silent. (1 of the silent "
-                                "one has not been reviewed for this topic.)")
+    assert after["summary"].endswith("across 4 tracked AI-governance instruments, 2 address this "
+                                     "topic explicitly, 1 via general principles, and 1 is silent. (1 of the silent "
+                                     "one has not been reviewed for this topic.)")
+    assert "2026-04-01" in after["summary"]  # says which day's law it is
 
     # coverage: the corrected fields of the corrected instruments, and the new one
     cov_before, cov_after = _by_id(before["coverage"], "instrument"), _by_id(after["coverage"], "instrument")
@@ -283,8 +303,8 @@ def test_compare_between_the_loads_shows_the_first_loads_cells_and_dates(history
 
 def test_instrument_list_between_the_loads_shows_the_first_loads_dates(history):
     db, _ = history
-    then = {r["id"]: r for r in run(db, "instrument_list", as_of=BETWEEN)}
-    now = {r["id"]: r for r in run(db, "instrument_list", as_of=AFTER_T2)}
+    then = {r["id"]: r for r in run(db, "instrument_list", **BETWEEN.params())}
+    now = {r["id"]: r for r in run(db, "instrument_list", **AFTER_T2.params())}
     assert list(then) == ["AA-LAW-2020", "BB-CODE-2021", "BB-ACT-2022"]
     assert list(now) == ["AA-LAW-2020", "BB-CODE-2021", "BB-ACT-2022", "AA-CODE-2023"]
     assert then["AA-LAW-2020"]["adopted"] == date(2020, 1, 2) and now["AA-LAW-2020"]["adopted"] == date(2019, 11, 5)
@@ -297,34 +317,43 @@ def test_instrument_list_between_the_loads_shows_the_first_loads_dates(history):
 
 def test_conflicts_between_the_loads_leave_out_those_recorded_later(history):
     db, _ = history
-    assert [(r["a_id"], r["b_id"]) for r in run(db, "topic_conflicts", slug="alpha", as_of=BETWEEN)] == [
+    assert [(r["a_id"], r["b_id"]) for r in run(db, "topic_conflicts", slug="alpha", **BETWEEN.params())] == [
         ("AA-LAW-2020", "BB-CODE-2021")]
-    assert len(run(db, "topic_conflicts", slug="alpha", as_of=AFTER_T2)) == 2
+    assert len(run(db, "topic_conflicts", slug="alpha", **AFTER_T2.params())) == 2
 
 
-def test_the_legal_filter_reads_the_dates_the_catalog_held_then(history):
-    """as_of is both the legal date and the catalog's date: on 2019-12-31 the
-    catalog (clamped to its first load) had AA-LAW-2020 adopted 2020-01-02."""
+def test_the_legal_filter_reads_the_dates_as_the_catalog_recorded_them(history):
+    """--as-of D lists the instruments adopted by D by the dates of the
+    version read (--as-recorded): on 2019-12-31, AA-LAW-2020 was not yet
+    adopted by the first load's date (2020-01-02), and was by the corrected
+    one (2019-11-05)."""
     db, _ = history
-    assert run(db, "instrument_list", as_of=date(2019, 12, 31)) == []
-    # the current catalog, read with an explicit instant, has the corrected date
-    rows = run(db, "instrument_list", as_of=date(2019, 12, 31), at=T2)
+    day = date(2019, 12, 31)
+    assert run(db, "instrument_list", as_of=day, as_recorded=BETWEEN.as_recorded) == []
+    rows = run(db, "instrument_list", as_of=day, as_recorded=AFTER_T2.as_recorded)
     assert [(r["id"], r["adopted"]) for r in rows] == [("AA-LAW-2020", date(2019, 11, 5))]
+    # without --as-recorded: the law on that day as the catalog knows it now
+    assert [r["id"] for r in run(db, "instrument_list", as_of=day)] == ["AA-LAW-2020"]
 
 
-# -- without as_of: the current catalog ----------------------------------------------
-def test_without_as_of_pages_show_the_current_catalog(history):
+# -- neither clock: today's law as the catalog knows it now ------------------------------
+def test_without_clocks_pages_show_todays_law_as_recorded_now(history):
     from kb.queries.topic import topic_data
 
     db, _ = history
-    d = topic_data(db, "alpha")
-    assert d["as_of"] is None
+    d = topic_data(db, "alpha", Clocks.resolve())
+    assert d["as_of"] is None and d["as_recorded"] is None  # neither was asked for
     cov = _by_id(d["coverage"], "instrument")
-    # the undated bill is tracked without a date; the T2 corrections are in
+    # the undated bill is on today's pages; the T2 corrections are in
     assert list(cov) == ["AA-LAW-2020", "BB-CODE-2021", "AA-N-BILL", "BB-ACT-2022", "AA-CODE-2023"]
     assert cov["AA-LAW-2020"]["adopted"] == date(2019, 11, 5)
     assert (cov["BB-CODE-2021"]["mode"], cov["BB-CODE-2021"]["pinpoint"]) == ("explicit", "§ 4")
     assert cov["BB-ACT-2022"]["reviewed"] is False
-    # every as-of query reads the current catalog when at is null, whatever as_of says
+    # no separate "now" branch: a query run without clocks answers as with today's and now's given
+    now = Clocks.resolve(as_of=date.today().isoformat(), as_recorded=datetime.now(timezone.utc).isoformat())
     for name in ("matrix", "instrument_list", "topic_gaps", "silent_share", "jurisdiction_gaps", "topic_salience"):
-        assert run(db, name, as_of=AFTER_T2, at=None) == run(db, name, as_of=AFTER_T2), name
+        assert run(db, name) == run(db, name, **now.params()), name
+    # and a page given today's clocks (which reads no kept count) is today's page (but for saying when)
+    when = ("as_of", "as_recorded", "summary")
+    assert to_jsonable({k: v for k, v in topic_data(db, "alpha", now).items() if k not in when}) \
+        == to_jsonable({k: v for k, v in d.items() if k not in when})

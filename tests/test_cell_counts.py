@@ -1,6 +1,8 @@
 """Each topic's cell counts, kept on its Topic node by kb load
-(kb.cell_counts): after every kind of load they equal the topic's cells as
-the graph holds them, and the queries answer the same with and without them."""
+(kb.cell_counts): after every kind of load they equal the topic's current
+cells, and today's pages, which read them (topic_counts_kept), answer as the
+plain query (topic_counts) does, on the corpus and on a synthetic catalog
+loaded twice; they are not read when an instrument is adopted after today."""
 
 from __future__ import annotations
 
@@ -9,16 +11,26 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
+import test_queries
 from conftest import CORPUS, FIXTURES
+from test_load import CLASH
+
 from kb import cell_counts
 from kb.errors import KbError
 from kb.load import load
 from kb.queries import run, run_one
-from test_load import CLASH
+from kb.queries.clocks import Clocks
+from kb.queries.topic import SALIENCE_COLUMNS, salience
+from kb.schema.model import FOREVER_CYPHER
 
 MINI = FIXTURES / "mini"
-MODES = ("explicit", "implicit", "conflicts")
+MODES = ("explicit", "implicit", "conflicts", "silent")
+
+
+@pytest.fixture
+def synth_db(db, tmp_path_factory):
+    """The synthetic catalog of test_queries, loaded twice."""
+    return test_queries.load_synth(db, tmp_path_factory)
 
 
 def write(path: Path, text: str) -> Path:
@@ -27,10 +39,12 @@ def write(path: Path, text: str) -> Path:
 
 
 def cells(db) -> dict[str, dict[str, int]]:
-    """Every topic's cells counted here, in Python, from the edges themselves."""
+    """Every topic's current cells counted here, in Python, from the edges
+    themselves (dated: their instrument's current state has an adoption date)."""
     counted = {r["slug"]: Counter() for r in db.read("MATCH (t:Topic) RETURN t.slug AS slug")}
-    for r in db.read("MATCH (n:Instrument)-[r:TREATS]->(t:Topic) "
-                     "RETURN t.slug AS slug, r.mode AS mode, n.adopted IS NOT NULL AS dated"):
+    for r in db.read(f"MATCH (n:Instrument)-[r:TREATS]->(t:Topic) WHERE r.recorded_to = {FOREVER_CYPHER} "
+                     f"MATCH (n)-[:HAS_STATE]->(i:InstrumentState) WHERE i.recorded_to = {FOREVER_CYPHER} "
+                     "RETURN t.slug AS slug, r.mode AS mode, i.adopted IS NOT NULL AS dated"):
         if r["mode"] in MODES:
             counted[r["slug"]][f"cells_{r['mode']}"] += 1
             if r["dated"]:
@@ -71,8 +85,9 @@ def test_a_load_recounts_the_topics_it_changed_and_no_others(db, tmp_path):
 
 def test_an_adoption_date_removed_recounts_the_instruments_topics(db, tmp_path):
     load(db, [MINI])
-    instrument = db.read("MATCH (n:Instrument)-[:TREATS]->(t:Topic) WHERE n.adopted IS NOT NULL "
-                         "RETURN n.id AS id, n.adopted AS adopted, count(t) AS topics ORDER BY topics DESC LIMIT 1")[0]
+    instrument = db.read("MATCH (i:InstrumentState)<-[:HAS_STATE]-(:Instrument)-[:TREATS]->(t:Topic) "
+                         "WHERE i.adopted IS NOT NULL "
+                         "RETURN i.id AS id, i.adopted AS adopted, count(t) AS topics ORDER BY topics DESC LIMIT 1")[0]
     text = (MINI / "catalog.yaml").read_text()
     adopted = f"adopted: {instrument['adopted'].isoformat()}"
     assert text.count(adopted) == 1, "the fixture names this date once"
@@ -102,7 +117,8 @@ def test_a_load_in_parts_recounts_every_topic(db):
     assert stored(db) == cells(db)
 
 
-def test_a_failed_part_leaves_no_stale_counts_and_a_rerun_restores_them(db, tmp_path):
+def test_a_failed_part_leaves_no_stale_counts_and_a_rerun_restores_them(unique_instrument_names, tmp_path):
+    db = unique_instrument_names
     load(db, [MINI])
     clash = write(tmp_path / "clash.yaml", CLASH)
     with pytest.raises(KbError, match="already exists"):
@@ -111,15 +127,28 @@ def test_a_failed_part_leaves_no_stale_counts_and_a_rerun_restores_them(db, tmp_
     assert all(v is None for counts in stored(db).values() for v in counts.values())
     alpha = run_one(db, "topic_counts", slug="alpha")
     assert alpha["explicit"] == cells(db)["alpha"]["cells_explicit"]
+    assert run_one(db, "topic_counts_kept", slug="alpha")["kept"] is False  # so today's page reads topic_counts
+    assert page_counts(db, "alpha") == alpha
 
-    clash.write_text(clash.read_text().replace("catalog_rank: 1", "catalog_rank: 4"))
+    clash.write_text(clash.read_text().replace("name: Aland AI Law", "name: Another AI Law"))
     load(db, [clash], commit_every=1)
     assert stored(db) == cells(db)
 
 
+def page_counts(db, slug: str, clocks: Clocks | None = None, timeline: bool = False) -> dict:
+    """The counts today's topic page reads (the kept counts when they hold)."""
+    from kb.queries.topic import _counts
+
+    return _counts(db, slug, clocks or Clocks.resolve(), timeline=timeline)
+
+
+def plain_counts(db, slug: str, clocks: Clocks | None = None, timeline: bool = False) -> dict:
+    return run_one(db, "topic_counts", slug=slug, timeline=timeline, **(clocks or Clocks.resolve()).params())
+
+
 def answers(db) -> dict:
-    """What every query that reads the stored counts answers on the current catalog."""
-    out = {("topic_counts", s): run_one(db, "topic_counts", slug=s, timeline=True) for s in cells(db)}
+    """What every query that reads the stored counts answers today."""
+    out = {("counts", s, timeline): page_counts(db, s, timeline=timeline) for s in cells(db) for timeline in (True, False)}
     for name in ("topic_salience", "topic_gaps", "silent_share"):
         out[name] = run(db, name)
     return out
@@ -127,24 +156,90 @@ def answers(db) -> dict:
 
 def test_the_queries_answer_the_same_with_the_stored_counts_and_without(corpus_db):
     with_counts = answers(corpus_db)
-    assert with_counts[("topic_counts", "open_weight_release")]["explicit"] == 3
+    assert with_counts[("counts", "open_weight_release", True)]["explicit"] == 3
     assert with_counts["silent_share"][0]["explicit"] > 0
+    assert all(run_one(corpus_db, "topic_counts_kept", slug=s)["kept"] for s in cells(corpus_db))
+    # the kept counts give the plain query's rows
+    assert {k: v for k, v in with_counts.items() if k[0] == "counts"} \
+        == {k: plain_counts(corpus_db, k[1], timeline=k[2]) for k in with_counts if k[0] == "counts"}
 
     # one topic without its counts (the whole-catalog queries then count every cell)
     corpus_db.write("MATCH (t:Topic {slug: 'open_weight_release'}) REMOVE t.cells_explicit")
+    assert run_one(corpus_db, "topic_counts_kept", slug="open_weight_release")["kept"] is False
     assert answers(corpus_db) == with_counts
     # none with them
     corpus_db.write(cell_counts.FORGET)
     assert answers(corpus_db) == with_counts
 
 
+# What kb load keeps once the Topic class declares cells_silent (kb.cell_counts counts it already):
+# the topic's current cells reviewed and found silent.
+KEEP_SILENT = (f"MATCH (t:Topic) SET t.cells_silent = COUNT {{ (t)<-[r:TREATS]-() "
+               f"WHERE r.mode = 'silent' AND r.recorded_to = {FOREVER_CYPHER} }}")
+
+
+def test_kept_counts_answer_as_the_plain_query_after_a_second_dated_load(synth_db):
+    """On a synthetic catalog loaded twice (the second load changes cells,
+    statuses and adoption dates), every topic's kept counts are its current
+    cells, and today's counts read from them are the plain query's; other
+    clocks read the plain query."""
+    assert stored(synth_db) == cells(synth_db)
+    for slug in cells(synth_db):
+        for timeline in (True, False):
+            kept = run_one(synth_db, "topic_counts_kept", slug=slug, timeline=timeline, **Clocks.resolve().params())
+            assert kept.pop("kept") is True
+            assert kept == plain_counts(synth_db, slug, timeline=timeline) == page_counts(synth_db, slug, timeline=timeline)
+    before = Clocks.resolve(None, "2026-01-15")  # between the two loads
+    changed = [s for s in cells(synth_db) if plain_counts(synth_db, s, before) != plain_counts(synth_db, s)]
+    assert changed and all(page_counts(synth_db, s, before) == plain_counts(synth_db, s, before) for s in changed)
+
+    # with the silent cells kept too, the topic's cells are not walked at all, and kb topics reads them
+    synth_db.write(KEEP_SILENT)
+    for slug in cells(synth_db):
+        kept = run_one(synth_db, "topic_counts_kept", slug=slug, timeline=True, **Clocks.resolve().params())
+        assert kept.pop("kept") is True and kept == plain_counts(synth_db, slug, timeline=True)
+    kept = run(synth_db, "topic_salience_kept")
+    assert all(r.pop("kept") for r in kept) and kept == run(synth_db, "topic_salience")
+    assert salience(synth_db) == [{k: r[k] for k in SALIENCE_COLUMNS} for r in run(synth_db, "topic_salience")]
+
+
+FUTURE = """
+instruments:
+  - {id: XX-LATER-2099, name: A Law Adopted Later, kind: binding_regulation, binding: true,
+     status: adopted_not_in_force, adopted: 2099-01-01, jurisdiction: EU, catalog_rank: 27, source: pw:hub}
+treats:
+  - {instrument: XX-LATER-2099, topic: open_weight_release, mode: explicit, confidence: high, source: pw:hub}
+"""
+
+
+def test_kept_counts_are_not_read_when_an_instrument_is_adopted_after_today(db, tmp_path):
+    """The kept counts count every current cell; today's page does not count
+    the cells of an instrument adopted after today, so while there is one
+    it reads the cells themselves."""
+    later = tmp_path / "later.yaml"
+    later.write_text(FUTURE)
+    load(db, [CORPUS, later])
+    assert stored(db)["open_weight_release"]["cells_explicit"] == 4
+    assert run_one(db, "topic_counts_kept", slug="open_weight_release")["kept"] is False
+    counts = page_counts(db, "open_weight_release", timeline=True)
+    assert counts == plain_counts(db, "open_weight_release", timeline=True)
+    assert (counts["tracked"], counts["explicit"], counts["silent"]) == (26, 3, 16)
+    assert page_counts(db, "open_weight_release", Clocks.resolve("2099-06-01"))["explicit"] == 4
+    db.write(KEEP_SILENT)
+    assert not any(r["kept"] for r in run(db, "topic_salience_kept"))
+    owr = next(r for r in salience(db) if r["slug"] == "open_weight_release")
+    assert (owr["tracked"], owr["explicit"]) == (26, 3)
+
+
 def test_cli_recount_after_cells_edited_by_hand(cli, corpus_db):
     corpus_db.write("MATCH (:Instrument)-[r:TREATS {mode: 'implicit'}]->(:Topic {slug: 'open_weight_release'}) "
                     "SET r.mode = 'explicit'")
     assert stored(corpus_db) != cells(corpus_db)  # the edit bypassed kb load
+    assert page_counts(corpus_db, "open_weight_release")["explicit"] == 3  # today's page reads the kept counts
+    assert plain_counts(corpus_db, "open_weight_release")["explicit"] == 10
 
     result = cli("db", "recount")
     assert result.exit_code == 0, result.output
     assert result.output == f"Counted the cells of {len(cells(corpus_db))} topics.\n"
     assert stored(corpus_db) == cells(corpus_db)
-    assert run_one(corpus_db, "topic_counts", slug="open_weight_release")["explicit"] == 10
+    assert page_counts(corpus_db, "open_weight_release")["explicit"] == 10

@@ -94,3 +94,21 @@ def test_unknown_key_suggests_the_closest(cli, corpus_db):
     result = cli("cite", "instrument", "EU-AIA-2025")
     assert result.exit_code == 1
     assert "no instrument 'EU-AIA-2025'; did you mean 'EU-AIA-2024'" in result.output
+
+
+def test_topic_citation_can_pin_the_record_instant(corpus_db):
+    """A topic page as of a date changes when the catalog learns more about
+    that date; a citation pinned to a record instant names it, and the
+    command that rebuilds exactly that page."""
+    from datetime import date, datetime, timezone
+
+    from kb.cite import cite
+
+    instant = datetime.now(timezone.utc).replace(microsecond=0)
+    stamp = instant.isoformat().replace("+00:00", "Z")
+    item = json.loads(cite(corpus_db, "topic", "open_weight_release", "csl-json", date(2026, 6, 1), instant))[0]
+    assert item["id"] == item["URL"] == f"kb:topic/open_weight_release?asOf=2026-06-01&asRecorded={stamp}"
+    assert item["note"].endswith(f"`kb topic open_weight_release --as-of 2026-06-01 --as-recorded {stamp}`")
+    with pytest.raises(Exception, match="not in the catalog as recorded at 2000-01-01T00:00:00Z"):
+        cite(corpus_db, "topic", "open_weight_release", "apa", date(2026, 6, 1),
+             datetime(2000, 1, 1, tzinfo=timezone.utc))

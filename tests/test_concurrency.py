@@ -14,7 +14,7 @@ import pytest
 from kb.db import Database
 from kb.errors import KbError
 from kb.load import load
-from test_load import graph_dump
+from test_load import CATALOG_LABELS, NOW, graph_dump
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 
@@ -47,16 +47,20 @@ def write_catalog(folder: Path, instruments: range, topics: range, note: str, re
 
 
 def duplicates(db) -> dict[str, list]:
-    """Nodes sharing a key, and edges sharing (start, type, end, key props)."""
+    """Identities sharing a key, identities with more than one current
+    state, and current edges sharing (start, type, end, key props)."""
     nodes = db.read(
-        "MATCH (n) WHERE NOT n:ChangeSet AND NOT n:Change AND NOT n:InstrumentVersion "
+        "MATCH (n) WHERE any(l IN labels(n) WHERE l IN $labels) "
         "WITH labels(n) AS l, coalesce(n.id, n.code, n.slug) AS k, count(*) AS c WHERE c > 1 "
-        "RETURN l, k, c")
+        "RETURN l, k, c", labels=CATALOG_LABELS)
+    states = db.read(
+        f"MATCH (n)-[:HAS_STATE]->(x) WHERE x.recorded_to = {NOW} "
+        "WITH n, count(x) AS c WHERE c > 1 RETURN coalesce(n.id, n.code, n.slug) AS k, c")
     edges = db.read(
-        "MATCH (a)-[r]->(b) WHERE NOT type(r) IN ['IN_CHANGE_SET', 'VERSION_OF', 'TREATED'] "
+        f"MATCH (a)-[r]->(b) WHERE type(r) <> 'HAS_STATE' AND r.recorded_to = {NOW} "
         "WITH elementId(a) AS a, type(r) AS t, elementId(b) AS b, r.topic AS topic, count(*) AS c WHERE c > 1 "
         "RETURN a, t, b, topic, c")
-    return {"nodes": nodes, "edges": edges}
+    return {"nodes": nodes + states, "edges": edges}
 
 
 def run_together(settings, jobs: list[list[Path]]) -> list[BaseException | None]:
@@ -106,8 +110,10 @@ def test_two_overlapping_loads_at_once_leave_no_duplicates(db, neo4j_settings, t
         if e is not None:
             load(db, paths)
     assert duplicates(db) == {"nodes": [], "edges": []}
-    counts = db.read("MATCH (i:Instrument) WITH count(i) AS i MATCH (t:Topic) WITH i, count(t) AS t "
-                     "MATCH (:Instrument)-[c:TREATS]->(:Topic) RETURN i, t, count(c) AS cells")[0]
+    counts = db.read(f"MATCH (:Instrument)-[:HAS_STATE]->(x) WHERE x.recorded_to = {NOW} WITH count(x) AS i "
+                     f"MATCH (:Topic)-[:HAS_STATE]->(x) WHERE x.recorded_to = {NOW} WITH i, count(x) AS t "
+                     f"MATCH (:Instrument)-[c:TREATS]->(:Topic) WHERE c.recorded_to = {NOW} "
+                     "RETURN i, t, count(c) AS cells")[0]
     # the union of the two: 200 instruments; the cells of both, less those in common
     common = 100 * len(set(range(0, 12)) & set(topics_b))
     assert counts == {"i": 200, "t": len(set(range(0, 12)) | set(topics_b)), "cells": 150 * 12 * 2 - common}
@@ -159,11 +165,15 @@ def test_a_deadlock_is_retried_by_the_managed_transaction(db, neo4j_settings):
     assert len({r["by"] for r in rows}) == 1  # the retried one wrote both, after the other
 
 
-def test_constraint_error_says_what_to_do(db, tmp_path):
-    """Two records claiming one unique value (here a catalog_rank already held)
-    give an error that says nothing was written and what to do."""
+def test_constraint_error_says_what_to_do(unique_instrument_names, tmp_path):
+    """A write the server refuses for a unique value another record holds
+    (here an instrument name, under a constraint the test adds) gives an
+    error that says nothing was written and what to do."""
+    db = unique_instrument_names
     load(db, [MINI])
-    clash = write_catalog(tmp_path / "clash", range(0, 1), range(0, 1), note="x")  # catalog_rank 1 is taken
+    clash = write_catalog(tmp_path / "clash", range(0, 1), range(0, 1), note="x")
+    (clash / "instruments.csv").write_text((clash / "instruments.csv").read_text().replace(
+        "Instrument 0", "Aland AI Law").replace(",1,test:c", ",4,test:c"))
     before = graph_dump(db)
     with pytest.raises(KbError) as e:
         load(db, [clash])

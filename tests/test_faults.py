@@ -24,7 +24,7 @@ import pytest
 from kb.config import Settings
 from kb.db import Database
 from kb.load import load
-from test_load import graph_dump
+from test_load import NOW, graph_dump
 
 pytestmark = pytest.mark.slow
 
@@ -166,9 +166,11 @@ def test_sigkill_mid_load_leaves_the_graph_as_before_and_a_rerun_completes(throw
         report = load(keeper, [changed_files])  # running the load again completes
         lap("the second load completed")
         assert report.totals().created > 0
-        rows = keeper.read("MATCH (i:Instrument) WITH count(i) AS n "
+        rows = keeper.read(f"MATCH (:Instrument)-[:HAS_STATE]->(i) WHERE i.recorded_to = {NOW} WITH count(i) AS n "
                            "MATCH (:Instrument {id: 'GEN-10'})-[t:TREATS]->(:Topic {slug: 'topic_3'}) "
-                           "RETURN n, t.note AS note")
-        assert rows == [{"n": INSTRUMENTS + 100, "note": "cell 10/3 (revised)"}]
+                           "RETURN n, t.note AS note, t.recorded_to = " + NOW + " AS current ORDER BY current")
+        # the revised cell is current; the baseline's is kept, closed
+        assert rows == [{"n": INSTRUMENTS + 100, "note": "cell 10/3", "current": False},
+                        {"n": INSTRUMENTS + 100, "note": "cell 10/3 (revised)", "current": True}]
     finally:
         keeper.close()

@@ -1,5 +1,6 @@
-"""The catalog's change history: change sets, `kb changes`, pages as they
-stood on a date, `kb diff`, and the per-cell CSV export."""
+"""The catalog's change history: change sets, `kb changes`, pages as the
+catalog recorded them (--as-recorded), `kb diff` in record time, and the
+per-cell CSV export."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from conftest import CORPUS
 from kb.changes import changes
 from kb.load import load
 from kb.output import to_jsonable
+from kb.queries.clocks import Clocks
+from test_load import FOREVER, NOW, catalog_dump, change_set_counts, versions_at
 
 T1 = datetime(2026, 1, 10, 12, 0, tzinfo=timezone.utc)
 T2 = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
-BETWEEN, AFTER = date(2026, 2, 1), date(2026, 4, 1)
+BETWEEN, AFTER = "2026-02-01", "2026-04-01"  # record time: a day between the loads, a day after both
 
 
 def corrected_corpus(tmp_path):
@@ -37,19 +40,22 @@ def corrected_corpus(tmp_path):
     return out
 
 
-def page(db, as_of):
+def recorded(day: str) -> Clocks:
+    """Today's law as the catalog recorded it at the end of ``day``."""
+    return Clocks.resolve(as_recorded=day)
+
+
+def page(db, clocks: Clocks):
+    """The open-weight topic page's JSON face, every row."""
     from kb.queries.topic import topic_data
 
-    data = to_jsonable(topic_data(db, "open_weight_release", as_of))
-    data.pop("as_of")
-    data.pop("summary")
-    return data
+    return to_jsonable(topic_data(db, "open_weight_release", clocks, limit=None))
 
 
 @pytest.fixture
 def two_loads(db, tmp_path):
     load(db, [CORPUS], at=T1)
-    first = page(db, BETWEEN)
+    first = page(db, recorded(BETWEEN))
     report = load(db, [corrected_corpus(tmp_path)], at=T2)
     return first, report
 
@@ -60,9 +66,11 @@ def test_a_load_records_a_change_set_with_file_hashes(db):
     assert len(rows) == 1
     s = rows[0]["s"]
     assert s["id"] == report.change_set == "cs-20260110T120000.000000Z"
+    assert s["at"].to_native() == T1
     assert len(s["files"]) == len(s["hashes"]) == 8
     assert all(len(h) == 64 for h in s["hashes"])
     assert s["created"] == report.totals().created > 500
+    assert change_set_counts(db, report.change_set) == versions_at(db, T1)
     # a second identical load changes nothing and records nothing
     assert load(db, [CORPUS]).change_set is None
     assert db.read("MATCH (s:ChangeSet) RETURN count(s) AS n")[0]["n"] == 1
@@ -76,16 +84,40 @@ def test_history_cannot_be_written_out_of_order(db):
         load(db, [CORPUS], at=T1, prune=True)
 
 
-def test_the_page_between_two_loads_equals_the_first(db, two_loads):
+def test_a_load_cannot_be_recorded_in_the_future(db):
+    from kb.errors import KbError
+
+    with pytest.raises(KbError, match="is in the future"):
+        load(db, [CORPUS], at=datetime(2999, 1, 1, tzinfo=timezone.utc))
+    assert db.read("MATCH (n) RETURN count(n) AS n")[0]["n"] == 0
+
+
+def test_the_page_recorded_between_two_loads_equals_the_first(db, two_loads):
     first, report = two_loads
     assert report.totals().updated == 2
-    assert page(db, BETWEEN) == first
-    later = page(db, AFTER)
+    assert change_set_counts(db, report.change_set) == versions_at(db, T2) == {
+        "created": 0, "updated": 2, "removed": 0}
+    assert page(db, recorded(BETWEEN)) == first
+    later = page(db, recorded(AFTER))
     assert later != first
     meta = next(c for c in later["coverage"] if c["instrument"]["id"] == "META-FRONTIER-2024")
     assert meta["pinpoint"] == "§ 3 (open release)"
     assert later["primacy"]["date"] == "2023-07-09"
     assert first["primacy"]["date"] == "2023-07-10"
+    # today's page (neither clock given) is the corrected one
+    assert {k: v for k, v in page(db, Clocks.resolve()).items() if k not in ("as_of", "as_recorded")} == \
+           {k: v for k, v in later.items() if k not in ("as_of", "as_recorded")}
+
+
+def test_the_old_versions_are_kept_closed_at_the_second_load(db, two_loads):
+    rows = db.read("MATCH (:Instrument {id: 'META-FRONTIER-2024'})-[t:TREATS]->(:Topic {slug: 'open_weight_release'}) "
+                   "RETURN t.pinpoint AS p, t.recorded_from AS f, t.recorded_to AS to ORDER BY f")
+    assert [(r["p"], r["f"].to_native(), r["to"].to_native()) for r in rows] == [
+        (None, T1, T2), ("§ 3 (open release)", T2, FOREVER)]
+    rows = db.read("MATCH (:Instrument {id: 'CN-GENAI-2023'})-[:HAS_STATE]->(s) "
+                   "RETURN s.adopted AS a, s.recorded_from AS f, s.recorded_to AS to ORDER BY f")
+    assert [(r["a"].to_native(), r["f"].to_native(), r["to"].to_native()) for r in rows] == [
+        (date(2023, 7, 10), T1, T2), (date(2023, 7, 9), T2, FOREVER)]
 
 
 def test_the_change_list_shows_the_correction(db, two_loads):
@@ -99,14 +131,19 @@ def test_the_change_list_shows_the_correction(db, two_loads):
         ("changed", "Instrument", "CN-GENAI-2023", "adopted 2023-07-10 → 2023-07-09"),
         ("changed", "TREATS", "META-FRONTIER-2024 -> open_weight_release", "pinpoint (none) → § 3 (open release)"),
     ]
+    # the first load's rows: the topic's 26 cells (and its curated conflict), added
+    first = [r for r in rows if r["change_set"] == "cs-20260110T120000.000000Z"]
+    assert {r["op"] for r in first} == {"added"}
+    assert len([r for r in first if r["entity"] == "TREATS"]) == 26
+    assert [r["entity"] for r in first if r["entity"] != "TREATS"] == ["CONFLICTS_WITH"]
 
 
-def test_cli_changes_and_diff(cli, db, two_loads):
+def test_cli_changes_and_diff_in_record_time(cli, db, two_loads):
     out = cli("changes", "--topic", "open_weight_release", "--limit", "1", "--format", "json")
     assert out.exit_code == 0, out.output
     rows = json.loads(out.stdout)
     assert rows[0]["detail"] == "pinpoint (none) → § 3 (open release)"
-    diff = cli("diff", "open_weight_release", "--from", BETWEEN.isoformat(), "--to", AFTER.isoformat(),
+    diff = cli("diff", "open_weight_release", "--recorded-from", BETWEEN, "--recorded-to", AFTER,
                "--format", "json")
     assert diff.exit_code == 0, diff.output
     result = json.loads(diff.stdout)
@@ -115,11 +152,15 @@ def test_cli_changes_and_diff(cli, db, two_loads):
         ("cell", "META-FRONTIER-2024"),
         ("adopted", "CN-GENAI-2023"),
     }
+    # in legal time, today against today, as recorded now: nothing differs
+    same = cli("diff", "open_weight_release", "--from", date.today().isoformat(), "--format", "json")
+    assert same.exit_code == 0, same.output
+    assert json.loads(same.stdout)["changes"] == []
 
 
 def test_prune_records_removals_and_the_old_page_keeps_them(db, tmp_path):
     load(db, [CORPUS], at=T1)
-    before = page(db, BETWEEN)
+    before = page(db, recorded(BETWEEN))
     out = tmp_path / "pruned"
     shutil.copytree(CORPUS, out)
     cov = out / "coverage.yaml"
@@ -130,22 +171,26 @@ def test_prune_records_removals_and_the_old_page_keeps_them(db, tmp_path):
     cov.write_text(text[:start] + text[end:])
     report = load(db, [out], at=T2, prune=True)
     assert report.edges["TREATS"].removed == 1
+    assert change_set_counts(db, report.change_set) == versions_at(db, T2) == {
+        "created": 0, "updated": 0, "removed": 1}
     removed = [r for r in changes(db, topic="open_weight_release") if r["op"] == "removed"]
     assert [r["key"] for r in removed] == ["SEOUL-2024 -> open_weight_release"]
     assert removed[0]["detail"].startswith("was implicit")
-    assert page(db, BETWEEN) == before
-    after = page(db, AFTER)
+    assert page(db, recorded(BETWEEN)) == before
+    after = page(db, recorded(AFTER))
     seoul = next(c for c in after["coverage"] if c["instrument"]["id"] == "SEOUL-2024")
     assert seoul["mode"] == "silent" and seoul["reviewed"] is False
+    # the cell is closed, not deleted
+    rows = db.read("MATCH (:Instrument {id: 'SEOUL-2024'})-[t:TREATS]->(:Topic {slug: 'open_weight_release'}) "
+                   "RETURN t.mode AS mode, t.recorded_to AS to")
+    assert [(r["mode"], r["to"].to_native()) for r in rows] == [("implicit", T2)]
 
 
 def test_csv_export_is_one_row_per_cell_and_reloads(db, tmp_path):
-    from conftest import CORPUS as corpus
     from kb.export import export
-    from test_load import graph_dump
 
-    load(db, [corpus], at=T1)
-    before = graph_dump(db)
+    load(db, [CORPUS], at=T1)
+    before = catalog_dump(db)
     export(db, tmp_path / "csv", "csv")
     with (tmp_path / "csv" / "treats.csv").open() as f:
         rows = list(csv.DictReader(f))
@@ -157,4 +202,5 @@ def test_csv_export_is_one_row_per_cell_and_reloads(db, tmp_path):
     for fmt in ("csv", "json"):
         db.write("MATCH (n) DETACH DELETE n")
         load(db, [tmp_path / fmt])
-        assert graph_dump(db) == before, fmt
+        assert catalog_dump(db) == before, fmt
+    assert db.read(f"MATCH ()-[t:TREATS]->() WHERE t.recorded_to = {NOW} RETURN count(t) AS n")[0]["n"] == 313

@@ -7,9 +7,10 @@ Every case must end in one of two ways:
 - a correct load: the text stored byte for byte as the file gave it.
 Never another exception type, never a traceback.
 
-Most generated cases are read and validated without the database
-(``loaders.read_paths`` + ``kb.validate.validate``); a smaller sample is
-loaded into the real Neo4j with ``kb.load.load``. The run prints how many
+Most generated cases are read and validated without the database, by the
+product's own first step (``kb.load.prepare``, which ``kb load`` and
+``kb load --dry-run`` run); a smaller sample is loaded into the real Neo4j
+with ``kb.load.load``. The run prints how many
 cases it tried (see ``_report_cases``).
 """
 
@@ -31,10 +32,10 @@ from hypothesis import HealthCheck, assume, given, note, settings, strategies as
 
 from conftest import FIXTURES
 from kb.errors import KbError, Problem, ValidationFailed
-from kb.load import load
-from kb.validate import CONTROL_RE, MAX_TEXT, validate
-from loaders import MAX_DOCUMENT_BYTES, read_paths
-from test_load import graph_dump
+from kb.load import load, prepare
+from kb.validate import CONTROL_RE, MAX_TEXT, Catalog
+from loaders import MAX_DOCUMENT_BYTES
+from test_load import NOW, catalog_dump, graph_dump
 
 MINI = FIXTURES / "mini"
 MINI_DOC: dict[str, list[dict[str, Any]]] = yaml.safe_load((MINI / "catalog.yaml").read_text(encoding="utf-8"))
@@ -170,13 +171,22 @@ def check_problems(problems: list) -> None:
 
 
 def read_and_validate(paths: list[Path]):
-    """What ``kb load`` does before it writes; returns (catalog, problems)."""
+    """What ``kb load`` does before it writes (``kb.load.prepare``, with no
+    database); returns (catalog, problems): the catalog with its edge rows
+    read back from the stage into memory, or None when there are problems."""
     CASES["tried"] += 1
-    result = read_paths(paths)
-    catalog, problems = validate(result.records)
-    problems = result.problems + problems
-    check_problems(problems)
-    return catalog, problems
+    try:
+        staged, _, _, _ = prepare(paths)
+    except ValidationFailed as e:
+        problems = e.problems
+        check_problems(problems)
+        return None, problems
+    try:
+        stage = staged.stage
+        edges = {group: [r for _, batch in stage.rows(group, 1 << 30) for r in batch] for group in stage.counts}
+    finally:
+        staged.close()
+    return Catalog(nodes=staged.nodes, edges=edges), []
 
 
 def row_of(catalog, section: str, index: int, doc: dict) -> dict[str, Any]:
@@ -310,15 +320,15 @@ def test_hostile_text_in_neo4j_is_stored_byte_for_byte(mini_db, tmp_path, value,
     assert error is None, str(error)
     section, index, fld, _ = target
     rec, sec = MINI_DOC[section][index], SECTIONS[section]
-    if section in NODE_SECTION_BY_NAME:
-        rows = mini_db.read(f"MATCH (x:{sec.label} {{{sec.key}: $key}}) RETURN x[$fld] AS v",
-                            key=rec[sec.key], fld=fld)
-    else:
+    if section in NODE_SECTION_BY_NAME:  # the record's current state
+        rows = mini_db.read(f"MATCH (:{sec.label} {{{sec.key}: $key}})-[:HAS_STATE]->(x) WHERE x.recorded_to = {NOW} "
+                            "RETURN x[$fld] AS v", key=rec[sec.key], fld=fld)
+    else:  # the current edge
         start = NODE_SECTION_BY_NAME[sec.start.targets[0]]
         end = NODE_SECTION_BY_NAME[sec.end.targets[0]]
         rows = mini_db.read(
             f"MATCH (:{start.label} {{{start.key}: $a}})-[x:{sec.rel_type}]->(:{end.label} {{{end.key}: $b}}) "
-            "RETURN x[$fld] AS v", a=rec[sec.start.field], b=rec[sec.end.field], fld=fld)
+            f"WHERE x.recorded_to = {NOW} RETURN x[$fld] AS v", a=rec[sec.start.field], b=rec[sec.end.field], fld=fld)
     assert rows == [{"v": outcome}]
     # matched as data, too: the value finds its record and nothing else
     if outcome:
@@ -616,15 +626,16 @@ def test_numbers_and_dates_in_text_fields_keep_their_spelling(db, tmp_path):
     CASES["tried"] += 1
     CASES["neo4j"] += 1
     load(db, [path])
-    assert db.read("MATCH (i:Instrument) WHERE i.id IN ['BB-CODE-2021', 'AA-N-BILL'] "
+    assert db.read(f"MATCH (i:InstrumentState) WHERE i.id IN ['BB-CODE-2021', 'AA-N-BILL'] AND i.recorded_to = {NOW} "
                    "RETURN i.id AS id, i.name AS name, i.short_name AS short, i.citation AS cit ORDER BY id") == [
         {"id": "AA-N-BILL", "name": "North Aland Bill", "short": "2020-1-2", "cit": "0x1F"},
         {"id": "BB-CODE-2021", "name": "010", "short": None, "cit": None}]
     cells = {r["t"]: (r["p"], r["n"]) for r in db.read(
-        "MATCH (i:Instrument)-[t:TREATS]->(:Topic {slug: 'alpha'}) RETURN i.id AS t, t.pinpoint AS p, t.note AS n")}
+        f"MATCH (i:Instrument)-[t:TREATS]->(:Topic {{slug: 'alpha'}}) WHERE t.recorded_to = {NOW} "
+        "RETURN i.id AS t, t.pinpoint AS p, t.note AS n")}
     assert cells["AA-LAW-2020"][0] == "1.10" and cells["BB-CODE-2021"][1] == "1:30"
     # and numbers still load as numbers where the schema wants one
-    assert db.read("MATCH (t:Topic {slug: 'beta'}) RETURN t.rank AS r")[0]["r"] == 2
+    assert db.read("MATCH (t:TopicState {slug: 'beta'}) RETURN t.rank AS r")[0]["r"] == 2
 
 
 # -- injection: Cypher in data is stored and matched as data ------------------------------------------
@@ -633,7 +644,7 @@ INJECTION = "'}) MATCH (n) DETACH DELETE n //"
 
 def test_cypher_in_names_and_notes_is_stored_verbatim(db, tmp_path):
     load(db, [MINI])
-    before_nodes, before_edges = graph_dump(db)
+    before_nodes, before_edges = catalog_dump(db)
     hostile = {
         "name": f"Aland AI Law {INJECTION}",
         "notes": f"`Instrument`) DETACH DELETE n // $rows {{id: 'x'}} \u202e {INJECTION}",
@@ -647,14 +658,14 @@ def test_cypher_in_names_and_notes_is_stored_verbatim(db, tmp_path):
     CASES["tried"] += 1
     CASES["neo4j"] += 1
     load(db, [path])
-    row = db.read("MATCH (i:Instrument {id: 'AA-LAW-2020'}) RETURN i.name AS name, i.notes AS notes, "
-                  "i.citation AS citation")[0]
+    row = db.read(f"MATCH (:Instrument {{id: 'AA-LAW-2020'}})-[:HAS_STATE]->(i) WHERE i.recorded_to = {NOW} "
+                  "RETURN i.name AS name, i.notes AS notes, i.citation AS citation")[0]
     assert row == hostile
-    # matched as data: a parameter holding the same text finds exactly that node
-    assert db.read("MATCH (i:Instrument {name: $name}) RETURN i.id AS id", name=hostile["name"]) == [
+    # matched as data: a parameter holding the same text finds exactly that state
+    assert db.read("MATCH (i:InstrumentState {name: $name}) RETURN i.id AS id", name=hostile["name"]) == [
         {"id": "AA-LAW-2020"}]
-    # and the rest of the graph is intact: the same nodes and edges as before
-    nodes, edges = graph_dump(db)
+    # and the rest of the catalog is intact: the same records and edges as before
+    nodes, edges = catalog_dump(db)
     assert len(nodes) == len(before_nodes) and edges == before_edges
     changed = set(nodes) - set(before_nodes)
     assert len(changed) == 1 and "AA-LAW-2020" in changed.pop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 import textwrap
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,9 @@ import pytest
 from conftest import CORPUS, FIXTURES
 from kb.errors import KbError, ValidationFailed
 from kb.load import load
+from kb.schema.model import FOREVER
 from loaders import read_paths
-from test_load import CLASH, graph_dump
+from test_load import CLASH, NEW_INSTRUMENT, NOW, T1, T2, catalog_dump, graph_dump, versions_at
 
 MINI = FIXTURES / "mini"
 
@@ -25,18 +27,22 @@ def write(path: Path, text: str) -> Path:
 
 def change_sets(db) -> list[dict]:
     return db.read("MATCH (s:ChangeSet) RETURN s.created AS created, s.updated AS updated, "
-                   "s.removed AS removed ORDER BY s.at")
+                   "s.removed AS removed, s.at AS at ORDER BY s.at")
 
 
 def test_commit_every_writes_the_same_graph_as_one_transaction(db):
     load(db, [CORPUS])
-    one = graph_dump(db)
+    one = catalog_dump(db)
     db.write("MATCH (n) DETACH DELETE n")
 
-    report = load(db, [CORPUS], commit_every=40)
-    assert graph_dump(db) == one
+    report = load(db, [CORPUS], commit_every=40, at=T1)
+    assert catalog_dump(db) == one
     assert len(change_sets(db)) == 1  # one change set for the whole load, whatever the parts
     assert change_sets(db)[0]["created"] == report.totals().created > 0
+    # and one instant: every part opened its versions at the change set's
+    assert versions_at(db, T1) == {"created": report.totals().created, "updated": 0, "removed": 0}
+    assert db.read("MATCH (x) WHERE x.recorded_from IS NOT NULL RETURN collect(DISTINCT x.recorded_from) AS at")[0][
+        "at"] == [change_sets(db)[0]["at"]]
 
     again = load(db, [CORPUS], commit_every=40)
     assert (again.totals().created, again.totals().updated, again.totals().unchanged) == \
@@ -45,31 +51,71 @@ def test_commit_every_writes_the_same_graph_as_one_transaction(db):
 
 
 def test_commit_every_records_changes_made_in_any_part(db, tmp_path):
-    load(db, [MINI])
+    load(db, [MINI], at=T1)
     changed = tmp_path / "mini"
     changed.mkdir()
     text = (MINI / "catalog.yaml").read_text()
     assert "pinpoint: § 2" in text
     (changed / "catalog.yaml").write_text(text.replace("pinpoint: § 2", "pinpoint: § 2(1)"))
-    report = load(db, [changed], commit_every=3)
+    report = load(db, [changed], commit_every=3, at=T2)
     assert report.totals().updated == 1
-    rows = db.read("MATCH (c:Change)-[:IN_CHANGE_SET]->(s:ChangeSet {id: $id}) "
-                   "RETURN c.key AS key, c.old AS old, c.new AS new", id=report.change_set)
-    assert rows == [{"key": "AA-N-BILL -> alpha", "old": '{"pinpoint": "§ 2"}', "new": '{"pinpoint": "§ 2(1)"}'}]
+    assert change_sets(db)[-1]["updated"] == 1 and versions_at(db, T2) == {"created": 0, "updated": 1, "removed": 0}
+    # the version the change set closed and the one it opened, at its instant
+    rows = db.read("MATCH (:Instrument {id: 'AA-N-BILL'})-[t:TREATS]->(:Topic {slug: 'alpha'}) "
+                   "RETURN t.pinpoint AS p, t.recorded_from AS f, t.recorded_to AS to ORDER BY f")
+    assert [(r["p"], r["f"].to_native(), r["to"].to_native()) for r in rows] == [
+        ("§ 2", T1, T2), ("§ 2(1)", T2, FOREVER)]
 
 
-def test_a_failed_part_says_what_stayed_committed_and_a_rerun_finishes(db, tmp_path):
+def test_a_failed_part_says_what_stayed_committed_and_a_rerun_finishes(unique_instrument_names, tmp_path):
+    db = unique_instrument_names  # the server refuses CLASH's instrument (its name is taken)
     load(db, [MINI])
     clash = write(tmp_path / "clash.yaml", CLASH)
     with pytest.raises(KbError, match=r"already exists.*2 rows in earlier parts stay committed; load the same files again"):
         load(db, [clash], commit_every=1)
     # the parts before the failing one (the source, the topic) were committed
-    assert db.read("MATCH (t:Topic {slug: 'gamma'}) RETURN count(t) AS n")[0]["n"] == 1
+    assert db.read(f"MATCH (t:Topic {{slug: 'gamma'}})-[:HAS_STATE]->(s) WHERE s.recorded_to = {NOW} "
+                   "RETURN count(t) AS n")[0]["n"] == 1
 
-    clash.write_text(clash.read_text().replace("catalog_rank: 1", "catalog_rank: 4"))
+    clash.write_text(clash.read_text().replace("name: Aland AI Law", "name: New instrument"))
     report = load(db, [clash], commit_every=1)
     assert report.nodes["Instrument"].created == 1
     assert report.nodes["Topic"].unchanged == 1
+
+
+def test_a_load_is_not_recorded_before_the_parts_another_load_committed(unique_instrument_names, tmp_path):
+    """A load in parts that failed leaves its first parts committed at its
+    instant T2, with no change set yet. A later load dated before T2 must
+    not close those versions at an earlier instant than they opened: it is
+    refused (history in time order), or at least no version ends before it
+    begins."""
+    db = unique_instrument_names
+    load(db, [MINI], at=T1)
+    clash = write(tmp_path / "clash.yaml", CLASH)
+    with pytest.raises(KbError, match="earlier parts stay committed"):
+        load(db, [clash], commit_every=1, at=T2)
+    earlier = write(tmp_path / "earlier.yaml", CLASH.replace("Another source", "A renamed source").replace(
+        "name: Aland AI Law", "name: Another instrument"))
+    between = datetime(2026, 2, 1, tzinfo=timezone.utc)
+    try:
+        load(db, [earlier], at=between)
+    except KbError as e:
+        assert "time order" in str(e)
+    assert db.read("MATCH (x) WHERE x.recorded_from IS NOT NULL AND NOT x.recorded_from < x.recorded_to "
+                   "RETURN labels(x) AS labels, x.recorded_from AS opened, x.recorded_to AS closed") == []
+    assert db.read("MATCH ()-[x]->() WHERE x.recorded_from IS NOT NULL AND NOT x.recorded_from < x.recorded_to "
+                   "RETURN type(x) AS type") == []
+
+
+def test_a_rank_clash_is_refused_before_any_part_is_committed(db, tmp_path):
+    """A load in parts is checked whole first, the stored ranks too."""
+    load(db, [MINI])
+    before = graph_dump(db)
+    clash = write(tmp_path / "clash.yaml", "sources:\n  - {id: test:two, title: Another source, kind: primary}\n"
+                  + textwrap.dedent(NEW_INSTRUMENT.format(rank=1)).lstrip())
+    with pytest.raises(ValidationFailed, match="catalog_rank 1 is held by AA-LAW-2020, already in the catalog"):
+        load(db, [clash], commit_every=1)
+    assert graph_dump(db) == before
 
 
 def test_edge_csv_files_are_streamed_not_read_whole(tmp_path):
@@ -249,6 +295,7 @@ def test_statistics_are_refreshed_after_a_large_load(db):
     from kb.load import refresh_statistics
 
     load(db, [MINI])
-    db.read("MATCH (t:Topic {slug: 'alpha'}) RETURN t.name AS name")  # a cached plan
+    query = f"MATCH (t:Topic {{slug: 'alpha'}})-[:HAS_STATE]->(s) WHERE s.recorded_to = {NOW} RETURN s.name AS name"
+    db.read(query)  # a cached plan
     assert refresh_statistics(db) is True
-    assert db.read("MATCH (t:Topic {slug: 'alpha'}) RETURN t.name AS name") == [{"name": "Alpha"}]
+    assert db.read(query) == [{"name": "Alpha"}]

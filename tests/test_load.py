@@ -1,21 +1,30 @@
 """Loading catalogs: the curated corpus, idempotence, every kind of bad input,
-atomicity, and the export round trip. All against a real Neo4j."""
+atomicity, the record-time model (identities, states, intervals; nothing
+deleted) and the export round trip. All against a real Neo4j."""
 
 from __future__ import annotations
 
 import shutil
 import textwrap
+from collections import Counter
+from datetime import datetime, timezone
 from pathlib import Path
 
+import neo4j.time
 import pytest
 
 from conftest import CORPUS, FIXTURES
 from kb.errors import QueryError, ValidationFailed
 from kb.export import export
 from kb.load import load
+from kb.schema.model import FOREVER, FOREVER_CYPHER, INTERVAL, TOPIC_CELL_COUNTS
+from kb.schema.sections import NODE_SECTIONS
 from kb.stats import stats
 
 MINI = FIXTURES / "mini"
+NOW = FOREVER_CYPHER  # recorded_to of a current fact: `WHERE x.recorded_to = {NOW}` reads the current catalog
+T1 = datetime(2026, 1, 10, 12, 0, tzinfo=timezone.utc)
+T2 = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
 
 # The catalog's Open-Weight Frontier Release page: its column (mode, pinpoint where the page gives an article).
 OPEN_WEIGHT = {
@@ -36,28 +45,102 @@ def counts(db) -> dict[str, int]:
     return {f"{r['kind']}:{r['name']}": r["count"] for r in stats(db)}
 
 
-CATALOG_LABELS = ["Source", "Jurisdiction", "Topic", "Developer", "Instrument", "Paper"]
-HISTORY_TYPES = ["IN_CHANGE_SET", "VERSION_OF", "TREATED"]
+CATALOG_LABELS = [s.label for s in NODE_SECTIONS]          # identities: Source, Jurisdiction, Topic, ...
+STATE_LABELS = [s.state_label for s in NODE_SECTIONS]      # their states: SourceState, ...
+KEY = "coalesce(n.id, n.code, n.slug)"
 
 
-def graph_dump(db) -> tuple[list, list]:
-    """Every catalog node and edge with its curated properties (not the
-    bookkeeping: recorded_at, first_recorded_at, change sets, versions)."""
+def _clean(props: dict, drop: tuple[str, ...] = ()) -> str:
     from kb.output import to_jsonable
 
-    def clean(props: dict) -> str:
-        return repr(sorted((k, to_jsonable(v)) for k, v in props.items()
-                           if k not in ("recorded_at", "first_recorded_at")))
+    return repr(sorted((k, to_jsonable(v)) for k, v in props.items() if k not in drop))
 
-    nodes = db.read("MATCH (n) WHERE any(l IN labels(n) WHERE l IN $labels) "
-                    "RETURN labels(n) AS labels, properties(n) AS props", labels=CATALOG_LABELS)
+
+def graph_dump(db, reopen: datetime | None = None) -> tuple[list, list]:
+    """EVERYTHING in the graph: every node with its labels and properties,
+    every edge with its ends and properties, states closed or current,
+    change sets (not the load lock, which each load takes). Two dumps are
+    equal only if nothing at all was written between them. With ``reopen``,
+    a fact closed at that instant is shown as still current (as it was
+    before)."""
+    nodes = db.read("MATCH (n) WHERE NOT n:LoadLock RETURN labels(n) AS labels, properties(n) AS props")
     edges = db.read(
-        "MATCH (a)-[r]->(b) WHERE NOT type(r) IN $history RETURN type(r) AS type, "
-        "coalesce(a.id, a.code, a.slug) AS a, coalesce(b.id, b.code, b.slug) AS b, properties(r) AS props",
-        history=HISTORY_TYPES,
-    )
-    return (sorted(f"{n['labels']} {clean(n['props'])}" for n in nodes),
-            sorted(f"{e['type']} {e['a']} {e['b']} {clean(e['props'])}" for e in edges))
+        "MATCH (a)-[r]->(b) RETURN type(r) AS type, labels(a) AS la, coalesce(a.id, a.code, a.slug) AS a, "
+        "a.recorded_from AS af, labels(b) AS lb, coalesce(b.id, b.code, b.slug) AS b, b.recorded_from AS bf, "
+        "properties(r) AS props")
+
+    def props(p: dict) -> str:
+        if reopen is not None and p.get("recorded_to") is not None and p["recorded_to"].to_native() == reopen:
+            p = {**p, "recorded_to": neo4j.time.DateTime.from_native(FOREVER)}
+        return _clean(p)
+
+    return (sorted(f"{n['labels']} {props(n['props'])}" for n in nodes),
+            sorted(f"{e['type']} {e['la']} {e['a']} {_clean({'at': e['af']})} {e['lb']} {e['b']} "
+                   f"{_clean({'at': e['bf']})} {props(e['props'])}" for e in edges))
+
+
+def catalog_dump(db) -> tuple[list, list]:
+    """The CURRENT catalog, its curated facts only: each record's key with its
+    current state's properties (and a topic's kept cell counts), each current
+    edge with its properties; not when they were recorded. Equal for two
+    graphs that hold the same catalog, however they got there."""
+    nodes = db.read(
+        f"MATCH (n)-[:HAS_STATE]->(x) WHERE x.recorded_to = {NOW} "
+        "RETURN labels(n) AS labels, properties(n) AS identity, properties(x) AS props")
+    edges = db.read(
+        f"MATCH (a)-[r]->(b) WHERE type(r) <> 'HAS_STATE' AND r.recorded_to = {NOW} RETURN type(r) AS type, "
+        "coalesce(a.id, a.code, a.slug) AS a, coalesce(b.id, b.code, b.slug) AS b, properties(r) AS props")
+    return (sorted(f"{n['labels']} {_clean({**n['identity'], **n['props']}, INTERVAL)}" for n in nodes),
+            sorted(f"{e['type']} {e['a']} {e['b']} {_clean(e['props'], INTERVAL)}" for e in edges))
+
+
+def current(db, label: str, key: str) -> dict:
+    """The properties of a record's current state (its identity's ``label``)."""
+    rows = db.read(f"MATCH (n:{label})-[:HAS_STATE]->(x) WHERE {KEY} = $key AND x.recorded_to = {NOW} "
+                   "RETURN properties(x) AS p", key=key)
+    assert len(rows) == 1, (label, key, rows)
+    return rows[0]["p"]
+
+
+VERSIONS_AT = """
+CALL () {
+  MATCH (n)-[:HAS_STATE]->(x) WHERE x.recorded_to = $at
+  RETURN CASE WHEN EXISTS { (n)-[:HAS_STATE]->(y) WHERE y.recorded_from = $at } THEN 'updated' ELSE 'removed' END AS op
+  UNION ALL
+  MATCH (n)-[:HAS_STATE]->(x) WHERE x.recorded_from = $at AND NOT EXISTS { (n)-[:HAS_STATE]->(y) WHERE y.recorded_to = $at }
+  RETURN 'created' AS op
+  UNION ALL
+  MATCH (a)-[r]->(b) WHERE type(r) <> 'HAS_STATE' AND r.recorded_to = $at
+  RETURN CASE WHEN EXISTS { MATCH (a)-[s]->(b) WHERE type(s) = type(r) AND s.recorded_from = $at
+                            AND coalesce(s.topic, '') = coalesce(r.topic, '') } THEN 'updated' ELSE 'removed' END AS op
+  UNION ALL
+  MATCH (a)-[r]->(b) WHERE type(r) <> 'HAS_STATE' AND r.recorded_from = $at
+    AND NOT EXISTS { MATCH (a)-[s]->(b) WHERE type(s) = type(r) AND s.recorded_to = $at
+                     AND coalesce(s.topic, '') = coalesce(r.topic, '') }
+  RETURN 'created' AS op
+}
+RETURN op, count(*) AS n
+"""
+
+
+def versions_at(db, at) -> dict[str, int]:
+    """What a load at ``at`` did, read from the versions themselves
+    (docs/history.md): facts (states, edges) opened with no predecessor
+    closed then (created), closed with a successor (updated), closed with
+    none (removed). The same fact: a record's states; edges of one type
+    between the same two records (and, for CONFLICTS_WITH, topic)."""
+    found = {r["op"]: r["n"] for r in db.read(VERSIONS_AT, at=at)}
+    return {op: found.get(op, 0) for op in ("created", "updated", "removed")}
+
+
+def change_set_counts(db, cs_id: str) -> dict[str, int]:
+    row = db.read("MATCH (s:ChangeSet {id: $id}) RETURN s.created AS created, s.updated AS updated, "
+                  "s.removed AS removed", id=cs_id)[0]
+    return dict(row)
+
+
+def change_set_at(db, cs_id: str):
+    return db.read("MATCH (s:ChangeSet {id: $id}) RETURN s.at AS at", id=cs_id)[0]["at"]
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -68,13 +151,15 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 # -- the corpus ------------------------------------------------------------------
 def test_corpus_has_the_26_instruments_and_the_topics(corpus_db):
-    ids = [r["id"] for r in corpus_db.read("MATCH (i:Instrument) RETURN i.id AS id ORDER BY i.catalog_rank")]
+    rows = corpus_db.read(f"MATCH (n:Instrument)-[:HAS_STATE]->(i:InstrumentState) WHERE i.recorded_to = {NOW} "
+                          "RETURN n.id AS id, i.catalog_rank AS rank ORDER BY i.catalog_rank")
+    ids = [r["id"] for r in rows]
     assert len(ids) == 26
     assert ids[:3] == ["EU-AIA-2024", "US-EO-14110", "US-EO-14179"]
     assert ids[-1] == "JP-METI-AI-2024"
-    ranks = [r["r"] for r in corpus_db.read("MATCH (i:Instrument) RETURN i.catalog_rank AS r ORDER BY r")]
-    assert ranks == list(range(1, 27))
-    slugs = {r["slug"] for r in corpus_db.read("MATCH (t:Topic) RETURN t.slug AS slug")}
+    assert [r["rank"] for r in rows] == list(range(1, 27))
+    slugs = {r["slug"] for r in corpus_db.read(
+        f"MATCH (t:Topic)-[:HAS_STATE]->(s:TopicState) WHERE s.recorded_to = {NOW} RETURN t.slug AS slug")}
     assert {"open_weight_release", "transparency", "foundation_models", "catastrophic_risk",
             "agentic_systems_governance", "synthetic_content_provenance"} <= slugs
     assert len(slugs) == 24
@@ -83,7 +168,7 @@ def test_corpus_has_the_26_instruments_and_the_topics(corpus_db):
 def test_open_weight_column_matches_the_topic_page(corpus_db):
     rows = corpus_db.read(
         "MATCH (i:Instrument)-[t:TREATS]->(:Topic {slug: 'open_weight_release'}) "
-        "RETURN i.id AS id, t.mode AS mode, t.pinpoint AS pinpoint, t.source AS source"
+        f"WHERE t.recorded_to = {NOW} RETURN i.id AS id, t.mode AS mode, t.pinpoint AS pinpoint, t.source AS source"
     )
     non_silent = {r["id"]: (r["mode"], r["pinpoint"]) for r in rows if r["mode"] != "silent"}
     assert non_silent == OPEN_WEIGHT
@@ -93,28 +178,28 @@ def test_open_weight_column_matches_the_topic_page(corpus_db):
 
 
 def test_every_fact_has_a_known_source(corpus_db):
+    """Every state and every curated edge names a source the catalog holds now."""
+    known = f"EXISTS {{ MATCH (:Source {{id: x.source}})-[:HAS_STATE]->(s:SourceState) WHERE s.recorded_to = {NOW} }}"
     missing = corpus_db.read(
-        "MATCH (x) WHERE any(l IN labels(x) WHERE l IN $labels) AND NOT x:Source "
-        "AND (x.source IS NULL OR NOT EXISTS { MATCH (s:Source {id: x.source}) }) "
-        "RETURN labels(x) AS l, coalesce(x.id, x.code, x.slug) AS k", labels=CATALOG_LABELS,
-    )
+        "MATCH (n)-[:HAS_STATE]->(x) WHERE NOT n:Source "
+        f"AND (x.source IS NULL OR NOT {known}) RETURN labels(n) AS l, {KEY} AS k")
     assert missing == []
     missing_edges = corpus_db.read(
-        "MATCH ()-[r]->() WHERE NOT type(r) IN $history "
-        "AND (r.source IS NULL OR NOT EXISTS { MATCH (s:Source {id: r.source}) }) "
-        "RETURN type(r) AS t, count(*) AS n", history=HISTORY_TYPES,
-    )
+        f"MATCH ()-[x]->() WHERE type(x) <> 'HAS_STATE' AND (x.source IS NULL OR NOT {known}) "
+        "RETURN type(x) AS t, count(*) AS n")
     assert missing_edges == []
+    # and there are states and edges to check
+    assert corpus_db.read("MATCH (:Instrument)-[x:TREATS]->() RETURN count(x) AS n")[0]["n"] == 313
 
 
 def test_the_paper_its_authors_and_edges(corpus_db):
-    paper = corpus_db.read("MATCH (p:Paper {id: 'arXiv:2602.19682'}) RETURN p")[0]["p"]
+    paper = current(corpus_db, "Paper", "arXiv:2602.19682")
     assert paper["title"] == "Beyond the Binary: A nuanced path for open-weight advanced AI"
     # the arXiv record's order (the ArxivLens reader page lists Petropoulos first)
     assert paper["authors"] == ["Bengüsu Özcan", "Alex Petropoulos", "Max Reddel"]
     assert paper["year"] == 2026 and paper["doi"] == "10.48550/arXiv.2602.19682"
     edges = corpus_db.read(
-        "MATCH (p:Paper {id: 'arXiv:2602.19682'})-[r]->(x) "
+        f"MATCH (p:Paper {{id: 'arXiv:2602.19682'}})-[r]->(x) WHERE r.recorded_to = {NOW} "
         "RETURN type(r) AS type, coalesce(x.id, x.slug) AS target ORDER BY type, target"
     )
     pairs = {(e["type"], e["target"]) for e in edges}
@@ -124,23 +209,52 @@ def test_the_paper_its_authors_and_edges(corpus_db):
 
 
 def test_developers_postures_frameworks_and_signatures(corpus_db):
-    devs = {r["id"]: r["posture"] for r in corpus_db.read("MATCH (d:Developer) RETURN d.id AS id, d.posture AS posture")}
+    devs = {r["id"]: r["posture"] for r in corpus_db.read(
+        f"MATCH (d:Developer)-[:HAS_STATE]->(s) WHERE s.recorded_to = {NOW} RETURN d.id AS id, s.posture AS posture")}
     assert devs == {"meta": "open", "mistral": "open", "deepseek": "open",
                     "anthropic": "closed", "openai": "closed", "google-deepmind": "closed"}
     issued = {r["i"]: r["d"] for r in corpus_db.read(
-        "MATCH (i:Instrument)-[:ISSUED_BY]->(d:Developer) RETURN i.id AS i, d.id AS d")}
+        f"MATCH (i:Instrument)-[r:ISSUED_BY]->(d:Developer) WHERE r.recorded_to = {NOW} RETURN i.id AS i, d.id AS d")}
     assert issued == {"ANTHROPIC-RSP-2024": "anthropic", "OPENAI-PREPAREDNESS-2023": "openai",
                       "DEEPMIND-FSF-2024": "google-deepmind", "META-FRONTIER-2024": "meta"}
     seoul = {r["d"] for r in corpus_db.read(
-        "MATCH (d:Developer)-[:SIGNED]->(:Instrument {id: 'SEOUL-2024'}) RETURN d.id AS d")}
+        f"MATCH (d:Developer)-[r:SIGNED]->(:Instrument {{id: 'SEOUL-2024'}}) WHERE r.recorded_to = {NOW} "
+        "RETURN d.id AS d")}
     assert seoul == {"anthropic", "google-deepmind", "meta", "mistral", "openai"}
 
 
 def test_sub_national_jurisdictions_are_part_of_their_country(corpus_db):
     rows = corpus_db.read(
-        "MATCH (j:Jurisdiction {kind: 'sub_national'}) OPTIONAL MATCH (j)-[:PART_OF]->(p) RETURN j.code AS j, p.code AS p")
+        f"MATCH (j:Jurisdiction)-[:HAS_STATE]->(s {{kind: 'sub_national'}}) WHERE s.recorded_to = {NOW} "
+        f"OPTIONAL MATCH (j)-[r:PART_OF]->(p) WHERE r.recorded_to = {NOW} RETURN j.code AS j, p.code AS p")
     assert rows and all(r["p"] for r in rows)
     assert {"j": "US-CA", "p": "US"} in rows
+
+
+# -- the model: identities hold keys, states hold properties, every fact an interval ---------
+def test_identities_hold_only_their_key_and_states_their_properties(corpus_db):
+    db = corpus_db
+    for s in NODE_SECTIONS:
+        allowed = {s.key, *(TOPIC_CELL_COUNTS if s.label == "Topic" else ())}
+        extra = db.read(f"MATCH (n:{s.label}) UNWIND keys(n) AS k WITH k WHERE NOT k IN $allowed "
+                        "RETURN DISTINCT k", allowed=sorted(allowed))
+        assert extra == [], (s.label, extra)
+        # one current state per identity, which repeats the key; states hang off one identity each
+        assert db.read(
+            f"MATCH (n:{s.label}) OPTIONAL MATCH (n)-[:HAS_STATE]->(x:{s.state_label}) WHERE x.recorded_to = {NOW} "
+            f"WITH n, collect(x) AS xs WHERE size(xs) <> 1 OR xs[0].{s.key} <> n.{s.key} RETURN n.{s.key} AS k") == []
+        assert db.read(f"MATCH (x:{s.state_label}) WHERE COUNT {{ (x)<-[:HAS_STATE]-() }} <> 1 "
+                       "RETURN count(x) AS n")[0]["n"] == 0
+    # one load: every state and curated edge was opened at its change set's instant, and is current
+    (at,) = [r["at"] for r in db.read("MATCH (s:ChangeSet) RETURN s.at AS at")]
+    for what, match in (("states", "MATCH (x) WHERE any(l IN labels(x) WHERE l IN $states)"),
+                        ("edges", "MATCH ()-[x]->() WHERE type(x) <> 'HAS_STATE'")):
+        rows = db.read(match + " RETURN x.recorded_from AS f, x.recorded_to AS t, x.first_recorded_at AS first, "
+                       "count(*) AS n", states=STATE_LABELS)
+        assert [(r["f"], r["t"].to_native(), r["first"]) for r in rows] == [(at, FOREVER, at)], what
+    # the old model's history nodes and edges are gone
+    assert db.read("MATCH (n) WHERE n:InstrumentVersion OR n:Change RETURN count(n) AS n")[0]["n"] == 0
+    assert db.read("MATCH ()-[r:TREATED|VERSION_OF|IN_CHANGE_SET]->() RETURN count(r) AS n")[0]["n"] == 0
 
 
 def test_loading_twice_changes_nothing(db):
@@ -151,8 +265,9 @@ def test_loading_twice_changes_nothing(db):
     t = second.totals()
     assert (t.created, t.updated, t.removed) == (0, 0, 0)
     assert t.unchanged == first.totals().created
+    assert second.change_set is None
     assert counts(db) == before
-    assert graph_dump(db) == dump
+    assert graph_dump(db) == dump  # not a version opened or closed, not a property touched
 
 
 def test_dry_run_writes_nothing(db):
@@ -161,47 +276,175 @@ def test_dry_run_writes_nothing(db):
     assert counts(db) == {}
 
 
-def test_a_changed_fact_is_an_update(db, tmp_path):
-    load(db, [MINI])
+def test_a_changed_fact_closes_its_version_and_opens_the_next(db, tmp_path):
+    first = load(db, [MINI], at=T1)
     changed = tmp_path / "catalog.yaml"
     changed.write_text((MINI / "catalog.yaml").read_text().replace("pinpoint: Art. 1,", "pinpoint: Art. 1(2),"))
-    report = load(db, [changed])
+    report = load(db, [changed], at=T2)
     assert report.edges["TREATS"].updated == 1
     assert report.edges["TREATS"].unchanged == 3
-    assert db.read("MATCH (:Instrument {id: 'AA-LAW-2020'})-[t:TREATS]->(:Topic {slug: 'alpha'}) "
-                   "RETURN t.pinpoint AS p")[0]["p"] == "Art. 1(2)"
+    assert report.change_set == "cs-20260310T120000.000000Z"
+    rows = db.read("MATCH (:Instrument {id: 'AA-LAW-2020'})-[t:TREATS]->(:Topic {slug: 'alpha'}) "
+                   "RETURN t.pinpoint AS p, t.mode AS mode, t.recorded_from AS f, t.recorded_to AS to, "
+                   "t.first_recorded_at AS first ORDER BY f")
+    # the old version is kept as it was, closed when the new one opened; the fact's first record stays T1
+    assert [(r["p"], r["mode"], r["f"].to_native(), r["to"].to_native(), r["first"].to_native()) for r in rows] == [
+        ("Art. 1", "explicit", T1, T2, T1),
+        ("Art. 1(2)", "explicit", T2, FOREVER, T1),
+    ]
+    assert change_set_at(db, first.change_set).to_native() == T1
+
+
+def test_a_changed_record_gets_a_new_state_and_keeps_the_old(db, tmp_path):
+    load(db, [MINI], at=T1)
+    changed = tmp_path / "catalog.yaml"
+    changed.write_text((MINI / "catalog.yaml").read_text().replace("name: Aland AI Law", "name: Aland AI Act"))
+    report = load(db, [changed], at=T2)
+    assert (report.nodes["Instrument"].updated, report.nodes["Instrument"].unchanged) == (1, 2)
+    states = db.read("MATCH (:Instrument {id: 'AA-LAW-2020'})-[:HAS_STATE]->(s) RETURN s ORDER BY s.recorded_from")
+    assert [(s["s"]["name"], s["s"]["recorded_to"].to_native()) for s in states] == [
+        ("Aland AI Law", T2), ("Aland AI Act", FOREVER)]
+    old, new = (dict(s["s"]) for s in states)
+    # the new state repeats every other property, and the key
+    assert {k: v for k, v in old.items() if k not in ("name", "recorded_to", "recorded_from")} == \
+           {k: v for k, v in new.items() if k not in ("name", "recorded_to", "recorded_from")}
+    assert new["id"] == "AA-LAW-2020" and new["first_recorded_at"].to_native() == T1
+    assert db.read("MATCH (n:Instrument {id: 'AA-LAW-2020'}) RETURN properties(n) AS p") == [
+        {"p": {"id": "AA-LAW-2020"}}]
 
 
 def test_a_moved_reference_replaces_the_old_edge(db, tmp_path):
-    load(db, [MINI])
+    load(db, [MINI], at=T1)
     moved = tmp_path / "catalog.yaml"
     moved.write_text((MINI / "catalog.yaml").read_text().replace(
         "    jurisdiction: AA\n    catalog_rank: 1", "    jurisdiction: BB\n    catalog_rank: 1"))
-    report = load(db, [moved])
+    report = load(db, [moved], at=T2)
     assert report.edges["ISSUED_IN"].removed == 1
-    rows = db.read("MATCH (:Instrument {id: 'AA-LAW-2020'})-[:ISSUED_IN]->(j) RETURN j.code AS j")
+    assert report.edges["ISSUED_IN"].created == 1
+    rows = db.read(f"MATCH (:Instrument {{id: 'AA-LAW-2020'}})-[r:ISSUED_IN]->(j) WHERE r.recorded_to = {NOW} "
+                   "RETURN j.code AS j")
     assert rows == [{"j": "BB"}]
+    # the edge to AA is closed, not deleted
+    closed = db.read("MATCH (:Instrument {id: 'AA-LAW-2020'})-[r:ISSUED_IN]->(j) RETURN j.code AS j, "
+                     "r.recorded_from AS f, r.recorded_to AS t ORDER BY f")
+    assert [(r["j"], r["f"].to_native(), r["t"].to_native()) for r in closed] == [("AA", T1, T2), ("BB", T2, FOREVER)]
+
+
+def test_a_dropped_reference_is_closed(db, tmp_path):
+    load(db, [MINI], at=T1)
+    dropped = tmp_path / "catalog.yaml"
+    text = (MINI / "catalog.yaml").read_text()
+    assert text.count("    issued_by: dev-a\n") == 1
+    dropped.write_text(text.replace("    issued_by: dev-a\n", ""))
+    report = load(db, [dropped], at=T2)
+    assert report.edges["ISSUED_BY"].removed == 1
+    rows = db.read("MATCH (:Instrument {id: 'BB-CODE-2021'})-[r:ISSUED_BY]->(d) RETURN d.id AS d, r.recorded_to AS t")
+    assert [(r["d"], r["t"].to_native()) for r in rows] == [("dev-a", T2)]
+    assert versions_at(db, T2) == {"created": 0, "updated": 0, "removed": 1}
+
+
+@pytest.mark.parametrize("prune", [False, True], ids=["load", "prune"])
+def test_a_conflict_restated_the_other_way_round_is_the_same_fact(db, tmp_path, prune):
+    """CONFLICTS_WITH reads both ways (validation refuses (A, B) and (B, A)
+    in one load as duplicates), so a later file that writes the same
+    conflict from the other side states the same fact: nothing changes."""
+    load(db, [MINI], at=T1)
+    before = graph_dump(db)
+    flipped = tmp_path / "catalog.yaml"
+    old = "{instrument: AA-LAW-2020, other: BB-CODE-2021, topic: alpha,"
+    assert old in BASE
+    flipped.write_text(BASE.replace(old, "{instrument: BB-CODE-2021, other: AA-LAW-2020, topic: alpha,"))
+    report = load(db, [flipped], at=T2, prune=prune)
+    assert report.change_set is None
+    assert graph_dump(db) == before
+    assert db.read(f"MATCH ()-[r:CONFLICTS_WITH]->() WHERE r.recorded_to = {NOW} RETURN count(r) AS n") == [{"n": 1}]
+
+
+def _pruned_mini(tmp_path: Path) -> Path:
+    """The mini catalog without AA-N-BILL (and so its alpha cell), the
+    conflict and the signature; and North Aland no longer part of Aland."""
+    text = (MINI / "catalog.yaml").read_text()
+    start = text.index("  - id: AA-N-BILL")
+    text = text[:start] + text[text.index("papers:"):]
+    for line in ("  - {instrument: AA-N-BILL, topic: alpha, mode: implicit, pinpoint: § 2, confidence: medium, "
+                 "source: test:one}\n",
+                 "conflicts:\n  - {instrument: AA-LAW-2020, other: BB-CODE-2021, topic: alpha, basis: They pull apart., "
+                 "source: test:one}\n",
+                 "signed:\n  - {developer: dev-a, instrument: AA-LAW-2020, date: 2020-02-02, source: test:one}\n"):
+        assert line in text, line
+        text = text.replace(line, "")
+    text = text.replace("{code: AA-N, name: North Aland, kind: sub_national, part_of: AA,",
+                        "{code: AA-N, name: North Aland, kind: national,")
+    out = tmp_path / "pruned.yaml"
+    out.write_text(text)
+    return out
+
+
+def test_prune_closes_what_the_files_no_longer_have_and_deletes_nothing(db, tmp_path):
+    load(db, [MINI], at=T1)
+    nodes_before, edges_before = graph_dump(db)
+    report = load(db, [_pruned_mini(tmp_path)], at=T2, prune=True)
+    assert report.nodes["Instrument"].removed == 1
+    assert report.edges["TREATS"].removed == 1
+    assert report.edges["CONFLICTS_WITH"].removed == 1
+    assert report.edges["SIGNED"].removed == 1
+    assert report.edges["PART_OF"].removed == 1
+    # nothing was deleted: every node and edge is still there, as it was but for the recorded_to (T2)
+    # of those closed (and the topics' kept cell counts, which follow the current catalog)
+    nodes_after, edges_after = graph_dump(db, reopen=T2)
+    assert [n for n in Counter(nodes_before) - Counter(nodes_after) if not n.startswith("['Topic']")] == []
+    assert Counter(edges_before) - Counter(edges_after) == Counter()
+    assert graph_dump(db)[1] != edges_after  # (some were closed)
+    # the pruned instrument: its state, its cell and its ISSUED_IN edge, all closed at T2
+    closed = db.read(
+        "MATCH (n:Instrument {id: 'AA-N-BILL'}) "
+        "CALL (n) { MATCH (n)-[:HAS_STATE]->(s) RETURN 'state' AS what, s.recorded_to AS t "
+        "UNION ALL MATCH (n)-[r]->() WHERE type(r) <> 'HAS_STATE' RETURN type(r) AS what, r.recorded_to AS t } "
+        "RETURN what, t ORDER BY what")
+    assert [(r["what"], r["t"].to_native()) for r in closed] == [("ISSUED_IN", T2), ("TREATS", T2), ("state", T2)]
+    assert current(db, "Jurisdiction", "AA-N")["kind"] == "national"
+    # the current catalog is the files'
+    assert db.read(f"MATCH (n:Instrument)-[:HAS_STATE]->(s) WHERE s.recorded_to = {NOW} "
+                   "RETURN n.id AS id ORDER BY s.catalog_rank") == [{"id": "AA-LAW-2020"}, {"id": "BB-CODE-2021"}]
+    # a later load that has it again gives the same identity a new state
+    again = load(db, [MINI])
+    assert again.nodes["Instrument"].created == 1
+    assert db.read("MATCH (n:Instrument {id: 'AA-N-BILL'})-[:HAS_STATE]->(s) RETURN count(n) AS states, "
+                   f"sum(CASE WHEN s.recorded_to = {NOW} THEN 1 ELSE 0 END) AS now") == [{"states": 2, "now": 1}]
+    assert db.read("MATCH (n:Instrument {id: 'AA-N-BILL'}) RETURN count(n) AS n")[0]["n"] == 1
 
 
 def test_csv_and_json_load_like_yaml(db, tmp_path):
     load(db, [MINI])
-    yaml_dump = graph_dump(db)
+    yaml_dump = catalog_dump(db)
     for fmt in ("json", "csv"):
         out = tmp_path / fmt
         export(db, out, fmt)
         db.write("MATCH (n) DETACH DELETE n")
         load(db, [out])
-        assert graph_dump(db) == yaml_dump, fmt
+        assert catalog_dump(db) == yaml_dump, fmt
 
 
 @pytest.mark.parametrize("fmt", ["yaml", "json", "csv"])
 def test_export_round_trip_of_the_corpus(db, tmp_path, fmt):
     load(db, [CORPUS])
-    before = graph_dump(db)
+    before = catalog_dump(db)
     export(db, tmp_path / "out", fmt)
     db.write("MATCH (n) DETACH DELETE n")
     load(db, [tmp_path / "out"])
-    assert graph_dump(db) == before
+    assert catalog_dump(db) == before
+
+
+def test_export_writes_the_current_catalog_not_what_was_closed(db, tmp_path):
+    """After a prune, the export holds what the catalog holds now."""
+    load(db, [MINI], at=T1)
+    load(db, [_pruned_mini(tmp_path)], at=T2, prune=True)
+    before = catalog_dump(db)
+    export(db, tmp_path / "out", "yaml")
+    db.write("MATCH (n) DETACH DELETE n")
+    load(db, [tmp_path / "out"])
+    assert catalog_dump(db) == before
+    assert "AA-N-BILL" not in (tmp_path / "out" / "instruments.yaml").read_text()
 
 
 def test_export_refuses_a_folder_with_data(db, tmp_path):
@@ -238,7 +481,7 @@ def test_unknown_key(db, tmp_path):
     line = line_of(text, "colour: red")
     assert problems == [
         f"{tmp_path / 'bad.yaml'}:{line}: instruments.colour: unknown field 'colour' "
-        "(instruments fields are: id, name, short_name, kind, binding, status, adopted, effective, ended, "
+        "(instruments fields are: id, name, short_name, kind, binding, status, introduced, adopted, effective, ended, "
         "date_source, date_note, citation, url, catalog_rank, wikidata, notes, source, jurisdiction, "
         "issued_by, status_history)"
     ]
@@ -359,12 +602,8 @@ def test_unknown_section(db, tmp_path):
     assert problems[0].startswith(f"{tmp_path / 'bad.yaml'}:1: instrumentz: unknown section 'instrumentz'")
 
 
-# Valid files whose last record cannot be written: catalog rank 1 is held by AA-LAW-2020 of MINI.
-CLASH = """
-        sources:
-          - {id: test:two, title: Another source, kind: primary}
-        topics:
-          - {slug: gamma, name: Gamma, definition: A third topic., rank: 3, source: test:two}
+# -- catalog ranks: each current instrument its own, checked before anything is written ----------
+NEW_INSTRUMENT = """
         instruments:
           - id: CC-NEW
             name: New instrument
@@ -372,14 +611,138 @@ CLASH = """
             binding: false
             status: in_force
             jurisdiction: AA
-            catalog_rank: 1
+            catalog_rank: {rank}
+            source: test:one
+    """
+
+
+def test_a_rank_clash_inside_the_files_is_a_problem_and_nothing_is_written(db, tmp_path):
+    text = BASE.replace("    catalog_rank: 3\n", "    catalog_rank: 1\n")
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    first, second = [i for i, l in enumerate(text.splitlines(), 1) if "catalog_rank: 1" in l]
+    expected = [f"{path}:{second}: instruments.catalog_rank: catalog_rank 1 is also held by AA-LAW-2020 "
+                f"({path}:{first}) (give each instrument its own rank, e.g. 3 (the next free one))"]
+    for dry_run in (True, False):
+        with pytest.raises(ValidationFailed) as e:
+            load(db, [path], dry_run=dry_run)
+        assert [str(p) for p in e.value.problems] == expected
+        assert counts(db) == {}
+
+
+@pytest.mark.parametrize("dry_run", [False, True], ids=["load", "dry-run"])
+def test_a_rank_held_by_a_stored_instrument_is_a_problem(db, tmp_path, dry_run):
+    load(db, [MINI])
+    before = graph_dump(db)
+    path = write(tmp_path, "new.yaml", NEW_INSTRUMENT.format(rank=2))
+    with pytest.raises(ValidationFailed) as e:
+        load(db, [path], dry_run=dry_run)
+    assert [str(p) for p in e.value.problems] == [
+        f"{path}:8: instruments.catalog_rank: catalog_rank 2 is held by BB-CODE-2021, already in the catalog "
+        "(give CC-NEW a free rank, e.g. 4, or include BB-CODE-2021 with its new rank)"]
+    assert graph_dump(db) == before
+    # a free rank loads
+    path.write_text(path.read_text().replace("catalog_rank: 2", "catalog_rank: 4"))
+    assert load(db, [path], dry_run=dry_run).records == 1
+
+
+def test_two_stored_instruments_may_swap_ranks_in_one_load(db, tmp_path):
+    load(db, [MINI], at=T1)
+    swapped = tmp_path / "catalog.yaml"
+    text = BASE.replace("    catalog_rank: 1\n", "    catalog_rank: 9\n").replace(
+        "    catalog_rank: 2\n", "    catalog_rank: 1\n").replace("    catalog_rank: 9\n", "    catalog_rank: 2\n")
+    swapped.write_text(text)
+    assert load(db, [swapped], dry_run=True).records == 21
+    report = load(db, [swapped], at=T2)
+    assert report.nodes["Instrument"].updated == 2
+    ranks = db.read("MATCH (n:Instrument)-[:HAS_STATE]->(s) RETURN n.id AS id, s.catalog_rank AS rank, "
+                    "s.recorded_to = datetime($forever) AS now ORDER BY id, now", forever=FOREVER.isoformat())
+    assert [(r["id"], r["rank"], r["now"]) for r in ranks] == [
+        ("AA-LAW-2020", 1, False), ("AA-LAW-2020", 2, True), ("AA-N-BILL", 3, True),
+        ("BB-CODE-2021", 2, False), ("BB-CODE-2021", 1, True)]
+
+
+def test_a_rank_moved_onto_one_the_files_free_is_accepted(db, tmp_path):
+    """A stored instrument the files give a new rank frees its old one for
+    another in the same files."""
+    load(db, [MINI], at=T1)
+    text = BASE.replace("    catalog_rank: 2\n", "    catalog_rank: 4\n")
+    (tmp_path / "catalog.yaml").write_text(text)
+    write(tmp_path, "new.yaml", NEW_INSTRUMENT.format(rank=2))
+    load(db, [tmp_path / "catalog.yaml", tmp_path / "new.yaml"], at=T2)
+    assert current(db, "Instrument", "CC-NEW")["catalog_rank"] == 2
+    assert current(db, "Instrument", "BB-CODE-2021")["catalog_rank"] == 4
+
+
+def test_the_rank_of_a_pruned_instrument_is_free_again(db, tmp_path):
+    load(db, [MINI], at=T1)
+    load(db, [_pruned_mini(tmp_path)], at=T2, prune=True)  # AA-N-BILL (rank 3) closed
+    path = write(tmp_path, "new.yaml", NEW_INSTRUMENT.format(rank=3))
+    load(db, [path])
+    assert current(db, "Instrument", "CC-NEW")["catalog_rank"] == 3
+
+
+@pytest.mark.parametrize("change", ["update", "move", "prune"])
+def test_a_change_set_counts_the_versions_it_opened_and_closed(db, tmp_path, change):
+    """The change set's created / updated / removed are the facts whose
+    versions the load opened and closed (docs/history.md), and so are the
+    load report's totals."""
+    first = load(db, [MINI], at=T1)
+    assert change_set_counts(db, first.change_set) == versions_at(db, T1) == {"created": 27, "updated": 0, "removed": 0}
+    path = tmp_path / "catalog.yaml"
+    if change == "update":
+        path.write_text(BASE.replace("name: Aland AI Law", "name: Aland AI Act").replace("pinpoint: § 2,", "pinpoint: § 3,"))
+    elif change == "move":
+        path.write_text(BASE.replace("    jurisdiction: AA\n    catalog_rank: 1", "    jurisdiction: BB\n    catalog_rank: 1"))
+    else:
+        path = _pruned_mini(tmp_path)
+    report = load(db, [path], at=T2, prune=change == "prune")
+    t = report.totals()
+    found = versions_at(db, T2)
+    assert found == change_set_counts(db, report.change_set)
+    assert found == {"created": t.created, "updated": t.updated, "removed": t.removed}
+    assert found == {"update": {"created": 0, "updated": 2, "removed": 0},
+                     "move": {"created": 1, "updated": 0, "removed": 1},
+                     # AA-N-BILL's state, its cell and its ISSUED_IN edge, the conflict, the signature,
+                     # North Aland's PART_OF; North Aland's state changed
+                     "prune": {"created": 0, "updated": 1, "removed": 6}}[change]
+
+
+def test_cli_dry_run_reports_a_rank_clash(cli, db, tmp_path):
+    load(db, [MINI])
+    path = write(tmp_path, "new.yaml", NEW_INSTRUMENT.format(rank=1))
+    result = cli("load", "--dry-run", str(path))
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: 1 problem found; nothing was written:\n"
+        f"  {path}:8: instruments.catalog_rank: catalog_rank 1 is held by AA-LAW-2020, already in the catalog "
+        "(give CC-NEW a free rank, e.g. 4, or include AA-LAW-2020 with its new rank)\n")
+
+
+# -- a write the server refuses part way -------------------------------------------------
+# Valid files whose last record the server refuses when it has the constraint of the
+# fixture `unique_instrument_names`: the instrument's name is AA-LAW-2020's (in MINI).
+CLASH = """
+        sources:
+          - {id: test:two, title: Another source, kind: primary}
+        topics:
+          - {slug: gamma, name: Gamma, definition: A third topic., rank: 3, source: test:two}
+        instruments:
+          - id: CC-NEW
+            name: Aland AI Law
+            kind: voluntary_code
+            binding: false
+            status: in_force
+            jurisdiction: AA
+            catalog_rank: 4
             source: test:two
     """
 
 
-def test_failure_inside_the_transaction_rolls_everything_back(db, tmp_path):
-    """Valid files whose write fails on the server (a catalog rank another
-    instrument already holds) leave the graph exactly as it was."""
+def test_failure_inside_the_transaction_rolls_everything_back(unique_instrument_names, tmp_path):
+    """Valid files whose write fails on the server leave the graph exactly
+    as it was."""
+    db = unique_instrument_names
     load(db, [MINI])
     before = graph_dump(db)
     clash = write(tmp_path, "clash.yaml", CLASH)
@@ -408,8 +771,25 @@ def test_cli_load_summary_and_stats(cli, db):
     assert "Loaded 21 records from 1 file: 27 created, 0 updated, 0 unchanged, 0 removed." in result.output
     again = cli("load", str(MINI), "--format", "csv")
     assert "0 created, 0 updated, 27 unchanged" in again.output
-    stats_out = cli("stats", "--format", "csv").output
-    assert "node,Instrument,3" in stats_out and "relationship,TREATS,4" in stats_out
+    stats_out = cli("stats", "--format", "csv").output.splitlines()
+    assert stats_out[0] == "kind,name,count,current,closed"
+    assert {"node,Instrument,3,3,0", "state,InstrumentState,3,3,0", "relationship,TREATS,4,4,0",
+            "relationship,HAS_STATE,11,,", "history,ChangeSet,1,,"} <= set(stats_out)
+
+
+def test_cli_prune_at_a_recorded_time_says_what_it_closed(cli, db, tmp_path):
+    assert cli("load", "--recorded-at", "2026-01-10", str(MINI)).exit_code == 0
+    result = cli("load", "--prune", "--recorded-at", "2026-03-10T12:00:00", str(_pruned_mini(tmp_path)))
+    assert result.exit_code == 0, result.output
+    # AA-N-BILL and its ISSUED_IN; its cell, the conflict, the signature, North Aland's PART_OF;
+    # North Aland's kind changed
+    assert "Loaded 17 records from 1 file: 0 created, 1 updated, 20 unchanged, 6 removed." in result.output
+    assert "Recorded change set cs-20260310T120000.000000Z." in result.output
+    stats_out = set(cli("stats", "--format", "csv").output.splitlines())
+    # closed, not deleted: 3 instruments, 2 of them current
+    assert {"node,Instrument,3,2,1", "state,InstrumentState,3,2,1", "relationship,TREATS,4,3,1",
+            "relationship,ISSUED_IN,3,2,1", "state,JurisdictionState,4,3,1", "node,Jurisdiction,3,3,0",
+            "history,ChangeSet,2,,"} <= stats_out
 
 
 def test_cli_dry_run(cli, db):

@@ -8,14 +8,28 @@ as-of on data the tests control.
 
 from __future__ import annotations
 
+import csv
+import random
 import re
-from datetime import date
+import shutil
+import sys
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from kb.errors import KbError, NotFound
-from kb.queries import QueryFileError, check_params, get, load_queries, parse, queries_dir, run, run_one
+from kb.queries import (
+    QueryFileError,
+    check_params,
+    get,
+    load_queries,
+    parse,
+    queries_dir,
+    run,
+    run_one,
+)
+from kb.queries.clocks import Clocks
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini" / "catalog.yaml"
@@ -35,7 +49,7 @@ PAGE_REFERENCES = [
 ]
 PAGE_SENTENCE = ("Across 26 tracked AI-governance instruments, 3 address this topic explicitly, "
                  "7 via general principles, and 16 are silent.")
-WRITE_CLAUSES = re.compile(r"\b(CREATE|MERGE|SET|DELETE|REMOVE|DETACH|LOAD\s+CSV|FOREACH)\b|IN\s+TRANSACTIONS", re.I)
+WRITE_CLAUSES = re.compile(r"\b(CREATE|MERGE|SET|DELETE|REMOVE|DETACH|LOAD\s+CSV|FOREACH)\b|IN\s+TRANSACTIONS", re.IGNORECASE)
 
 
 # -- the query files ----------------------------------------------------------
@@ -94,10 +108,11 @@ def test_header_mistakes_are_reported(tmp_path):
 
 def test_parameters_are_checked_before_anything_runs():
     q = get("topic_coverage")
-    assert check_params(q, {"slug": "x", "as_of": "2024-06-01"}) == {"slug": "x", "as_of": date(2024, 6, 1), "at": None,
-                                                                  "limit": None}
-    assert check_params(q, {"slug": "x"}) == {"slug": "x", "as_of": None, "at": None, "limit": None}
-    with pytest.raises(KbError, match=r"query 'topic_coverage' has no parameter 'slg'; its parameters are: slug, as_of, at, limit"):
+    assert check_params(q, {"slug": "x", "as_of": "2024-06-01"}) == {"slug": "x", "as_of": date(2024, 6, 1),
+                                                                  "as_recorded": None, "limit": None}
+    assert check_params(q, {"slug": "x"}) == {"slug": "x", "as_of": None, "as_recorded": None, "limit": None}
+    with pytest.raises(KbError, match=r"query 'topic_coverage' has no parameter 'slg'; its parameters are: "
+                                      r"slug, as_of, as_recorded, limit"):
         check_params(q, {"slg": "x"})
     with pytest.raises(KbError, match=r"query 'topic_coverage' needs 'slug'"):
         check_params(q, {})
@@ -187,7 +202,7 @@ def test_page_lists_cut_at_any_limit_are_the_named_queries_rows(corpus_db, day):
     timeline = run(corpus_db, "topic_timeline", slug=slug, as_of=day)
     tally = Counter(t["label"] for t in timeline)
     for limit in [*range(1, 27), None]:
-        d = topic_data(corpus_db, slug, day, limit)
+        d = topic_data(corpus_db, slug, Clocks.resolve(day), limit)
         n = len(coverage) if limit is None else limit
         assert [c["instrument"]["id"] for c in d["coverage"]] == coverage[:n]
         assert [s["id"] for s in d["silent"]] == silent[:n]
@@ -213,8 +228,8 @@ def test_as_of_reads_status_history_and_drops_later_instruments(corpus_db):
 def test_as_of_topic_page(corpus_db):
     from kb.queries.topic import topic_data
 
-    d = topic_data(corpus_db, "open_weight_release", "2024-06-01")
-    assert d["as_of"] == date(2024, 6, 1)
+    d = topic_data(corpus_db, "open_weight_release", Clocks.resolve("2024-06-01"))
+    assert d["as_of"] == date(2024, 6, 1) and d["as_recorded"] is None
     assert d["counts"]["tracked"] == len(d["coverage"]) < 26
     assert d["summary"].startswith(f"As of 2024-06-01, across {d['counts']['tracked']} tracked")
     assert d["primacy"]["instrument"]["id"] == "CN-GENAI-2023"
@@ -274,9 +289,10 @@ def test_compare_and_entities_on_the_corpus(corpus_db):
     assert len(c["topics"]) == 24 and sum(c["summary"].values()) == 24
     owr = next(t for t in c["topics"] if t["topic"] == "open_weight_release")
     assert (owr["a"]["mode"], owr["b"]["mode"], owr["relation"]) == ("explicit", "implicit", "asymmetric")
-    assert compare_data(corpus_db, "US-EO-14110", "UK-WHITEPAPER-2023", "2024-06-01")["a"]["status"] == "in_force"
+    mid_2024 = Clocks.resolve("2024-06-01")
+    assert compare_data(corpus_db, "US-EO-14110", "UK-WHITEPAPER-2023", mid_2024)["a"]["status"] == "in_force"
     with pytest.raises(KbError, match="EU-AIA-2024 was not adopted by 2024-06-01"):
-        compare_data(corpus_db, "EU-AIA-2024", "US-EO-14110", "2024-06-01")
+        compare_data(corpus_db, "EU-AIA-2024", "US-EO-14110", mid_2024)
 
     eo = instrument_page(corpus_db, "US-EO-14110").data
     assert [s["status"] for s in eo["status_history"]] == ["in_force", "partially_in_force"]
@@ -367,40 +383,40 @@ def test_mini_forum_shopping_skips_related_jurisdictions_and_used_partners(mini_
                    ("AA-LAW-2020", "BB-CODE-2021", "implicit", 3)]
 
 
-def test_mini_pairs_from_a_few_candidates_are_the_whole_catalogs(mini_db, monkeypatch):
-    """The page's pairs and the best scored pairs are read from the first few
-    candidates of each side; when that cannot be sure, kb asks again with
-    more. With one candidate a side the answer is still the whole catalog's."""
-    import kb.queries.topic as topic
+def test_mini_pairs_walked_a_batch_at_a_time_are_the_plain_querys(mini_db, monkeypatch):
+    """The page's pairs are walked in Python over forum_shopping_stream, a
+    batch of candidates at a time, and the best scored pairs are paired from
+    the best candidates of each side (forum_shopping_sides), asking for more
+    when those cannot be sure. With batches and candidates of one, the
+    answers are still the plain queries'."""
+    from kb.queries import topic
 
-    whole = topic.forum_shopping(mini_db, "gamma", limit=None)
+    greedy = [(r["explicit_id"], r["silent_id"]) for r in run(mini_db, "forum_shopping_pairs", slug="gamma")]
     scored = run(mini_db, "forum_shopping_all", slug="gamma")
-    monkeypatch.setattr(topic, "PAIR_CANDIDATES", 1)
+    monkeypatch.setattr(topic, "_first_batch", lambda limit, explicit, candidates: None if limit is None else 1)
+    monkeypatch.setattr(topic, "_first_candidates", lambda limit: None if limit is None else 1)
     asked: list = []
     real_run, real_send = topic.run, topic.send
 
     def counting_run(db, name, **params):
-        asked.append((name, params.get("candidates")))
+        asked.append((name, params.get("limit", params.get("candidates"))))
         return real_run(db, name, **params)
 
     def counting_send(db, name, **params):
-        asked.append((name, params.get("candidates")))
+        asked.append((name, params.get("limit", params.get("candidates"))))
         return real_send(db, name, **params)
 
     monkeypatch.setattr(topic, "run", counting_run)
     monkeypatch.setattr(topic, "send", counting_send)
-    for limit in (1, 2, 3):
-        assert topic.forum_shopping(mini_db, "gamma", limit=limit) == whole[:limit]
-        assert [{k: v for k, v in r.items() if k != "complete"} for r in topic._scored_pairs(mini_db, "gamma",
-                                                                                            None, None, limit)] \
-            == [{k: v for k, v in r.items() if k != "complete"} for r in scored[:limit]]
-    # the page asked with one candidate a side first, and again with more when that was not enough
-    page_asks = [c for n, c in asked if n == "forum_shopping_pairs"]
-    assert page_asks[0] == 1 and len(page_asks) > 3
-    # one candidate a side cannot be sure of the best pair: no pair, or one marked not complete
-    few = run(mini_db, "forum_shopping_all", slug="gamma", limit=1, candidates=1)
-    assert not few or few[0]["complete"] is False
-    assert run(mini_db, "forum_shopping_all", slug="gamma", limit=1)[0]["complete"] is True
+    for limit in (1, 2, 3, None):
+        pairs = topic.forum_shopping(mini_db, "gamma", limit=limit)
+        assert [(p["explicit"]["id"], p["silent"]["id"]) for p in pairs] == greedy[:limit]
+        assert topic.scored_pairs(mini_db, "gamma", limit=limit) == scored[:limit]
+    # the walk asked for one candidate first, and again for more when that was not enough
+    walk_asks = [n for q, n in asked if q == "forum_shopping_stream"]
+    assert walk_asks[:2] == [1, 4]
+    sides_asks = [n for q, n in asked if q == "forum_shopping_sides"]
+    assert sides_asks[:2] == [1, 4]
 
 
 def test_mini_as_of_status(mini_db):
@@ -452,3 +468,138 @@ def test_mini_entities(mini_db):
     paper = paper_page(mini_db, "arXiv:0000.00001").data
     assert [c["id"] for c in paper["cites"]] == ["AA-LAW-2020"]
     assert [a["topic"] for a in paper["addresses"]] == ["alpha"]
+
+
+# -- a synthetic catalog, loaded twice: Python's walks answer as the plain queries ----------
+SYNTH_FIRST = datetime(2026, 1, 1, tzinfo=UTC)
+SYNTH_SECOND = datetime(2026, 2, 1, tzinfo=UTC)
+FLIP = {"explicit": "implicit", "implicit": "explicit", "silent": "explicit", "conflicts": "silent"}
+_synth: dict[str, tuple[Path, Path]] = {}
+
+
+def _rewrite(path: Path, change) -> None:
+    with path.open(newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        fields, rows = reader.fieldnames, list(reader)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        out = csv.DictWriter(f, fieldnames=fields)
+        out.writeheader()
+        out.writerows(r for r in map(change, rows) if r is not None)
+
+
+def synth_catalogs(root: Path) -> tuple[Path, Path]:
+    """A synthetic catalog of 300 instruments x 20 topics (bench/synth.py) and
+    a second version of it: a tenth of the cells change mode and one in
+    twenty goes, some instruments change status or adoption date, two
+    sub-national jurisdictions become part of another country. Written once
+    per session."""
+    if "files" not in _synth:
+        sys.path.insert(0, str(ROOT / "bench"))
+        import synth
+
+        first, second = root / "first", root / "second"
+        synth.generate(300, 20, first, seed=13)
+        shutil.copytree(first, second)
+        rng = random.Random(13)
+
+        def cell(r):
+            u = rng.random()
+            return None if u < 0.05 else {**r, "mode": FLIP[r["mode"]]} if u < 0.15 else r
+
+        def instrument(r):
+            if r["status_history"] or r["effective"] or r["ended"] or not r["adopted"]:
+                return r
+            u = rng.random()
+            if u < 0.1:
+                return {**r, "adopted": date.fromordinal(date.fromisoformat(r["adopted"]).toordinal()
+                                                         + rng.randrange(-400, 400)).isoformat()}
+            if u < 0.2 and r["status"] in ("in_force", "partially_in_force", "adopted_not_in_force"):
+                return {**r, "status": "partially_in_force" if r["status"] == "in_force" else "in_force"}
+            return r
+
+        def jurisdiction(r):
+            return {**r, "part_of": "FR"} if r["code"] in ("US-R000", "CN-R001") else r
+
+        _rewrite(second / "treats.csv", cell)
+        _rewrite(second / "instruments.csv", instrument)
+        _rewrite(second / "jurisdictions.csv", jurisdiction)
+        _synth["files"] = (first, second)
+    return _synth["files"]
+
+
+def load_synth(db, tmp_path_factory):
+    """The synthetic catalog loaded as of SYNTH_FIRST, then its second
+    version loaded as of SYNTH_SECOND with --prune."""
+    from kb.load import load
+
+    first, second = synth_catalogs(tmp_path_factory.getbasetemp() / "synth")
+    load(db, [first], at=SYNTH_FIRST)
+    load(db, [second], at=SYNTH_SECOND, prune=True)
+    return db
+
+
+@pytest.fixture
+def synth_db(db, tmp_path_factory):
+    return load_synth(db, tmp_path_factory)
+
+
+# today; as of a date; as recorded between the loads; both
+SYNTH_CLOCKS = [Clocks.resolve(), Clocks.resolve("2022-06-01"), Clocks.resolve(None, "2026-01-15"),
+                Clocks.resolve("2023-01-01", "2026-01-15")]
+
+
+def test_the_synthetic_catalog_changed_between_its_loads(synth_db):
+    then, now = Clocks.resolve(None, "2026-01-15"), Clocks.resolve()
+    slugs = [r["slug"] for r in run(synth_db, "topic_salience", **now.params())]
+    assert len(slugs) == 20
+    changed = [s for s in slugs
+               if run(synth_db, "topic_coverage", slug=s, **then.params())
+               != run(synth_db, "topic_coverage", slug=s, **now.params())]
+    assert len(changed) == 20  # every topic has cells that changed
+    moved = run(synth_db, "forum_shopping_stream", slug=slugs[0], **now.params())
+    assert any("FR" in r["up"] and r["jurisdiction"] != "FR" for r in moved)
+
+
+@pytest.mark.parametrize("clocks", SYNTH_CLOCKS, ids=["today", "as-of", "as-recorded", "both"])
+def test_the_pairing_walks_answer_as_the_plain_queries(synth_db, clocks, monkeypatch):
+    """The topic page's pairs (walked in Python over forum_shopping_stream,
+    a batch at a time) are forum_shopping_pairs' rows, and the best scored
+    pairs (paired from forum_shopping_sides' best candidates) are
+    forum_shopping_all's, for every topic of the synthetic catalog, at any
+    limit, with the first batches as the page sizes them and with tiny ones."""
+    from kb.queries import topic
+
+    slugs = [r["slug"] for r in run(synth_db, "topic_salience", **clocks.params())]
+    real_batch, real_candidates = topic._first_batch, topic._first_candidates
+    for k, slug in enumerate(slugs):
+        tiny = k % 2 == 1
+        monkeypatch.setattr(topic, "_first_batch", (lambda limit, e, n: None if limit is None else 2)
+                            if tiny else real_batch)
+        monkeypatch.setattr(topic, "_first_candidates", (lambda limit: None if limit is None else 3)
+                            if tiny else real_candidates)
+        for limit in (3, None):
+            greedy = [(r["explicit_id"], r["silent_id"], r["silent_reviewed"])
+                      for r in run(synth_db, "forum_shopping_pairs", slug=slug, limit=limit, **clocks.params())]
+            walked = topic.forum_shopping(synth_db, slug, clocks, limit=limit)
+            assert [(p["explicit"]["id"], p["silent"]["id"], p["silent"]["reviewed"]) for p in walked] == greedy
+        for limit in (1, 10, 100):
+            assert topic.scored_pairs(synth_db, slug, clocks, limit=limit) \
+                == run(synth_db, "forum_shopping_all", slug=slug, limit=limit, **clocks.params())
+
+
+@pytest.mark.parametrize("clocks", SYNTH_CLOCKS, ids=["today", "as-of", "as-recorded", "both"])
+def test_topic_pages_lists_are_the_plain_queries_rows_on_the_synthetic_catalog(synth_db, clocks):
+    from kb.queries.topic import topic_data
+
+    for r in run(synth_db, "topic_salience", **clocks.params())[::4]:
+        slug, p = r["slug"], clocks.params()
+        d = topic_data(synth_db, slug, clocks, limit=10)
+        counts = run_one(synth_db, "topic_counts", slug=slug, timeline=True, **p)
+        assert d["counts"] == {k: counts[k] for k in d["counts"]} and d["counts"]["tracked"] == r["tracked"]
+        assert [c["instrument"]["id"] for c in d["coverage"]] \
+            == [x["id"] for x in run(synth_db, "topic_coverage", slug=slug, limit=10, **p)]
+        assert [s["id"] for s in d["silent"]] == [x["id"] for x in run(synth_db, "silent_regimes", slug=slug, **p)][:10]
+        assert [t["instrument"]["id"] for t in d["timeline"]] \
+            == [x["id"] for x in run(synth_db, "topic_timeline", slug=slug, **p)][:10]
+        primacy = run_one(synth_db, "topic_primacy", slug=slug, **p)
+        assert (d["primacy"] and d["primacy"]["instrument"]["id"]) == (primacy and primacy["id"])

@@ -16,7 +16,9 @@ from kb.queries import load_queries
 ROOT = Path(__file__).resolve().parent.parent
 QUERY_COMMANDS = ["topic", "topics", "instruments", "primacy", "forum-shopping", "gaps", "matrix", "compare",
                   "instrument", "jurisdiction", "developer", "paper", "query", "cypher"]
-AS_OF_COMMANDS = ["topic", "topics", "matrix", "gaps", "primacy", "compare"]
+# every command that reads the catalog takes both clocks (docs/history.md)
+CLOCK_COMMANDS = ["topic", "topics", "instruments", "primacy", "forum-shopping", "gaps", "matrix", "compare",
+                  "instrument", "jurisdiction", "developer", "paper"]
 
 
 def ok(result):
@@ -151,15 +153,24 @@ def test_topics_gaps_matrix_compare(corpus_db, cli):
     assert all(t["tracked"] == 1 for t in early)  # only the OECD principles by then
 
     gaps = as_json(cli("gaps", "open_weight_release", "-f", "json"))
-    assert set(gaps) == {"as_of", "overall", "topics", "jurisdictions", "topic", "limit", "silent_total",
-                         "silent_regimes"}
+    assert set(gaps) == {"as_of", "as_recorded", "overall", "topics", "jurisdictions", "topic", "limit",
+                         "silent_total", "silent_regimes"}
+    assert (gaps["as_of"], gaps["as_recorded"]) == (None, None)  # today's law, as recorded now
     assert len(gaps["silent_regimes"]) == 16
     rows = list(csv.DictReader(io.StringIO(ok(cli("gaps", "open_weight_release", "-f", "csv")))))
     assert [r["id"] for r in rows][:2] == ["US-EO-14179", "UK-WHITEPAPER-2023"]
     assert "of 624 instrument × topic cells" in ok(cli("gaps", "-f", "table")).lower()
 
+    assert gaps["silent_total"] == 16 and gaps["overall"]["cells"] == 624
+    assert next(t for t in gaps["topics"] if t["slug"] == "open_weight_release")["percent"] == 61.5
+    us = next(j for j in gaps["jurisdictions"] if j["code"] == "US")
+    assert us["instruments"] == 9 and us["gaps"] == ["development_rights_framing"]
+    early = as_json(cli("gaps", "--as-of", "2023-01-01", "-f", "json"))
+    assert early["as_of"] == "2023-01-01" and early["overall"]["instruments"] == 1
+
     m = as_json(cli("matrix", "-f", "json"))
     assert len(m["rows"]) == 26 and m["legend"]["explicit"] == "●"
+    assert sum(v != "unreviewed" for r in m["rows"] for v in r["cells"].values()) == 313
     rows = list(csv.DictReader(io.StringIO(ok(cli("matrix", "-f", "csv")))))
     assert rows[0]["open_weight_release"] == "explicit" and "unreviewed" in {v for r in rows for v in r.values()}
     table = ok(cli("matrix", "--topic", "open_weight_release", "-f", "table"))
@@ -168,6 +179,9 @@ def test_topics_gaps_matrix_compare(corpus_db, cli):
 
     c = as_json(cli("compare", "EU-AIA-2024", "US-EO-14110", "-f", "json"))
     assert c["a"]["id"] == "EU-AIA-2024" and sum(c["summary"].values()) == 24
+    assert (c["a"]["status"], c["b"]["status"]) == ("in_force", "partially_in_force")
+    then = as_json(cli("compare", "EU-AIA-2024", "US-EO-14110", "--as-of", "2024-08-01", "-f", "json"))
+    assert then["as_of"] == "2024-08-01" and then["b"]["status"] == "in_force"
     r = cli("compare", "EU-AIA-2024", "US-EO-14110", "--as-of", "2024-06-01")
     assert r.exit_code == 1 and "EU-AIA-2024 was not adopted by 2024-06-01 (adopted 2024-07-12)" in r.output
 
@@ -175,15 +189,35 @@ def test_topics_gaps_matrix_compare(corpus_db, cli):
 def test_entity_pages(corpus_db, cli):
     d = as_json(cli("instrument", "US-EO-14110", "-f", "json"))
     assert d["instrument"]["id"] == "US-EO-14110" and len(d["cells"]) == 24
+    assert d["instrument"]["status"] == "partially_in_force" and len(d["status_history"]) == 2
+    assert [x["id"] for x in d["revoked_by"]] == ["US-EO-14179"]
     assert "Status history" in ok(cli("instrument", "US-EO-14110", "-f", "table"))
     d = as_json(cli("jurisdiction", "US-CA", "-f", "json"))
     assert d["part_of"]["code"] == "US" and [i["id"] for i in d["instruments"]] == ["CA-SB-1047"]
+    d = as_json(cli("jurisdiction", "US", "-f", "json"))
+    assert len(d["instruments"]) == 9 and len(d["developers"]) == 3 and d["gaps"] == ["development_rights_framing"]
     d = as_json(cli("developer", "meta", "-f", "json"))
     assert d["topic"] == "open_weight_release" and d["issued"][0]["id"] == "META-FRONTIER-2024"
+    assert ("SEOUL-2024", "implicit") in [(x["id"], x["mode"]) for x in d["signed"]]
     out = ok(cli("developer", "meta", "-f", "table"))
     assert "how they treat open_weight_release" in out and "● explicit" in out
     d = as_json(cli("paper", "arXiv:2602.19682", "-f", "json"))
     assert "open_weight_release" in [a["topic"] for a in d["addresses"]]
+
+
+def test_entity_pages_as_of_a_date(corpus_db, cli):
+    # the law on a date: the status then, the history and revocations up to then
+    d = as_json(cli("instrument", "US-EO-14110", "--as-of", "2024-06-01", "-f", "json"))
+    assert d["as_of"] == "2024-06-01" and d["instrument"]["status"] == "in_force"
+    assert len(d["status_history"]) == 1 and d["revoked_by"] == []
+    assert "(as of 2024-06-01)" in ok(cli("instrument", "US-EO-14110", "--as-of", "2024-06-01", "-f", "table"))
+    r = cli("instrument", "US-EO-14179", "--as-of", "2024-06-01")
+    assert r.exit_code == 1 and "US-EO-14179 was not adopted by 2024-06-01 (adopted 2025-01-23)" in r.output
+    d = as_json(cli("jurisdiction", "US", "--as-of", "2024-06-01", "-f", "json"))
+    assert "US-EO-14179" not in [i["id"] for i in d["instruments"]]
+    assert next(i for i in d["instruments"] if i["id"] == "US-EO-14110")["status"] == "in_force"
+    d = as_json(cli("developer", "meta", "--as-of", "2023-01-01", "-f", "json"))
+    assert d["issued"] == [] and d["signed"] == []
 
 
 # -- kb query ---------------------------------------------------------------------
@@ -198,19 +232,27 @@ def test_query_runs_with_params(corpus_db, cli):
     assert len(rows) == 26 and rows[0]["id"] == "EU-AIA-2024"
     rows = as_json(cli("query", "topic_coverage", "-p", "slug=open_weight_release", "-p", "as_of=2024-06-01"))
     assert "EU-AIA-2024" not in [r["id"] for r in rows]
-    show = ok(cli("query", "topic_primacy", "--show"))
-    assert "MATCH (t:Topic {slug: $slug})" in show and ":param slug =>" in show
+    show = ok(cli("query", "instrument_profile", "--show"))
+    assert "MATCH (n:Instrument {id: $id})" in show and ":param id =>" in show
+    assert ":param as_of => date()   :param as_recorded => datetime()" in show
+    rows = as_json(cli("query", "instrument_list", "-p", "as_of=2024-06-01"))
+    assert len(rows) == 18 and "EU-AIA-2024" not in [r["id"] for r in rows]
+    assert as_json(cli("query", "instrument_list", "-p", "as_recorded=2000-01-01")) == []  # recorded later
+
 
 
 def test_query_param_errors(corpus_db, cli):
-    r = cli("query", "topic_coverage", "--param", "slg=x")
+    r = cli("query", "jurisdiction_profile", "--param", "cod=x")
     assert r.exit_code == 1
-    assert r.output == ("Error: query 'topic_coverage' has no parameter 'slg'; its parameters are: slug, as_of, at, limit\n")
-    r = cli("query", "topic_coverage")
-    assert r.exit_code == 1 and "needs 'slug'" in r.output
-    r = cli("query", "topic_coverage", "-p", "slug=x", "-p", "as_of=June")
+    assert r.output == ("Error: query 'jurisdiction_profile' has no parameter 'cod'; its parameters are: code, "
+                        "as_of, as_recorded\n")
+    r = cli("query", "jurisdiction_profile")
+    assert r.exit_code == 1 and "needs 'code'" in r.output
+    r = cli("query", "jurisdiction_profile", "-p", "code=x", "-p", "as_of=June")
     assert r.exit_code == 1 and "'June' is not a date; write it as YYYY-MM-DD" in r.output
-    r = cli("query", "topic_coverage", "-p", "slug")
+    r = cli("query", "jurisdiction_profile", "-p", "code=x", "-p", "as_recorded=soon")
+    assert r.exit_code == 1 and "'soon' is not a date and time" in r.output
+    r = cli("query", "jurisdiction_profile", "-p", "code")
     assert r.exit_code == 1 and "write it as key=value" in r.output
     r = cli("query", "topic_coverag")
     assert r.exit_code == 1 and "did you mean 'topic_coverage'" in r.output
@@ -220,11 +262,16 @@ def test_query_param_errors(corpus_db, cli):
 
 # -- kb cypher --------------------------------------------------------------------
 def test_cypher_reads(corpus_db, cli):
-    rows = as_json(cli("cypher", "MATCH (t:Topic) RETURN t.slug AS slug ORDER BY t.rank LIMIT 2"))
+    rows = as_json(cli("cypher", "MATCH (t:TopicState) RETURN t.slug AS slug ORDER BY t.rank LIMIT 2"))
     assert rows == [{"slug": "transparency"}, {"slug": "foundation_models"}]
-    rows = as_json(cli("cypher", "MATCH (i:Instrument {id: $id}) RETURN i.adopted < $d AS before",
-                       "-p", "id=EU-AIA-2024", "-p", "d=2025-01-01"))
-    assert rows == [{"before": True}]
+    rows = as_json(cli("cypher", "MATCH (:Instrument {id: $id})-[:HAS_STATE]->(i) "
+                                 "WHERE i.recorded_from <= $t < i.recorded_to RETURN i.adopted < $d AS before",
+                       "-p", "id=EU-AIA-2024", "-p", "d=2025-01-01", "-p", "t=9000-01-01T00:00:00Z"))
+    assert rows == [{"before": True}]  # YYYY-MM-DD is a date, an ISO instant a datetime
+    rows = as_json(cli("cypher", "MATCH (:Instrument {id: $id})-[:HAS_STATE]->(i) "
+                                 "WHERE i.recorded_from <= $t < i.recorded_to RETURN i.id AS id",
+                       "-p", "id=EU-AIA-2024", "-p", "t=2000-01-01T00:00"))
+    assert rows == []  # recorded later than that
     rows = as_json(cli("cypher", "-", input="RETURN 1 AS one"))
     assert rows == [{"one": 1}]
 
@@ -234,13 +281,13 @@ def test_cypher_refuses_writes_without_write(corpus_db, cli):
         return corpus_db.read("MATCH (n) RETURN count(n) AS n")[0]["n"]
 
     before = count()
-    for statement in ("CREATE (n) RETURN n", "MATCH (t:Topic) SET t.name = 'x'", "MATCH (n) DETACH DELETE n"):
+    for statement in ("CREATE (n) RETURN n", "MATCH (t:TopicState) SET t.name = 'x'", "MATCH (n) DETACH DELETE n"):
         r = cli("cypher", statement)
         assert r.exit_code == 1, statement
         assert r.output.startswith("Error: read-only: this statement writes to the graph"), r.output
         assert "Add --write to allow changes" in r.output
     assert count() == before
-    assert corpus_db.read("MATCH (t:Topic {slug: 'transparency'}) RETURN t.name AS n")[0]["n"] != "x"
+    assert corpus_db.read("MATCH (t:TopicState {slug: 'transparency'}) RETURN t.name AS n")[0]["n"] != "x"
 
 
 def test_cypher_write_changes_the_graph(db, cli):
@@ -260,8 +307,8 @@ def test_every_command_has_help_with_examples(cli, command):
     out = ok(cli(command, "--help"))
     assert "Examples:" in out and f"kb {command}" in out
     assert "--format" in out or command == "query" and "--format" in out
-    if command in AS_OF_COMMANDS:
-        assert "--as-of" in out
+    if command in CLOCK_COMMANDS:
+        assert "--as-of" in out and "--as-recorded" in out
 
 
 def test_docs_cover_every_command_query_and_shape():
@@ -355,3 +402,247 @@ def test_help_states_the_library_defaults():
     for command in ("topic", "primacy", "gaps"):
         assert f"default {PAGE_LIMIT};" in help_of(command)
     assert f"(default {ALL_PAIRS_LIMIT})" in help_of("forum-shopping")
+
+
+# -- two clocks: legal time (--as-of) and record time (--as-recorded) (issue 13) --
+KOREA = """
+sources:
+  - id: "kr:ai-basic-act"
+    title: "Framework Act on the Development of Artificial Intelligence and the Establishment of Trust"
+    kind: "primary"
+jurisdictions:
+  - code: "KR"
+    name: "Republic of Korea"
+    kind: "national"
+    source: "kr:ai-basic-act"
+instruments:
+  - id: "KR-AI-BASIC-2025"
+    name: "Korea AI Basic Act"
+    kind: "binding_regulation"
+    binding: true
+    status: "adopted_not_in_force"
+    adopted: 2025-01-21
+    jurisdiction: "KR"
+    catalog_rank: 27
+    source: "kr:ai-basic-act"
+treats:
+  - instrument: "KR-AI-BASIC-2025"
+    topic: "transparency"
+    mode: "explicit"
+    pinpoint: "Art. 31"
+    confidence: "medium"
+    source: "kr:ai-basic-act"
+"""
+
+
+@pytest.fixture
+def korea_recorded_later(db, cli, tmp_path):
+    """The corpus recorded on 2026-01-01; on 2026-02-01 the Korean AI Basic
+    Act (adopted 2025-01-21) is recorded: old law, new to the catalog."""
+    from conftest import CORPUS
+
+    ok(cli("load", "--recorded-at", "2026-01-01T00:00:00Z", str(CORPUS)))
+    path = tmp_path / "korea.yaml"
+    path.write_text(KOREA, encoding="utf-8")
+    ok(cli("load", "--recorded-at", "2026-02-01T00:00:00Z", str(path)))
+    return db
+
+
+def ids(result) -> list[str]:
+    return [r["id"] for r in as_json(result)]
+
+
+def test_as_of_and_as_recorded_are_separate_questions(korea_recorded_later, cli):
+    # legal time: the law on 2025-06-01 includes the act, as the catalog knows it now
+    assert "KR-AI-BASIC-2025" in ids(cli("instruments", "--as-of", "2025-06-01", "-f", "json"))
+    assert "KR-AI-BASIC-2025" not in ids(cli("instruments", "--as-of", "2025-01-20", "-f", "json"))
+    # record time: the catalog of 2026-01-15 did not have it yet, whatever the legal date
+    assert len(ids(cli("instruments", "--as-recorded", "2026-01-15", "-f", "json"))) == 26
+    assert "KR-AI-BASIC-2025" not in ids(cli("instruments", "--as-recorded", "2026-01-15", "-f", "json"))
+    both = ids(cli("instruments", "--as-of", "2025-06-01", "--as-recorded", "2026-01-15", "-f", "json"))
+    assert "KR-AI-BASIC-2025" not in both and "US-EO-14179" in both
+    assert len(ids(cli("instruments", "-f", "json"))) == 27
+    # a date as --as-recorded is the end of that day (UTC); an instant is itself
+    assert "KR-AI-BASIC-2025" in ids(cli("instruments", "--as-recorded", "2026-02-01", "-f", "json"))
+    assert "KR-AI-BASIC-2025" not in ids(cli("instruments", "--as-recorded", "2026-01-31T23:59:59Z", "-f", "json"))
+
+    m = as_json(cli("matrix", "--as-recorded", "2026-01-15", "-f", "json"))
+    assert len(m["rows"]) == 26 and m["as_recorded"].startswith("2026-01-15T23:59:59")
+    by_then = ids(cli("instruments", "--as-of", "2025-06-01", "-f", "json"))
+    m = as_json(cli("matrix", "--as-of", "2025-06-01", "-f", "json"))
+    assert [r["instrument"]["id"] for r in m["rows"]] == by_then and "KR-AI-BASIC-2025" in by_then
+    g = as_json(cli("gaps", "--as-recorded", "2026-01-15", "-f", "json"))
+    assert (g["overall"]["instruments"], g["overall"]["cells"]) == (26, 624)
+    assert as_json(cli("gaps", "-f", "json"))["overall"]["cells"] == 27 * 24
+    assert "KR" not in [j["code"] for j in g["jurisdictions"]]
+    assert "Instruments, as recorded 2026-01-15T23:59:59" in ok(cli("instruments", "--as-recorded", "2026-01-15",
+                                                                    "-f", "table"))
+
+
+def test_a_record_not_in_the_catalog_then_says_when_it_was(korea_recorded_later, cli):
+    r = cli("instrument", "KR-AI-BASIC-2025", "--as-recorded", "2026-01-15")
+    assert r.exit_code == 1
+    assert ("instrument 'KR-AI-BASIC-2025' is not in the catalog as recorded at 2026-01-15T23:59:59Z: "
+            "it was first recorded at 2026-02-01T00:00:00Z") in r.output
+    r = cli("jurisdiction", "KR", "--as-recorded", "2026-01-15")
+    assert r.exit_code == 1 and "first recorded at 2026-02-01T00:00:00Z" in r.output
+    r = cli("compare", "KR-AI-BASIC-2025", "EU-AIA-2024", "--as-of", "2025-01-01")
+    assert r.exit_code == 1 and "KR-AI-BASIC-2025 was not adopted by 2025-01-01 (adopted 2025-01-21)" in r.output
+    d = as_json(cli("instrument", "kr-ai-basic-2025", "--as-of", "2025-06-01", "-f", "json"))
+    assert d["instrument"]["id"] == "KR-AI-BASIC-2025" and d["cells"][0]["topic"] == "transparency"
+
+
+def test_diff_in_legal_time_and_in_record_time(korea_recorded_later, cli):
+    # adopted 2025-01-21: in the law of 2025-06-01 and of today alike, so not new between them
+    d = as_json(cli("diff", "transparency", "--from", "2025-06-01", "-f", "json"))
+    assert (d["from"], d["to"]) == ("as of 2025-06-01", "today")
+    assert "KR-AI-BASIC-2025" not in [c["key"] for c in d["changes"]]
+    # new in the law between 2025-01-01 and 2025-06-01
+    d = as_json(cli("diff", "transparency", "--from", "2025-01-01", "--to", "2025-06-01", "-f", "json"))
+    assert (d["from"], d["to"]) == ("as of 2025-01-01", "as of 2025-06-01")
+    assert {"what": "instrument", "key": "KR-AI-BASIC-2025", "from": None,
+            "to": "tracked: explicit — Art. 31"} in d["changes"]
+    # new to the catalog between 2026-01-15 and now
+    d = as_json(cli("diff", "transparency", "--recorded-from", "2026-01-15", "-f", "json"))
+    assert (d["from"], d["to"]) == ("as recorded 2026-01-15T23:59:59Z", "today")
+    assert {"what": "instrument", "key": "KR-AI-BASIC-2025", "from": None,
+            "to": "tracked: explicit — Art. 31"} in d["changes"]
+    d = as_json(cli("diff", "transparency", "--recorded-from", "2026-01-15", "--recorded-to", "2026-01-20",
+                    "-f", "json"))
+    assert d["to"] == "as recorded 2026-01-20T23:59:59Z" and d["changes"] == []
+
+
+# -- the change list: read from the versions, which never change (issue 13) ------
+SEOUL_CELL = ('  - instrument: "SEOUL-2024"\n    topic: "open_weight_release"\n    mode: "implicit"\n'
+              '    pinpoint: "Frontier AI Safety Commitments"\n')
+
+
+def corpus_with(tmp_path, name: str, old: str, new: str):
+    import shutil
+
+    from conftest import CORPUS
+
+    out = tmp_path / name
+    shutil.copytree(CORPUS, out)
+    cov = out / "coverage.yaml"
+    text = cov.read_text()
+    assert old in text
+    cov.write_text(text.replace(old, new, 1))
+    return out
+
+
+def test_change_rows_keep_the_values_they_had(db, cli, tmp_path):
+    from conftest import CORPUS
+
+    ok(cli("load", "--recorded-at", "2026-01-01T00:00:00Z", str(CORPUS)))
+
+    def seoul(rows):
+        return [r for r in rows if r["key"] == "SEOUL-2024 -> open_weight_release"]
+
+    before = as_json(cli("query", "changes", "-p", "topic=open_weight_release", "-f", "json"))
+    assert len(before) == 27 and {r["op"] for r in before} == {"added"}  # 26 cells and a conflict
+    assert [r["entity"] for r in before].count("TREATS") == 26
+    explicit = corpus_with(tmp_path, "explicit", SEOUL_CELL, SEOUL_CELL.replace('"implicit"', '"explicit"'))
+    ok(cli("load", "--recorded-at", "2026-02-01T00:00:00Z", str(explicit)))
+    after = as_json(cli("query", "changes", "-p", "topic=open_weight_release", "-f", "json"))
+    # the first load's rows read exactly as they did: the 'added' row still says implicit
+    assert [r for r in after if r["at"].startswith("2026-01-01")] == before
+    added, = [r for r in seoul(after) if r["op"] == "added"]
+    assert added["new"]["mode"] == "implicit" and added["old"] is None
+    changed, = [r for r in seoul(after) if r["op"] == "changed"]
+    assert changed["at"].startswith("2026-02-01") and changed["fields"] == ["mode"]
+    assert (changed["old"]["mode"], changed["new"]["mode"]) == ("implicit", "explicit")
+    # one shape on every row: old and new are objects of the fields (or null), never strings
+    for r in after:
+        assert isinstance(r["old"], (dict, type(None))) and isinstance(r["new"], (dict, type(None)))
+        assert (r["old"] is None) == (r["op"] == "added") and (r["new"] is None) == (r["op"] == "removed")
+
+    rows = as_json(cli("changes", "--topic", "open_weight_release", "-f", "json"))
+    assert rows[0]["op"] == "changed" and rows[0]["detail"] == "mode implicit → explicit"
+    assert not set(rows[0]["new"]) & {"recorded_from", "recorded_to", "first_recorded_at"}
+    assert seoul(rows)[-1]["detail"] == "implicit (Frontier AI Safety Commitments)"
+    # the page of 2026-01-15 still reads the first version
+    d = as_json(cli("instrument", "SEOUL-2024", "--as-recorded", "2026-01-15", "-f", "json"))
+    assert next(c for c in d["cells"] if c["topic"] == "open_weight_release")["mode"] == "implicit"
+
+
+def test_removals_are_change_rows_and_old_pages_keep_the_record(db, cli, tmp_path):
+    from conftest import CORPUS
+
+    ok(cli("load", "--recorded-at", "2026-01-01T00:00:00Z", str(CORPUS)))
+    pruned = corpus_with(tmp_path, "pruned", "", "")  # AU-AI-STRATEGY-2024 taken out below
+    inst = pruned / "instruments.yaml"
+    text = inst.read_text()
+    start = text.index('  - id: "AU-AI-STRATEGY-2024"')
+    inst.write_text(text[:start] + text[text.index("  - id:", start + 10):])
+    cov = pruned / "coverage.yaml"
+    blocks = cov.read_text().split("\n  - instrument: ")
+    cov.write_text("\n  - instrument: ".join(b for b in blocks if not b.startswith('"AU-AI-STRATEGY-2024"')))
+    ok(cli("load", "--prune", "--recorded-at", "2026-02-01T00:00:00Z", str(pruned)))
+
+    rows = as_json(cli("changes", "--since", "2026-02-01", "--limit", "0", "-f", "json"))
+    gone = [r for r in rows if r["key"] == "AU-AI-STRATEGY-2024"]
+    assert [(r["op"], r["entity"]) for r in gone] == [("removed", "Instrument")]
+    assert gone[0]["old"]["id"] == "AU-AI-STRATEGY-2024" and gone[0]["new"] is None
+    assert all(r["op"] == "removed" for r in rows)
+    r = cli("instrument", "AU-AI-STRATEGY-2024")
+    assert r.exit_code == 1
+    assert "instrument 'AU-AI-STRATEGY-2024' is not in the catalog now: it was removed at 2026-02-01T00:00:00Z" in r.output
+    assert "--as-recorded 2026-01-31T23:59:59Z" in r.output
+    d = as_json(cli("instrument", "AU-AI-STRATEGY-2024", "--as-recorded", "2026-01-31T23:59:59Z", "-f", "json"))
+    assert d["instrument"]["id"] == "AU-AI-STRATEGY-2024"
+    assert len(ids(cli("instruments", "--as-recorded", "2026-01-15", "-f", "json"))) == 26
+    assert len(ids(cli("instruments", "-f", "json"))) == 25
+    stats = {(s["kind"], s["name"]): s for s in as_json(cli("stats", "-f", "json"))}
+    assert (stats["node", "Instrument"]["count"], stats["node", "Instrument"]["current"]) == (26, 25)
+    assert stats["state", "InstrumentState"]["closed"] == 1
+    treats = stats["relationship", "TREATS"]
+    assert treats["count"] == 313 and treats["closed"] == treats["count"] - treats["current"] > 0
+
+
+# -- speed tricks give the plain queries' answers ----------------------------------
+def synthetic_with_history(db, tmp_path, instruments: int = 300, topics: int = 20):
+    """A synthetic catalog (bench/synth.py) loaded on 2026-01-01, and again on
+    2026-02-01 with 5% of its cells changed; returns the clocks to read it at."""
+    from datetime import datetime, timezone
+
+    from kb.load import load
+    from kb.queries.clocks import Clocks
+
+    base, changed = tmp_path / "synth", tmp_path / "synth-c1"
+    subprocess.run([sys.executable, "bench/synth.py", "--instruments", str(instruments), "--topics", str(topics),
+                    "--out", str(base)], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run([sys.executable, "bench/synth.py", "--change-from", str(base), "--step", "1",
+                    "--out", str(changed)], cwd=ROOT, check=True, capture_output=True)
+    load(db, [base], at=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    load(db, [changed], at=datetime(2026, 2, 1, tzinfo=timezone.utc))
+    return [Clocks.resolve(), Clocks.resolve("2020-06-01"), Clocks.resolve(None, "2026-01-15"),
+            Clocks.resolve("2022-01-01", "2026-01-15"), Clocks.resolve("1990-01-01")]
+
+
+def test_the_gaps_pages_overall_share_is_silent_share(db, tmp_path):
+    """The gaps page adds topic_gaps' rows up (kb.queries.gaps.overall_of)
+    instead of running silent_share: the same answer, on the corpus and on a
+    synthetic catalog with history, at both clocks."""
+    from conftest import CORPUS
+    from kb.load import load
+    from kb.queries import run
+    from kb.queries.clocks import Clocks
+    from kb.queries.gaps import gaps_data, overall_of
+
+    def same(clocks) -> None:
+        plain = run(db, "silent_share", **clocks.params())[0]
+        rows = run(db, "topic_gaps", **clocks.params())
+        if rows:
+            assert overall_of(rows) == plain, clocks
+        else:  # no topic then: the page runs silent_share itself
+            assert overall_of(rows) is None and plain["topics"] == 0, clocks
+        assert gaps_data(db, None, clocks)["overall"] == plain, clocks
+
+    load(db, [CORPUS])
+    for clocks in (Clocks.resolve(), Clocks.resolve("2024-06-01"), Clocks.resolve("2019-01-01"),
+                   Clocks.resolve("1990-01-01"), Clocks.resolve(None, "2000-01-01")):
+        same(clocks)
+    db.write("MATCH (n) DETACH DELETE n")
+    for clocks in synthetic_with_history(db, tmp_path):
+        same(clocks)

@@ -11,13 +11,20 @@ from __future__ import annotations
 import re
 
 import pytest
+import test_queries
 
-from kb.queries import check_params, load_queries
+from kb.queries import check_params, load_queries, run
 
 QUERIES = load_queries()
 KEYED = re.compile(r"\(\s*\w*\s*:\s*(\w+)\s*\{\s*(\w+)\s*:\s*\$(\w+)\s*\}\s*\)")
 # Reports over the whole history: they read every fact added since a day.
 FULL_SCAN_ALLOWED = {"changes"}
+
+
+@pytest.fixture
+def synth_db(db, tmp_path_factory):
+    """The synthetic catalog of test_queries, loaded twice."""
+    return test_queries.load_synth(db, tmp_path_factory)
 
 
 def operators(plan) -> list[tuple[str, str]]:
@@ -56,3 +63,66 @@ def test_the_check_catches_a_scan(corpus_db):
                 text="MATCH (p:Paper) WHERE toLower(p.id) = toLower($id) RETURN p.id AS id")
     ops = explain(corpus_db, q)
     assert not any(":Paper(id)" in d for op, d in ops if "Seek" in op)
+
+
+# -- the topic pages' walks -----------------------------------------------------------------
+# The index (or count store) each page query reaches its instruments through: catalog order
+# (catalog_rank), adoption order (adopted), the kept counts' checks (ChangeSet(at), closed states by
+# recorded_to, every state from the count store), the conflicts by their topic.
+WALKS = {
+    "topic_coverage": [":InstrumentState(catalog_rank)"],
+    "silent_regimes": [":InstrumentState(catalog_rank)"],
+    "forum_shopping_stream": [":InstrumentState(catalog_rank)"],
+    "topic_primacy": [":InstrumentState(adopted)"],
+    "topic_timeline": [":InstrumentState(adopted)", ":InstrumentState(catalog_rank)"],
+    "topic_counts": [":InstrumentState(adopted)", ":InstrumentState(recorded_to)"],
+    "topic_counts_kept": [":ChangeSet(at)", ":InstrumentState(adopted)", ":InstrumentState(recorded_to)",
+                          "count( (:InstrumentState) )"],
+    "topic_salience_kept": [":ChangeSet(at)", ":InstrumentState(adopted)", ":InstrumentState(recorded_to)",
+                            "count( (:InstrumentState) )"],
+    "topic_conflicts": [":CONFLICTS_WITH(topic)"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(WALKS))
+def test_page_queries_reach_instruments_through_their_indexes(corpus_db, name):
+    ops = explain(corpus_db, QUERIES[name])
+    for wanted in WALKS[name]:
+        assert any(wanted in d for op, d in ops if "Index" in op or "CountStore" in op), (name, wanted, ops)
+    # never every state node by its label
+    assert not [d for op, d in ops if op == "NodeByLabelScan" and "State" in d], (name, ops)
+
+
+def profile(db, name: str, **params) -> list[tuple[str, str, int]]:
+    """(operator, details, rows) of the named query run with PROFILE."""
+    from kb.queries.clocks import Clocks
+
+    query = QUERIES[name]
+    values = check_params(query, {**Clocks.resolve().params(), **params})
+
+    def walk(plan) -> list[tuple[str, str, int]]:
+        out = [(plan["operatorType"].split("@")[0], plan.get("args", {}).get("Details", ""), plan.get("rows", 0))]
+        for child in plan.get("children", []):
+            out += walk(child)
+        return out
+
+    return walk(db.read_tx(lambda tx: tx.run("PROFILE " + query.text, values).consume().profile))
+
+
+def test_walks_in_order_read_only_what_the_page_shows(synth_db):
+    """On a catalog of 300 instruments (and their older states), the page's
+    lists of 5 walk the catalog_rank and adopted indexes in order and stop:
+    they read a few index entries, not every state."""
+    states = synth_db.read("MATCH (i:InstrumentState) RETURN count(i) AS n")[0]["n"]
+    assert states > 300
+    slug = run(synth_db, "topic_salience")[0]["slug"]  # the most salient topic: its silent regimes are rarest
+    for name, params, index in [
+        ("topic_coverage", {"limit": 5}, ":InstrumentState(catalog_rank)"),
+        ("silent_regimes", {"limit": 5}, ":InstrumentState(catalog_rank)"),
+        ("forum_shopping_stream", {"limit": 5}, ":InstrumentState(catalog_rank)"),
+        ("topic_primacy", {}, ":InstrumentState(adopted)"),
+        ("topic_timeline", {"limit": 5}, ":InstrumentState(adopted)"),
+    ]:
+        read = [rows for op, d, rows in profile(synth_db, name, slug=slug, **params)
+                if op.startswith("NodeIndex") and index in d]
+        assert read and sum(read) <= 60, (name, read, states)

@@ -14,7 +14,8 @@ REFUSED = [
     "create (n) return n",
     "MERGE (t:Topic {slug: 'open_weight_release'}) SET t.name = 'x'",
     "MATCH (t:Topic {slug: 'open_weight_release'}) SET t.name = 'hacked'",
-    "MATCH (t:Topic {slug: 'open_weight_release'}) REMOVE t.name",
+    "MATCH (t:TopicState {slug: 'open_weight_release'}) SET t.recorded_to = datetime()",
+    "MATCH (t:TopicState {slug: 'open_weight_release'}) REMOVE t.name",
     "MATCH (t:Topic {slug: 'open_weight_release'}) DETACH DELETE t",
     "MATCH ()-[r:TREATS]->() DELETE r",
     "MATCH (t:Topic) FOREACH (_ IN [1] | SET t.x = 1)",
@@ -47,11 +48,13 @@ def test_writes_are_refused_without_write(cli, corpus_db, statement):
 
 @pytest.mark.parametrize("statement,expected", [
     ("RETURN 'CREATE' AS x", [{"x": "CREATE"}]),
-    ("MATCH (t:Topic {slug: 'open_weight_release'}) RETURN t.name AS name // CREATE", 
+    ("MATCH (t:TopicState {slug: 'open_weight_release'}) RETURN t.name AS name // CREATE",
      [{"name": "Open-Weight Frontier Release"}]),
+    ("MATCH (i:InstrumentState {id: 'EU-AIA-2024'}) WHERE i.recorded_from <= $as_recorded < i.recorded_to "
+     "RETURN i.name AS name // SET i.name = 'x'", [{"name": "EU AI Act"}]),
 ])
 def test_reads_that_mention_writes_still_run(cli, corpus_db, statement, expected):
-    result = cli("cypher", statement, "--format", "json")
+    result = cli("cypher", statement, "--param", "as_recorded=9000-01-01T00:00:00Z", "--format", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == expected
 
@@ -84,7 +87,7 @@ def test_query_param_names_carrying_cypher_are_unknown(cli, corpus_db):
 
 def test_cypher_params_are_data(cli, corpus_db):
     before = graph_dump(corpus_db)
-    result = cli("cypher", "MATCH (t:Topic {slug: $s}) RETURN t.slug AS slug", "--param", f"s={HOSTILE}",
+    result = cli("cypher", "MATCH (t:TopicState {slug: $s}) RETURN t.slug AS slug", "--param", f"s={HOSTILE}",
                  "--format", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == []

@@ -21,15 +21,30 @@ def test_db_init_installs_every_constraint_and_index_idempotently(cli, db):
     assert expected <= names
     assert "constraint_unique_Instrument_id" in names
     assert "index_TREATS_mode" in names
+    # the record-time reads: a current state by its key, or by recorded_to
+    assert {"index_InstrumentState_id", "index_InstrumentState_recorded_to", "index_TopicState_slug"} <= names
+
+
+def test_keys_are_unique_on_identities_and_nothing_else_of_a_record(db):
+    """Identities hold the unique keys. States repeat their record's key and
+    properties (an instrument's states all have its catalog_rank), so no
+    state property is unique: a rank clash is found by validation."""
+    on = db.read("SHOW CONSTRAINTS YIELD labelsOrTypes, properties, type RETURN labelsOrTypes[0] AS label, "
+                 "properties AS props, type")
+    unique = {(r["label"], tuple(r["props"])) for r in on if r["type"] == "UNIQUENESS"}
+    assert ("Instrument", ("id",)) in unique and ("Topic", ("slug",)) in unique
+    assert not [u for u in unique if u[0].endswith("State")]
+    assert ("Instrument", ("catalog_rank",)) not in unique
+    db.write("CREATE (:InstrumentState {id: 'X', catalog_rank: 1}), (:InstrumentState {id: 'X', catalog_rank: 1})")
 
 
 def test_unique_constraint_holds_on_the_server(db):
     from kb.errors import QueryError
     import pytest
 
-    db.write("CREATE (:Topic {slug: 'dup', name: 'A', definition: 'x', rank: 1, source: 's'})")
+    db.write("CREATE (:Topic {slug: 'dup'})")
     with pytest.raises(QueryError, match="already exists"):
-        db.write("CREATE (:Topic {slug: 'dup', name: 'B', definition: 'y', rank: 2, source: 's'})")
+        db.write("CREATE (:Topic {slug: 'dup'})")
 
 
 def test_data_format_doc_lists_every_field():

@@ -23,20 +23,32 @@ def test_server_is_the_pinned_neo4j(session_db):
 
 
 def test_neomodel_round_trip(db):
-    from datetime import date
+    """The schema classes write and read the model: an identity holding its
+    key, a state holding its properties and interval, HAS_STATE between."""
+    from datetime import date, datetime, timezone
 
-    from kb.schema.model import Jurisdiction, Source
+    from kb.schema.model import FOREVER, Jurisdiction, JurisdictionState, Source, SourceState
 
     db.bind_neomodel()
-    Source(identifier="test:src", title="A source", kind="primary", accessed=date(2026, 6, 1)).save()
-    Jurisdiction(code="XX", name="Testland", kind="national", source="test:src").save()
+    at = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
+    interval = {"recorded_from": at, "recorded_to": FOREVER, "first_recorded_at": at}
+    src = Source(identifier="test:src").save()
+    src.states.connect(SourceState(identifier="test:src", title="A source", kind="primary",
+                                   accessed=date(2026, 6, 1), **interval).save())
+    xx = Jurisdiction(code="XX").save()
+    xx.states.connect(JurisdictionState(code="XX", name="Testland", kind="national", source="test:src",
+                                        **interval).save())
 
-    found = Jurisdiction.nodes.get(code="XX")
-    assert found.name == "Testland" and found.kind == "national"
-    src = Source.nodes.get(identifier="test:src")
-    assert src.accessed == date(2026, 6, 1)
-    # stored as a native Neo4j date, not a string
-    assert db.read("MATCH (s:Source {id: 'test:src'}) RETURN valueType(s.accessed) AS t")[0]["t"].startswith("DATE")
+    (state,) = Jurisdiction.nodes.get(code="XX").states.all()
+    assert state.name == "Testland" and state.kind == "national"
+    assert state.recorded_from == at and state.recorded_to == FOREVER
+    (src_state,) = Source.nodes.get(identifier="test:src").states.all()
+    assert src_state.accessed == date(2026, 6, 1)
+    # stored as native Neo4j dates and datetimes, not strings; the identity holds its key only
+    row = db.read("MATCH (s:Source {id: 'test:src'})-[:HAS_STATE]->(x:SourceState) "
+                  "RETURN valueType(x.accessed) AS d, valueType(x.recorded_to) AS t, properties(s) AS p")[0]
+    assert row["d"].startswith("DATE") and row["t"].startswith("ZONED DATETIME")
+    assert row["p"] == {"id": "test:src"}
 
 
 def test_unreachable_server_is_a_clear_error(cli):

@@ -1,21 +1,27 @@
 // name: catalog_keys
 // title: Every key in the catalog
 // description: The key and display name of every instrument (id), topic (slug), jurisdiction (code),
-//   developer (id) and paper (id), with the instrument's adoption date. kb uses it to resolve what
-//   you typed and to suggest the closest matches for an unknown one.
+//   developer (id) and paper (id) recorded at as_recorded, with the instrument's adoption date. kb
+//   uses it to accept a key typed in another case and to suggest the closest matches for an unknown one.
+// param: as_recorded (datetime, optional) record time: the catalog as recorded then; now when not given
 // example: {}
 // returns: on the shipped corpus, 75 rows: 26 instruments, 24 topics, 17 jurisdictions, 6 developers, 2 papers
-// browser: (no parameters)
+// browser: :param as_recorded => datetime()
 CALL () {
-  MATCH (i:Instrument) RETURN 'instrument' AS kind, i.id AS key, i.name AS name, i.adopted AS adopted, i.catalog_rank AS sort
+  MATCH (s:InstrumentState) WHERE s.recorded_from <= $as_recorded < s.recorded_to
+  RETURN 'instrument' AS kind, s.id AS key, s.name AS name, s.adopted AS adopted, s.catalog_rank AS sort
   UNION ALL
-  MATCH (t:Topic) RETURN 'topic' AS kind, t.slug AS key, t.name AS name, null AS adopted, t.rank AS sort
+  MATCH (s:TopicState) WHERE s.recorded_from <= $as_recorded < s.recorded_to
+  RETURN 'topic' AS kind, s.slug AS key, s.name AS name, null AS adopted, s.rank AS sort
   UNION ALL
-  MATCH (j:Jurisdiction) RETURN 'jurisdiction' AS kind, j.code AS key, j.name AS name, null AS adopted, 0 AS sort
+  MATCH (s:JurisdictionState) WHERE s.recorded_from <= $as_recorded < s.recorded_to
+  RETURN 'jurisdiction' AS kind, s.code AS key, s.name AS name, null AS adopted, 0 AS sort
   UNION ALL
-  MATCH (d:Developer) RETURN 'developer' AS kind, d.id AS key, d.name AS name, null AS adopted, 0 AS sort
+  MATCH (s:DeveloperState) WHERE s.recorded_from <= $as_recorded < s.recorded_to
+  RETURN 'developer' AS kind, s.id AS key, s.name AS name, null AS adopted, 0 AS sort
   UNION ALL
-  MATCH (p:Paper) RETURN 'paper' AS kind, p.id AS key, p.title AS name, null AS adopted, 0 AS sort
+  MATCH (s:PaperState) WHERE s.recorded_from <= $as_recorded < s.recorded_to
+  RETURN 'paper' AS kind, s.id AS key, s.title AS name, null AS adopted, 0 AS sort
 }
 RETURN kind, key, name, adopted
 ORDER BY kind, sort, key

@@ -1,39 +1,28 @@
 // name: topic_conflicts
 // title: Curated conflicts on a topic
-// description: CONFLICTS_WITH edges recorded for the topic, each with the curator's basis and source.
-//   The edge is read both ways; each is listed once, in the direction it was recorded. With at, only
-//   edges recorded by then between instruments in the catalog then, with the instruments' properties
-//   as they stood then (the edges themselves are not versioned: basis and source are the current ones).
+// description: The CONFLICTS_WITH edges recorded for the topic between two tracked instruments, each
+//   with the curator's basis and source. The edge is read both ways; each is listed once, in the
+//   direction it was recorded (found by the edges' topic index).
 // param: slug (string, required) topic slug, e.g. open_weight_release
-// param: as_of (date, optional) only conflicts between instruments both adopted by then, as the catalog
-//   recorded them at the end of that day
-// param: at (datetime, optional) the catalog instant to read; kb derives it from as_of (the end of that day,
-//   UTC, or the first recorded load when the day is earlier). null = the current catalog
+// param: as_of (date, optional) legal time: the law on this date; today when not given
+// param: as_recorded (datetime, optional) record time: the catalog as recorded then; now when not given
 // example: {"slug": "open_weight_release"}
 // returns: on the shipped corpus, 1 row: META-FRONTIER-2024 / CA-SB-1047
-// browser: :param slug => 'open_weight_release'   :param as_of => null   :param at => null
+// browser: :param slug => 'open_weight_release'   :param as_of => date()   :param as_recorded => datetime()
 MATCH (an:Instrument)-[c:CONFLICTS_WITH]->(bn:Instrument)
 WHERE c.topic = $slug
-  AND ($at IS NULL OR (coalesce(c.first_recorded_at, $at) <= $at
-                       AND coalesce(an.first_recorded_at, $at) <= $at
-                       AND coalesce(bn.first_recorded_at, $at) <= $at))
-// an, bn: the live instruments; a, b: their properties as they stood at $at
-OPTIONAL CALL (an) {
-  WITH an WHERE $at IS NOT NULL
-  MATCH (v:InstrumentVersion)-[:VERSION_OF]->(an)
-  WHERE v.recorded_at <= $at < v.recorded_to
-  RETURN v AS av LIMIT 1
-}
-OPTIONAL CALL (bn) {
-  WITH bn WHERE $at IS NOT NULL
-  MATCH (v:InstrumentVersion)-[:VERSION_OF]->(bn)
-  WHERE v.recorded_at <= $at < v.recorded_to
-  RETURN v AS bv LIMIT 1
-}
-WITH an, bn, c, coalesce(av, an) AS a, coalesce(bv, bn) AS b
-WHERE $as_of IS NULL OR (a.adopted <= $as_of AND b.adopted <= $as_of)
-OPTIONAL MATCH (an)-[:ISSUED_IN]->(ja:Jurisdiction)
-OPTIONAL MATCH (bn)-[:ISSUED_IN]->(jb:Jurisdiction)
+  AND c.recorded_from <= $as_recorded < c.recorded_to
+// a, b: the two instruments' states then
+MATCH (an)-[:HAS_STATE]->(a:InstrumentState)
+WHERE a.recorded_from <= $as_recorded < a.recorded_to
+  AND coalesce(a.adopted, date()) <= $as_of
+MATCH (bn)-[:HAS_STATE]->(b:InstrumentState)
+WHERE b.recorded_from <= $as_recorded < b.recorded_to
+  AND coalesce(b.adopted, date()) <= $as_of
+OPTIONAL MATCH (an)-[ija:ISSUED_IN]->(ja:Jurisdiction)
+WHERE ija.recorded_from <= $as_recorded < ija.recorded_to
+OPTIONAL MATCH (bn)-[ijb:ISSUED_IN]->(jb:Jurisdiction)
+WHERE ijb.recorded_from <= $as_recorded < ijb.recorded_to
 RETURN a.id AS a_id,
        a.name AS a_name,
        ja.code AS a_jurisdiction,

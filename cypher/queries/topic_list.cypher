@@ -1,12 +1,13 @@
 // name: topic_list
 // title: The topics, in topic order
-// description: Every topic's slug, name and rank (the catalog's topic order), as the catalog held
-//   them at at. The columns of kb matrix.
-// param: at (datetime, optional) the catalog instant to read; null = the current catalog
+// description: Every topic's slug, name and rank (the catalog's topic order), as the catalog
+//   recorded them at as_recorded. The columns of kb matrix. Topics have no legal time, so only
+//   record time applies.
+// param: as_recorded (datetime, optional) record time: the catalog as recorded then; now when not given
 // example: {}
 // returns: on the shipped corpus, 24 rows, from transparency to elections
-// browser: :param at => null
-MATCH (t:Topic)
-WHERE $at IS NULL OR coalesce(t.first_recorded_at, $at) <= $at
+// browser: :param as_recorded => datetime()
+MATCH (t:TopicState)
+WHERE t.recorded_from <= $as_recorded < t.recorded_to
 RETURN t.slug AS slug, t.name AS name, t.rank AS rank
 ORDER BY t.rank

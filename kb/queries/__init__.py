@@ -26,12 +26,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-from kb.errors import KbError, NotFound
+from kb.errors import KbError, NotFound, closest
+from kb.queries.clocks import Clocks, to_date, to_datetime, to_instant  # noqa: F401  (to_date: part of this API)
 
 PAGE_LIMIT = 50  # rows a page lists of each long list (coverage, timeline, silent regimes); None = all
 ALL_PAIRS_LIMIT = 100  # pairs `kb forum-shopping --all` lists, best first; None = every pair
@@ -42,7 +43,6 @@ REQUIRED_KEYS = ("name", "title", "description", "example", "returns", "browser"
 
 _PARAM_RE = re.compile(r"^(?P<name>[a-z_][a-z0-9_]*)\s*\((?P<type>\w+),\s*(?P<req>required|optional)\)\s*(?P<doc>.*)$")
 _USED_RE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def queries_dir() -> Path:
@@ -190,8 +190,6 @@ def load_queries(directory: Path | None = None) -> dict[str, NamedQuery]:
 def get(name: str) -> NamedQuery:
     queries = load_queries()
     if name not in queries:
-        from kb.queries.lookup import closest
-
         raise NotFound("query", name, closest(name, list(queries)))
     return queries[name]
 
@@ -201,56 +199,7 @@ def list_queries() -> list[dict[str, Any]]:
 
 
 # -- parameters -------------------------------------------------------------
-def to_date(value: Any, name: str = "date") -> date:
-    """A date from a ``datetime.date`` or a ``YYYY-MM-DD`` string."""
-    if isinstance(value, date):
-        return value
-    if hasattr(value, "to_native"):  # neo4j.time.Date
-        return value.to_native()
-    if isinstance(value, str) and _DATE_RE.match(value.strip()):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise KbError(f"{name}: {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2024-06-01")
-
-
-def to_datetime(value: Any, name: str = "datetime") -> datetime:
-    """An aware datetime from a datetime or an ISO 8601 string (UTC when no
-    offset is given)."""
-    if hasattr(value, "to_native"):
-        value = value.to_native()
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            raise KbError(f"{name}: {value!r} is not a date and time; write it as "
-                          "YYYY-MM-DDTHH:MM:SS, e.g. 2026-06-01T12:00:00Z") from None
-    if not isinstance(value, datetime):
-        raise KbError(f"{name}: expected a date and time, got {value!r}")
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-
-
-def catalog_instant(db, as_of: date | None) -> datetime | None:
-    """The instant whose catalog state an --as-of page shows: the end of
-    that day (UTC), or the first change set when the day precedes the
-    catalog's recorded history. None (the current catalog) without as_of, or
-    when no change set has been recorded."""
-    if as_of is None:
-        return None
-    cache = getattr(db, "instants", None) if isinstance(db, _OneRead) else None
-    if cache is not None and as_of in cache:
-        return cache[as_of]
-    first = run(db, "catalog_history_start")[0]["first"]
-    instant = None if first is None else max(datetime.combine(as_of, time.max, tzinfo=timezone.utc), first)
-    if cache is not None:
-        cache[as_of] = instant
-    return instant
-
-
-def as_of_date(value: Any) -> date | None:
-    """The --as-of option: None when not given, else a date (or a KbError)."""
-    return None if value in (None, "") else to_date(value, "--as-of")
+CLOCK_PARAMS = ("as_of", "as_recorded")  # the two clocks (kb.queries.clocks); today and now when not given
 
 
 def _convert(p: Param, value: Any, query: str) -> Any:
@@ -260,7 +209,7 @@ def _convert(p: Param, value: Any, query: str) -> Any:
     if p.type == "date":
         return to_date(value, where)
     if p.type == "datetime":
-        return to_datetime(value, where)
+        return to_instant(value, where) if p.name == "as_recorded" else to_datetime(value, where)
     if p.type == "integer":
         if isinstance(value, bool):
             raise KbError(f"{where}: expected an integer, got {value!r}")
@@ -331,6 +280,16 @@ class _NotPlain(Exception):
     """A value ``plain`` leaves to the driver's own conversion (a node, a path ...)."""
 
 
+def utc(value: Any) -> Any:
+    """An aware datetime in ``timezone.utc``. The driver gives UTC datetimes
+    a named zone ('UTC'), and Neo4j does not order a value with a named zone
+    against one with an offset ('Z'), even at the same instant; kb writes
+    and compares offsets only."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(timezone.utc)
+    return value
+
+
 def _to_python(value: Any, strict: bool) -> Any:
     # Exact type checks, no ``hasattr`` per value: rows of plain strings and
     # numbers pass through at the cost of one ``type()`` each.
@@ -342,7 +301,7 @@ def _to_python(value: Any, strict: bool) -> Any:
     if t is list:
         return [_to_python(v, strict) for v in value]
     if t in _temporal_types():
-        return value.to_native()
+        return utc(value.to_native())
     if strict:
         raise _NotPlain
     if hasattr(value, "to_native") and not isinstance(value, date):  # a subclass or another temporal type
@@ -378,7 +337,6 @@ class _OneRead:
 
     def __init__(self, db, tx):
         self._db, self._tx = db, tx
-        self.instants: dict[Any, Any] = {}
 
     def read(self, query: str, **params: Any) -> list[dict[str, Any]]:
         """Rows as dicts, with Python dates already (see ``row``)."""
@@ -418,9 +376,9 @@ def in_one_read(db, fn):
 def run(db, name: str, **params: Any) -> list[dict[str, Any]]:
     """Run the named query in a read transaction; rows as dicts with Python dates.
 
-    A query that declares ``at`` (the catalog instant) gets it derived from
-    ``as_of`` unless it is given: pages as of a day show the catalog as it
-    stood at the end of that day (see ``catalog_instant``)."""
+    A query that reads the catalog declares the two clocks, ``as_of`` and
+    ``as_recorded``; pages pass them (``Clocks.params()``), and those not
+    given are today and now."""
     return send(db, name, **params)()
 
 
@@ -430,8 +388,9 @@ def send(db, name: str, **params: Any) -> Callable[[], list[dict[str, Any]]]:
     queries before it reads any, and the server runs them one after another
     while kb reads the rows of the first; elsewhere the query runs at once."""
     q = get(name)
-    if q.param("at") is not None and "at" not in params:
-        params["at"] = catalog_instant(db, as_of_date(params.get("as_of")))
+    missing = [c for c in CLOCK_PARAMS if q.param(c) is not None and params.get(c) in (None, "")]
+    if missing:
+        params.update({c: v for c, v in Clocks.resolve().params().items() if c in missing})
     values = check_params(q, params)
     quiet_driver()
     if isinstance(db, _OneRead):

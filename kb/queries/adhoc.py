@@ -14,7 +14,7 @@ import re
 from typing import Any, Callable
 
 from kb.errors import QueryError
-from kb.queries import native, to_date
+from kb.queries import native, to_date, to_datetime
 
 READ_ONLY_MESSAGE = (
     "read-only: this statement writes to the graph, and kb cypher runs in a read "
@@ -52,10 +52,13 @@ def preflight(tx, text: str, params: dict[str, Any]) -> None:
 
 
 def parse_value(text: str) -> Any:
-    """A --param value: YYYY-MM-DD is a date; JSON (42, true, null, [..], "..") is
-    itself; anything else is a string."""
+    """A --param value: YYYY-MM-DD is a date; YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM] a
+    date and time (UTC when no offset is given), e.g. for $as_recorded; JSON
+    (42, true, null, [..], "..") is itself; anything else is a string."""
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
         return to_date(text, "--param")
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?", text.strip()):
+        return to_datetime(text, "--param")
     try:
         return json.loads(text)
     except ValueError:

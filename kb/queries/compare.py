@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from kb.errors import KbError
-from kb.queries import as_of_date, run
+from kb.queries import in_one_read, run
+from kb.queries.clocks import Clocks
 from kb.queries.lookup import resolve
 from kb.queries.pages import Heading, Page, Table, Text, mode_cell, plural
 
@@ -14,16 +15,22 @@ RELATIONS = ("converges", "asymmetric", "both_silent")
 COLUMNS = ["topic", "relation", "a_mode", "a_reviewed", "a_pinpoint", "b_mode", "b_reviewed", "b_pinpoint"]
 
 
-def compare_data(db, a: str, b: str, as_of: Any = None) -> dict[str, Any]:
-    day = as_of_date(as_of)
-    ra, rb = resolve(db, "instrument", a), resolve(db, "instrument", b)
-    if day is not None:
+def compare_data(db, a: str, b: str, clocks: Clocks | None = None) -> dict[str, Any]:
+    """Read in one read transaction, at ``clocks`` (today, as recorded now, by default)."""
+    clocks = clocks or Clocks.resolve()
+    return in_one_read(db, lambda tx: _compare_data(tx, a, b, clocks))
+
+
+def _compare_data(db, a: str, b: str, clocks: Clocks) -> dict[str, Any]:
+    day = clocks.as_of
+    ra, rb = resolve(db, "instrument", a, clocks), resolve(db, "instrument", b, clocks)
+    rows = run(db, "compare_instruments", a=ra["key"], b=rb["key"], **clocks.params())
+    if not rows:  # one of them was not adopted by then (the query's legal-time predicate)
         for r in (ra, rb):
             if r["adopted"] is None or r["adopted"] > day:
                 when = f"adopted {r['adopted'].isoformat()}" if r["adopted"] else "has no adoption date"
                 raise KbError(f"{r['key']} was not adopted by {day.isoformat()} ({when}); "
                               f"pick a later --as-of or leave it out")
-    rows = run(db, "compare_instruments", a=ra["key"], b=rb["key"], as_of=day)
     first = rows[0] if rows else {}
 
     def side(p: str) -> dict[str, Any]:
@@ -34,15 +41,17 @@ def compare_data(db, a: str, b: str, as_of: Any = None) -> dict[str, Any]:
                "a": {"mode": r["a_mode"], "reviewed": r["a_reviewed"], "pinpoint": r["a_pinpoint"]},
                "b": {"mode": r["b_mode"], "reviewed": r["b_reviewed"], "pinpoint": r["b_pinpoint"]}}
               for r in rows]
-    return {"as_of": day, "a": side("a_"), "b": side("b_"),
+    return {"as_of": day if clocks.as_of_given else None,
+            "as_recorded": clocks.as_recorded if clocks.as_recorded_given else None, "a": side("a_"), "b": side("b_"),
             "summary": {k: sum(1 for t in topics if t["relation"] == k) for k in RELATIONS},
             "topics": topics}
 
 
-def compare_page(db, a: str, b: str, as_of: Any = None) -> Page:
-    d = compare_data(db, a, b, as_of)
+def compare_page(db, a: str, b: str, clocks: Clocks | None = None) -> Page:
+    clocks = clocks or Clocks.resolve()
+    d = compare_data(db, a, b, clocks)
     s = d["summary"]
-    when = f" (as of {d['as_of'].isoformat()})" if d["as_of"] else ""
+    when = f" ({clocks.describe()})" if clocks.describe() else ""
     A, B = d["a"], d["b"]
     blocks = [
         Heading(f"{A['id']} ↔ {B['id']}{when}", 1),

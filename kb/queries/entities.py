@@ -1,10 +1,15 @@
-"""Entity pages: one instrument, jurisdiction, developer or paper."""
+"""Entity pages: one instrument, jurisdiction, developer or paper, at the
+two clocks (``kb.queries.clocks.Clocks``): the law on ``as_of`` as the
+catalog recorded it at ``as_recorded``."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from kb.queries import run_one
+from kb.errors import KbError
+from kb.queries import in_one_read, run_one
+from kb.queries.clocks import Clocks
 from kb.queries.lookup import resolve
 from kb.queries.pages import Bullets, Heading, Page, Table, Text, mode_cell, plural
 
@@ -13,10 +18,32 @@ def _iso(d: Any) -> str:
     return d.isoformat() if d is not None else ""
 
 
+def _given(clocks: Clocks) -> tuple[Any, Any]:
+    """The page's ``as_of`` and ``as_recorded`` keys: each clock when it was
+    asked for, else None (today's law, as recorded now)."""
+    return (clocks.as_of if clocks.as_of_given else None,
+            clocks.as_recorded if clocks.as_recorded_given else None)
+
+
 def _facts(pairs: list[tuple[str, Any]]) -> Table:
     rows = [{"field": k, "value": _iso(v) if hasattr(v, "isoformat") else v}
             for k, v in pairs if v not in (None, "", [])]
     return Table(rows, ["field", "value"])
+
+
+def _when(clocks: Clocks) -> str:
+    """' (as of 2024-06-01)' for a title; nothing for today's page."""
+    text = clocks.describe()
+    return f" ({text})" if text else ""
+
+
+def _adopted_by(found: dict[str, Any], clocks: Clocks) -> None:
+    """Raise the error for an instrument not adopted by ``clocks.as_of``."""
+    key, adopted = found["key"], found["adopted"]
+    if adopted is None or adopted > clocks.as_of:
+        when = f"adopted {adopted.isoformat()}" if adopted else "has no adoption date"
+        raise KbError(f"{key} was not adopted by {clocks.as_of.isoformat()} ({when}); "
+                      "pick a later --as-of or leave it out")
 
 
 def _link(x: dict[str, Any]) -> str:
@@ -28,13 +55,22 @@ def _link(x: dict[str, Any]) -> str:
 CELL_COLUMNS = ["topic", "mode", "pinpoint", "confidence", "note", "source"]
 
 
-def instrument_page(db, key: str) -> Page:
-    key = resolve(db, "instrument", key)["key"]
-    d = run_one(db, "instrument_profile", id=key)
+def instrument_page(db, key: str, clocks: Clocks | None = None) -> Page:
+    clocks = clocks or Clocks.resolve()
+    return in_one_read(db, lambda tx: _instrument_page(tx, key, clocks))
+
+
+def _instrument_page(db, key: str, clocks: Clocks) -> Page:
+    found = resolve(db, "instrument", key, clocks)
+    d = run_one(db, "instrument_profile", id=found["key"], **clocks.params())
+    if d is None:
+        _adopted_by(found, clocks)
+        raise KbError(f"no instrument {found['key']!r} {clocks.describe() or 'now'}")
+    d["as_of"], d["as_recorded"] = _given(clocks)
     i, j, dev = d["instrument"], d["jurisdiction"] or {}, d["issued_by"]
     kind = f"{i['kind']} · {'binding' if i['binding'] else 'voluntary'} · {i['status']}"
     blocks: list[Any] = [
-        Heading(i["name"], 1),
+        Heading(i["name"] + _when(clocks), 1),
         Text(f"{i['id']} · {j.get('name', '?')} ({j.get('code', '?')}) · {kind}", dim=True),
         _facts([("short name", i["short_name"]), ("adopted", i["adopted"]), ("effective", i["effective"]),
                 ("ended", i["ended"]), ("citation", i["citation"]), ("url", i["url"]),
@@ -76,14 +112,20 @@ def instrument_page(db, key: str) -> Page:
 INSTRUMENT_COLUMNS = ["id", "name", "kind", "binding", "adopted", "status"]
 
 
-def jurisdiction_page(db, code: str) -> Page:
-    code = resolve(db, "jurisdiction", code)["key"]
-    d = run_one(db, "jurisdiction_profile", code=code)
+def jurisdiction_page(db, code: str, clocks: Clocks | None = None) -> Page:
+    clocks = clocks or Clocks.resolve()
+    return in_one_read(db, lambda tx: _jurisdiction_page(tx, code, clocks))
+
+
+def _jurisdiction_page(db, code: str, clocks: Clocks) -> Page:
+    code = resolve(db, "jurisdiction", code, clocks)["key"]
+    d = run_one(db, "jurisdiction_profile", code=code, **clocks.params())
+    d["as_of"], d["as_recorded"] = _given(clocks)
     j = d["jurisdiction"]
     addressed = [t for t in d["topics"] if t["mode"] != "silent"]
     gaps = [t["topic"] for t in d["topics"] if t["mode"] == "silent"]
     blocks: list[Any] = [
-        Heading(f"{j['name']} ({j['code']})", 1),
+        Heading(f"{j['name']} ({j['code']})" + _when(clocks), 1),
         Text(j["kind"] + (f" · part of {d['part_of']['name']} ({d['part_of']['code']})" if d["part_of"] else "")
              + (" · parts: " + ", ".join(p["code"] for p in d["parts"]) if d["parts"] else ""), dim=True),
         Heading("Instruments"),
@@ -109,17 +151,23 @@ def jurisdiction_page(db, code: str) -> Page:
 DEV_COLUMNS = ["relation", "id", "name", "jurisdiction", "binding", "status", "date", "mode", "reviewed", "pinpoint"]
 
 
-def developer_page(db, key: str, topic: str | None = None) -> Page:
-    key = resolve(db, "developer", key)["key"]
-    slug = resolve(db, "topic", topic)["key"] if topic else None
-    d = run_one(db, "developer_profile", id=key, topic=slug)
+def developer_page(db, key: str, topic: str | None = None, clocks: Clocks | None = None) -> Page:
+    clocks = clocks or Clocks.resolve()
+    return in_one_read(db, lambda tx: _developer_page(tx, key, topic, clocks))
+
+
+def _developer_page(db, key: str, topic: str | None, clocks: Clocks) -> Page:
+    key = resolve(db, "developer", key, clocks)["key"]
+    slug = resolve(db, "topic", topic, clocks)["key"] if topic else None
+    d = run_one(db, "developer_profile", id=key, topic=slug, **clocks.params())
+    d["as_of"], d["as_recorded"] = _given(clocks)
     dev, home = d["developer"], d["home"] or {}
     rows = ([{"relation": "issued", **x, "date": x["adopted"]} for x in d["issued"]]
             + [{"relation": "signed", **x, "date": x["signed"]} for x in d["signed"]])
     for r in rows:
         r.pop("adopted", None), r.pop("signed", None)
     blocks: list[Any] = [
-        Heading(dev["name"], 1),
+        Heading(dev["name"] + _when(clocks), 1),
         Text(f"{dev['id']} · {dev['posture']} weights · based in {home.get('name', '?')} ({home.get('code', '?')})",
              dim=True),
     ]
@@ -139,12 +187,20 @@ def developer_page(db, key: str, topic: str | None = None) -> Page:
 PAPER_COLUMNS = ["relation", "id", "name", "note"]
 
 
-def paper_page(db, key: str) -> Page:
-    key = resolve(db, "paper", key)["key"]
-    d = run_one(db, "paper_profile", id=key)
+def paper_page(db, key: str, clocks: Clocks | None = None) -> Page:
+    """A paper has no legal time: the page is the catalog as recorded at
+    ``clocks.as_recorded`` (``as_of`` does not change it)."""
+    clocks = clocks or Clocks.resolve()
+    return in_one_read(db, lambda tx: _paper_page(tx, key, clocks))
+
+
+def _paper_page(db, key: str, clocks: Clocks) -> Page:
+    key = resolve(db, "paper", key, clocks)["key"]
+    d = run_one(db, "paper_profile", id=key, as_recorded=clocks.as_recorded)
+    d["as_recorded"] = _given(clocks)[1]
     p = d["paper"]
     blocks: list[Any] = [
-        Heading(p["title"], 1),
+        Heading(p["title"] + _when(replace(clocks, as_of_given=False)), 1),
         Text(f"{p['id']} · {', '.join(p['authors'])} · {p['year']}" + (f" · {p['venue']}" if p["venue"] else ""),
              dim=True),
         _facts([("doi", p["doi"]), ("url", p["url"]), ("class", p["primary_class"]), ("source", p["source"])]),

@@ -1,68 +1,87 @@
 """Resolve what a user typed to a key in the graph, or say what they may have meant.
 
-``resolve(db, "topic", "open_weight")`` returns the exact key when it exists
-(found by its index),
-the one key that matches ignoring case (``eu-aia-2024`` -> ``EU-AIA-2024``),
-and otherwise raises ``NotFound`` with the closest keys (difflib), which the
-CLI prints as "did you mean ...?" with exit code 1.
+``resolve(db, "topic", "open_weight")`` returns the exact key when the
+catalog held it at the record instant asked for (found by its index), the
+one key held then that matches ignoring case (``eu-aia-2024`` ->
+``EU-AIA-2024``), and otherwise raises ``NotFound`` with the closest keys
+(difflib), which the CLI prints as "did you mean ...?" with exit code 1. A
+key the catalog held only at other instants (removed since, or recorded
+later) is a ``NotRecorded`` error that says when, and which
+``--as-recorded`` reads it.
 """
 
 from __future__ import annotations
 
-import difflib
+from datetime import datetime, timedelta
 from typing import Any
 
-from kb.errors import NotFound
+from kb.errors import KbError, NotFound
+from kb.schema.model import FOREVER
 
 KINDS = ("instrument", "topic", "jurisdiction", "developer", "paper")
 
 
-def closest(key: str, candidates: list[str], n: int = 3) -> list[str]:
-    """Up to ``n`` candidates that look like ``key``, best first."""
-    by_folded: dict[str, str] = {}
-    for c in candidates:
-        by_folded.setdefault(c.casefold(), c)
-    folded = key.casefold()
-    hits = difflib.get_close_matches(folded, list(by_folded), n=n, cutoff=0.5)
-    # a key typed in part ("14110", "open_weight") is a match too
-    for c in by_folded:
-        if len(hits) >= n:
-            break
-        if len(folded) >= 3 and folded in c and c not in hits:
-            hits.append(c)
-    return [by_folded[h] for h in hits]
+class NotRecorded(KbError):
+    """A key the catalog held, but not at the record instant asked for."""
 
 
-def catalog_keys(db) -> list[dict[str, Any]]:
+def _as_recorded(clocks: Any) -> datetime | None:
+    """The record instant of ``clocks``: a Clocks, a datetime, or None (now)."""
+    return getattr(clocks, "as_recorded", clocks)
+
+
+def catalog_keys(db, clocks: Any = None) -> list[dict[str, Any]]:
+    """Every key the catalog held at the record instant (now when None)."""
     from kb.queries import run
 
-    return run(db, "catalog_keys")
+    return run(db, "catalog_keys", as_recorded=_as_recorded(clocks))
 
 
-def keys_of(db, kind: str) -> list[dict[str, Any]]:
+def keys_of(db, kind: str, clocks: Any = None) -> list[dict[str, Any]]:
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
-    return [r for r in catalog_keys(db) if r["kind"] == kind]
+    return [r for r in catalog_keys(db, clocks) if r["kind"] == kind]
 
 
-def resolve(db, kind: str, key: str) -> dict[str, Any]:
-    """The catalog_keys row for ``key`` (kind, key, name, adopted).
+def _instant(t: datetime) -> str:
+    return t.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def not_recorded(row: dict[str, Any], as_recorded: datetime | None, given: bool = True) -> NotRecorded:
+    """The error for a key whose record was removed by ``as_recorded`` or
+    recorded only after it (``row``: catalog_key's); ``given``: was that
+    instant asked for (else it is now)."""
+    kind, key = row["kind"], row["key"]
+    when = f"as recorded at {_instant(as_recorded)}" if as_recorded and given else "now"
+    ended = row["recorded_to"]
+    if ended is not None and ended < FOREVER and (as_recorded is None or ended <= as_recorded):
+        last = ended - timedelta(seconds=1)
+        return NotRecorded(f"{kind} {key!r} is not in the catalog {when}: it was removed at {_instant(ended)}; "
+                           f"read it as it was before with --as-recorded {_instant(last)}")
+    return NotRecorded(f"{kind} {key!r} is not in the catalog {when}: it was first recorded at "
+                       f"{_instant(row['recorded_from'])}; leave out --as-recorded, or give a later one")
+
+
+def resolve(db, kind: str, key: str, clocks: Any = None) -> dict[str, Any]:
+    """The row for ``key`` (kind, key, name, adopted) as the catalog recorded
+    it at ``clocks`` (a Clocks, a record instant, or None: now).
 
     The exact key is looked up by its index (catalog_key); only a miss reads
-    every key of the catalog, to accept one that differs in case or to
-    suggest the closest."""
+    every key held then (catalog_keys), to accept one that differs in case
+    or to suggest the closest. A key held only at other instants raises
+    ``NotRecorded``, which says when it was removed or first recorded."""
     from kb.queries import run
 
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
-    exact = run(db, "catalog_key", kind=kind, key=key)
-    if exact:
+    as_recorded = _as_recorded(clocks)
+    exact = run(db, "catalog_key", kind=kind, key=key, as_recorded=as_recorded)
+    if exact and exact[0]["recorded"]:
         return exact[0]
-    rows = keys_of(db, kind)
-    for r in rows:
-        if r["key"] == key:
-            return r
+    rows = keys_of(db, kind, as_recorded)
     same = [r for r in rows if r["key"].casefold() == key.casefold()]
     if len(same) == 1:
         return same[0]
+    if exact:
+        raise not_recorded(exact[0], as_recorded, getattr(clocks, "as_recorded_given", clocks is not None))
     raise NotFound(kind, key, closest(key, [r["key"] for r in rows]))

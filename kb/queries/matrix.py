@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.queries import as_of_date, catalog_instant, in_one_read, run
+from kb.queries import in_one_read, send
+from kb.queries.clocks import Clocks
 from kb.queries.lookup import resolve
 from kb.queries.pages import LEGEND, SYMBOLS, Heading, LazyRows, Page, Table, Text, mode_cell
 
@@ -17,21 +18,21 @@ from kb.queries.pages import LEGEND, SYMBOLS, Heading, LazyRows, Page, Table, Te
 MODES = ("explicit", "implicit", "conflicts", "silent")
 
 
-def matrix_data(db, as_of: Any = None, topics: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
-    """Read in one read transaction."""
-    return in_one_read(db, lambda tx: _matrix_data(tx, as_of, topics))
+def matrix_data(db, clocks: Clocks | None = None, topics: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
+    """Read in one read transaction, at ``clocks`` (today, as recorded now, by default)."""
+    clocks = clocks or Clocks.resolve()
+    return in_one_read(db, lambda tx: _matrix_data(tx, clocks, topics))
 
 
-def _matrix_data(db, as_of: Any, topics: list[str] | tuple[str, ...]) -> dict[str, Any]:
-    day = as_of_date(as_of)
-    at = catalog_instant(db, day)
-    wanted = {resolve(db, "topic", t)["key"] for t in topics}
+def _matrix_data(db, clocks: Clocks, topics: list[str] | tuple[str, ...]) -> dict[str, Any]:
+    wanted = {resolve(db, "topic", t, clocks)["key"] for t in topics}
+    listed = send(db, "topic_list", as_recorded=clocks.as_recorded)
+    matrix = send(db, "matrix", **clocks.params())
     columns = [{"slug": t["slug"], "name": t["name"], "rank": t["rank"]}
-               for t in run(db, "topic_list", at=at)
-               if not wanted or t["slug"] in wanted]
+               for t in listed() if not wanted or t["slug"] in wanted]
     blank = dict.fromkeys((t["slug"] for t in columns), "unreviewed")
     rows = []
-    for r in run(db, "matrix", as_of=day, at=at):
+    for r in matrix():
         cells = blank.copy()
         for mode in MODES:
             for slug in r[mode]:
@@ -42,11 +43,14 @@ def _matrix_data(db, as_of: Any, topics: list[str] | tuple[str, ...]) -> dict[st
                            "jurisdiction": r["jurisdiction"]},
             "cells": cells,
         })
-    return {"as_of": day, "legend": {**SYMBOLS, "unreviewed": "· (dim)"}, "topics": columns, "rows": rows}
+    return {"as_of": clocks.as_of if clocks.as_of_given else None,
+            "as_recorded": clocks.as_recorded if clocks.as_recorded_given else None,
+            "legend": {**SYMBOLS, "unreviewed": "· (dim)"}, "topics": columns, "rows": rows}
 
 
-def matrix_page(db, as_of: Any = None, topics: list[str] | tuple[str, ...] = ()) -> Page:
-    d = matrix_data(db, as_of, topics)
+def matrix_page(db, clocks: Clocks | None = None, topics: list[str] | tuple[str, ...] = ()) -> Page:
+    clocks = clocks or Clocks.resolve()
+    d = matrix_data(db, clocks, topics)
     slugs = [t["slug"] for t in d["topics"]]
     numbered = {t["slug"]: str(t["rank"]) for t in d["topics"]}
     symbol = {m: mode_cell(m, True, words=False) for m in MODES}
@@ -60,7 +64,7 @@ def matrix_page(db, as_of: Any = None, topics: list[str] | tuple[str, ...] = ())
         return [{"id": r["instrument"]["id"], "name": r["instrument"]["name"],
                  "jurisdiction": r["instrument"]["jurisdiction"], **r["cells"]} for r in d["rows"]]
 
-    when = f" (as of {d['as_of'].isoformat()})" if d["as_of"] else ""
+    when = f" ({clocks.describe()})" if clocks.describe() else ""
     key = "   ".join(f"{t['rank']} {t['slug']}" for t in d["topics"])
     # the table and the csv rows are built only by the format that shows them
     blocks = [

@@ -1,15 +1,30 @@
 """Topic pages: coverage, primacy and timeline, forum-shopping, silent regimes, references.
 
-Every figure comes from a named query in ``cypher/queries/``; this module only
-puts the rows together into a page (see ``kb.queries.pages``).
+Every figure comes from a named query in ``cypher/queries/``, read at the
+page's two clocks (``kb.queries.clocks.Clocks``: the law on ``as_of`` as the
+catalog recorded it at ``as_recorded``); this module puts the rows together
+into a page (see ``kb.queries.pages``). Two speed tricks live here, beside
+the plain queries, and tests show they answer as those do:
+
+* today's pages read the topic's cell counts that kb load keeps on the
+  Topic node (``topic_counts_kept``, ``topic_salience_kept``) when they hold
+  for the clocks, else the topic's cells (``topic_counts``,
+  ``topic_salience``);
+* the topic page's forum-shopping pairs are the greedy walk of
+  ``forum_shopping_pairs``, done here over ``forum_shopping_stream``, which
+  yields the candidates in catalog order, a batch at a time, as far as the
+  pairs need; ``kb forum-shopping --all`` pairs the best candidates of each
+  side (``forum_shopping_sides``) as ``forum_shopping_all`` would.
 """
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any, Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
 
-from kb.queries import ALL_PAIRS_LIMIT, PAGE_LIMIT, as_of_date, catalog_instant, in_one_read, run, run_one, send
+from kb.queries import ALL_PAIRS_LIMIT, PAGE_LIMIT, in_one_read, run, run_one, send
+from kb.queries.clocks import Clocks
 from kb.queries.lookup import resolve
 from kb.queries.pages import (
     LEGEND,
@@ -23,44 +38,70 @@ from kb.queries.pages import (
 )
 
 PAGE_PAIRS = 3  # forum-shopping pairs on a topic page
-PAIR_CANDIDATES = 16  # explicit and silent instruments read at first to find the page's pairs
+STREAM_MIN = 16  # candidates the page's pairing walk reads at least, in its first batch
+STREAM_GROWTH = 4  # each later batch of candidates is this many times the one before
+PAIR_CANDIDATES = 16  # instruments of each side `kb forum-shopping --all` reads at least, at first
 
 SCORE_RULES = [
     ("lenient side silent, not implicit (an explicit-silent pair; explicit-implicit pairs are weaker)", 2),
     ("strict side legally binding", 2),
-    ("strict side in force (in_force or partially_in_force, on the as-of date or now)", 1),
+    ("strict side in force (in_force or partially_in_force, on the as-of date or today)", 1),
     ("lenient side legally binding: a binding regime with a gap is a real forum", 1),
     ("lenient side in force", 1),
 ]
 
 
-def _topic(db, slug: str) -> str:
-    return resolve(db, "topic", slug)["key"]
+def _topic(db, slug: str, clocks: Clocks) -> str:
+    return resolve(db, "topic", slug, clocks)["key"]
 
 
-def _counts(db, slug: str, day: date | None, at: Any, timeline: bool = False) -> dict[str, Any]:
+def _given(clocks: Clocks) -> dict[str, Any]:
+    """The page's ``as_of`` and ``as_recorded``: each clock when it was asked
+    for, else None (today's law, as the catalog knows it now)."""
+    return {"as_of": clocks.as_of if clocks.as_of_given else None,
+            "as_recorded": clocks.as_recorded if clocks.as_recorded_given else None}
+
+
+def _counts(db, slug: str, clocks: Clocks, timeline: bool = False) -> dict[str, Any]:
     """The topic_counts row of the topic ``slug`` names (``timeline``: with
     the primacy instrument and the timeline's tally). The slug as typed is
     tried first (its unique index finds it, so an exact slug costs no
     separate lookup); only when it finds nothing does ``resolve`` accept a
-    slug that differs in case or say what was meant."""
-    row = run_one(db, "topic_counts", slug=slug, as_of=day, at=at, timeline=timeline)
+    slug that differs in case, or say what was meant."""
+    row = _counts_at(db, slug, clocks, timeline)
     if row is None:
-        row = run_one(db, "topic_counts", slug=_topic(db, slug), as_of=day, at=at, timeline=timeline)
+        row = _counts_at(db, _topic(db, slug, clocks), clocks, timeline)
     return row
+
+
+def _counts_at(db, slug: str, clocks: Clocks, timeline: bool) -> dict[str, Any] | None:
+    """topic_counts's row. Today's pages read it from the cell counts kb
+    load keeps on the topic (topic_counts_kept) when they hold: the topic has
+    them and no instrument is adopted after today (``kept``); else, and at
+    any other clocks, from the topic's cells (topic_counts)."""
+    if clocks.today:
+        row = run_one(db, "topic_counts_kept", slug=slug, timeline=timeline, **clocks.params())
+        if row is None or row.pop("kept"):
+            return row
+    return run_one(db, "topic_counts", slug=slug, timeline=timeline, **clocks.params())
 
 
 def _inst(r: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return {"id": r[prefix + "id"], "name": r[prefix + "name"], "jurisdiction": r[prefix + "jurisdiction"]}
 
 
-def summary_sentence(counts: dict[str, int], as_of: date | None = None) -> str:
+def summary_sentence(counts: dict[str, int], clocks: Clocks | None = None) -> str:
     """'Across 26 tracked AI-governance instruments, 3 address this topic
-    explicitly, 7 via general principles, and 16 are silent.'"""
+    explicitly, 7 via general principles, and 16 are silent.' ('As of
+    2024-06-01, across ...' when the page is as of a date)."""
+    as_of = clocks.as_of if clocks is not None and clocks.as_of_given else None
     n = counts["tracked"]
     if n == 0:
-        return (f"No tracked AI-governance instrument had been adopted by {as_of.isoformat()}."
-                if as_of else "No AI-governance instruments are tracked yet.")
+        if as_of:
+            return f"No tracked AI-governance instrument had been adopted by {as_of.isoformat()}."
+        if clocks is not None and clocks.as_recorded_given:
+            return f"The catalog tracked no AI-governance instrument {clocks.describe()}."
+        return "No AI-governance instruments are tracked yet."
     e, i, c, s = counts["explicit"], counts["implicit"], counts["conflicts"], counts["silent"]
     parts = [f"{e} {'addresses' if e == 1 else 'address'} this topic explicitly", f"{i} via general principles"]
     if c:
@@ -75,30 +116,28 @@ def summary_sentence(counts: dict[str, int], as_of: date | None = None) -> str:
     return text
 
 
-# -- parts --------------------------------------------------------------------
-def primacy(db, slug: str, as_of: Any = None, limit: int | None = PAGE_LIMIT) -> dict[str, Any]:
+# -- primacy ------------------------------------------------------------------
+def primacy(db, slug: str, clocks: Clocks | None = None, limit: int | None = PAGE_LIMIT) -> dict[str, Any]:
     """The first instrument to address the topic, and the timeline after it
     (the first ``limit`` entries; ``timeline_counts`` tallies all of them)."""
-    return in_one_read(db, lambda tx: _send_primacy(tx, slug, as_of, limit)())
+    clocks = clocks or Clocks.resolve()
+    return in_one_read(db, lambda tx: _send_primacy(tx, slug, clocks, limit)())
 
 
-def _send_primacy(db, slug: str, as_of: Any, limit: int | None,
+def _send_primacy(db, slug: str, clocks: Clocks, limit: int | None,
                   counts: dict[str, Any] | None = None) -> Callable[[], dict[str, Any]]:
     """``primacy`` in two steps (see ``kb.queries.send``): its query is sent
     now; the function returned reads it and builds the part. ``counts``: the
     topic_counts row (with ``timeline``) when the caller has read it: it
     holds the primacy instrument and the timeline's tally."""
-    day = as_of_date(as_of)
-    at = catalog_instant(db, day)
     if counts is None:
-        counts = _counts(db, slug, day, at, timeline=True)
-    slug = counts["slug"]
+        counts = _counts(db, slug, clocks, timeline=True)
     first = counts if counts["first_id"] is not None else None
-    timeline = (lambda: []) if first is None else send(db, "topic_timeline", slug=slug, as_of=day, at=at,
-                                                         limit=limit)
+    timeline = (list) if first is None else send(db, "topic_timeline", slug=counts["slug"], limit=limit,
+                                                         **clocks.params())
     return lambda: {
         "topic": {"slug": counts["slug"], "name": counts["name"]},
-        "as_of": day,
+        **_given(clocks),
         "limit": limit,
         "primacy": None if first is None else {
             "instrument": _inst(first, "first_"), "date": first["first_date"], "mode": first["first_mode"],
@@ -144,53 +183,198 @@ def more_text(shown: int, total: int, what: str) -> str | None:
     return f"The first {shown:,} of {total:,} {what} (--all lists every one, --limit N the first N)."
 
 
-def forum_shopping(db, slug: str, as_of: Any = None, limit: int | None = PAGE_PAIRS,
+# -- forum-shopping -------------------------------------------------------------
+def related(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two candidates' jurisdictions are related (the same, or one
+    PART_OF* the other): ``up`` is a jurisdiction and all it is part of. An
+    instrument with no jurisdiction pairs with none (as in the queries)."""
+    if a["jurisdiction"] is None or b["jurisdiction"] is None:
+        return True
+    return a["jurisdiction"] in b["up"] or b["jurisdiction"] in a["up"]
+
+
+class GreedyPairs:
+    """forum_shopping_pairs' greedy walk (each explicit instrument in catalog
+    order takes the first silent one in catalog order not taken yet from an
+    unrelated jurisdiction), fed the candidates of both kinds in catalog
+    order, one at a time.
+
+    A new explicit one takes the first free silent one it may; a new silent
+    one goes to the first explicit one still waiting that may take it. Both
+    sides rank the other by catalog order, so this gives the pairs the walk
+    gives (the one stable matching), and pairs made are never undone: the
+    first ``limit`` pairs are known (``decided``) as soon as the first
+    explicit ones hold ``limit`` pairs with none waiting among them."""
+
+    def __init__(self, limit: int | None):
+        self.limit = limit
+        self.explicit: list[dict[str, Any]] = []  # {"row", "partner"}, in catalog order
+        self.free: list[dict[str, Any]] = []  # silent ones not taken, in catalog order
+        self.waiting: list[dict[str, Any]] = []  # explicit ones with no partner yet, in catalog order
+
+    def add(self, row: dict[str, Any]) -> None:
+        if row["mode"] == "explicit":
+            e = {"row": row, "partner": None}
+            self.explicit.append(e)
+            k = next((k for k, s in enumerate(self.free) if not related(row, s)), None)
+            if k is None:
+                self.waiting.append(e)
+            else:
+                e["partner"] = self.free.pop(k)
+        else:
+            k = next((k for k, e in enumerate(self.waiting) if not related(e["row"], row)), None)
+            if k is None:
+                self.free.append(row)
+            else:
+                self.waiting.pop(k)["partner"] = row
+
+    def decided(self) -> bool:
+        if self.limit is None:
+            return False
+        for found, e in enumerate(self.explicit, 1):
+            if e["partner"] is None:
+                return False  # it may yet take a silent one that comes later
+            if found >= self.limit:
+                return True
+        return False
+
+    def pairs(self) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        made = [(e["row"], e["partner"]) for e in self.explicit if e["partner"] is not None]
+        return made if self.limit is None else made[:self.limit]
+
+
+def forum_shopping(db, slug: str, clocks: Clocks | None = None, limit: int | None = PAGE_PAIRS,
                    counts: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """The topic page's greedy explicit/silent pairs (the first ``limit``).
-
-    The walk reads the first PAIR_CANDIDATES explicit and silent instruments
-    in catalog order; when that was not enough to be sure (the query's
-    ``complete`` is false, or it found no pair while a list was cut short), it
-    asks again with more, then with all of them, so the pairs are always the
-    ones the whole catalog gives. ``counts``: the topic_counts row, if read."""
-    return _send_forum_shopping(db, slug, as_of, limit, counts)()
+    """The topic page's greedy explicit/silent pairs (the first ``limit``;
+    None: all), as forum_shopping_pairs gives them. ``counts``: the
+    topic_counts row, if read."""
+    clocks = clocks or Clocks.resolve()
+    return in_one_read(db, lambda tx: _send_forum_shopping(tx, slug, clocks, limit, counts)())
 
 
-def _send_forum_shopping(db, slug: str, as_of: Any, limit: int | None,
+def _send_forum_shopping(db, slug: str, clocks: Clocks, limit: int | None,
                          counts: dict[str, Any] | None) -> Callable[[], list[dict[str, Any]]]:
     """``forum_shopping`` in two steps (see ``kb.queries.send``): the first
-    query is sent now; the function returned reads it (and asks again if
-    need be)."""
-    day = as_of_date(as_of)
-    at = catalog_instant(db, day)
+    batch of candidates is asked for now; the function returned walks it and
+    asks for more, after the last one read, while the pairs are not known.
+    The first batch holds as many candidates as the topic's share of
+    explicit ones says ``limit`` pairs need, with a margin; each later one
+    STREAM_GROWTH times more. A batch shorter than asked for ends the stream
+    (datasette's habit: no count ahead)."""
     if counts is None:
-        counts = run_one(db, "topic_counts", slug=slug, as_of=day, at=at)
-    if not counts or not counts["explicit"] or not counts["silent"]:
-        return lambda: []
-    candidates = None if limit is None else max(PAIR_CANDIDATES, limit)
-    first = send(db, "forum_shopping_pairs", slug=slug, as_of=day, at=at, limit=limit, candidates=candidates)
+        counts = _counts(db, slug, clocks)
+    slug, explicit, quiet = counts["slug"], counts["explicit"], counts["silent"]
+    if not explicit or not quiet:
+        return list
+    batch = _first_batch(limit, explicit, explicit + quiet)
+    first = send(db, "forum_shopping_stream", slug=slug, after=None, limit=batch, **clocks.params())
 
     def pairs() -> list[dict[str, Any]]:
-        asked, rows = candidates, first()
-        while not (asked is None or (rows[0]["complete"] if rows else
-                                     max(counts["explicit"], counts["silent"]) < asked)):
-            asked = asked * 16 if asked < 4096 else None
-            rows = run(db, "forum_shopping_pairs", slug=slug, as_of=day, at=at, limit=limit, candidates=asked)
-        return [
-            {"explicit": _inst(r, "explicit_"),
-             "silent": {**_inst(r, "silent_"), "reviewed": r["silent_reviewed"]}}
-            for r in rows
-        ]
+        walk, rows, asked = GreedyPairs(limit), first(), batch
+        while True:
+            for r in rows:
+                walk.add(r)
+            if asked is None or len(rows) < asked or walk.decided():
+                break
+            asked *= STREAM_GROWTH
+            rows = run(db, "forum_shopping_stream", slug=slug, after=rows[-1]["catalog_rank"], limit=asked,
+                       **clocks.params())
+        return [{"explicit": _inst(e), "silent": {**_inst(s), "reviewed": s["reviewed"]}}
+                for e, s in walk.pairs()]
 
     return pairs
 
 
-def conflicts(db, slug: str, as_of: Any = None) -> list[dict[str, Any]]:
-    day = as_of_date(as_of)
-    return [
-        {"a": _inst(r, "a_"), "b": _inst(r, "b_"), "basis": r["basis"], "source": r["source"]}
-        for r in run(db, "topic_conflicts", slug=slug, as_of=day, at=catalog_instant(db, day))
-    ]
+def _first_batch(limit: int | None, explicit: int, candidates: int) -> int | None:
+    """How many candidates to read first to find ``limit`` pairs: enough to
+    hold ``limit`` explicit ones at the topic's share of them, and a margin
+    (None: all)."""
+    if limit is None:
+        return None
+    return min(candidates, max(STREAM_MIN, -(-limit * candidates // explicit) * 5 // 4 + 8))
+
+
+def scored_pairs(db, slug: str, clocks: Clocks | None = None,
+                 limit: int | None = ALL_PAIRS_LIMIT) -> list[dict[str, Any]]:
+    """forum_shopping_all's rows: the ``limit`` best-scored pairs (None: all)."""
+    clocks = clocks or Clocks.resolve()
+    return in_one_read(db, lambda tx: _scored_pairs(tx, slug, clocks, limit))
+
+
+def _scored_pairs(db, slug: str, clocks: Clocks, limit: int | None) -> list[dict[str, Any]]:
+    """The score is a strict part plus a lenient part, so the best pairs are
+    among the best instruments of each side (forum_shopping_sides): the
+    first ``candidates`` of each are paired here, and when that cannot be
+    sure to hold the best ``limit`` pairs (``_enough``), asked again with
+    more, then with all."""
+    candidates = _first_candidates(limit)
+    while True:
+        rows = run(db, "forum_shopping_sides", slug=slug, candidates=candidates, **clocks.params())
+        strict = [r for r in rows if r["side"] == "strict"]
+        lenient = [r for r in rows if r["side"] == "lenient"]
+        if _enough(strict, lenient, limit, candidates) and _enough(lenient, strict, limit, candidates):
+            return [_scored_row(score, s, x) for score, s, x in _best_pairs(strict, lenient, limit)]
+        candidates = candidates * 4 if candidates < 4096 else None
+
+
+def _first_candidates(limit: int | None) -> int | None:
+    """How many instruments of each side to pair first for the ``limit``
+    best pairs (None: all)."""
+    return None if limit is None else max(PAIR_CANDIDATES, 2 * limit + 32)
+
+
+def _enough(side: list[dict[str, Any]], other: list[dict[str, Any]], limit: int | None,
+            candidates: int | None) -> bool:
+    """Whether no pair of one of ``side`` with an instrument the ``other``
+    side's candidates left out can be among the best ``limit``: the other
+    side was not cut short, or each of ``side`` has ``limit`` partners among
+    its candidates, every one of which ranks before any left out (a higher
+    part, or the same and a lower catalog_rank)."""
+    if limit is None or candidates is None or len(other) < candidates:
+        return True
+    return all(sum(1 for _ in zip(range(limit), (y for y in other if not related(x, y)))) >= limit
+               for x in side)
+
+
+def _best_pairs(strict: list[dict[str, Any]], lenient: list[dict[str, Any]],
+                limit: int | None) -> list[tuple[int, dict[str, Any], dict[str, Any]]]:
+    """The pairs by score, then strict and lenient catalog_rank, the first
+    ``limit``: for each score, the strict instruments whose part leaves a
+    lenient part that exists, in catalog order, each with the lenient ones of
+    that part in catalog order."""
+    lenient_by_part: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for x in lenient:
+        lenient_by_part[x["part"]].append(x)
+    for xs in lenient_by_part.values():
+        xs.sort(key=lambda x: x["catalog_rank"])
+    ordered = sorted(strict, key=lambda s: s["catalog_rank"])
+    out: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
+    for score in range(7, -1, -1):
+        for s in ordered:
+            for x in lenient_by_part.get(score - s["part"], ()):
+                if not related(s, x):
+                    out.append((score, s, x))
+                    if limit is not None and len(out) >= limit:
+                        return out
+    return out
+
+
+def _scored_row(score: int, s: dict[str, Any], x: dict[str, Any]) -> dict[str, Any]:
+    """One pair as forum_shopping_all returns it."""
+    return {"score": score,
+            "kind": "explicit-silent" if x["mode"] == "silent" else "explicit-implicit (weaker)",
+            **{f"strict_{k}": s[k] for k in ("id", "name", "jurisdiction", "binding", "status")},
+            **{f"lenient_{k}": x[k] for k in ("id", "name", "jurisdiction", "mode", "reviewed", "binding",
+                                              "status")}}
+
+
+def conflicts(db, slug: str, clocks: Clocks | None = None) -> list[dict[str, Any]]:
+    clocks = clocks or Clocks.resolve()
+    return _conflicts(send(db, "topic_conflicts", slug=slug, **clocks.params())())
+
+
+def _conflicts(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"a": _inst(r, "a_"), "b": _inst(r, "b_"), "basis": r["basis"], "source": r["source"]} for r in rows]
 
 
 def references(coverage: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -212,25 +396,26 @@ def pair_text(p: dict[str, Any]) -> str:
 
 
 # -- the page -----------------------------------------------------------------
-def topic_data(db, slug: str, as_of: Any = None, limit: int | None = PAGE_LIMIT) -> dict[str, Any]:
-    """The topic page's data, read in one read transaction. Long lists
-    (coverage, timeline, silent) hold their first ``limit`` rows (None: all);
-    ``totals`` says how many there are in all."""
-    return in_one_read(db, lambda tx: _topic_data(tx, slug, as_of, limit))
+def topic_data(db, slug: str, clocks: Clocks | None = None, limit: int | None = PAGE_LIMIT) -> dict[str, Any]:
+    """The topic page's data at ``clocks``, read in one read transaction.
+    Long lists (coverage, timeline, silent) hold their first ``limit`` rows
+    (None: all); ``totals`` says how many there are in all."""
+    clocks = clocks or Clocks.resolve()
+    return in_one_read(db, lambda tx: _topic_data(tx, slug, clocks, limit))
 
 
 SILENT_SPARE = 4  # read up to this many times `limit` coverage rows to find the first silent regimes in them
 
 
-def _send_coverage_and_silent(db, slug: str, day: date | None, at: Any, limit: int | None,
+def _send_coverage_and_silent(db, slug: str, clocks: Clocks, limit: int | None,
                               counts: dict[str, int]) -> Callable[[], tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
     """The first ``limit`` coverage rows and the first ``limit`` silent
     regimes, in two steps (see ``kb.queries.send``). Both lists are tracked
     instruments in catalog order, and the silent regimes are the coverage
-    rows whose mode is silent; so the
-    coverage query is asked for enough rows to hold them too (as many as the
-    topic's share of silent instruments says, and a margin), and
-    silent_regimes is run only when those rows did not hold them all."""
+    rows whose mode is silent; so the coverage query is asked for enough
+    rows to hold them too (as many as the topic's share of silent
+    instruments says, and a margin), and silent_regimes is run only when
+    those rows did not hold them all."""
     tracked, quiet = counts["tracked"], counts["silent"]
     want = quiet if limit is None else min(limit, quiet)
     read = limit
@@ -238,48 +423,43 @@ def _send_coverage_and_silent(db, slug: str, day: date | None, at: Any, limit: i
         read = max(limit, -(-want * tracked // quiet) * 5 // 4 + 8)
         if read > SILENT_SPARE * limit:
             read = limit
-    sent = send(db, "topic_coverage", slug=slug, as_of=day, at=at, limit=read)
+    sent = send(db, "topic_coverage", slug=slug, limit=read, **clocks.params())
 
     def parts() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         rows = sent()
         silent = [r for r in rows if r["mode"] == "silent"]
         if len(silent) < want and len(rows) < tracked:
-            silent = run(db, "silent_regimes", slug=slug, as_of=day, at=at, limit=limit)
+            silent = run(db, "silent_regimes", slug=slug, limit=limit, **clocks.params())
         return (rows if limit is None else rows[:limit]), (silent if limit is None else silent[:limit])
 
     return parts
 
 
-def _topic_data(db, slug: str, as_of: Any, limit: int | None) -> dict[str, Any]:
-    day = as_of_date(as_of)
-    at = catalog_instant(db, day)
-    t = _counts(db, slug, day, at, timeline=True)
+def _topic_data(db, slug: str, clocks: Clocks, limit: int | None) -> dict[str, Any]:
+    t = _counts(db, slug, clocks, timeline=True)
     slug = t["slug"]
     counts = {k: t[k] for k in ("tracked", "explicit", "implicit", "conflicts", "silent", "unreviewed")}
     # the page's other queries, sent at once (pipelined), then read
-    coverage_and_silent = _send_coverage_and_silent(db, slug, day, at, limit, counts)
-    primacy_part = _send_primacy(db, slug, day, limit, counts=t)
-    pairs = _send_forum_shopping(db, slug, day, PAGE_PAIRS, counts)
-    conflict_rows = send(db, "topic_conflicts", slug=slug, as_of=day, at=at)
+    coverage_and_silent = _send_coverage_and_silent(db, slug, clocks, limit, counts)
+    primacy_part = _send_primacy(db, slug, clocks, limit, counts=t)
+    pairs = _send_forum_shopping(db, slug, clocks, PAGE_PAIRS, t)
+    conflict_rows = send(db, "topic_conflicts", slug=slug, **clocks.params())
     coverage, silent = coverage_and_silent()
     p = primacy_part()
     return {
         "topic": {"slug": slug, "name": t["name"], "definition": t["definition"],
                   "question": t["question"], "rank": t["rank"]},
-        "as_of": day,
+        **_given(clocks),
         "limit": limit,
         "counts": counts,
         "totals": {"coverage": counts["tracked"], "timeline": p["timeline_counts"]["total"],
                    "silent": counts["silent"]},
-        "summary": summary_sentence(counts, day),
+        "summary": summary_sentence(counts, clocks),
         "primacy": p["primacy"],
         "timeline": p["timeline"],
         "timeline_counts": p["timeline_counts"],
         "forum_shopping": pairs(),
-        "conflicts": [
-            {"a": _inst(r, "a_"), "b": _inst(r, "b_"), "basis": r["basis"], "source": r["source"]}
-            for r in conflict_rows()
-        ],
+        "conflicts": _conflicts(conflict_rows()),
         "coverage": [
             {"instrument": _inst(r), "mode": r["mode"], "reviewed": r["reviewed"], "pinpoint": r["pinpoint"],
              "confidence": r["confidence"], "note": r["note"], "source": r["source"],
@@ -297,10 +477,17 @@ COVERAGE_COLUMNS = ["catalog_rank", "id", "name", "jurisdiction", "mode", "revie
                     "confidence", "status", "binding", "adopted", "note", "source"]
 
 
-def topic_page(db, slug: str, as_of: Any = None, limit: int | None = PAGE_LIMIT) -> Page:
-    d = topic_data(db, slug, as_of, limit)
+def _when(clocks: Clocks) -> str:
+    """' (as of 2024-06-01)' for a title; nothing for today's page."""
+    text = clocks.describe()
+    return f" ({text})" if text else ""
+
+
+def topic_page(db, slug: str, clocks: Clocks | None = None, limit: int | None = PAGE_LIMIT) -> Page:
+    clocks = clocks or Clocks.resolve()
+    d = topic_data(db, slug, clocks, limit)
     t = d["topic"]
-    subtitle = f"{t['slug']} · AI-governance topic" + (f" · as of {d['as_of'].isoformat()}" if d["as_of"] else "")
+    subtitle = f"{t['slug']} · AI-governance topic" + (f" · {clocks.describe()}" if clocks.describe() else "")
     blocks: list[Any] = [Heading(t["name"], 1), Text(subtitle, dim=True), Text(d["summary"]),
                          Heading("Definition and scope"), Text(t["definition"])]
     if t["question"]:
@@ -355,50 +542,45 @@ def _more(blocks: list[Any], shown: int, total: int, what: str) -> None:
         blocks.append(Text(text, dim=True))
 
 
-def primacy_page(db, slug: str, as_of: Any = None, limit: int | None = PAGE_LIMIT) -> Page:
-    d = primacy(db, slug, as_of, limit)
+def primacy_page(db, slug: str, clocks: Clocks | None = None, limit: int | None = PAGE_LIMIT) -> Page:
+    clocks = clocks or Clocks.resolve()
+    d = primacy(db, slug, clocks, limit)
     rows = []
     if d["primacy"]:
         p = d["primacy"]
         rows.append({"date": p["date"], **p["instrument"], "mode": p["mode"], "label": "first"})
     rows += [{"date": x["date"], **x["instrument"], "mode": x["mode"], "label": x["label"]} for x in d["timeline"]]
     columns = ["date", "id", "name", "jurisdiction", "mode", "label"]
-    title = d["topic"]["name"] + (f" (as of {d['as_of'].isoformat()})" if d["as_of"] else "")
-    blocks: list[Any] = [Heading(f"Historical primacy: {title}", 1), Text(primacy_sentence(d["primacy"]))]
+    blocks: list[Any] = [Heading(f"Historical primacy: {d['topic']['name']}{_when(clocks)}", 1),
+                         Text(primacy_sentence(d["primacy"]))]
     if d["primacy"]:
         blocks += [Text(timeline_tally(d["timeline_counts"])), Table(rows, columns)]
         _more(blocks, len(d["timeline"]), d["timeline_counts"]["total"], "timeline entries")
     return Page(d, blocks, rows, columns)
 
 
-def forum_shopping_page(db, slug: str, as_of: Any = None, all_pairs: bool = False,
+PAIR_COLUMNS = ["explicit_id", "explicit", "explicit_jurisdiction", "silent_id", "silent", "silent_jurisdiction",
+                "silent_reviewed"]
+
+
+def forum_shopping_page(db, slug: str, clocks: Clocks | None = None, all_pairs: bool = False,
                         limit: int | None = ALL_PAIRS_LIMIT) -> Page:
     """Without ``all_pairs``: the topic page's pairs. With it: the ``limit``
     best-scored pairs (None: every pair)."""
-    return in_one_read(db, lambda tx: _forum_shopping_page(tx, slug, as_of, all_pairs, limit))
+    clocks = clocks or Clocks.resolve()
+    return in_one_read(db, lambda tx: _forum_shopping_page(tx, slug, clocks, all_pairs, limit))
 
 
-def _scored_pairs(db, slug: str, day: date | None, at: Any, limit: int | None) -> list[dict[str, Any]]:
-    """The ``limit`` best scored pairs (None: all). The score is a strict
-    part plus a lenient part, so the query pairs only the best candidates of
-    each side; when it says that may have missed a pair (``complete``
-    false), ask again with more candidates, then with all."""
-    candidates = None if limit is None else max(PAIR_CANDIDATES, 2 * limit + 32)
-    while True:
-        rows = run(db, "forum_shopping_all", slug=slug, as_of=day, at=at, limit=limit, candidates=candidates)
-        if candidates is None or (rows and rows[0]["complete"]):
-            return rows
-        candidates = candidates * 4 if candidates < 4096 else None
-
-
-def _forum_shopping_page(db, slug: str, as_of: Any, all_pairs: bool, limit: int | None) -> Page:
-    day = as_of_date(as_of)
-    at = catalog_instant(db, day)
-    counts = _counts(db, slug, day, at)
-    slug, name = counts["slug"], counts["name"]
-    title = name + (f" (as of {day.isoformat()})" if day else "")
+def _forum_shopping_page(db, slug: str, clocks: Clocks, all_pairs: bool, limit: int | None) -> Page:
+    if all_pairs:  # the scored pairs need only the topic's name
+        topic = resolve(db, "topic", slug, clocks)
+        slug, name = topic["key"], topic["name"]
+    else:  # the pairs' walk reads as many candidates as the topic's counts say it needs
+        counts = _counts(db, slug, clocks)
+        slug, name = counts["slug"], counts["name"]
+    title = name + _when(clocks)
     if not all_pairs:
-        pairs = forum_shopping(db, slug, day, counts=counts)
+        pairs = _send_forum_shopping(db, slug, clocks, PAGE_PAIRS, counts)()
         rows = [{"explicit_id": p["explicit"]["id"], "explicit": p["explicit"]["name"],
                  "explicit_jurisdiction": p["explicit"]["jurisdiction"], "silent_id": p["silent"]["id"],
                  "silent": p["silent"]["name"], "silent_jurisdiction": p["silent"]["jurisdiction"],
@@ -407,13 +589,11 @@ def _forum_shopping_page(db, slug: str, as_of: Any, all_pairs: bool, limit: int 
                   Text("Explicit instruments in catalog order, each paired with the first silent instrument "
                        "of another jurisdiction not paired yet (at most three; --all for every pair)."),
                   Bullets([pair_text(p) for p in pairs], empty="(no cross-jurisdiction explicit/silent pair)")]
-        data = {"topic": {"slug": slug, "name": name}, "as_of": day, "pairs": pairs}
-        return Page(data, blocks, rows, list(rows[0]) if rows else
-                    ["explicit_id", "explicit", "explicit_jurisdiction", "silent_id", "silent",
-                     "silent_jurisdiction", "silent_reviewed"])
+        data = {"topic": {"slug": slug, "name": name}, **_given(clocks), "pairs": pairs}
+        return Page(data, blocks, rows, PAIR_COLUMNS)
 
-    scored = _scored_pairs(db, slug, day, at, limit)
-    cons = conflicts(db, slug, day)
+    scored = _scored_pairs(db, slug, clocks, limit)
+    cons = conflicts(db, slug, clocks)
     pairs = [
         {"score": r["score"], "kind": "explicit-silent" if r["lenient_mode"] == "silent" else "explicit-implicit",
          "strict": {"id": r["strict_id"], "name": r["strict_name"], "jurisdiction": r["strict_jurisdiction"],
@@ -445,7 +625,7 @@ def _forum_shopping_page(db, slug: str, as_of: Any, all_pairs: bool, limit: int 
         Heading("Curated conflicts"),
         Bullets([f"{c['a']['id']} ↔ {c['b']['id']}: {c['basis']}" for c in cons]),
     ]
-    data = {"topic": {"slug": slug, "name": name}, "as_of": day, "limit": limit,
+    data = {"topic": {"slug": slug, "name": name}, **_given(clocks), "limit": limit,
             "score": [{"points": pts, "when": what} for what, pts in SCORE_RULES],
             "pairs": pairs, "conflicts": cons}
     return Page(data, blocks, rows, columns)
@@ -456,7 +636,18 @@ SALIENCE_COLUMNS = ["position", "slug", "name", "salience", "explicit", "conflic
                     "unreviewed", "tracked"]
 
 
-def salience(db, as_of: Any = None) -> list[dict[str, Any]]:
-    """Topics ranked by explicit + conflicts, ties by topic rank."""
-    return [{k: r[k] for k in SALIENCE_COLUMNS}
-            for r in run(db, "topic_salience", as_of=as_of_date(as_of))]
+def salience(db, clocks: Clocks | None = None) -> list[dict[str, Any]]:
+    """Topics ranked by explicit + conflicts, ties by topic rank. Today's
+    ranking reads the counts kb load keeps on the topics
+    (topic_salience_kept) when they hold; else, and at other clocks, every
+    cell (topic_salience)."""
+    clocks = clocks or Clocks.resolve()
+    return in_one_read(db, lambda tx: [{k: r[k] for k in SALIENCE_COLUMNS} for r in _salience(tx, clocks)])
+
+
+def _salience(db, clocks: Clocks) -> list[dict[str, Any]]:
+    if clocks.today:
+        rows = run(db, "topic_salience_kept", **clocks.params())
+        if rows and all(r["kept"] for r in rows):
+            return rows
+    return run(db, "topic_salience", **clocks.params())

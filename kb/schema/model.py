@@ -6,20 +6,26 @@ nowhere else. ``kb.schema.statements`` turns them into Cypher DDL (what
 ``kb db init`` runs and ``cypher/schema.cypher`` holds); ``kb.validate``
 checks data files against them; ``kb.load`` writes with them.
 
-Every node and edge that holds a curated fact carries ``source`` (the id of
-a Source node), ``first_recorded_at`` (the load that added it) and
-``recorded_at`` (the load that last changed it).
+Time (docs/history.md). Two clocks, kept apart:
 
-History: each load that changes something records a ChangeSet, with a
-Change per changed or removed fact (old and new values). The old values of
-an Instrument are kept as an InstrumentVersion, those of a coverage cell as
-a TREATED edge, each valid from its ``recorded_at`` to its ``recorded_to``,
-so that a page can be rebuilt as the catalog stood on any date.
+* legal time: when an instrument was introduced, adopted, took effect,
+  changed status or ended, as dated properties (``introduced``,
+  ``adopted``, ``effective``, ``ended``, the status history) and dated
+  edges (``REVOKES``);
+* record time: when the catalog recorded a fact. Nothing is deleted. Each
+  record is an identity node that holds only its key (``Instrument {id}``)
+  and ``HAS_STATE`` state nodes (``InstrumentState``) that hold its
+  properties, each valid over ``[recorded_from, recorded_to)``; every
+  curated edge carries the same two properties. A load that changes a fact
+  closes its interval (``recorded_to = now``) and opens a new one; a fact
+  the files no longer have is closed only. The one predicate
+  ``x.recorded_from <= $as_recorded < x.recorded_to`` reads any instant;
+  facts still current end at ``FOREVER``.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any
 
 import neo4j.time
@@ -70,6 +76,14 @@ CONFIDENCES = ("high", "medium", "low")
 POSTURES = ("open", "closed", "mixed")
 REVOCATION_SCOPES = ("full", "partial")
 
+# The end of a record-time interval that is still open: a fact recorded and
+# not closed since is valid from its recorded_from up to FOREVER.
+FOREVER = datetime(9999, 12, 31, tzinfo=timezone.utc)
+FOREVER_CYPHER = "datetime('9999-12-31T00:00:00Z')"  # the same, in Cypher
+
+# Properties kb keeps on every versioned record (states and curated edges).
+INTERVAL = ("recorded_from", "recorded_to", "first_recorded_at")
+
 
 def _choices(values: tuple[str, ...]) -> dict[str, str]:
     return {v: v for v in values}
@@ -77,13 +91,21 @@ def _choices(values: tuple[str, ...]) -> dict[str, str]:
 
 # -- relationships ----------------------------------------------------------
 class Provenance(StructuredRel):
-    """Base for edges that hold a curated fact."""
+    """Base for edges that hold a curated fact: its source and its
+    record-time interval [recorded_from, recorded_to); first_recorded_at is
+    when the fact was first recorded (kept from version to version)."""
 
     # neomodel reserves the attribute name 'source' on relationships; the
     # property in the graph and the field in data files is still 'source'.
     source_ref = StringProperty(required=True, db_property="source")
-    recorded_at = DateTimeNeo4jFormatProperty()
+    recorded_from = DateTimeNeo4jFormatProperty()
+    recorded_to = DateTimeNeo4jFormatProperty()
     first_recorded_at = DateTimeNeo4jFormatProperty()
+
+
+class Reference(Provenance):
+    """A single-valued reference written from a node record's field:
+    ISSUED_IN, ISSUED_BY, PART_OF, BASED_IN."""
 
 
 class Treats(Provenance):
@@ -94,15 +116,6 @@ class Treats(Provenance):
     pinpoint = StringProperty()
     confidence = StringProperty(required=True, choices=_choices(CONFIDENCES))
     note = StringProperty()
-
-
-class Treated(StructuredRel):
-    """(:Instrument)-[:TREATED]->(:Topic): a coverage cell as it was from
-    recorded_at to recorded_to (same properties as TREATS)."""
-
-    mode = StringProperty(choices=_choices(MODES))
-    recorded_at = DateTimeNeo4jFormatProperty()
-    recorded_to = DateTimeNeo4jFormatProperty()
 
 
 class ConflictsWith(Provenance):
@@ -131,54 +144,138 @@ class Signed(Provenance):
 
 
 class Revokes(Provenance):
+    """A dated revocation, in legal time: the instrument revoked the other on
+    ``date``, fully or in part."""
+
     date = NativeDateProperty(required=True)
     scope = StringProperty(required=True, choices=_choices(REVOCATION_SCOPES))
     note = StringProperty()
 
 
-# -- nodes ------------------------------------------------------------------
-class Source(StructuredNode):
+class HasState(StructuredRel):
+    """(identity)-[:HAS_STATE]->(state): the state's interval is on the state."""
+
+
+# -- states: a record's properties over a record-time interval ---------------
+class State(StructuredNode):
+    """Base of the state classes: what a record said from recorded_from to
+    recorded_to (FOREVER while current). Each state also holds its record's
+    key, so a state read from an index names its record."""
+
+    __abstract_node__ = True
+
+    recorded_from = DateTimeNeo4jFormatProperty()
+    recorded_to = DateTimeNeo4jFormatProperty(index=True)
+    first_recorded_at = DateTimeNeo4jFormatProperty()
+
+
+class SourceState(State):
     """A document facts were taken from."""
 
-    identifier = StringProperty(unique_index=True, required=True, db_property="id")
+    identifier = StringProperty(index=True, required=True, db_property="id")
     title = StringProperty(required=True)
     url = StringProperty()
     publisher = StringProperty()
     kind = StringProperty(required=True, choices=_choices(SOURCE_KINDS))
     accessed = NativeDateProperty()
     note = StringProperty()
-    recorded_at = DateTimeNeo4jFormatProperty()
-    first_recorded_at = DateTimeNeo4jFormatProperty()
 
 
-class Jurisdiction(StructuredNode):
-    code = StringProperty(unique_index=True, required=True)
+class JurisdictionState(State):
+    code = StringProperty(index=True, required=True)
     name = StringProperty(required=True)
     kind = StringProperty(required=True, choices=_choices(JURISDICTION_KINDS))
     source = StringProperty(required=True)
-    recorded_at = DateTimeNeo4jFormatProperty()
-    first_recorded_at = DateTimeNeo4jFormatProperty()
-
-    part_of = RelationshipTo("Jurisdiction", "PART_OF", cardinality=ZeroOrOne)
 
 
-class Topic(StructuredNode):
-    slug = StringProperty(unique_index=True, required=True)
+class TopicState(State):
+    slug = StringProperty(index=True, required=True)
     name = StringProperty(required=True)
     definition = StringProperty(required=True)
     question = StringProperty()
     rank = IntegerProperty(required=True, index=True)
     source = StringProperty(required=True)
-    recorded_at = DateTimeNeo4jFormatProperty()
-    first_recorded_at = DateTimeNeo4jFormatProperty()
+
+
+class DeveloperState(State):
+    identifier = StringProperty(index=True, required=True, db_property="id")
+    name = StringProperty(required=True)
+    posture = StringProperty(required=True, choices=_choices(POSTURES))
+    note = StringProperty()
+    source = StringProperty(required=True)
+
+
+class InstrumentState(State):
+    identifier = StringProperty(index=True, required=True, db_property="id")
+    name = StringProperty(required=True)
+    short_name = StringProperty()
+    kind = StringProperty(required=True, choices=_choices(INSTRUMENT_KINDS))
+    binding = BooleanProperty(required=True)
+    status = StringProperty(required=True, choices=_choices(STATUSES))
+    # status_history, flattened into three parallel lists (Neo4j properties
+    # cannot hold maps): the i-th status took effect on the i-th date. Always
+    # lists (empty without a history), so "the status on $as_of" reads them
+    # without a null check.
+    status_dates = ArrayProperty(NativeDateProperty())
+    status_values = ArrayProperty(StringProperty(choices=_choices(STATUSES)))
+    status_sources = ArrayProperty(StringProperty())
+    introduced = NativeDateProperty()
+    adopted = NativeDateProperty(index=True)
+    effective = NativeDateProperty()
+    ended = NativeDateProperty()
+    date_source = StringProperty()
+    date_note = StringProperty()
+    citation = StringProperty()
+    url = StringProperty()
+    # The order of the catalog; unique among the current instruments (kb
+    # load checks it: states of one instrument repeat it, so no constraint).
+    catalog_rank = IntegerProperty(required=True, index=True)
+    wikidata = StringProperty()
+    notes = StringProperty()
+    source = StringProperty(required=True)
+
+
+class PaperState(State):
+    identifier = StringProperty(index=True, required=True, db_property="id")
+    title = StringProperty(required=True)
+    authors = ArrayProperty(StringProperty(), required=True)
+    year = IntegerProperty(required=True)
+    venue = StringProperty()
+    primary_class = StringProperty()
+    url = StringProperty()
+    doi = StringProperty()
+    source = StringProperty(required=True)
+
+
+# -- identities: a record's key, its states and its edges ---------------------
+class Source(StructuredNode):
+    identifier = StringProperty(unique_index=True, required=True, db_property="id")
+
+    states = RelationshipTo("SourceState", "HAS_STATE", model=HasState)
+
+
+class Jurisdiction(StructuredNode):
+    code = StringProperty(unique_index=True, required=True)
+
+    states = RelationshipTo("JurisdictionState", "HAS_STATE", model=HasState)
+    part_of = RelationshipTo("Jurisdiction", "PART_OF", model=Reference)
+
+
+class Topic(StructuredNode):
+    slug = StringProperty(unique_index=True, required=True)
     # The topic's cells in the current catalog, by mode (the _dated ones: of
-    # instruments with an adoption date); kept by kb load (kb.cell_counts).
+    # instruments with an adoption date), and the latest adoption date among
+    # the instruments with a cell; kept by kb load (kb.cell_counts), read
+    # only for today's pages, which they answer exactly as the cells do.
     cells_explicit = IntegerProperty()
     cells_implicit = IntegerProperty()
     cells_conflicts = IntegerProperty()
     cells_explicit_dated = IntegerProperty()
     cells_implicit_dated = IntegerProperty()
     cells_conflicts_dated = IntegerProperty()
+    cells_silent = IntegerProperty()  # reviewed and found silent
+
+    states = RelationshipTo("TopicState", "HAS_STATE", model=HasState)
 
 
 # The names of those counts (kb sets them; data files do not have them).
@@ -188,47 +285,19 @@ TOPIC_CELL_COUNTS = tuple(name for name in Topic.defined_properties(aliases=Fals
 
 class Developer(StructuredNode):
     identifier = StringProperty(unique_index=True, required=True, db_property="id")
-    name = StringProperty(required=True)
-    posture = StringProperty(required=True, choices=_choices(POSTURES))
-    note = StringProperty()
-    source = StringProperty(required=True)
-    recorded_at = DateTimeNeo4jFormatProperty()
-    first_recorded_at = DateTimeNeo4jFormatProperty()
 
-    home = RelationshipTo("Jurisdiction", "BASED_IN", cardinality=One)
+    states = RelationshipTo("DeveloperState", "HAS_STATE", model=HasState)
+    home = RelationshipTo("Jurisdiction", "BASED_IN", model=Reference)
     signed = RelationshipTo("Instrument", "SIGNED", model=Signed)
 
 
 class Instrument(StructuredNode):
     identifier = StringProperty(unique_index=True, required=True, db_property="id")
-    name = StringProperty(required=True)
-    short_name = StringProperty()
-    kind = StringProperty(required=True, choices=_choices(INSTRUMENT_KINDS))
-    binding = BooleanProperty(required=True)
-    status = StringProperty(required=True, choices=_choices(STATUSES))
-    # status_history, flattened into three parallel lists (Neo4j properties
-    # cannot hold maps): the i-th status took effect on the i-th date.
-    status_dates = ArrayProperty(NativeDateProperty())
-    status_values = ArrayProperty(StringProperty(choices=_choices(STATUSES)))
-    status_sources = ArrayProperty(StringProperty())
-    adopted = NativeDateProperty(index=True)
-    effective = NativeDateProperty()
-    ended = NativeDateProperty()
-    date_source = StringProperty()
-    date_note = StringProperty()
-    citation = StringProperty()
-    url = StringProperty()
-    catalog_rank = IntegerProperty(unique_index=True, required=True)
-    wikidata = StringProperty()
-    notes = StringProperty()
-    source = StringProperty(required=True)
-    recorded_at = DateTimeNeo4jFormatProperty()
-    first_recorded_at = DateTimeNeo4jFormatProperty()
 
-    jurisdiction = RelationshipTo("Jurisdiction", "ISSUED_IN", cardinality=One)
-    issued_by = RelationshipTo("Developer", "ISSUED_BY", cardinality=ZeroOrOne)
+    states = RelationshipTo("InstrumentState", "HAS_STATE", model=HasState)
+    jurisdiction = RelationshipTo("Jurisdiction", "ISSUED_IN", model=Reference)
+    issued_by = RelationshipTo("Developer", "ISSUED_BY", model=Reference)
     treats = RelationshipTo("Topic", "TREATS", model=Treats)
-    treated = RelationshipTo("Topic", "TREATED", model=Treated)
     conflicts_with = Relationship("Instrument", "CONFLICTS_WITH", model=ConflictsWith)
     cites_instruments = RelationshipTo("Instrument", "CITES", model=Cites)
     cites_papers = RelationshipTo("Paper", "CITES", model=Cites)
@@ -237,17 +306,8 @@ class Instrument(StructuredNode):
 
 class Paper(StructuredNode):
     identifier = StringProperty(unique_index=True, required=True, db_property="id")
-    title = StringProperty(required=True)
-    authors = ArrayProperty(StringProperty(), required=True)
-    year = IntegerProperty(required=True)
-    venue = StringProperty()
-    primary_class = StringProperty()
-    url = StringProperty()
-    doi = StringProperty()
-    source = StringProperty(required=True)
-    recorded_at = DateTimeNeo4jFormatProperty()
-    first_recorded_at = DateTimeNeo4jFormatProperty()
 
+    states = RelationshipTo("PaperState", "HAS_STATE", model=HasState)
     cites_instruments = RelationshipTo("Instrument", "CITES", model=Cites)
     cites_papers = RelationshipTo("Paper", "CITES", model=Cites)
     addresses = RelationshipTo("Topic", "ADDRESSES", model=Addresses)
@@ -256,7 +316,10 @@ class Paper(StructuredNode):
 
 # -- history ----------------------------------------------------------------
 class ChangeSet(StructuredNode):
-    """One load that changed the catalog."""
+    """One load that changed the catalog: when (``at``, the instant its
+    states and edges were opened and closed at), from which files, and how
+    many facts it added, changed and removed. The facts themselves are the
+    versions it opened and closed; kb changes reads them."""
 
     identifier = StringProperty(unique_index=True, required=True, db_property="id")
     at = DateTimeNeo4jFormatProperty(unique_index=True, required=True)
@@ -269,41 +332,29 @@ class ChangeSet(StructuredNode):
     kb_version = StringProperty()
 
 
-class Change(StructuredNode):
-    """A fact changed or removed by a change set (additions are the facts
-    whose first_recorded_at is the change set's time)."""
-
-    at = DateTimeNeo4jFormatProperty(required=True, index=True)
-    op = StringProperty(required=True, choices=_choices(("changed", "removed")))
-    entity = StringProperty(required=True)  # a label or relationship type
-    key = StringProperty(required=True)     # e.g. EU-AIA-2024, or EU-AIA-2024 -> open_weight_release
-    topic = StringProperty(index=True)      # for coverage cells
-    fields = ArrayProperty(StringProperty())
-    old = StringProperty()                  # JSON of the changed fields' old values
-    new = StringProperty()                  # JSON of their new values (null when removed)
-
-    change_set = RelationshipTo("ChangeSet", "IN_CHANGE_SET", cardinality=One)
-
-
-class InstrumentVersion(StructuredNode):
-    """An Instrument's properties as they were from recorded_at to recorded_to."""
-
-    identifier = StringProperty(index=True, required=True, db_property="id")
-    recorded_at = DateTimeNeo4jFormatProperty()
-    recorded_to = DateTimeNeo4jFormatProperty(index=True)
-
-    version_of = RelationshipTo("Instrument", "VERSION_OF", cardinality=One)
-
-
-NODE_CLASSES: tuple[type[StructuredNode], ...] = (
-    Source, Jurisdiction, Topic, Developer, Instrument, Paper,
-)
 class LoadLock(StructuredNode):
     """A single node every load locks first, so loads commit one at a time
     and their change sets in time order."""
 
     identifier = StringProperty(unique_index=True, required=True, db_property="id")
     taken_at = DateTimeNeo4jFormatProperty()
+    # the instant of a load in parts whose first parts committed versions
+    # before its change set: later loads are recorded after it
+    written = DateTimeNeo4jFormatProperty()
 
 
-HISTORY_CLASSES: tuple[type[StructuredNode], ...] = (ChangeSet, Change, InstrumentVersion, LoadLock)
+class GraphFormat(StructuredNode):
+    """The graph's format version, set by kb db init and kb db migrate."""
+
+    identifier = StringProperty(unique_index=True, required=True, db_property="id")
+    version = IntegerProperty(required=True)
+
+
+NODE_CLASSES: tuple[type[StructuredNode], ...] = (
+    Source, Jurisdiction, Topic, Developer, Instrument, Paper,
+)
+STATE_CLASSES: tuple[type[StructuredNode], ...] = (
+    SourceState, JurisdictionState, TopicState, DeveloperState, InstrumentState, PaperState,
+)
+HISTORY_CLASSES: tuple[type[StructuredNode], ...] = (ChangeSet, LoadLock, GraphFormat)
+FORMAT_VERSION = 2  # 1: properties on the records, InstrumentVersion and TREATED copies of old values

@@ -33,7 +33,8 @@ class Ref:
 @dataclass(frozen=True, eq=False)  # one of each: compared and hashed by identity (cheap)
 class NodeSection:
     name: str
-    cls: type[StructuredNode]
+    identity: type[StructuredNode]  # the record's identity node: its key only
+    cls: type[StructuredNode]  # its state nodes: the properties a record sets
     key: str
     refs: tuple[Ref, ...] = ()
     # property fields holding keys of other records (checked, stored as text)
@@ -42,11 +43,15 @@ class NodeSection:
 
     @property
     def label(self) -> str:
+        return self.identity.__label__
+
+    @property
+    def state_label(self) -> str:
         return self.cls.__label__
 
     @property
     def singular(self) -> str:
-        return self.cls.__name__.lower()
+        return self.identity.__name__.lower()
 
     def properties(self) -> dict[str, Property]:
         return graph_properties(self.cls)
@@ -61,6 +66,7 @@ class EdgeSection:
     end: Ref
     key_props: tuple[str, ...] = ()  # properties that tell parallel edges apart
     prop_refs: tuple[Ref, ...] = ()
+    undirected: bool = False  # read both ways: (a, b) and (b, a) are one fact
 
     @property
     def singular(self) -> str:
@@ -80,32 +86,33 @@ def graph_properties(cls: type) -> dict[str, Property]:
     return {k: v for k, v in named.items() if k not in HIDDEN_PROPERTIES}
 
 
-# Fields kb writes on export (when a fact was last recorded) and ignores on
+# Fields kb writes on export (when a fact was recorded) and ignores on
 # load: the load that reads them records its own time.
-INFORMATIONAL_FIELDS = ("recorded_at",)
+INFORMATIONAL_FIELDS = ("recorded_from", "recorded_at")
 
-# Properties kb sets itself, or derives from other data fields.
-# (a topic's cells_* counts: see kb.cell_counts)
-HIDDEN_PROPERTIES = {"recorded_at", "first_recorded_at", "status_dates", "status_values", "status_sources",
-                     *model.TOPIC_CELL_COUNTS}
+# Properties kb sets itself (the record-time interval), or derives from other
+# data fields (the status history's lists).
+HIDDEN_PROPERTIES = {*model.INTERVAL, "status_dates", "status_values", "status_sources"}
 
 SOURCE_REF = Ref("source", ("sources",))
 
+SEP = "\u001f"  # joins the parts of a composite key; the validator rejects control characters in data
+
 NODE_SECTIONS: tuple[NodeSection, ...] = (
-    NodeSection("sources", model.Source, "id"),
+    NodeSection("sources", model.Source, model.SourceState, "id"),
     NodeSection(
-        "jurisdictions", model.Jurisdiction, "code",
+        "jurisdictions", model.Jurisdiction, model.JurisdictionState, "code",
         refs=(Ref("part_of", ("jurisdictions",), required=False, rel_type="PART_OF"),),
         prop_refs=(SOURCE_REF,),
     ),
-    NodeSection("topics", model.Topic, "slug", prop_refs=(SOURCE_REF,)),
+    NodeSection("topics", model.Topic, model.TopicState, "slug", prop_refs=(SOURCE_REF,)),
     NodeSection(
-        "developers", model.Developer, "id",
+        "developers", model.Developer, model.DeveloperState, "id",
         refs=(Ref("home", ("jurisdictions",), rel_type="BASED_IN"),),
         prop_refs=(SOURCE_REF,),
     ),
     NodeSection(
-        "instruments", model.Instrument, "id",
+        "instruments", model.Instrument, model.InstrumentState, "id",
         refs=(
             Ref("jurisdiction", ("jurisdictions",), rel_type="ISSUED_IN"),
             Ref("issued_by", ("developers",), required=False, rel_type="ISSUED_BY"),
@@ -113,7 +120,7 @@ NODE_SECTIONS: tuple[NodeSection, ...] = (
         prop_refs=(SOURCE_REF, Ref("date_source", ("sources",), required=False)),
         extra_fields=("status_history",),
     ),
-    NodeSection("papers", model.Paper, "id", prop_refs=(SOURCE_REF,)),
+    NodeSection("papers", model.Paper, model.PaperState, "id", prop_refs=(SOURCE_REF,)),
 )
 
 EDGE_SECTIONS: tuple[EdgeSection, ...] = (
@@ -122,8 +129,7 @@ EDGE_SECTIONS: tuple[EdgeSection, ...] = (
                 prop_refs=(SOURCE_REF,)),
     EdgeSection("conflicts", model.ConflictsWith, "CONFLICTS_WITH",
                 Ref("instrument", ("instruments",)), Ref("other", ("instruments",)),
-                key_props=("topic",),
-                prop_refs=(SOURCE_REF, Ref("topic", ("topics",)))),
+                key_props=("topic",), prop_refs=(SOURCE_REF, Ref("topic", ("topics",))), undirected=True),
     EdgeSection("cites", model.Cites, "CITES",
                 Ref("from", ("papers", "instruments")), Ref("to", ("instruments", "papers")),
                 prop_refs=(SOURCE_REF,)),

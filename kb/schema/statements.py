@@ -9,7 +9,7 @@ own: ``constraint_unique_<Label>_<property>``, ``index_<Label>_<property>``,
 
 from __future__ import annotations
 
-from kb.schema.model import HISTORY_CLASSES, NODE_CLASSES
+from kb.schema.model import HISTORY_CLASSES, NODE_CLASSES, STATE_CLASSES
 
 HEADER = """\
 // kb graph schema: constraints and indexes.
@@ -22,7 +22,7 @@ HEADER = """\
 def schema_statements() -> list[str]:
     statements: list[str] = []
     rel_indexes: dict[tuple[str, str], str] = {}
-    for cls in (*NODE_CLASSES, *HISTORY_CLASSES):
+    for cls in (*NODE_CLASSES, *STATE_CLASSES, *HISTORY_CLASSES):
         label = cls.__label__
         props = cls.defined_properties(aliases=False, rels=False)
         for attr, prop in props.items():
@@ -50,6 +50,12 @@ def schema_statements() -> list[str]:
                     )
     statements.extend(rel_indexes[k] for k in sorted(rel_indexes))
     return statements
+
+
+def schema_names() -> list[str]:
+    """The names of the constraints and indexes ``schema_statements()``
+    creates, in the same order."""
+    return [s.split()[2] for s in schema_statements()]
 
 
 def schema_cypher() -> str:

@@ -1,0 +1,75 @@
+// name: topic_counts_kept
+// title: A topic's counts, from the cell counts kb load keeps (today's pages)
+// description: topic_counts's row from what kb load and Neo4j keep: the topic's cell counts by mode on the
+//   Topic node (cells_explicit ..., the current catalog's) and the instruments counted from the count store
+//   and indexes. kept says whether that answers for these clocks: the topic has the counts, no change set
+//   is recorded after as_recorded, and no instrument then is adopted after as_of (the adopted index). kb
+//   reads it for today's pages only, and topic_counts when kept is false.
+// param: slug (string, required) topic slug, e.g. open_weight_release
+// param: as_of (date, optional) legal time: the law on this date; today when not given
+// param: as_recorded (datetime, optional) record time: the catalog as recorded then; now when not given
+// param: timeline (boolean, optional) also the primacy instrument and the timeline's tally; null = the counts alone
+// example: {"slug": "open_weight_release", "timeline": true}
+// returns: on the shipped corpus, 1 row: kept true, and topic_counts's figures (26 tracked, 3 explicit, 7 implicit, 16 silent; first CN-GENAI-2023)
+// browser: :param slug => 'open_weight_release'   :param as_of => date()   :param as_recorded => datetime()   :param timeline => true
+MATCH (t:Topic {slug: $slug})-[:HAS_STATE]->(ts:TopicState)
+WHERE ts.recorded_from <= $as_recorded < ts.recorded_to
+// the primacy instrument, as topic_primacy finds it (with $timeline): p its state, pr its cell
+OPTIONAL CALL (t) {
+  WITH t WHERE $timeline
+  MATCH (p:InstrumentState)
+  WHERE p.adopted <= $as_of
+    AND p.recorded_from <= $as_recorded < p.recorded_to
+  MATCH (pn:Instrument)-[:HAS_STATE]->(p)
+  MATCH (pn)-[pr:TREATS]->(t)
+  WHERE pr.recorded_from <= $as_recorded < pr.recorded_to
+    AND pr.mode <> 'silent'
+  RETURN pn, p, pr
+  ORDER BY p.adopted, p.catalog_rank
+  LIMIT 1
+}
+// whether the catalog then is the current one (no change set since; a load closes an instrument's
+// cells with it) and every instrument then is one of the law on $as_of
+CALL () {
+  RETURN NOT EXISTS { MATCH (c:ChangeSet) WHERE c.at > $as_recorded }
+         AND NOT EXISTS { MATCH (i:InstrumentState)
+                          WHERE i.adopted > $as_of
+                            AND i.recorded_from <= $as_recorded < i.recorded_to } AS holds
+}
+// the topic's cells then: the four kept counts, or, without the silent one, its cells walked
+CALL (t) {
+  RETURN CASE WHEN t.cells_silent IS NULL
+              THEN COUNT { (t)<-[r:TREATS]-() WHERE r.recorded_from <= $as_recorded < r.recorded_to }
+              ELSE t.cells_explicit + t.cells_implicit + t.cells_conflicts + t.cells_silent END AS reviewed
+}
+// the instruments then: every state (the count store) less the closed ones; of those, the dated ones
+// (the adopted index) and those adopted before the primacy date
+CALL (p) {
+  CALL () { MATCH (i:InstrumentState) RETURN count(i) AS states }
+  CALL () { MATCH (i:InstrumentState) WHERE i.adopted IS NOT NULL RETURN count(i) AS dated_states }
+  CALL () { MATCH (i:InstrumentState) WHERE i.recorded_to <= $as_recorded
+            RETURN count(i) AS closed, count(i.adopted) AS closed_dated }
+  CALL (p) { MATCH (i:InstrumentState) WHERE i.adopted < p.adopted AND i.recorded_from <= $as_recorded < i.recorded_to
+             RETURN count(i) AS before }
+  RETURN states - closed AS tracked, dated_states - closed_dated - before AS from_first,
+         states - closed - (dated_states - closed_dated) AS undated
+}
+OPTIONAL MATCH (pn)-[pj:ISSUED_IN]->(j:Jurisdiction)
+WHERE pj.recorded_from <= $as_recorded < pj.recorded_to
+WITH ts, p, pr, j, tracked, reviewed, t.cells_explicit AS explicit, t.cells_implicit AS implicit,
+     t.cells_conflicts AS conflicts, from_first - 1 AS dated, CASE WHEN p IS NULL THEN 0 ELSE undated END AS undated,
+     holds AND t.cells_explicit IS NOT NULL AS kept,
+     t.cells_explicit_dated - CASE pr.mode WHEN 'explicit' THEN 1 ELSE 0 END AS codified,
+     t.cells_conflicts_dated - CASE pr.mode WHEN 'conflicts' THEN 1 ELSE 0 END AS diverged,
+     t.cells_implicit_dated - CASE pr.mode WHEN 'implicit' THEN 1 ELSE 0 END AS implicit_after
+RETURN kept, ts.slug AS slug, ts.name AS name, ts.definition AS definition, ts.question AS question,
+       ts.rank AS rank, tracked, explicit, implicit, conflicts,
+       tracked - explicit - implicit - conflicts AS silent, tracked - reviewed AS unreviewed,
+       p.id AS first_id, p.name AS first_name, j.code AS first_jurisdiction, p.adopted AS first_date,
+       pr.mode AS first_mode, pr.pinpoint AS first_pinpoint,
+       CASE WHEN p IS NOT NULL THEN codified WHEN $timeline THEN 0 END AS codified,
+       CASE WHEN p IS NOT NULL THEN diverged WHEN $timeline THEN 0 END AS diverged,
+       CASE WHEN p IS NOT NULL THEN implicit_after WHEN $timeline THEN 0 END AS implicit_after,
+       CASE WHEN p IS NOT NULL THEN dated - codified - diverged - implicit_after WHEN $timeline THEN 0 END AS silent_after,
+       CASE WHEN p IS NOT NULL THEN undated WHEN $timeline THEN 0 END AS undated,
+       CASE WHEN p IS NOT NULL THEN dated + undated WHEN $timeline THEN 0 END AS timeline_total
