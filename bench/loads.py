@@ -334,10 +334,10 @@ def run_orm(folder: Path, seconds: float = 60.0) -> None:
         if time.monotonic() > deadline:
             out_of_time = True
             break
+        # Without the status history's lists: neomodel's ArrayProperty calls
+        # deflate(item, rethrow=False), which kb's NativeDateProperty.deflate
+        # does not accept, so a state with status_dates cannot be save()d.
         p = props_of(r, ("jurisdiction", "issued_by", "status_history", "id"))
-        hist = [h.split(":", 2) for h in (r.get("status_history") or "").split(";") if h]
-        p.update(status_dates=[date.fromisoformat(h[0]) for h in hist], status_values=[h[1] for h in hist],
-                 status_sources=[h[2] for h in hist])
         inst = record(model.Instrument(identifier=r["id"]),
                       model.InstrumentState(identifier=r["id"], **interval, **p))
         inst.jurisdiction.connect(jurs[r["jurisdiction"]], {"source_ref": r["source"], **interval})

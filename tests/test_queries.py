@@ -217,7 +217,7 @@ def test_as_of_reads_status_history_and_drops_later_instruments(corpus_db):
 
     mid_2024, mid_2025 = coverage("2024-06-01"), coverage("2025-06-01")
     assert mid_2024["US-EO-14110"]["status"] == "in_force"
-    assert mid_2025["US-EO-14110"]["status"] == "partially_in_force"
+    assert mid_2025["US-EO-14110"]["status"] == "revoked"
     assert "US-EO-14179" not in coverage("2025-01-22")
     assert "US-EO-14179" in coverage("2025-01-23")
     # undated instruments drop out once a date is given, and count otherwise
@@ -295,7 +295,7 @@ def test_compare_and_entities_on_the_corpus(corpus_db):
         compare_data(corpus_db, "EU-AIA-2024", "US-EO-14110", mid_2024)
 
     eo = instrument_page(corpus_db, "US-EO-14110").data
-    assert [s["status"] for s in eo["status_history"]] == ["in_force", "partially_in_force"]
+    assert [s["status"] for s in eo["status_history"]] == ["in_force", "revoked"]
     assert eo["revoked_by"][0]["id"] == "US-EO-14179"
 
     meta = developer_page(corpus_db, "meta").data

@@ -90,7 +90,7 @@ def test_topic_as_of(corpus_db, cli):
         return {c["instrument"]["id"]: c["status"] for c in d["coverage"]}
 
     assert statuses("2024-06-01")["US-EO-14110"] == "in_force"
-    assert statuses("2025-06-01")["US-EO-14110"] == "partially_in_force"
+    assert statuses("2025-06-01")["US-EO-14110"] == "revoked"
     assert "US-EO-14179" not in statuses("2025-01-22")
     assert "US-EO-14179" in statuses("2025-01-23")
 
@@ -179,7 +179,7 @@ def test_topics_gaps_matrix_compare(corpus_db, cli):
 
     c = as_json(cli("compare", "EU-AIA-2024", "US-EO-14110", "-f", "json"))
     assert c["a"]["id"] == "EU-AIA-2024" and sum(c["summary"].values()) == 24
-    assert (c["a"]["status"], c["b"]["status"]) == ("in_force", "partially_in_force")
+    assert (c["a"]["status"], c["b"]["status"]) == ("in_force", "revoked")
     then = as_json(cli("compare", "EU-AIA-2024", "US-EO-14110", "--as-of", "2024-08-01", "-f", "json"))
     assert then["as_of"] == "2024-08-01" and then["b"]["status"] == "in_force"
     r = cli("compare", "EU-AIA-2024", "US-EO-14110", "--as-of", "2024-06-01")
@@ -189,7 +189,7 @@ def test_topics_gaps_matrix_compare(corpus_db, cli):
 def test_entity_pages(corpus_db, cli):
     d = as_json(cli("instrument", "US-EO-14110", "-f", "json"))
     assert d["instrument"]["id"] == "US-EO-14110" and len(d["cells"]) == 24
-    assert d["instrument"]["status"] == "partially_in_force" and len(d["status_history"]) == 2
+    assert d["instrument"]["status"] == "revoked" and len(d["status_history"]) == 2
     assert [x["id"] for x in d["revoked_by"]] == ["US-EO-14179"]
     assert "Status history" in ok(cli("instrument", "US-EO-14110", "-f", "table"))
     d = as_json(cli("jurisdiction", "US-CA", "-f", "json"))

@@ -9,7 +9,7 @@
 // param: as_of (date, optional) legal time: the law on this date; today when not given
 // param: as_recorded (datetime, optional) record time: the catalog as recorded then; now when not given
 // example: {"id": "US-EO-14110"}
-// returns: on the shipped corpus, 1 row: EO 14110, in_force from 2023-10-30, partially_in_force from 2025-01-23, revoked in part by US-EO-14179
+// returns: on the shipped corpus, 1 row: EO 14110, in_force from 2023-10-30, revoked from 2025-01-20, revoked in part by US-EO-14179
 // browser: :param id => 'US-EO-14110'   :param as_of => date()   :param as_recorded => datetime()
 MATCH (n:Instrument {id: $id})-[:HAS_STATE]->(i)
 WHERE i.recorded_from <= $as_recorded < i.recorded_to

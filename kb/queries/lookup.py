@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from kb.errors import KbError, NotFound
+from kb.errors import KbError, NotFound, closest
 from kb.schema.model import FOREVER
 
 KINDS = ("instrument", "topic", "jurisdiction", "developer", "paper")
