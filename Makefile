@@ -2,11 +2,14 @@
 #   make demo   set up, start Neo4j, load the corpus, print a topic page
 #   make test   set up, run the test suite against a real Neo4j
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# Python 3.13, when this machine has it: the fast tests run on it too
+PY313  ?= $(shell command -v python3.13 || ls $(HOME)/.pyenv/versions/3.13*/bin/python3.13 2>/dev/null | tail -n 1)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.kb-installed
+STAMP313 := .venv-3.13/.kb-installed
 
-.PHONY: demo test bench install neo4j start stop clean
+.PHONY: demo test test-3.13 lint bench install neo4j start stop clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +33,27 @@ demo: start
 test: neo4j
 	$(BIN)/pytest
 
+# Not yet part of `make test`: ruff over the whole tree, and the fast tests on Python 3.13
+
+# ruff: lint and format check (configured in pyproject.toml)
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+$(STAMP313): pyproject.toml
+	$(PY313) -m venv .venv-3.13
+	.venv-3.13/bin/pip install --quiet --upgrade pip
+	.venv-3.13/bin/pip install --quiet -e '.[dev]'
+	touch $(STAMP313)
+
+ifneq ($(PY313),)
+test-3.13: neo4j $(STAMP313)
+	.venv-3.13/bin/pytest -q -m "not slow"
+else
+test-3.13:
+	@echo "No Python 3.13 on this machine: the fast tests ran on $$($(BIN)/python --version) only."
+endif
+
 # The benchmark starts its own throwaway Neo4j; results in bench/results.json.
 bench: neo4j
 	$(BIN)/python bench/run.py
@@ -39,4 +63,4 @@ stop:
 
 clean:
 	-$(BIN)/kb db stop
-	rm -rf $(VENV) .kb .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-3.13 .kb .pytest_cache .hypothesis

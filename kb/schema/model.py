@@ -48,7 +48,7 @@ from neomodel import (
 class NativeDateProperty(DateProperty):
     """A date stored as a Neo4j ``Date`` (neomodel's own stores a string)."""
 
-    def deflate(self, value: Any, obj: Any = None, skip_empty: bool = False) -> Any:
+    def deflate(self, value: Any, obj: Any = None, skip_empty: bool = False, **_: Any) -> Any:
         if value is None:
             return None
         if isinstance(value, neo4j.time.Date):
