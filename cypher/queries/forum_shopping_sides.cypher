@@ -12,7 +12,7 @@
 // example: {"slug": "open_weight_release"}
 // returns: on the shipped corpus, 26 rows: 3 strict (EU-AIA-2024 first, part 3) and 23 lenient (US-EO-14179 first, part 4)
 // browser: :param slug => 'open_weight_release'   :param as_of => date()   :param as_recorded => datetime()   :param candidates => null
-MATCH (t:Topic {slug: $slug})-[:HAS_STATE]->(ts:TopicState)
+MATCH (t:Topic {slug: $slug})-[:HAS_STATE]->(ts)
 WHERE ts.recorded_from <= $as_recorded < ts.recorded_to
 // the topic's cells then, read from its side: the instruments by mode
 CALL (t) {

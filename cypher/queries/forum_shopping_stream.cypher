@@ -12,7 +12,7 @@
 // example: {"slug": "open_weight_release", "limit": 5}
 // returns: on the shipped corpus, 5 rows: EU-AIA-2024 (explicit), US-EO-14179, UK-WHITEPAPER-2023, G7-HIROSHIMA, OECD-AI-PRIN (silent)
 // browser: :param slug => 'open_weight_release'   :param as_of => date()   :param as_recorded => datetime()   :param after => null   :param limit => 5
-MATCH (t:Topic {slug: $slug})-[:HAS_STATE]->(ts:TopicState)
+MATCH (t:Topic {slug: $slug})-[:HAS_STATE]->(ts)
 WHERE ts.recorded_from <= $as_recorded < ts.recorded_to
 // the instruments then after $after, in catalog order (the catalog_rank index), explicit or silent then
 CALL (t) {

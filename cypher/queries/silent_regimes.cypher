@@ -11,7 +11,7 @@
 // example: {"slug": "open_weight_release"}
 // returns: on the shipped corpus, 16 rows: US-EO-14179 (US) first, JP-METI-AI-2024 (JP) last
 // browser: :param slug => 'open_weight_release'   :param as_of => date()   :param as_recorded => datetime()   :param limit => null
-MATCH (t:Topic {slug: $slug})-[:HAS_STATE]->(ts:TopicState)
+MATCH (t:Topic {slug: $slug})-[:HAS_STATE]->(ts)
 WHERE ts.recorded_from <= $as_recorded < ts.recorded_to
 // the instruments then, in catalog order (the catalog_rank index), with no cell then or a silent one
 CALL (t) {

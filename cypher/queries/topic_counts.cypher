@@ -12,12 +12,13 @@
 // example: {"slug": "open_weight_release", "timeline": true}
 // returns: on the shipped corpus, 1 row: Open-Weight Frontier Release, tracked 26, explicit 3, implicit 7, conflicts 0, silent 16, unreviewed 0; first CN-GENAI-2023 2023-07-10 implicit; since then 3 codified, 0 diverged, 6 implicit, 12 silent, 1 undated, 22 in all
 // browser: :param slug => 'open_weight_release'   :param as_of => date()   :param as_recorded => datetime()   :param timeline => true
-MATCH (t:Topic {slug: $slug})-[:HAS_STATE]->(ts:TopicState)
+MATCH (t:Topic {slug: $slug})-[:HAS_STATE]->(ts)
 WHERE ts.recorded_from <= $as_recorded < ts.recorded_to
 // the primacy instrument, as topic_primacy finds it (with $timeline): p its state, pr its cell
 OPTIONAL CALL (t) {
   WITH t WHERE $timeline
   MATCH (p:InstrumentState)
+  USING INDEX p:InstrumentState(adopted)
   WHERE p.adopted <= $as_of
     AND p.recorded_from <= $as_recorded < p.recorded_to
   MATCH (pn:Instrument)-[:HAS_STATE]->(p)

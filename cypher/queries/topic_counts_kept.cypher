@@ -12,12 +12,13 @@
 // example: {"slug": "open_weight_release", "timeline": true}
 // returns: on the shipped corpus, 1 row: kept true, and topic_counts's figures (26 tracked, 3 explicit, 7 implicit, 16 silent; first CN-GENAI-2023)
 // browser: :param slug => 'open_weight_release'   :param as_of => date()   :param as_recorded => datetime()   :param timeline => true
-MATCH (t:Topic {slug: $slug})-[:HAS_STATE]->(ts:TopicState)
+MATCH (t:Topic {slug: $slug})-[:HAS_STATE]->(ts)
 WHERE ts.recorded_from <= $as_recorded < ts.recorded_to
 // the primacy instrument, as topic_primacy finds it (with $timeline): p its state, pr its cell
 OPTIONAL CALL (t) {
   WITH t WHERE $timeline
   MATCH (p:InstrumentState)
+  USING INDEX p:InstrumentState(adopted)
   WHERE p.adopted <= $as_of
     AND p.recorded_from <= $as_recorded < p.recorded_to
   MATCH (pn:Instrument)-[:HAS_STATE]->(p)
@@ -32,7 +33,7 @@ OPTIONAL CALL (t) {
 // cells with it) and every instrument then is one of the law on $as_of
 CALL () {
   RETURN NOT EXISTS { MATCH (c:ChangeSet) WHERE c.at > $as_recorded }
-         AND NOT EXISTS { MATCH (i:InstrumentState)
+         AND NOT EXISTS { MATCH (i:InstrumentState) USING INDEX i:InstrumentState(adopted)
                           WHERE i.adopted > $as_of
                             AND i.recorded_from <= $as_recorded < i.recorded_to } AS holds
 }

@@ -12,7 +12,7 @@
 // example: {"slug": "open_weight_release"}
 // returns: on the shipped corpus, 26 rows: 3 explicit, 7 implicit, 16 silent
 // browser: :param slug => 'open_weight_release'   :param as_of => date()   :param as_recorded => datetime()   :param limit => null
-MATCH (t:Topic {slug: $slug})-[:HAS_STATE]->(ts:TopicState)
+MATCH (t:Topic {slug: $slug})-[:HAS_STATE]->(ts)
 WHERE ts.recorded_from <= $as_recorded < ts.recorded_to
 // the instruments then, in catalog order (the catalog_rank index), the first $limit
 CALL () {

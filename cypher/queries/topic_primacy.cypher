@@ -10,12 +10,13 @@
 // example: {"slug": "open_weight_release"}
 // returns: on the shipped corpus, 1 row: CN-GENAI-2023, 2023-07-10, implicit
 // browser: :param slug => 'open_weight_release'   :param as_of => date()   :param as_recorded => datetime()
-MATCH (t:Topic {slug: $slug})-[:HAS_STATE]->(ts:TopicState)
+MATCH (t:Topic {slug: $slug})-[:HAS_STATE]->(ts)
 WHERE ts.recorded_from <= $as_recorded < ts.recorded_to
 // the instruments then, by adoption date (the adopted index, walked in order), the first with a cell
 // then that is not silent
 CALL (t) {
   MATCH (i:InstrumentState)
+  USING INDEX i:InstrumentState(adopted)
   WHERE i.adopted <= $as_of
     AND i.recorded_from <= $as_recorded < i.recorded_to
   MATCH (n:Instrument)-[:HAS_STATE]->(i)

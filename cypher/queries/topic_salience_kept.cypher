@@ -14,7 +14,7 @@ CALL () {
   // whether the catalog then is the current one (no change set since; a load closes an instrument's
   // cells with it) and every instrument then is one of the law on $as_of
   RETURN NOT EXISTS { MATCH (c:ChangeSet) WHERE c.at > $as_recorded }
-         AND NOT EXISTS { MATCH (i:InstrumentState)
+         AND NOT EXISTS { MATCH (i:InstrumentState) USING INDEX i:InstrumentState(adopted)
                           WHERE i.adopted > $as_of
                             AND i.recorded_from <= $as_recorded < i.recorded_to } AS holds
 }

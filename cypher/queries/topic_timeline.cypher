@@ -13,11 +13,12 @@
 // example: {"slug": "open_weight_release"}
 // returns: on the shipped corpus, 22 rows: 21 dated, from WH-VOLUNTARY-2023 (2023-07-21, silent) to META-FRONTIER-2024 (2025-02-03, codified), then BR-AIBILL-2024 (undated)
 // browser: :param slug => 'open_weight_release'   :param as_of => date()   :param as_recorded => datetime()   :param limit => null
-MATCH (t:Topic {slug: $slug})-[:HAS_STATE]->(ts:TopicState)
+MATCH (t:Topic {slug: $slug})-[:HAS_STATE]->(ts)
 WHERE ts.recorded_from <= $as_recorded < ts.recorded_to
 // p: the primacy instrument's state, as topic_primacy finds it
 CALL (t) {
   MATCH (p:InstrumentState)
+  USING INDEX p:InstrumentState(adopted)
   WHERE p.adopted <= $as_of
     AND p.recorded_from <= $as_recorded < p.recorded_to
   MATCH (pn:Instrument)-[:HAS_STATE]->(p)
@@ -31,6 +32,7 @@ CALL (t) {
 // the others adopted from its date on, by date (the adopted index), the first $limit
 CALL (p) {
   MATCH (i:InstrumentState)
+  USING INDEX i:InstrumentState(adopted)
   WHERE i.adopted >= p.adopted AND i <> p
     AND i.recorded_from <= $as_recorded < i.recorded_to
     AND coalesce(i.adopted, date()) <= $as_of
