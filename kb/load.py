@@ -6,9 +6,13 @@
 the files are still being checked, so the server writes one batch while kb
 checks the next; a problem found anywhere rolls the transaction back, so
 nothing is written unless everything is right. Each batch is probed first
-(which rows are stored, and are they the same?): new rows are CREATEd, rows
-that differ are updated with their old version kept, unchanged rows are
-left alone, so a second load changes nothing. The write statements are
+(which rows have a current version, and is it the same?): new facts are
+CREATEd, facts that differ get their current version closed and the next
+one opened (docs/history.md), unchanged ones are left alone, so a second
+load changes nothing; nothing is ever deleted. ``prepare`` is the one path
+that reads and checks the files; it hands valid rows to a writer, at once in
+the load's transaction (``check_and_write``) or, for a load in parts, once
+everything is checked (``write``). The write statements are
 pipelined, and before it commits the load counts the cells of the topics
 it touched again (``kb.cell_counts``). A load in parts (``commit_every``)
 is checked whole before its first part is written.
@@ -20,7 +24,6 @@ parameters.
 
 from __future__ import annotations
 
-import json
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone

@@ -79,7 +79,6 @@ from typing import Any, Callable, Iterable
 
 from neomodel import ArrayProperty, DateProperty, DateTimeNeo4jFormatProperty, DateTimeProperty
 
-from kb.errors import KbError
 from kb.schema import model
 from kb.schema.model import FOREVER_CYPHER, FORMAT_VERSION, TOPIC_CELL_COUNTS
 from kb.schema.sections import EDGE_SECTIONS, NODE_SECTION_BY_LABEL, NODE_SECTION_BY_NAME, NODE_SECTIONS

@@ -23,7 +23,6 @@ from neomodel.properties import DateTimeNeo4jFormatProperty, Property
 from kb.errors import Problem
 from kb.schema.model import STATUSES, NativeDateProperty
 from kb.schema.sections import (
-    EDGE_SECTIONS,
     NODE_SECTION_BY_NAME,
     NODE_SECTIONS,
     INFORMATIONAL_FIELDS,

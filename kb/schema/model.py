@@ -35,13 +35,11 @@ from neomodel import (
     DateProperty,
     DateTimeNeo4jFormatProperty,
     IntegerProperty,
-    One,
     Relationship,
     RelationshipTo,
     StringProperty,
     StructuredNode,
     StructuredRel,
-    ZeroOrOne,
 )
 
 
