@@ -104,11 +104,7 @@ class Clocks:
             parts.append("as recorded " + self.as_recorded.isoformat().replace("+00:00", "Z"))
         return ", ".join(parts)
 
-    def query(self) -> str:
-        """The clocks as URL query parameters: '?asOf=2024-06-01&asRecorded=...'."""
-        parts = []
-        if self.as_of_given:
-            parts.append(f"asOf={self.as_of.isoformat()}")
-        if self.as_recorded_given:
-            parts.append("asRecorded=" + self.as_recorded.isoformat().replace("+00:00", "Z"))
-        return ("?" + "&".join(parts)) if parts else ""
+    def bracketed(self) -> str:
+        """' (as of 2024-06-01)' for a title; empty for today's."""
+        text = self.describe()
+        return f" ({text})" if text else ""

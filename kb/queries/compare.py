@@ -51,7 +51,7 @@ def compare_page(db, a: str, b: str, clocks: Clocks | None = None) -> Page:
     clocks = clocks or Clocks.resolve()
     d = compare_data(db, a, b, clocks)
     s = d["summary"]
-    when = f" ({clocks.describe()})" if clocks.describe() else ""
+    when = clocks.bracketed()
     A, B = d["a"], d["b"]
     blocks = [
         Heading(f"{A['id']} ↔ {B['id']}{when}", 1),

@@ -96,7 +96,7 @@ def gaps_page(db, slug: str | None = None, clocks: Clocks | None = None,
               limit: int | None = PAGE_LIMIT) -> Page:
     clocks = clocks or Clocks.resolve()
     d = gaps_data(db, slug, clocks, limit)
-    when = f" ({clocks.describe()})" if clocks.describe() else ""
+    when = clocks.bracketed()
     blocks: list[Any] = [Heading("Coverage gaps" + when, 1), Text(overall_sentence(d["overall"]))]
     if slug is not None:
         blocks += [

@@ -64,7 +64,7 @@ def matrix_page(db, clocks: Clocks | None = None, topics: list[str] | tuple[str,
         return [{"id": r["instrument"]["id"], "name": r["instrument"]["name"],
                  "jurisdiction": r["instrument"]["jurisdiction"], **r["cells"]} for r in d["rows"]]
 
-    when = f" ({clocks.describe()})" if clocks.describe() else ""
+    when = clocks.bracketed()
     key = "   ".join(f"{t['rank']} {t['slug']}" for t in d["topics"])
     # the table and the csv rows are built only by the format that shows them
     blocks = [
