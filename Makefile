@@ -30,12 +30,11 @@ demo: start
 	$(BIN)/kb load --format table
 	$(BIN)/kb topic open_weight_release --format table
 
-test: neo4j
+# ruff first (seconds), then the whole suite against a real Neo4j
+test: lint neo4j
 	$(BIN)/pytest
 
-# Not yet part of `make test`: ruff over the whole tree, and the fast tests on Python 3.13
-
-# ruff: lint and format check (configured in pyproject.toml)
+# ruff: lint and format check (configured in pyproject.toml); `ruff format .` fixes the format
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -46,6 +45,7 @@ $(STAMP313): pyproject.toml
 	.venv-3.13/bin/pip install --quiet -e '.[dev]'
 	touch $(STAMP313)
 
+# CI (.ci/run) runs it after `make test`
 ifneq ($(PY313),)
 test-3.13: neo4j $(STAMP313)
 	.venv-3.13/bin/pytest -q -m "not slow"

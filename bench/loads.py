@@ -27,7 +27,7 @@ import json
 import os
 import sys
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 T0 = time.monotonic()
@@ -43,8 +43,13 @@ def rss_mib(field: str = "VmRSS") -> float:
 
 def emit(event: str, **kw) -> None:
     cpu = os.times()
-    kw.update(event=event, t=round(time.monotonic() - T0, 3), rss_mib=round(rss_mib(), 1),
-              hwm_mib=round(rss_mib("VmHWM"), 1), cpu_seconds=round(cpu.user + cpu.system, 2))
+    kw.update(
+        event=event,
+        t=round(time.monotonic() - T0, 3),
+        rss_mib=round(rss_mib(), 1),
+        hwm_mib=round(rss_mib("VmHWM"), 1),
+        cpu_seconds=round(cpu.user + cpu.system, 2),
+    )
     sys.stdout.write(json.dumps(kw, default=str) + "\n")
     sys.stdout.flush()
 
@@ -53,13 +58,17 @@ def database():
     from kb.config import Settings
     from kb.db import Database
 
-    return Database(Settings(uri=os.environ["NEO4J_URI"], user=os.environ.get("NEO4J_USER", "neo4j"),
-                             password=os.environ["NEO4J_PASSWORD"]))
+    return Database(
+        Settings(
+            uri=os.environ["NEO4J_URI"],
+            user=os.environ.get("NEO4J_USER", "neo4j"),
+            password=os.environ["NEO4J_PASSWORD"],
+        )
+    )
 
 
 # -- kb's loader ---------------------------------------------------------------
-def run_kb(folder: Path, batch: int | None = None, commit_every: int | None = None,
-           at: datetime | None = None) -> None:
+def run_kb(folder: Path, batch: int | None = None, commit_every: int | None = None, at: datetime | None = None) -> None:
     """kb.load.load, untouched, with timers wrapped around its phases from
     outside: read (the files read whole: nodes, YAML), prepare (read + the
     edge files streamed + validation, the read included; in a load in one
@@ -85,6 +94,7 @@ def run_kb(folder: Path, batch: int | None = None, commit_every: int | None = No
                 extra["streamed_files"] = len(out.streams)
             emit("phase", phase=name, state="end", seconds=phases[name], **extra)
             return out
+
         return wrapper
 
     loaders.read_paths = timed("read", loaders.read_paths)
@@ -98,12 +108,21 @@ def run_kb(folder: Path, batch: int | None = None, commit_every: int | None = No
     total = time.monotonic() - t
     totals = report.totals()
     db.close()
-    emit("done", seconds=round(total, 3), phases=phases, records=report.records,
-         created=totals.created, updated=totals.updated, unchanged=totals.unchanged,
-         removed=totals.removed, change_set=report.change_set, recounted=report.recounted,
-         nodes={k: v.created for k, v in report.nodes.items()},
-         edges={k: v.created for k, v in report.edges.items()},
-         updated_by_kind={k: v.updated for k, v in (*report.nodes.items(), *report.edges.items()) if v.updated})
+    emit(
+        "done",
+        seconds=round(total, 3),
+        phases=phases,
+        records=report.records,
+        created=totals.created,
+        updated=totals.updated,
+        unchanged=totals.unchanged,
+        removed=totals.removed,
+        change_set=report.change_set,
+        recounted=report.recounted,
+        nodes={k: v.created for k, v in report.nodes.items()},
+        edges={k: v.created for k, v in report.edges.items()},
+        updated_by_kind={k: v.updated for k, v in (*report.nodes.items(), *report.edges.items()) if v.updated},
+    )
 
 
 # -- the floor -----------------------------------------------------------------
@@ -114,14 +133,20 @@ def run_kb(folder: Path, batch: int | None = None, commit_every: int | None = No
 # one edge between identity nodes with the same interval. One plain UNWIND +
 # MERGE statement per batch: no change detection, no history, no kept counts.
 NODE_FILES = [  # section, label, key property
-    ("sources", "Source", "id"), ("jurisdictions", "Jurisdiction", "code"), ("topics", "Topic", "slug"),
-    ("developers", "Developer", "id"), ("instruments", "Instrument", "id"), ("papers", "Paper", "id"),
+    ("sources", "Source", "id"),
+    ("jurisdictions", "Jurisdiction", "code"),
+    ("topics", "Topic", "slug"),
+    ("developers", "Developer", "id"),
+    ("instruments", "Instrument", "id"),
+    ("papers", "Paper", "id"),
 ]
 REFS = {  # section: [(field, rel type, target label, target key)]
     "jurisdictions": [("part_of", "PART_OF", "Jurisdiction", "code")],
     "developers": [("home", "BASED_IN", "Jurisdiction", "code")],
-    "instruments": [("jurisdiction", "ISSUED_IN", "Jurisdiction", "code"),
-                    ("issued_by", "ISSUED_BY", "Developer", "id")],
+    "instruments": [
+        ("jurisdiction", "ISSUED_IN", "Jurisdiction", "code"),
+        ("issued_by", "ISSUED_BY", "Developer", "id"),
+    ],
 }
 NOT_PROPS = {"part_of", "home", "jurisdiction", "issued_by", "status_history"}
 EDGE_FILES = [  # section, type, start field, end field, key props
@@ -137,8 +162,7 @@ DATES = {"accessed", "introduced", "adopted", "effective", "ended", "date"}
 INTS = {"rank", "catalog_rank", "year"}
 BOOLS = {"binding"}
 LISTS = {"authors"}
-KEY_OF = {"Source": "id", "Jurisdiction": "code", "Topic": "slug", "Developer": "id", "Instrument": "id",
-          "Paper": "id"}
+KEY_OF = {"Source": "id", "Jurisdiction": "code", "Topic": "slug", "Developer": "id", "Instrument": "id", "Paper": "id"}
 # The interval of a fact recorded now and current: [now, FOREVER).
 OPEN = "x.recorded_from = $now, x.recorded_to = datetime('9999-12-31T00:00:00Z'), x.first_recorded_at = $now"
 # Properties kb writes as null when a field is empty: the floor writes the same
@@ -161,7 +185,7 @@ def typed(field: str, value: str):
 
 def run_floor(folder: Path, batch: int = 5000, one_tx: bool = True, commit_every: int | None = None) -> None:
     db = database()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     sent = {"rows": 0, "statements": 0}
     write_seconds = [0.0]
     labels_of: dict[str, str] = {}  # key -> label, for CITES (paper or instrument)
@@ -190,8 +214,10 @@ def run_floor(folder: Path, batch: int = 5000, one_tx: bool = True, commit_every
         refs: dict[tuple, list[dict]] = {}
         for section, label, key in NODE_FILES:
             emit("phase", phase=f"nodes:{label}", state="start")
-            statement = (f"UNWIND $rows AS row MERGE (n:{label} {{{key}: row.key}}) "
-                         f"CREATE (n)-[:HAS_STATE]->(x:{label}State) SET x = row.props, x.{key} = row.key, {OPEN}")
+            statement = (
+                f"UNWIND $rows AS row MERGE (n:{label} {{{key}: row.key}}) "
+                f"CREATE (n)-[:HAS_STATE]->(x:{label}State) SET x = row.props, x.{key} = row.key, {OPEN}"
+            )
             for recs in batches(folder / f"{section}.csv"):
                 rows = []
                 for r in recs:
@@ -207,15 +233,18 @@ def run_floor(folder: Path, batch: int = 5000, one_tx: bool = True, commit_every
                     for fld, rel, tlabel, tkey in REFS.get(section, ()):
                         if r.get(fld):
                             refs.setdefault((label, key, rel, tlabel, tkey), []).append(
-                                {"key": r[key], "target": r[fld], "source": r.get("source")})
+                                {"key": r[key], "target": r[fld], "source": r.get("source")}
+                            )
                 send(tx, statement, rows)
         emit("phase", phase="references", state="start")
         for (label, key, rel, tlabel, tkey), rows in refs.items():
-            statement = (f"UNWIND $rows AS row MATCH (n:{label} {{{key}: row.key}}) "
-                         f"MATCH (t:{tlabel} {{{tkey}: row.target}}) MERGE (n)-[x:{rel}]->(t) "
-                         f"SET x.source = row.source, {OPEN}")
+            statement = (
+                f"UNWIND $rows AS row MATCH (n:{label} {{{key}: row.key}}) "
+                f"MATCH (t:{tlabel} {{{tkey}: row.target}}) MERGE (n)-[x:{rel}]->(t) "
+                f"SET x.source = row.source, {OPEN}"
+            )
             for i in range(0, len(rows), batch):
-                send(tx, statement, rows[i:i + batch])
+                send(tx, statement, rows[i : i + batch])
         for section, rel, sfield, efield, key_props in EDGE_FILES:
             emit("phase", phase=f"edges:{rel}", state="start")
             merge_props = ", ".join(f"{k}: row.props.{k}" for k in key_props)
@@ -227,15 +256,18 @@ def run_floor(folder: Path, batch: int = 5000, one_tx: bool = True, commit_every
                     pair = (labels_of[r[sfield]], labels_of[r[efield]])
                     groups.setdefault(pair, []).append({"start": r[sfield], "end": r[efield], "props": props})
                 for (sl, el), rows in groups.items():
-                    statement = (f"UNWIND $rows AS row MATCH (a:{sl} {{{KEY_OF[sl]}: row.start}}) "
-                                 f"MATCH (b:{el} {{{KEY_OF[el]}: row.end}}) "
-                                 f"MERGE (a)-[x:{rel}{merge_props}]->(b) "
-                                 f"SET x += row.props, {OPEN}")
+                    statement = (
+                        f"UNWIND $rows AS row MATCH (a:{sl} {{{KEY_OF[sl]}: row.start}}) "
+                        f"MATCH (b:{el} {{{KEY_OF[el]}: row.end}}) "
+                        f"MERGE (a)-[x:{rel}{merge_props}]->(b) "
+                        f"SET x += row.props, {OPEN}"
+                    )
                     send(tx, statement, rows)
         emit("phase", phase="commit", state="start")
 
     t = time.monotonic()
     if commit_every:  # statements gathered and sent in transactions of about commit_every rows
+
         class Chunked:
             def __init__(self):
                 self.pending: list[tuple[str, dict]] = []
@@ -257,14 +289,17 @@ def run_floor(folder: Path, batch: int = 5000, one_tx: bool = True, commit_every
                 def tx_work(tx):
                     for statement, params in pending:
                         tx.run(statement, params).consume()
+
                 if pending:
                     db.write_tx(tx_work)
+
         chunked = Chunked()
         work(chunked)
         chunked.flush()
     elif one_tx:
         db.write_tx(work)
     else:  # one transaction per statement: what the floor gives up by keeping ONE transaction
+
         class PerStatement:
             def run(self, statement, **params):
                 db.write(statement, **params)
@@ -272,6 +307,7 @@ def run_floor(folder: Path, batch: int = 5000, one_tx: bool = True, commit_every
 
             def consume(self):
                 return None
+
         work(PerStatement())
     total = time.monotonic() - t
     db.close()
@@ -292,7 +328,7 @@ def run_orm(folder: Path, seconds: float = 60.0) -> None:
 
     db = database()
     db.bind_neomodel()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     interval = {"recorded_from": now, "recorded_to": model.FOREVER, "first_recorded_at": now}
     done = {"nodes": 0, "edges": 0, "records": 0, "treats": 0}
     deadline = time.monotonic() + seconds
@@ -323,8 +359,9 @@ def run_orm(folder: Path, seconds: float = 60.0) -> None:
     emit("phase", phase="jurisdictions", state="start")
     jurs = {}
     for r in read("jurisdictions"):
-        jurs[r["code"]] = record(model.Jurisdiction(code=r["code"]),
-                                 model.JurisdictionState(**interval, **props_of(r, ("part_of",))))
+        jurs[r["code"]] = record(
+            model.Jurisdiction(code=r["code"]), model.JurisdictionState(**interval, **props_of(r, ("part_of",)))
+        )
     emit("phase", phase="instruments+treats", state="start")
     out_of_time = False
     inst_iter = read("instruments")
@@ -338,15 +375,22 @@ def run_orm(folder: Path, seconds: float = 60.0) -> None:
         # deflate(item, rethrow=False), which kb's NativeDateProperty.deflate
         # does not accept, so a state with status_dates cannot be save()d.
         p = props_of(r, ("jurisdiction", "issued_by", "status_history", "id"))
-        inst = record(model.Instrument(identifier=r["id"]),
-                      model.InstrumentState(identifier=r["id"], **interval, **p))
+        inst = record(model.Instrument(identifier=r["id"]), model.InstrumentState(identifier=r["id"], **interval, **p))
         inst.jurisdiction.connect(jurs[r["jurisdiction"]], {"source_ref": r["source"], **interval})
         done["edges"] += 1
         while pending is not None and pending["instrument"] == r["id"]:
             c = pending
-            inst.treats.connect(topics[c["topic"]], {
-                "mode": c["mode"], "pinpoint": c["pinpoint"] or None, "confidence": c["confidence"],
-                "note": c["note"] or None, "source_ref": c["source"], **interval})
+            inst.treats.connect(
+                topics[c["topic"]],
+                {
+                    "mode": c["mode"],
+                    "pinpoint": c["pinpoint"] or None,
+                    "confidence": c["confidence"],
+                    "note": c["note"] or None,
+                    "source_ref": c["source"],
+                    **interval,
+                },
+            )
             done["edges"] += 1
             done["treats"] += 1
             done["records"] += 1
@@ -359,8 +403,15 @@ def run_orm(folder: Path, seconds: float = 60.0) -> None:
     total = time.monotonic() - t
     db.close()
     objects = done["nodes"] + done["edges"]
-    emit("done", seconds=round(total, 3), objects=objects, out_of_time=out_of_time,
-         objects_per_second=round(objects / total, 1), records_per_second=round(done["records"] / total, 1), **done)
+    emit(
+        "done",
+        seconds=round(total, 3),
+        objects=objects,
+        out_of_time=out_of_time,
+        objects_per_second=round(objects / total, 1),
+        records_per_second=round(done["records"] / total, 1),
+        **done,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -369,11 +420,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("folder", type=Path)
     ap.add_argument("--batch", type=int, default=None, help="rows per statement (kb: overrides kb.load.BATCH)")
     ap.add_argument("--per-batch-tx", action="store_true", help="floor: commit every batch (not one transaction)")
-    ap.add_argument("--commit-every", type=int, default=None,
-                    help="kb and floor: commit about every N rows (kb load --commit-every), not one transaction")
+    ap.add_argument(
+        "--commit-every",
+        type=int,
+        default=None,
+        help="kb and floor: commit about every N rows (kb load --commit-every), not one transaction",
+    )
     ap.add_argument("--seconds", type=float, default=60.0, help="orm: stop after this long")
-    ap.add_argument("--at", default=None,
-                    help="kb: the load's recorded instant (ISO 8601, as kb load --recorded-at); default now")
+    ap.add_argument(
+        "--at", default=None, help="kb: the load's recorded instant (ISO 8601, as kb load --recorded-at); default now"
+    )
     args = ap.parse_args(argv)
     if args.how == "kb":
         at = datetime.fromisoformat(args.at.replace("Z", "+00:00")) if args.at else None

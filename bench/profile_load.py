@@ -37,7 +37,7 @@ import pstats
 import sys
 import time
 import tracemalloc
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +88,7 @@ def cached_properties_patch():
 
     def undo():
         S.graph_properties, S.data_fields, S.required_fields, V.data_fields, V.required_fields = originals
+
     return undo
 
 
@@ -159,8 +160,8 @@ def part_python(folder: Path, tag: str) -> dict[str, Any]:
 def part_memory(folder: Path, tag: str) -> dict[str, Any]:
     import gc
 
-    from loaders import read_paths
     from kb.load import plan_writes
+    from loaders import read_paths
 
     out: dict[str, Any] = {"rss_start_mib": round(rss_mib(), 1)}
     gc.collect()
@@ -233,8 +234,10 @@ class Bench:
 
 # The floor's statements (bench/loads.py run_floor): the graph kb writes, plainly.
 OPEN = "x.recorded_from = $now, x.recorded_to = datetime('9999-12-31T00:00:00Z'), x.first_recorded_at = $now"
-PLAIN_NODE = ("UNWIND $rows AS row MERGE (n:{label} {{{key}: row.key}}) "
-              "CREATE (n)-[:HAS_STATE]->(x:{label}State) SET x = row.props, x.{key} = row.key, " + OPEN)
+PLAIN_NODE = (
+    "UNWIND $rows AS row MERGE (n:{label} {{{key}: row.key}}) "
+    "CREATE (n)-[:HAS_STATE]->(x:{label}State) SET x = row.props, x.{key} = row.key, " + OPEN
+)
 
 
 def plain_statement(step) -> str:
@@ -246,7 +249,7 @@ def plain_statement(step) -> str:
         return PLAIN_NODE.format(label=step.name, key=NODE_SECTION_BY_LABEL[step.name].key)
     if step.create is None:
         return step.statement  # closing a reference kb no longer has: kept as it is
-    head = step.create[:step.create.index(" CREATE ")]  # UNWIND ... MATCH (a ...) MATCH (b ...)
+    head = step.create[: step.create.index(" CREATE ")]  # UNWIND ... MATCH (a ...) MATCH (b ...)
     keys = next((s.key_props for s in EDGE_SECTIONS if s.rel_type == step.name), ())
     merge = ", ".join(f"{k}: row.props.{k}" for k in keys)
     return head + f" MERGE (a)-[x:{step.name}{' {' + merge + '}' if merge else ''}]->(b) SET x += row.props, " + OPEN
@@ -277,7 +280,7 @@ def timed_write(db, steps, now, plain: bool = False, batch: int = 5000, one_tx: 
         name = f"{step.kind}:{step.name}"
         any_stored = step.stored is None or stored.get(step.stored, True)
         for i in range(0, len(step.rows), batch):
-            rows = step.rows[i:i + batch]
+            rows = step.rows[i : i + batch]
             if plain:
                 timed(tx, name, plain_statement(step), rows)
             elif step.create is None:
@@ -309,17 +312,22 @@ def timed_write(db, steps, now, plain: bool = False, batch: int = 5000, one_tx: 
     if one_tx:
         db.write_tx(work)
     else:
+
         class OwnTx:
             def run(self, statement, **params):
                 return _Buffered(db.write(statement, **params))
+
         work(OwnTx())
     total = time.perf_counter() - t
     for p in per.values():
         p["seconds"] = round(p["seconds"], 3)
         p["server_ms"] = round(p["server_ms"], 1)
         p["rows_per_s"] = round(p["rows"] / p["seconds"]) if p["seconds"] else None
-    return {"seconds": round(total, 2), "commit_seconds": round(time.perf_counter() - marks.get("work_done", t), 2)
-            if one_tx else 0.0, "statements": per}
+    return {
+        "seconds": round(total, 2),
+        "commit_seconds": round(time.perf_counter() - marks.get("work_done", t), 2) if one_tx else 0.0,
+        "statements": per,
+    }
 
 
 class _Buffered:
@@ -333,6 +341,7 @@ class _Buffered:
         class S:
             result_available_after = 0
             result_consumed_after = 0
+
         return S()
 
 
@@ -341,10 +350,10 @@ def part_write(bench: Bench, folder: Path, tag: str) -> dict[str, Any]:
     out: dict[str, Any] = {"records": sum(len(s.rows or ()) for s in steps if "DELETE" not in s.statement)}
     for label, plain in (("kb", False), ("plain", True)):
         bench.empty()
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         first = timed_write(bench.db, steps, now, plain=plain)
         time.sleep(0.01)
-        second = timed_write(bench.db, steps, datetime.now(timezone.utc), plain=plain)
+        second = timed_write(bench.db, steps, datetime.now(UTC), plain=plain)
         out[label] = {"first_load": first, "second_load_unchanged": second}
     lines = []
     for label in ("kb", "plain"):
@@ -352,8 +361,10 @@ def part_write(bench: Bench, folder: Path, tag: str) -> dict[str, Any]:
             r = out[label][run]
             lines.append(f"{label} statements, {run}: {r['seconds']} s in all, commit {r['commit_seconds']} s")
             for k, p in sorted(r["statements"].items(), key=lambda kv: -kv[1]["seconds"]):
-                lines.append(f"  {k:28} {p['rows']:>9,} rows {p['statements']:>4} stmts {p['seconds']:>8.2f} s "
-                             f"server {p['server_ms'] / 1000:>7.2f} s  {p['rows_per_s'] or 0:>8,} rows/s")
+                lines.append(
+                    f"  {k:28} {p['rows']:>9,} rows {p['statements']:>4} stmts {p['seconds']:>8.2f} s "
+                    f"server {p['server_ms'] / 1000:>7.2f} s  {p['rows_per_s'] or 0:>8,} rows/s"
+                )
             lines.append("")
     write_text(f"{tag}-write.txt", "\n".join(lines))
     return out
@@ -362,8 +373,10 @@ def part_write(bench: Bench, folder: Path, tag: str) -> dict[str, Any]:
 def plan_lines(plan: dict, depth: int = 0) -> list[str]:
     args = plan.get("args", {})
     detail = str(args.get("Details", ""))[:110]
-    line = (f"{'  ' * depth}{plan['operatorType']:<34} rows {plan.get('rows', 0):>8,}  db hits {plan.get('dbHits', 0):>10,}"
-            f"  {detail}")
+    line = (
+        f"{'  ' * depth}{plan['operatorType']:<34} rows {plan.get('rows', 0):>8,}  db hits {plan.get('dbHits', 0):>10,}"
+        f"  {detail}"
+    )
     out = [line]
     for child in plan.get("children", []):
         out += plan_lines(child, depth + 1)
@@ -389,33 +402,39 @@ def part_plans(bench: Bench, folder: Path, tag: str) -> dict[str, Any]:
     steps = in_memory_steps(folder)
     bench.empty()
     # every node but the instruments first: their statements are profiled into a graph without them
-    timed_write(bench.db, [s for s in steps if s.kind == "node" and s.name != "Instrument"], datetime.now(timezone.utc))
+    timed_write(bench.db, [s for s in steps if s.kind == "node" and s.name != "Instrument"], datetime.now(UTC))
     wanted = [s for s in steps if s.name in ("Instrument", "TREATS") and s.rows]  # Instrument first
     lines: list[str] = []
     out: dict[str, Any] = {}
 
     def profile(statement, rows, label):
         def work(tx):
-            result = tx.run("PROFILE " + statement, rows=rows, now=datetime.now(timezone.utc))
+            result = tx.run("PROFILE " + statement, rows=rows, now=datetime.now(UTC))
             list(result)  # the profile is there once the rows are read
             raise _Rollback(result.consume())
+
         try:
             bench.db.write_tx(work)
         except _Rollback as r:
             s = r.summary
             total_hits = _hits(s.profile)
-            lines.append(f"== {label}: {len(rows)} rows, {total_hits:,} db hits, "
-                         f"{(s.result_available_after or 0) + (s.result_consumed_after or 0)} ms")
+            lines.append(
+                f"== {label}: {len(rows)} rows, {total_hits:,} db hits, "
+                f"{(s.result_available_after or 0) + (s.result_consumed_after or 0)} ms"
+            )
             lines.extend(plan_lines(s.profile))
             lines.append("")
-            out[label] = {"rows": len(rows), "db_hits": total_hits,
-                          "ms": (s.result_available_after or 0) + (s.result_consumed_after or 0)}
+            out[label] = {
+                "rows": len(rows),
+                "db_hits": total_hits,
+                "ms": (s.result_available_after or 0) + (s.result_consumed_after or 0),
+            }
 
     for st in wanted:
         rows = st.rows[:5000]
         profile(st.create, rows, f"kb {st.name} create (into a graph without them)")
         profile(plain_statement(st), rows, f"plain {st.name} (into a graph without them)")
-        timed_write(bench.db, [st], datetime.now(timezone.utc))  # now they are there (TREATS needs the instruments)
+        timed_write(bench.db, [st], datetime.now(UTC))  # now they are there (TREATS needs the instruments)
     # the same with the rows already there (a second load): kb probes them (and
     # would close and open those that differ); the plain statement MERGEs again
     for st in wanted:
@@ -441,9 +460,8 @@ def part_batch(bench: Bench, folder: Path, tag: str) -> dict[str, Any]:
     out = {}
     for batch in [int(b) for b in os.environ.get("KB_BENCH_BATCHES", "1000,5000,20000,50000").split(",")]:
         bench.empty()
-        r = timed_write(bench.db, steps, datetime.now(timezone.utc), batch=batch)
-        out[str(batch)] = {"seconds": r["seconds"], "commit_seconds": r["commit_seconds"],
-                           "load": os.getloadavg()[0]}
+        r = timed_write(bench.db, steps, datetime.now(UTC), batch=batch)
+        out[str(batch)] = {"seconds": r["seconds"], "commit_seconds": r["commit_seconds"], "load": os.getloadavg()[0]}
     write_text(f"{tag}-batch.txt", json.dumps(out, indent=2))
     return out
 
@@ -453,14 +471,20 @@ def part_tx(bench: Bench, folder: Path, tag: str) -> dict[str, Any]:
     out = {}
     for label, one in (("one transaction", True), ("a transaction per batch", False)):
         bench.empty()
-        r = timed_write(bench.db, steps, datetime.now(timezone.utc), plain=True, one_tx=one)
+        r = timed_write(bench.db, steps, datetime.now(UTC), plain=True, one_tx=one)
         out[label] = {"seconds": r["seconds"], "commit_seconds": r["commit_seconds"], "load": os.getloadavg()[0]}
     write_text(f"{tag}-tx.txt", json.dumps(out, indent=2))
     return out
 
 
-PARTS = {"python": part_python, "memory": part_memory, "write": part_write, "plans": part_plans,
-         "batch": part_batch, "tx": part_tx}
+PARTS = {
+    "python": part_python,
+    "memory": part_memory,
+    "write": part_write,
+    "plans": part_plans,
+    "batch": part_batch,
+    "tx": part_tx,
+}
 NEEDS_DB = {"write", "plans", "batch", "tx"}
 
 
@@ -482,12 +506,15 @@ def main(argv: list[str] | None = None) -> int:
             fn = PARTS[p]
             res = fn(bench, args.catalog, tag) if p in NEEDS_DB else fn(args.catalog, tag)
             res["loadavg"] = os.getloadavg()[0]
-            res["at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            res["at"] = datetime.now(UTC).isoformat(timespec="seconds")
             summary[p] = res
             OUT.mkdir(exist_ok=True)
             summary_file.write_text(json.dumps(summary, indent=2, default=str) + "\n")
-            print(f"[profile] {p} done in {time.monotonic() - t:.0f} s: "
-                  f"{json.dumps(res, default=str)[:600]}", file=sys.stderr, flush=True)
+            print(
+                f"[profile] {p} done in {time.monotonic() - t:.0f} s: {json.dumps(res, default=str)[:600]}",
+                file=sys.stderr,
+                flush=True,
+            )
     finally:
         if bench:
             bench.stop()

@@ -38,8 +38,14 @@ sys.path.insert(0, str(HERE))
 OUT = HERE / "profiles"
 
 LARGE = ("matrix", "forum_shopping_all")  # skipped above 2,000 instruments (the whole grid, every pair)
-SCANS = ("AllNodesScan", "NodeByLabelScan", "DirectedRelationshipTypeScan", "UndirectedRelationshipTypeScan",
-         "DirectedAllRelationshipsScan", "UndirectedAllRelationshipsScan")
+SCANS = (
+    "AllNodesScan",
+    "NodeByLabelScan",
+    "DirectedRelationshipTypeScan",
+    "UndirectedRelationshipTypeScan",
+    "DirectedAllRelationshipsScan",
+    "UndirectedAllRelationshipsScan",
+)
 
 
 def write_text(name: str, text: str) -> None:
@@ -58,8 +64,11 @@ def median_ms(fn, runs: int) -> tuple[float, Any]:
 
 
 def slug_of(db, rank: int) -> str:
-    return db.read("MATCH (t:TopicState) WHERE t.recorded_to = datetime('9999-12-31T00:00:00Z') "
-                   "WITH t ORDER BY abs(t.rank - $r) LIMIT 1 RETURN t.slug AS s", r=rank)[0]["s"]
+    return db.read(
+        "MATCH (t:TopicState) WHERE t.recorded_to = datetime('9999-12-31T00:00:00Z') "
+        "WITH t ORDER BY abs(t.rank - $r) LIMIT 1 RETURN t.slug AS s",
+        r=rank,
+    )[0]["s"]
 
 
 CLOCKS = None  # the kb.queries.clocks.Clocks pages and queries are read at (main sets it)
@@ -82,19 +91,23 @@ def params_for(q, slug: str) -> dict[str, Any]:
 def page_query_params(db, slug: str) -> dict[str, dict[str, Any]]:
     """The named queries the pages run on ``slug`` (noted while they run,
     bench/run.py PageReads), each with the parameters of its first call."""
+    from run import page_queries
+
     from kb.queries import ALL_PAIRS_LIMIT, PAGE_LIMIT
     from kb.queries.gaps import gaps_page
     from kb.queries.matrix import matrix_page
     from kb.queries.topic import forum_shopping_page, primacy_page, topic_page
-    from run import page_queries
 
-    pages = {"topic page": lambda k: topic_page(db, slug, clocks(), limit=PAGE_LIMIT),
-             "forum-shopping": lambda k: forum_shopping_page(db, slug, clocks(), all_pairs=False, limit=ALL_PAIRS_LIMIT),
-             "forum-shopping --all": lambda k: forum_shopping_page(db, slug, clocks(), all_pairs=True,
-                                                                   limit=ALL_PAIRS_LIMIT),
-             "gaps": lambda k: gaps_page(db, None, clocks(), limit=PAGE_LIMIT),
-             "primacy": lambda k: primacy_page(db, slug, clocks(), limit=PAGE_LIMIT),
-             "matrix": lambda k: matrix_page(db, clocks(), ())}
+    pages = {
+        "topic page": lambda k: topic_page(db, slug, clocks(), limit=PAGE_LIMIT),
+        "forum-shopping": lambda k: forum_shopping_page(db, slug, clocks(), all_pairs=False, limit=ALL_PAIRS_LIMIT),
+        "forum-shopping --all": lambda k: forum_shopping_page(
+            db, slug, clocks(), all_pairs=True, limit=ALL_PAIRS_LIMIT
+        ),
+        "gaps": lambda k: gaps_page(db, None, clocks(), limit=PAGE_LIMIT),
+        "primacy": lambda k: primacy_page(db, slug, clocks(), limit=PAGE_LIMIT),
+        "matrix": lambda k: matrix_page(db, clocks(), ()),
+    }
     if db.read("MATCH (i:Instrument) RETURN count(i) AS n")[0]["n"] > 2000:
         del pages["matrix"]
     params, _ = page_queries(db, pages, 1)
@@ -135,15 +148,18 @@ def part_pages(db, slug: str, runs: int) -> tuple[dict, str]:
             rows = fetch()
             calls.append((by_text.get(query, query[:40]), (spent + time.perf_counter() - t) * 1000, len(rows)))
             return rows
+
         return timed
 
     db.read = read
     if sent is not None:
         one.send = send
-    pages = {"topic page": lambda: topic_page(db, slug, clocks(), limit=PAGE_LIMIT),
-             "forum-shopping": lambda: forum_shopping_page(db, slug, clocks(), all_pairs=False, limit=ALL_PAIRS_LIMIT),
-             "gaps": lambda: gaps_page(db, None, clocks(), limit=PAGE_LIMIT),
-             "primacy": lambda: primacy_page(db, slug, clocks(), limit=PAGE_LIMIT)}
+    pages = {
+        "topic page": lambda: topic_page(db, slug, clocks(), limit=PAGE_LIMIT),
+        "forum-shopping": lambda: forum_shopping_page(db, slug, clocks(), all_pairs=False, limit=ALL_PAIRS_LIMIT),
+        "gaps": lambda: gaps_page(db, None, clocks(), limit=PAGE_LIMIT),
+        "primacy": lambda: primacy_page(db, slug, clocks(), limit=PAGE_LIMIT),
+    }
     if runs and db.read("MATCH (i:Instrument) RETURN count(i) AS n")[0]["n"] <= 2000:
         pages["matrix"] = lambda: matrix_page(db, clocks(), ())
     out: dict[str, Any] = {}
@@ -166,11 +182,17 @@ def part_pages(db, slug: str, runs: int) -> tuple[dict, str]:
             samples.sort(key=lambda s: s[0])
             total, mid_calls = samples[len(samples) // 2]
             in_reads = sum(c[1] for c in mid_calls)
-            out[name] = {"ms": round(total, 1), "reads": len(mid_calls), "ms_in_reads": round(in_reads, 1),
-                         "ms_in_python": round(total - in_reads, 1),
-                         "calls": [{"query": c[0], "ms": round(c[1], 1), "rows": c[2]} for c in mid_calls]}
-            lines.append(f"{name}: {total:.1f} ms, {len(mid_calls)} reads ({in_reads:.1f} ms), "
-                         f"{total - in_reads:.1f} ms assembling the page")
+            out[name] = {
+                "ms": round(total, 1),
+                "reads": len(mid_calls),
+                "ms_in_reads": round(in_reads, 1),
+                "ms_in_python": round(total - in_reads, 1),
+                "calls": [{"query": c[0], "ms": round(c[1], 1), "rows": c[2]} for c in mid_calls],
+            }
+            lines.append(
+                f"{name}: {total:.1f} ms, {len(mid_calls)} reads ({in_reads:.1f} ms), "
+                f"{total - in_reads:.1f} ms assembling the page"
+            )
             for c in mid_calls:
                 lines.append(f"    {c[0]:24} {c[1]:9.1f} ms  {c[2]:>8,} rows")
     finally:
@@ -195,11 +217,12 @@ def part_split(db, slug: str, runs: int) -> tuple[dict, str]:
             out[name] = {"skipped": "too large at this size"}
             continue
 
-        def drive():
-            def work(tx):
+        def drive(q=q, params=params):
+            def work(tx, q=q, params=params):
                 result = tx.run(q.text, params)
                 records = list(result)
                 return records, result.consume()
+
             with db.session() as s:
                 return s.execute_read(work)
 
@@ -210,20 +233,30 @@ def part_split(db, slug: str, runs: int) -> tuple[dict, str]:
             lines.append(f"{name:24} FAILED {str(e)[:300]}")
             continue
         server = (summary.result_available_after or 0) + (summary.result_consumed_after or 0)
-        kb_ms, rows = median_ms(lambda: Q.run(db, name, **given), runs)
+        kb_ms, rows = median_ms(lambda name=name, given=given: Q.run(db, name, **given), runs)
         cells = len(records) * (len(records[0].keys()) if records else 0)
-        out[name] = {"rows": len(records), "values": cells, "server_ms": server, "driver_wall_ms": wall,
-                     "kb_run_ms": kb_ms, "client_ms": round(kb_ms - server, 1)}
-        lines.append(f"{name:24} {len(records):>8,} rows  server {server:>7} ms  driver {wall:>8.1f} ms  "
-                     f"kb.queries.run {kb_ms:>8.1f} ms")
+        out[name] = {
+            "rows": len(records),
+            "values": cells,
+            "server_ms": server,
+            "driver_wall_ms": wall,
+            "kb_run_ms": kb_ms,
+            "client_ms": round(kb_ms - server, 1),
+        }
+        lines.append(
+            f"{name:24} {len(records):>8,} rows  server {server:>7} ms  driver {wall:>8.1f} ms  "
+            f"kb.queries.run {kb_ms:>8.1f} ms"
+        )
     return out, "\n".join(lines)
 
 
 def _tree(plan, depth=0) -> list[str]:
     args = plan.get("args", {})
     detail = str(args.get("Details", ""))[:120]
-    out = [f"{'  ' * depth}{plan['operatorType']:<36} rows {plan.get('rows', 0):>10,}  db hits "
-           f"{plan.get('dbHits', 0):>11,}  {detail}"]
+    out = [
+        f"{'  ' * depth}{plan['operatorType']:<36} rows {plan.get('rows', 0):>10,}  db hits "
+        f"{plan.get('dbHits', 0):>11,}  {detail}"
+    ]
     for c in plan.get("children", []):
         out += _tree(c, depth + 1)
     return out
@@ -262,10 +295,11 @@ def part_profile(db, slug: str) -> tuple[dict, str]:
         q = queries[name]
         params = Q.check_params(q, given)
 
-        def work(tx):
+        def work(tx, q=q, params=params):
             result = tx.run("PROFILE " + q.text, params)
             list(result)
             return result.consume()
+
         try:
             with db.session() as s:
                 summary = s.execute_read(work)
@@ -274,7 +308,10 @@ def part_profile(db, slug: str) -> tuple[dict, str]:
             lines.append(f"== {name}: FAILED {str(e)[:300]}")
             continue
         hits = sum(int(o.get("dbHits", 0)) for o in _flat(summary.profile))
-        out[name] = {"db_hits": hits, "ms": (summary.result_available_after or 0) + (summary.result_consumed_after or 0)}
+        out[name] = {
+            "db_hits": hits,
+            "ms": (summary.result_available_after or 0) + (summary.result_consumed_after or 0),
+        }
         lines.append(f"== {name}: {hits:,} db hits, {out[name]['ms']} ms")
         lines += _tree(summary.profile)
         lines.append("")
@@ -299,11 +336,11 @@ def part_explain(db, slug: str) -> tuple[dict, str]:
         params.update({k: v for k, v in clocks().params().items() if q.param(k)})
         for p in q.params:
             if p.required and params.get(p.name) is None:
-                params[p.name] = {"string": "x", "integer": 1, "boolean": True, "date": None,
-                                  "datetime": None}[p.type]
+                params[p.name] = {"string": "x", "integer": 1, "boolean": True, "date": None, "datetime": None}[p.type]
 
-        def work(tx):
+        def work(tx, q=q, params=params):
             return tx.run("EXPLAIN " + q.text, params).consume()
+
         with db.session() as s:
             summary = s.execute_read(work)
         ops = _all_ops(summary.plan)
@@ -334,14 +371,24 @@ def part_matrix(db, runs: int) -> tuple[dict, str]:
         result = tx.run(q.text, params)
         list(result)
         return result.consume()
+
     with db.session() as s:
         summary = s.execute_read(work)
     server = (summary.result_available_after or 0) + (summary.result_consumed_after or 0)
-    out = {"rows": len(rows), "server_ms": server, "db_read_ms": read_ms, "native_ms": native_ms,
-           "kb_run_ms": run_ms, "page_ms": page_ms, "pivot_ms": round(page_ms - run_ms, 1)}
-    text = (f"matrix, {len(rows):,} rows: server {server} ms; db.read (driver decode + r.data()) {read_ms} ms; "
-            f"kb native() {native_ms} ms; kb.queries.run {run_ms} ms; matrix_page {page_ms} ms "
-            f"(pivot and table {page_ms - run_ms:.1f} ms)")
+    out = {
+        "rows": len(rows),
+        "server_ms": server,
+        "db_read_ms": read_ms,
+        "native_ms": native_ms,
+        "kb_run_ms": run_ms,
+        "page_ms": page_ms,
+        "pivot_ms": round(page_ms - run_ms, 1),
+    }
+    text = (
+        f"matrix, {len(rows):,} rows: server {server} ms; db.read (driver decode + r.data()) {read_ms} ms; "
+        f"kb native() {native_ms} ms; kb.queries.run {run_ms} ms; matrix_page {page_ms} ms "
+        f"(pivot and table {page_ms - run_ms:.1f} ms)"
+    )
     return out, text
 
 
@@ -389,10 +436,15 @@ def main(argv: list[str] | None = None) -> int:
         topics = db.read("MATCH (t:Topic) RETURN count(t) AS n")[0]["n"]
         slug = slug_of(db, max(1, topics // 2))
         summary_file = OUT / f"{tag}.json"
-        summary: dict[str, Any] = {"python": sys.version.split()[0], "executable": sys.executable, "slug": slug,
-                                   "clocks": {k: str(v) for k, v in clocks().params().items()}}
+        summary: dict[str, Any] = {
+            "python": sys.version.split()[0],
+            "executable": sys.executable,
+            "slug": slug,
+            "clocks": {k: str(v) for k, v in clocks().params().items()},
+        }
         try:
             import neo4j._codec.packstream as ps  # noqa: F401
+
             summary["rust_ext"] = "neo4j_rust_ext" in sys.modules or _has_rust()
         except Exception:
             summary["rust_ext"] = _has_rust()
@@ -431,7 +483,11 @@ def main(argv: list[str] | None = None) -> int:
 def _has_rust() -> bool:
     try:
         import importlib.util
-        return importlib.util.find_spec("neo4j._rust") is not None or importlib.util.find_spec("neo4j_rust_ext") is not None
+
+        return (
+            importlib.util.find_spec("neo4j._rust") is not None
+            or importlib.util.find_spec("neo4j_rust_ext") is not None
+        )
     except Exception:
         return False
 

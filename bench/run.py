@@ -50,9 +50,10 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -69,7 +70,7 @@ TARGETS = {
     "load_100k_seconds": "100k cells loaded in <= 20 s",
     "topic_page_p50_ms_10k": "today's topic page p50 <= 30 ms at 10k x 200",
     "history_topic_page_p50_ms_10k": "--as-of and --as-recorded topic pages p50 <= 40 ms at 10k x 200, after "
-                                     "3 dated loads changing 5% of cells each",
+    "3 dated loads changing 5% of cells each",
     "matrix_p50_ms_1k": "full matrix <= 300 ms at 1k x 50",
     "help_seconds": "kb --help <= 0.3 s",
     "load_100k_rss_mib": "kb's memory <= 300 MiB while loading 100k cells",
@@ -77,8 +78,8 @@ TARGETS = {
 }
 BASELINE = HERE / "figures-2026-11-28b.json"  # the figures before the two-clock model (issue 13)
 WORSE_RATIO = 1.2  # a figure more than 20% above the baseline's is worse ...
-WORSE_MS = 1.0     # ... and a timing only if also more than this many ms above (below, it is noise:
-                   # RETURN 1 alone takes 1-1.5 ms)
+WORSE_MS = 1.0  # ... and a timing only if also more than this many ms above (below, it is noise:
+# RETURN 1 alone takes 1-1.5 ms)
 
 
 def log(msg: str) -> None:
@@ -133,9 +134,14 @@ def machine() -> dict[str, Any]:
     except OSError:
         pass
     java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()
-    return {"cores": os.cpu_count(), "ram_gib": round(mem_kib / 1024 / 1024, 1), "cpu": cpu,
-            "os": platform.platform(), "python": platform.python_version(),
-            "java": java[0] if java else None}
+    return {
+        "cores": os.cpu_count(),
+        "ram_gib": round(mem_kib / 1024 / 1024, 1),
+        "cpu": cpu,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "java": java[0] if java else None,
+    }
 
 
 # -- the bench's own server ------------------------------------------------------
@@ -153,16 +159,24 @@ class BenchServer:
         if home is not None:
             home.mkdir(parents=True, exist_ok=True)
         self.home = home if home is not None else Path(tempfile.mkdtemp(prefix="kb-bench-"))
-        self.server = LocalServer(home=self.home, lib=installed.lib, bolt_port=free_port(),
-                                  http_port=free_port(), heap=heap, pagecache=pagecache)
+        self.server = LocalServer(
+            home=self.home,
+            lib=installed.lib,
+            bolt_port=free_port(),
+            http_port=free_port(),
+            heap=heap,
+            pagecache=pagecache,
+        )
         self.db = None
         self.warm_catalog: Path | None = None
 
     def start(self) -> None:
         t = time.monotonic()
         self.server.start(timeout=240)
-        log(f"bench server up on {self.server.bolt_uri} in {time.monotonic() - t:.1f} s "
-            f"(heap {self.server.heap}, page cache {self.server.pagecache}, home {self.home})")
+        log(
+            f"bench server up on {self.server.bolt_uri} in {time.monotonic() - t:.1f} s "
+            f"(heap {self.server.heap}, page cache {self.server.pagecache}, home {self.home})"
+        )
         self.connect()
 
     def connect(self) -> None:
@@ -176,8 +190,13 @@ class BenchServer:
 
     @property
     def env(self) -> dict[str, str]:
-        return {**os.environ, "NEO4J_URI": self.server.bolt_uri, "NEO4J_USER": "neo4j",
-                "NEO4J_PASSWORD": self.server.stored_password() or "", "NEO4J_DATABASE": "neo4j"}
+        return {
+            **os.environ,
+            "NEO4J_URI": self.server.bolt_uri,
+            "NEO4J_USER": "neo4j",
+            "NEO4J_PASSWORD": self.server.stored_password() or "",
+            "NEO4J_DATABASE": "neo4j",
+        }
 
     @property
     def pid(self) -> int | None:
@@ -251,17 +270,20 @@ class ServerWatch(threading.Thread):
         from kb.db import Database
 
         try:
-            self.db = Database(Settings(uri=self.bench.server.bolt_uri,
-                                        password=self.bench.server.stored_password()))
+            self.db = Database(Settings(uri=self.bench.server.bolt_uri, password=self.bench.server.stored_password()))
         except Exception:
             return
         while not self.stop_flag.wait(1.0):
             try:
-                rows = self.db.read("SHOW TRANSACTIONS YIELD estimatedUsedHeapMemory AS h, currentQuery AS q "
-                                    "WHERE NOT q STARTS WITH 'SHOW' RETURN max(h) AS h")
+                rows = self.db.read(
+                    "SHOW TRANSACTIONS YIELD estimatedUsedHeapMemory AS h, currentQuery AS q "
+                    "WHERE NOT q STARTS WITH 'SHOW' RETURN max(h) AS h"
+                )
                 self.tx_heap_peak = max(self.tx_heap_peak, rows[0]["h"] or 0)
-                rows = self.db.read('CALL dbms.queryJmx("java.lang:type=Memory") YIELD attributes '
-                                    "RETURN attributes.HeapMemoryUsage.value.properties.used AS used")
+                rows = self.db.read(
+                    'CALL dbms.queryJmx("java.lang:type=Memory") YIELD attributes '
+                    "RETURN attributes.HeapMemoryUsage.value.properties.used AS used"
+                )
                 self.jvm_heap_peak = max(self.jvm_heap_peak, rows[0]["used"] or 0)
             except Exception:
                 self.errors += 1
@@ -270,12 +292,15 @@ class ServerWatch(threading.Thread):
     def finish(self) -> dict[str, Any]:
         self.stop_flag.set()
         self.join(timeout=10)
-        return {"tx_heap_peak_mib": round(self.tx_heap_peak / 2**20, 1),
-                "jvm_heap_used_peak_mib": round(self.jvm_heap_peak / 2**20, 1)}
+        return {
+            "tx_heap_peak_mib": round(self.tx_heap_peak / 2**20, 1),
+            "jvm_heap_used_peak_mib": round(self.jvm_heap_peak / 2**20, 1),
+        }
 
 
-def run_child(bench: BenchServer, args: list[str], timeout: float, rss_cap_mib: float,
-              watch: bool = True) -> dict[str, Any]:
+def run_child(
+    bench: BenchServer, args: list[str], timeout: float, rss_cap_mib: float, watch: bool = True
+) -> dict[str, Any]:
     """Run ``bench/loads.py ARGS`` with a time limit and an RSS cap; sample its
     RSS every 0.1 s. Returns its final event (or how far it got)."""
     cmd = [PY, str(HERE / "loads.py"), *args]
@@ -283,6 +308,7 @@ def run_child(bench: BenchServer, args: list[str], timeout: float, rss_cap_mib: 
 
     def limit():  # a backstop: malloc fails (MemoryError) a little above the RSS cap
         import resource
+
         resource.setrlimit(resource.RLIMIT_AS, (cap_bytes, cap_bytes))
 
     server_cpu0 = proc_cpu_seconds(bench.pid)
@@ -291,11 +317,13 @@ def run_child(bench: BenchServer, args: list[str], timeout: float, rss_cap_mib: 
     if watcher:
         watcher.start()
     t0 = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=bench.env, preexec_fn=limit, cwd=ROOT)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=bench.env, preexec_fn=limit, cwd=ROOT
+    )
     events: list[dict] = []
-    reader = threading.Thread(target=lambda: events.extend(json.loads(l) for l in proc.stdout if l.startswith("{")),
-                              daemon=True)
+    reader = threading.Thread(
+        target=lambda: events.extend(json.loads(line) for line in proc.stdout if line.startswith("{")), daemon=True
+    )
     reader.start()
     err_chunks: list[str] = []
     err_reader = threading.Thread(target=lambda: err_chunks.append(proc.stderr.read()), daemon=True)
@@ -327,18 +355,25 @@ def run_child(bench: BenchServer, args: list[str], timeout: float, rss_cap_mib: 
         status = f"failed (exit {proc.returncode}): " + " | ".join(tail)[-600:]
     last = events[-1] if events else {}
     out: dict[str, Any] = {
-        "status": status, "wall_seconds": round(wall, 2),
+        "status": status,
+        "wall_seconds": round(wall, 2),
         "rss_peak_mib": round(max(peak, (done or last).get("hwm_mib", 0)), 1),
-        "server_cpu_seconds": None if server_cpu0 is None or server_cpu1 is None else round(server_cpu1 - server_cpu0, 1),
-        "loadavg": [load0, loadavg()], **server,
+        "server_cpu_seconds": None
+        if server_cpu0 is None or server_cpu1 is None
+        else round(server_cpu1 - server_cpu0, 1),
+        "loadavg": [load0, loadavg()],
+        **server,
     }
     if done:
         out.update({k: v for k, v in done.items() if k not in ("event", "t", "rss_mib", "hwm_mib", "cpu_seconds")})
         out["client_cpu_seconds"] = done.get("cpu_seconds")
     else:
         out["got_to"] = {k: last.get(k) for k in ("phase", "state", "t", "rss_mib", "records") if k in last}
-        out["phases_done"] = [{k: e.get(k) for k in ("phase", "seconds", "records", "rss_mib") if k in e}
-                              for e in events if e.get("state") == "end"]
+        out["phases_done"] = [
+            {k: e.get(k) for k in ("phase", "seconds", "records", "rss_mib") if k in e}
+            for e in events
+            if e.get("state") == "end"
+        ]
     return out
 
 
@@ -382,7 +417,9 @@ def time_calls(fn: Callable[[int], Any], runs: int, budget: float, limit: float)
     warm, calls, started = time.perf_counter() - t, 1, time.perf_counter()
     # more warm-up calls, unless one is already long: a second one always, then
     # up to WARM_CALLS within WARM_SECONDS
-    while warm <= limit / 2 and calls < WARM_CALLS and (calls < 2 or time.perf_counter() - started + warm <= WARM_SECONDS):
+    while (
+        warm <= limit / 2 and calls < WARM_CALLS and (calls < 2 or time.perf_counter() - started + warm <= WARM_SECONDS)
+    ):
         t = time.perf_counter()
         try:
             fn(calls)
@@ -402,14 +439,21 @@ def time_calls(fn: Callable[[int], Any], runs: int, budget: float, limit: float)
             return failed(e, warm)
         times.append((time.perf_counter() - t) * 1000)
     rows = len(result) if isinstance(result, list) else len(getattr(result, "rows", []) or [])
-    return {"status": "ok", "runs": n, "p50_ms": round(statistics.median(times), 2),
-            "p95_ms": round(percentile(times, 95), 2), "min_ms": round(min(times), 2),
-            "max_ms": round(max(times), 2), "warmup_ms": round(warm * 1000, 1), "rows": rows}
+    return {
+        "status": "ok",
+        "runs": n,
+        "p50_ms": round(statistics.median(times), 2),
+        "p95_ms": round(percentile(times, 95), 2),
+        "min_ms": round(min(times), 2),
+        "max_ms": round(max(times), 2),
+        "warmup_ms": round(warm * 1000, 1),
+        "rows": rows,
+    }
 
 
-SETTLE_WINDOW = 20        # RETURN 1 calls per look
-SETTLE_RATIO = 1.3        # at rest: RETURN 1's p50 within this of the idle server's
-SETTLE_LOOKS = 3          # ... in this many looks in a row
+SETTLE_WINDOW = 20  # RETURN 1 calls per look
+SETTLE_RATIO = 1.3  # at rest: RETURN 1's p50 within this of the idle server's
+SETTLE_LOOKS = 3  # ... in this many looks in a row
 SETTLE_MAX_SECONDS = 120  # never wait longer
 
 
@@ -440,11 +484,18 @@ def settle(bench: BenchServer, idle_ms: float) -> dict[str, Any]:
         if in_a_row >= SETTLE_LOOKS:
             break
         time.sleep(1)
-    out = {"seconds": round(time.monotonic() - t0, 1), "idle_return1_ms": idle_ms, "return1_ms": looks,
-           "at_rest": in_a_row >= SETTLE_LOOKS}
-    log(f"  server at rest after {out['seconds']} s (RETURN 1 p50 {looks[0]} -> {looks[-1]} ms; idle {idle_ms} ms)"
-        if out["at_rest"] else f"  server not at rest after {out['seconds']} s (RETURN 1 p50 {looks[-1]} ms; "
-        f"idle {idle_ms} ms): timing the queries anyway")
+    out = {
+        "seconds": round(time.monotonic() - t0, 1),
+        "idle_return1_ms": idle_ms,
+        "return1_ms": looks,
+        "at_rest": in_a_row >= SETTLE_LOOKS,
+    }
+    log(
+        f"  server at rest after {out['seconds']} s (RETURN 1 p50 {looks[0]} -> {looks[-1]} ms; idle {idle_ms} ms)"
+        if out["at_rest"]
+        else f"  server not at rest after {out['seconds']} s (RETURN 1 p50 {looks[-1]} ms; "
+        f"idle {idle_ms} ms): timing the queries anyway"
+    )
     return out
 
 
@@ -465,7 +516,7 @@ class PageReads:
         name = self.by_text.get(query)
         self.calls.append((name if name else "cypher: " + " ".join(query.split())[:60], dict(params)))
 
-    def __enter__(self) -> "PageReads":
+    def __enter__(self) -> PageReads:
         one = getattr(self.Q, "_OneRead", None)
         self._send = getattr(one, "send", None)
         if one is not None and self._send is not None:
@@ -474,12 +525,14 @@ class PageReads:
             def send(this, query, params):
                 self._note(query, params)
                 return original(this, query, params)
+
             one.send = send
         read = self.db.read
 
         def noted_read(query, **params):
             self._note(query, params)
             return read(query, **params)
+
         self.db.read = noted_read
         return self
 
@@ -520,8 +573,15 @@ def page_queries(db, pages: dict[str, Callable[[int], Any]], turns: int) -> tupl
     return params, ran
 
 
-def time_group(out: dict[str, Any], items: dict[str, Callable[[int], Any]], runs: int, budget: float,
-               limit: float, skip: set[str] = frozenset(), label: str = "") -> None:
+def time_group(
+    out: dict[str, Any],
+    items: dict[str, Callable[[int], Any]],
+    runs: int,
+    budget: float,
+    limit: float,
+    skip: set[str] = frozenset(),
+    label: str = "",
+) -> None:
     for name, fn in items.items():
         t = time.monotonic()
         if name in skip:
@@ -531,15 +591,18 @@ def time_group(out: dict[str, Any], items: dict[str, Callable[[int], Any]], runs
         res = time_calls(fn, runs, budget, limit)
         res["loadavg"] = loadavg()
         out[name] = res
-        shown = f"p50 {res['p50_ms']} ms, p95 {res['p95_ms']} ms ({res['runs']} runs)" if res["status"] == "ok" \
+        shown = (
+            f"p50 {res['p50_ms']} ms, p95 {res['p95_ms']} ms ({res['runs']} runs)"
+            if res["status"] == "ok"
             else f"{res['status']}: {res.get('detail', '')[:160]}"
+        )
         log(f"  {label}{name:24} {shown}  [{time.monotonic() - t:.0f} s]")
 
 
 def query_db(bench: BenchServer, limit: float):
+    import kb.queries as Q
     from kb.config import Settings
     from kb.db import Database
-    import kb.queries as Q
 
     Q.quiet_driver()
     return with_timeout(Database(Settings(uri=bench.server.bolt_uri, password=bench.server.stored_password())), limit)
@@ -558,8 +621,15 @@ def topic_slugs(db, topics: int) -> list[str]:
 EXTRA_NAMED = ["catalog_keys"]  # timed too, though no page below runs it (kb's key lookups)
 
 
-def bench_queries(bench: BenchServer, topics: int, runs: int, budget: float, limit: float,
-                  skip: set[str] = frozenset(), named: bool = True) -> dict[str, Any]:
+def bench_queries(
+    bench: BenchServer,
+    topics: int,
+    runs: int,
+    budget: float,
+    limit: float,
+    skip: set[str] = frozenset(),
+    named: bool = True,
+) -> dict[str, Any]:
     """Pages (what `kb topic`, `kb forum-shopping [--all]`, `kb gaps`, `kb
     primacy`, `kb matrix` build, without drawing them), today's as the CLI
     asks for them (``Clocks.resolve()`` per call, as per command), and the
@@ -580,7 +650,9 @@ def bench_queries(bench: BenchServer, topics: int, runs: int, budget: float, lim
     pages: dict[str, Callable[[int], Any]] = {
         "topic page": lambda k: topic_page(db, slug(k), now(), limit=PAGE_LIMIT),
         "forum-shopping": lambda k: forum_shopping_page(db, slug(k), now(), all_pairs=False, limit=ALL_PAIRS_LIMIT),
-        "forum-shopping --all": lambda k: forum_shopping_page(db, slug(k), now(), all_pairs=True, limit=ALL_PAIRS_LIMIT),
+        "forum-shopping --all": lambda k: forum_shopping_page(
+            db, slug(k), now(), all_pairs=True, limit=ALL_PAIRS_LIMIT
+        ),
         "gaps": lambda k: gaps_page(db, None, now(), limit=PAGE_LIMIT),
         "primacy": lambda k: primacy_page(db, slug(k), now(), limit=PAGE_LIMIT),
         "matrix": lambda k: matrix_page(db, now(), ()),
@@ -593,9 +665,12 @@ def bench_queries(bench: BenchServer, topics: int, runs: int, budget: float, lim
         for name in EXTRA_NAMED:
             if name in known and name not in params:
                 declared = {p.name for p in known[name].params}
-                params[name] = [{k: v for k, v in {"slug": s, **now().params()}.items() if k in declared}
-                                for s in slugs]
-        items = {name: (lambda k, n=name, ps=ps: Q.run(db, n, **ps[k % len(ps)])) for name, ps in sorted(params.items())}
+                params[name] = [
+                    {k: v for k, v in {"slug": s, **now().params()}.items() if k in declared} for s in slugs
+                ]
+        items = {
+            name: (lambda k, n=name, ps=ps: Q.run(db, n, **ps[k % len(ps)])) for name, ps in sorted(params.items())
+        }
         time_group(out["named"], items, runs, budget, limit, skip)
     db.close()
     return out
@@ -606,7 +681,7 @@ def skip_reason(name: str) -> str:
 
 
 # -- history: dated loads, then pages at other clocks ---------------------------------
-HISTORY_STEPS = 3     # dated loads after kb's load, each changing ...
+HISTORY_STEPS = 3  # dated loads after kb's load, each changing ...
 CHANGE_SHARE = synth.CHANGE_SHARE  # ... this share of the cells
 HISTORY_AS_OF = "2024-06-01"  # the legal date the --as-of pages are read at
 
@@ -621,7 +696,12 @@ def changed_catalogs(work: Path, folder: Path, seed: int, steps: int = HISTORY_S
         dest = work / f"{folder.name}-change{step}"
         manifest = dest / "synth.manifest"
         m = json.loads(manifest.read_text()) if manifest.exists() else {}
-        if (m.get("changed_from"), m.get("step"), m.get("seed"), m.get("share")) != (str(src), step, seed, CHANGE_SHARE):
+        if (m.get("changed_from"), m.get("step"), m.get("seed"), m.get("share")) != (
+            str(src),
+            step,
+            seed,
+            CHANGE_SHARE,
+        ):
             log(f"  deriving change {step} of {folder.name} ({CHANGE_SHARE:.0%} of the cells) ...")
             m = synth.derive_changed(src, dest, step, seed, CHANGE_SHARE)
         else:
@@ -646,8 +726,15 @@ def history_clocks(t1: datetime, t2: datetime) -> dict[str, Any]:
     }
 
 
-def history_queries(bench: BenchServer, topics: int, instants: list[datetime], runs: int, budget: float,
-                    limit: float, named: bool = True) -> dict[str, Any]:
+def history_queries(
+    bench: BenchServer,
+    topics: int,
+    instants: list[datetime],
+    runs: int,
+    budget: float,
+    limit: float,
+    named: bool = True,
+) -> dict[str, Any]:
     """The topic page today, --as-of HISTORY_AS_OF, --as-recorded between
     the first and second dated loads (``instants``), and both, on a few
     topics in turn; and the named queries each of them runs."""
@@ -660,34 +747,56 @@ def history_queries(bench: BenchServer, topics: int, instants: list[datetime], r
     slugs = topic_slugs(db, topics)
     slug = lambda k: slugs[k % len(slugs)]  # noqa: E731
     clocks = history_clocks(instants[0], instants[1])
-    out: dict[str, Any] = {"topics_used": slugs, "as_of": HISTORY_AS_OF,
-                           "as_recorded": clocks["topic page --as-recorded"].as_recorded.isoformat(),
-                           "pages": {}, "named": {}, "reads": {}}
+    out: dict[str, Any] = {
+        "topics_used": slugs,
+        "as_of": HISTORY_AS_OF,
+        "as_recorded": clocks["topic page --as-recorded"].as_recorded.isoformat(),
+        "pages": {},
+        "named": {},
+        "reads": {},
+    }
     # Evidence that the instants differ: the first topic's cells by mode, read with the one predicate.
-    cells = ("MATCH (:Topic {slug: $slug})<-[r:TREATS]-() WHERE r.recorded_from <= $at < r.recorded_to "
-             "RETURN r.mode AS mode, count(*) AS n ORDER BY mode")
+    cells = (
+        "MATCH (:Topic {slug: $slug})<-[r:TREATS]-() WHERE r.recorded_from <= $at < r.recorded_to "
+        "RETURN r.mode AS mode, count(*) AS n ORDER BY mode"
+    )
     before = instants[0] - timedelta(milliseconds=1)  # the catalog kb's own load wrote
     out["cells_by_mode"] = {
         label: {r["mode"]: r["n"] for r in db.read(cells, slug=slugs[0], at=at)}
-        for label, at in (("before the dated loads", before),
-                          ("as recorded", clocks["topic page --as-recorded"].as_recorded),
-                          ("now", datetime.now(timezone.utc)))}
-    pages = {label: (lambda k, c=c: topic_page(db, slug(k), c or Clocks.resolve(), limit=PAGE_LIMIT))
-             for label, c in clocks.items()}
+        for label, at in (
+            ("before the dated loads", before),
+            ("as recorded", clocks["topic page --as-recorded"].as_recorded),
+            ("now", datetime.now(UTC)),
+        )
+    }
+    pages = {
+        label: (lambda k, c=c: topic_page(db, slug(k), c or Clocks.resolve(), limit=PAGE_LIMIT))
+        for label, c in clocks.items()
+    }
     time_group(out["pages"], pages, runs, budget, limit, label="[history] ")
     if named:
         for label, fn in pages.items():
             params, ran = page_queries(db, {label: fn}, len(slugs))
             out["reads"].update(ran)
-            items = {name: (lambda k, n=name, ps=ps: Q.run(db, n, **ps[k % len(ps)])) for name, ps in sorted(params.items())}
+            items = {
+                name: (lambda k, n=name, ps=ps: Q.run(db, n, **ps[k % len(ps)])) for name, ps in sorted(params.items())
+            }
             out["named"][label] = {}
-            time_group(out["named"][label], items, runs, budget, limit, label=f"[{label.replace('topic page', '').strip() or 'today'}] ")
+            time_group(
+                out["named"][label],
+                items,
+                runs,
+                budget,
+                limit,
+                label=f"[{label.replace('topic page', '').strip() or 'today'}] ",
+            )
     db.close()
     return out
 
 
-def bench_history(bench: BenchServer, work: Path, folder: Path, topics: int, chunked: list[str],
-                  load_limit: float, opts) -> dict[str, Any]:
+def bench_history(
+    bench: BenchServer, work: Path, folder: Path, topics: int, chunked: list[str], load_limit: float, opts
+) -> dict[str, Any]:
     """After kb's load: HISTORY_STEPS dated loads (kb.load.load(..., at=T))
     of the catalog changed CHANGE_SHARE of its cells each time, at
     increasing recorded instants; then, once the server is at rest, the
@@ -695,16 +804,25 @@ def bench_history(bench: BenchServer, work: Path, folder: Path, topics: int, chu
     out: dict[str, Any] = {"steps": HISTORY_STEPS, "share": CHANGE_SHARE, "loads": []}
     instants = []
     for path, manifest in changed_catalogs(work, folder, opts.seed):
-        at = datetime.now(timezone.utc)  # later than every change set so far; kb refuses an earlier one
-        log(f"  dated load {len(instants) + 1}/{HISTORY_STEPS}: {path.name} recorded at {at.isoformat()} "
-            f"({manifest['changed_cells']:,} cells changed) ...")
-        r = run_child(bench, ["kb", str(path), "--at", at.isoformat(), *chunked], timeout=load_limit,
-                      rss_cap_mib=opts.rss_cap_mib)
-        r.update(at=at.isoformat(), catalog=str(path), changed_cells=manifest["changed_cells"],
-                 changed=manifest.get("changed"))
+        at = datetime.now(UTC)  # later than every change set so far; kb refuses an earlier one
+        log(
+            f"  dated load {len(instants) + 1}/{HISTORY_STEPS}: {path.name} recorded at {at.isoformat()} "
+            f"({manifest['changed_cells']:,} cells changed) ..."
+        )
+        r = run_child(
+            bench, ["kb", str(path), "--at", at.isoformat(), *chunked], timeout=load_limit, rss_cap_mib=opts.rss_cap_mib
+        )
+        r.update(
+            at=at.isoformat(),
+            catalog=str(path),
+            changed_cells=manifest["changed_cells"],
+            changed=manifest.get("changed"),
+        )
         out["loads"].append(r)
-        log(f"    {r.get('seconds')} s, {r['status']}: {r.get('updated')} updated, {r.get('unchanged')} unchanged, "
-            f"{r.get('created')} created; RSS {r['rss_peak_mib']} MiB")
+        log(
+            f"    {r.get('seconds')} s, {r['status']}: {r.get('updated')} updated, {r.get('unchanged')} unchanged, "
+            f"{r.get('created')} created; RSS {r['rss_peak_mib']} MiB"
+        )
         if r["status"] != "ok":
             out["error"] = f"dated load {len(instants) + 1} failed: {r['status']}"
             return out
@@ -715,9 +833,14 @@ def bench_history(bench: BenchServer, work: Path, folder: Path, topics: int, chu
         return out
     out["settle"] = settle(bench, bench.idle_ms)
     big = folder_grid(folder) >= 1_000_000
-    out["queries"] = history_queries(bench, topics, instants, opts.runs,
-                                     opts.query_budget_big if big else opts.query_budget,
-                                     opts.query_limit_big if big else opts.query_limit)
+    out["queries"] = history_queries(
+        bench,
+        topics,
+        instants,
+        opts.runs,
+        opts.query_budget_big if big else opts.query_budget,
+        opts.query_limit_big if big else opts.query_limit,
+    )
     return out
 
 
@@ -754,9 +877,14 @@ def help_time(runs: int = 9) -> dict[str, Any]:
         if m and len(m.group(3)) <= 2:
             heavy.append((int(m.group(2)), m.group(4)))
     heavy.sort(reverse=True)
-    return {"command": " ".join(cmd), "runs": runs, "median_seconds": round(statistics.median(times), 3),
-            "min_seconds": round(min(times), 3), "python_startup_seconds": round(statistics.median(bare), 3),
-            "top_imports_ms": [{"module": m, "ms": round(us / 1000, 1)} for us, m in heavy[:8]]}
+    return {
+        "command": " ".join(cmd),
+        "runs": runs,
+        "median_seconds": round(statistics.median(times), 3),
+        "min_seconds": round(min(times), 3),
+        "python_startup_seconds": round(statistics.median(bare), 3),
+        "top_imports_ms": [{"module": m, "ms": round(us / 1000, 1)} for us, m in heavy[:8]],
+    }
 
 
 # -- one catalog size ------------------------------------------------------------------
@@ -784,8 +912,10 @@ def bench_size(bench: BenchServer, work: Path, instruments: int, topics: int, op
     res["catalog"] = manifest
     cells = manifest["treats_rows"]
     records = manifest["records"]
-    log(f"{instruments} x {topics}: {cells:,} cells ({manifest['grid_cells']:,} in the grid), {records:,} records, "
-        f"{manifest['bytes'] / 2**20:.0f} MiB of CSV")
+    log(
+        f"{instruments} x {topics}: {cells:,} cells ({manifest['grid_cells']:,} in the grid), {records:,} records, "
+        f"{manifest['bytes'] / 2**20:.0f} MiB of CSV"
+    )
 
     load_limit = opts.load_limit_big if big else (opts.load_limit if mid else 300)
     rss_cap = opts.rss_cap_mib
@@ -794,22 +924,32 @@ def bench_size(bench: BenchServer, work: Path, instruments: int, topics: int, op
     # The ORM way: a fixed time on the first instruments.
     res["empty_seconds"] = [bench.empty()]
     log(f"  ORM: one neomodel save()/connect() per object for {opts.orm_seconds:.0f} s ...")
-    orm = run_child(bench, ["orm", str(folder), "--seconds", str(opts.orm_seconds)],
-                    timeout=opts.orm_seconds + 120, rss_cap_mib=rss_cap, watch=False)
+    orm = run_child(
+        bench,
+        ["orm", str(folder), "--seconds", str(opts.orm_seconds)],
+        timeout=opts.orm_seconds + 120,
+        rss_cap_mib=rss_cap,
+        watch=False,
+    )
     res["orm"] = orm
-    log(f"  ORM: {orm.get('objects_per_second')} objects/s, {orm.get('records_per_second')} records/s "
-        f"({orm.get('objects')} objects) [{orm['status']}]")
+    log(
+        f"  ORM: {orm.get('objects_per_second')} objects/s, {orm.get('records_per_second')} records/s "
+        f"({orm.get('objects')} objects) [{orm['status']}]"
+    )
 
     # Too large for one transaction: kb load --commit-every, and the floor the same way.
     chunked = ["--commit-every", str(opts.commit_every)] if manifest["grid_cells"] >= opts.commit_every_above else []
     res["commit_every"] = opts.commit_every if chunked else None
     how = f"transactions of {opts.commit_every:,} rows" if chunked else "one transaction"
+
     def one_load(how: str, title: str, rep: int) -> dict[str, Any]:
         res["empty_seconds"].append(bench.empty())
         log(f"  {title}, run {rep + 1}/{reps} ...")
         r = run_child(bench, [how, str(folder), *chunked], timeout=load_limit, rss_cap_mib=rss_cap)
-        log(f"  {how}: {r.get('seconds')} s {r.get('phases', '')}, {r['status']}, RSS {r['rss_peak_mib']} MiB, "
-            f"tx heap {r.get('tx_heap_peak_mib')} MiB, load avg {r['loadavg']}")
+        log(
+            f"  {how}: {r.get('seconds')} s {r.get('phases', '')}, {r['status']}, RSS {r['rss_peak_mib']} MiB, "
+            f"tx heap {r.get('tx_heap_peak_mib')} MiB, load avg {r['loadavg']}"
+        )
         return r
 
     floors, kbs = [], []
@@ -825,21 +965,35 @@ def bench_size(bench: BenchServer, work: Path, instruments: int, topics: int, op
     fb, kb = best(floors), best(kbs)
     summary: dict[str, Any] = {"cells": cells, "grid_cells": manifest["grid_cells"], "records": records}
     if kb:
-        summary.update(kb_seconds=kb["seconds"], kb_cells_per_s=rate(cells, kb["seconds"]),
-                       kb_rows_per_s=rate(records, kb["seconds"]), kb_grid_cells_per_s=rate(manifest["grid_cells"], kb["seconds"]),
-                       kb_phases=kb.get("phases"), kb_rss_peak_mib=kb["rss_peak_mib"],
-                       kb_tx_heap_peak_mib=kb.get("tx_heap_peak_mib"), kb_client_cpu_seconds=kb.get("client_cpu_seconds"),
-                       kb_server_cpu_seconds=kb.get("server_cpu_seconds"))
+        summary.update(
+            kb_seconds=kb["seconds"],
+            kb_cells_per_s=rate(cells, kb["seconds"]),
+            kb_rows_per_s=rate(records, kb["seconds"]),
+            kb_grid_cells_per_s=rate(manifest["grid_cells"], kb["seconds"]),
+            kb_phases=kb.get("phases"),
+            kb_rss_peak_mib=kb["rss_peak_mib"],
+            kb_tx_heap_peak_mib=kb.get("tx_heap_peak_mib"),
+            kb_client_cpu_seconds=kb.get("client_cpu_seconds"),
+            kb_server_cpu_seconds=kb.get("server_cpu_seconds"),
+        )
     if fb:
-        summary.update(floor_seconds=fb["seconds"], floor_cells_per_s=rate(cells, fb["seconds"]),
-                       floor_rows_per_s=rate(records, fb["seconds"]), floor_write_seconds=fb.get("write_seconds"),
-                       floor_rss_peak_mib=fb["rss_peak_mib"], floor_client_cpu_seconds=fb.get("client_cpu_seconds"),
-                       floor_server_cpu_seconds=fb.get("server_cpu_seconds"))
+        summary.update(
+            floor_seconds=fb["seconds"],
+            floor_cells_per_s=rate(cells, fb["seconds"]),
+            floor_rows_per_s=rate(records, fb["seconds"]),
+            floor_write_seconds=fb.get("write_seconds"),
+            floor_rss_peak_mib=fb["rss_peak_mib"],
+            floor_client_cpu_seconds=fb.get("client_cpu_seconds"),
+            floor_server_cpu_seconds=fb.get("server_cpu_seconds"),
+        )
     if kb and fb:
         summary["kb_over_floor"] = round(kb["seconds"] / fb["seconds"], 2)
         try:  # the same ratio in CPU seconds (client + server): steadier when the machine is busy
             summary["kb_over_floor_cpu"] = round(
-                (kb["client_cpu_seconds"] + kb["server_cpu_seconds"]) / (fb["client_cpu_seconds"] + fb["server_cpu_seconds"]), 2)
+                (kb["client_cpu_seconds"] + kb["server_cpu_seconds"])
+                / (fb["client_cpu_seconds"] + fb["server_cpu_seconds"]),
+                2,
+            )
         except (TypeError, KeyError, ZeroDivisionError):
             pass
     if orm.get("records_per_second"):  # a node record is three objects (identity, state, HAS_STATE)
@@ -862,23 +1016,36 @@ def bench_size(bench: BenchServer, work: Path, instruments: int, topics: int, op
         res["settle"] = settle(bench, bench.idle_ms)
         log(f"  queries on {instruments} x {topics} ...")
         skip = {"matrix"} if manifest["grid_cells"] > opts.matrix_max_grid else set()
-        res["queries"] = bench_queries(bench, topics, opts.runs, opts.query_budget_big if mid else opts.query_budget,
-                                       opts.query_limit_big if mid else opts.query_limit, skip)
+        res["queries"] = bench_queries(
+            bench,
+            topics,
+            opts.runs,
+            opts.query_budget_big if mid else opts.query_budget,
+            opts.query_limit_big if mid else opts.query_limit,
+            skip,
+        )
     else:
         res["queries"] = None
 
     # History: dated loads that change some cells, on kb's graph; then the pages at other clocks.
     if kb_graph and manifest["grid_cells"] <= opts.history_max_grid:
-        log(f"  history on {instruments} x {topics}: {HISTORY_STEPS} dated loads changing "
-            f"{CHANGE_SHARE:.0%} of the cells each ...")
+        log(
+            f"  history on {instruments} x {topics}: {HISTORY_STEPS} dated loads changing "
+            f"{CHANGE_SHARE:.0%} of the cells each ..."
+        )
         res["history"] = bench_history(bench, work, folder, topics, chunked, load_limit, opts)
     return res
 
 
 def memory_100k(bench: BenchServer, work: Path, opts) -> dict[str, Any]:
     folder, manifest = catalog(work, *MEM_SIZE, opts.seed)
-    out: dict[str, Any] = {"instruments": MEM_SIZE[0], "topics": MEM_SIZE[1], "cells": manifest["treats_rows"],
-                           "records": manifest["records"], "runs": []}
+    out: dict[str, Any] = {
+        "instruments": MEM_SIZE[0],
+        "topics": MEM_SIZE[1],
+        "cells": manifest["treats_rows"],
+        "records": manifest["records"],
+        "runs": [],
+    }
     for rep in range(opts.small_reps):
         bench.empty()
         log(f"100k-cell load (kb), run {rep + 1}/{opts.small_reps} ...")
@@ -918,14 +1085,18 @@ def projections(results: dict[str, Any]) -> list[dict[str, Any]]:
             continue  # out of time, not of memory: nothing to scale
         n = cat["records"]
         heap_gib = float(heaps.get(f"{s['instruments']}x{s['topics']}", results["server"]["heap"]).rstrip("gG"))
-        out.append({
-            "size": f"{s['instruments']}x{s['topics']}", "records": n, "scaled_from": f"{ref['instruments']}x{ref['topics']}",
-            "kb_client_rss_gib": round(n * per_record_rss / 1024, 1),
-            "server_tx_state_gib": round(n * per_row_tx / 1024, 1),
-            "server_tx_pool_gib": round(0.7 * heap_gib, 1),
-            "machine_ram_gib": results["machine"]["ram_gib"],
-            "kb_seconds_at_measured_rate": round(n / (sm["records"] / sm["kb_seconds"])),
-        })
+        out.append(
+            {
+                "size": f"{s['instruments']}x{s['topics']}",
+                "records": n,
+                "scaled_from": f"{ref['instruments']}x{ref['topics']}",
+                "kb_client_rss_gib": round(n * per_record_rss / 1024, 1),
+                "server_tx_state_gib": round(n * per_row_tx / 1024, 1),
+                "server_tx_pool_gib": round(0.7 * heap_gib, 1),
+                "machine_ram_gib": results["machine"]["ram_gib"],
+                "kb_seconds_at_measured_rate": round(n / (sm["records"] / sm["kb_seconds"])),
+            }
+        )
     return out
 
 
@@ -950,30 +1121,50 @@ def verdicts(results: dict[str, Any]) -> list[dict[str, Any]]:
     for name, s in sizes.items():
         sm = s.get("summary", {})
         if "kb_over_floor" in sm:
-            add("loader_vs_floor", f"{sm['kb_over_floor']} x ({sm['kb_seconds']} s vs {sm['floor_seconds']} s)",
-                sm["kb_over_floor"] <= 1.5, name)
+            add(
+                "loader_vs_floor",
+                f"{sm['kb_over_floor']} x ({sm['kb_seconds']} s vs {sm['floor_seconds']} s)",
+                sm["kb_over_floor"] <= 1.5,
+                name,
+            )
         if "kb_over_orm_speedup" in sm:
-            add("loader_vs_orm", f"{sm['kb_over_orm_speedup']} x ({fmt(sm['kb_rows_per_s'])} vs "
+            add(
+                "loader_vs_orm",
+                f"{sm['kb_over_orm_speedup']} x ({fmt(sm['kb_rows_per_s'])} vs "
                 f"{fmt(sm.get('orm_records_per_s', sm.get('orm_objects_per_s')))} records/s)",
-                sm["kb_over_orm_speedup"] >= 30, name)
+                sm["kb_over_orm_speedup"] >= 30,
+                name,
+            )
     m = results.get("memory_100k") or {}
     if "kb_seconds" in m:
         add("load_100k_seconds", f"{m['kb_seconds']} s", m["kb_seconds"] <= 20, f"{m['instruments']}x{m['topics']}")
-        add("load_100k_rss_mib", f"{m['kb_rss_peak_mib']} MiB", m["kb_rss_peak_mib"] <= 300,
-            f"{m['instruments']}x{m['topics']}")
+        add(
+            "load_100k_rss_mib",
+            f"{m['kb_rss_peak_mib']} MiB",
+            m["kb_rss_peak_mib"] <= 300,
+            f"{m['instruments']}x{m['topics']}",
+        )
     q10 = ((sizes.get("10000x200") or {}).get("queries") or {}).get("pages", {}).get("topic page")
     if q10:
-        add("topic_page_p50_ms_10k", f"{q10.get('p50_ms', q10['status'])} ms", q10.get("p50_ms", 1e9) <= 30, "10000x200")
+        add(
+            "topic_page_p50_ms_10k", f"{q10.get('p50_ms', q10['status'])} ms", q10.get("p50_ms", 1e9) <= 30, "10000x200"
+        )
     h10 = ((((sizes.get("10000x200") or {}).get("history") or {}).get("queries")) or {}).get("pages") or {}
-    for label, key, most in (("topic page", "topic_page_p50_ms_10k", 30),
-                             ("topic page --as-of", "history_topic_page_p50_ms_10k", 40),
-                             ("topic page --as-recorded", "history_topic_page_p50_ms_10k", 40),
-                             ("topic page --as-of --as-recorded", "history_topic_page_p50_ms_10k", 40)):
+    for label, key, most in (
+        ("topic page", "topic_page_p50_ms_10k", 30),
+        ("topic page --as-of", "history_topic_page_p50_ms_10k", 40),
+        ("topic page --as-recorded", "history_topic_page_p50_ms_10k", 40),
+        ("topic page --as-of --as-recorded", "history_topic_page_p50_ms_10k", 40),
+    ):
         r = h10.get(label)
         if r:
             shown = label.replace("topic page", "").strip() or "today"
-            add(key, f"{r.get('p50_ms', r['status'])} ms ({shown})", r.get("p50_ms", 1e9) <= most,
-                "10000x200 after 3 dated loads")
+            add(
+                key,
+                f"{r.get('p50_ms', r['status'])} ms ({shown})",
+                r.get("p50_ms", 1e9) <= most,
+                "10000x200 after 3 dated loads",
+            )
     m1 = ((sizes.get("1000x50") or {}).get("queries") or {}).get("pages", {}).get("matrix")
     if m1:
         add("matrix_p50_ms_1k", f"{m1.get('p50_ms', m1['status'])} ms", m1.get("p50_ms", 1e9) <= 300, "1000x50")
@@ -984,8 +1175,14 @@ def verdicts(results: dict[str, Any]) -> list[dict[str, Any]]:
     if c and c.get("rows"):
         worse = [r for r in c["rows"] if r["worse"]]
         shown = "; ".join(f"{r['figure']} {r['ratio']} x" for r in sorted(worse, key=lambda r: -r["ratio"])[:3])
-        add("no_worse", f"{len(worse)} of {len(c['rows'])} worse" + (f", e.g. {shown}" if worse else "")
-            + (" (see above)" if len(worse) > 3 else ""), not worse, f"vs {Path(c['baseline']).name}")
+        add(
+            "no_worse",
+            f"{len(worse)} of {len(c['rows'])} worse"
+            + (f", e.g. {shown}" if worse else "")
+            + (" (see above)" if len(worse) > 3 else ""),
+            not worse,
+            f"vs {Path(c['baseline']).name}",
+        )
     return out
 
 
@@ -1029,14 +1226,30 @@ def compare(results: dict[str, Any], baseline: Path) -> dict[str, Any] | None:
         (b, unit), (n, _) = before[name], now[name]
         ratio = n / b if b else None
         worse = ratio is not None and ratio > WORSE_RATIO and (unit != "ms" or n - b > WORSE_MS)
-        rows.append({"figure": name, "unit": unit, "before": b, "now": n,
-                     "ratio": None if ratio is None else round(ratio, 2), "worse": worse})
+        rows.append(
+            {
+                "figure": name,
+                "unit": unit,
+                "before": b,
+                "now": n,
+                "ratio": None if ratio is None else round(ratio, 2),
+                "worse": worse,
+            }
+        )
     measured = {f"{s['instruments']}x{s['topics']}" for s in results.get("sizes", [])}
-    gone = [name for name in set(before) - set(now)  # of the sizes measured now: renamed or gone
-            if name.split(" ", 1)[0] in measured or not re.match(r"\d+x\d+ ", name)]
-    return {"baseline": str(baseline), "baseline_date": base.get("date"), "rows": rows,
-            "baseline_idle_return1_ms": (base.get("server") or {}).get("idle_return1_ms"),
-            "only_in_baseline": sorted(gone), "only_now": sorted(set(now) - set(before))}
+    gone = [
+        name
+        for name in set(before) - set(now)  # of the sizes measured now: renamed or gone
+        if name.split(" ", 1)[0] in measured or not re.match(r"\d+x\d+ ", name)
+    ]
+    return {
+        "baseline": str(baseline),
+        "baseline_date": base.get("date"),
+        "rows": rows,
+        "baseline_idle_return1_ms": (base.get("server") or {}).get("idle_return1_ms"),
+        "only_in_baseline": sorted(gone),
+        "only_now": sorted(set(now) - set(before)),
+    }
 
 
 PHASES = ("read", "prepare", "write", "transaction")  # kb's load phases (bench/loads.py run_kb)
@@ -1045,24 +1258,46 @@ PHASES = ("read", "prepare", "write", "transaction")  # kb's load phases (bench/
 def table(results: dict[str, Any]) -> str:
     lines = []
     m = results["machine"]
-    lines.append(f"kb bench {results['date']}  ·  {m['cores']} cores, {m['ram_gib']} GiB, {m['cpu']}  ·  "
-                 f"Neo4j {results.get('neo4j', {}).get('version')}  ·  bench server heap {results['server']['heap']}")
+    lines.append(
+        f"kb bench {results['date']}  ·  {m['cores']} cores, {m['ram_gib']} GiB, {m['cpu']}  ·  "
+        f"Neo4j {results.get('neo4j', {}).get('version')}  ·  bench server heap {results['server']['heap']}"
+    )
     lines.append("")
-    hdr = ["size", "cells", "kb s", "kb cells/s", "floor s", "floor cells/s", "kb/floor", "kb/floor CPU", "ORM rec/s", "kb/ORM",
-           "kb RSS MiB", "kb phases s"]
+    hdr = [
+        "size",
+        "cells",
+        "kb s",
+        "kb cells/s",
+        "floor s",
+        "floor cells/s",
+        "kb/floor",
+        "kb/floor CPU",
+        "ORM rec/s",
+        "kb/ORM",
+        "kb RSS MiB",
+        "kb phases s",
+    ]
     rows = []
     for s in results["sizes"]:
         sm = s.get("summary", {})
         ph = sm.get("kb_phases") or {}
         kb_status = next((r["status"] for r in s.get("kb_runs", []) if r["status"] != "ok"), None)
-        rows.append([f"{s['instruments']}x{s['topics']}", fmt(sm.get("cells")),
-                     fmt(sm.get("kb_seconds")) if "kb_seconds" in sm else (kb_status or "-")[:40],
-                     fmt(sm.get("kb_cells_per_s")), fmt(sm.get("floor_seconds")), fmt(sm.get("floor_cells_per_s")),
-                     fmt(sm.get("kb_over_floor"), " x"), fmt(sm.get("kb_over_floor_cpu"), " x"),
-                     fmt(sm.get("orm_records_per_s", sm.get("orm_objects_per_s"))),
-                     fmt(sm.get("kb_over_orm_speedup"), " x"),
-                     fmt(sm.get("kb_rss_peak_mib") or max((r["rss_peak_mib"] for r in s.get("kb_runs", [])), default=None)),
-                     " / ".join(f"{k} {fmt(ph[k])}" for k in PHASES if k in ph) or "-"])
+        rows.append(
+            [
+                f"{s['instruments']}x{s['topics']}",
+                fmt(sm.get("cells")),
+                fmt(sm.get("kb_seconds")) if "kb_seconds" in sm else (kb_status or "-")[:40],
+                fmt(sm.get("kb_cells_per_s")),
+                fmt(sm.get("floor_seconds")),
+                fmt(sm.get("floor_cells_per_s")),
+                fmt(sm.get("kb_over_floor"), " x"),
+                fmt(sm.get("kb_over_floor_cpu"), " x"),
+                fmt(sm.get("orm_records_per_s", sm.get("orm_objects_per_s"))),
+                fmt(sm.get("kb_over_orm_speedup"), " x"),
+                fmt(sm.get("kb_rss_peak_mib") or max((r["rss_peak_mib"] for r in s.get("kb_runs", [])), default=None)),
+                " / ".join(f"{k} {fmt(ph[k])}" for k in PHASES if k in ph) or "-",
+            ]
+        )
     lines += _grid(hdr, rows)
     for s in results["sizes"]:
         if s.get("queries_on"):
@@ -1082,37 +1317,57 @@ def table(results: dict[str, Any]) -> str:
     lines.append("")
     mem = results.get("memory_100k") or {}
     if mem:
-        lines.append(f"100k-cell load ({mem['instruments']}x{mem['topics']}, {mem['cells']:,} cells): kb "
-                     f"{fmt(mem.get('kb_seconds'))} s, peak RSS {fmt(mem.get('kb_rss_peak_mib'))} MiB, phases "
-                     f"{mem.get('kb_phases')}; floor {fmt((mem.get('floor') or {}).get('seconds'))} s")
+        lines.append(
+            f"100k-cell load ({mem['instruments']}x{mem['topics']}, {mem['cells']:,} cells): kb "
+            f"{fmt(mem.get('kb_seconds'))} s, peak RSS {fmt(mem.get('kb_rss_peak_mib'))} MiB, phases "
+            f"{mem.get('kb_phases')}; floor {fmt((mem.get('floor') or {}).get('seconds'))} s"
+        )
     h = results.get("help") or {}
     if h:
-        lines.append(f"kb --help: median {h['median_seconds']} s over {h['runs']} runs "
-                     f"(bare python start-up {h['python_startup_seconds']} s)")
+        lines.append(
+            f"kb --help: median {h['median_seconds']} s over {h['runs']} runs "
+            f"(bare python start-up {h['python_startup_seconds']} s)"
+        )
     for p in results.get("projections") or []:
-        lines.append(f"{p['size']} did not load in one transaction; scaled from {p['scaled_from']}, it needs "
-                     f"~{p['kb_client_rss_gib']} GiB in kb's process and ~{p['server_tx_state_gib']} GiB of "
-                     f"transaction state on the server (pool {p['server_tx_pool_gib']} GiB, machine "
-                     f"{p['machine_ram_gib']} GiB)")
+        lines.append(
+            f"{p['size']} did not load in one transaction; scaled from {p['scaled_from']}, it needs "
+            f"~{p['kb_client_rss_gib']} GiB in kb's process and ~{p['server_tx_state_gib']} GiB of "
+            f"transaction state on the server (pool {p['server_tx_pool_gib']} GiB, machine "
+            f"{p['machine_ram_gib']} GiB)"
+        )
     lines.append("")
     lines += history_table(results)
     c = results.get("comparison")
     if c:
-        lines.append(f"kb's figures beside {Path(c['baseline']).name} ({c.get('baseline_date')}); worse: more than "
-                     f"{WORSE_RATIO:g} x and, for timings, {WORSE_MS:g} ms more. The idle server's RETURN 1: "
-                     f"{results['server'].get('idle_return1_ms')} ms now, {c.get('baseline_idle_return1_ms')} ms then "
-                     "(a busier machine slows everything)")
+        lines.append(
+            f"kb's figures beside {Path(c['baseline']).name} ({c.get('baseline_date')}); worse: more than "
+            f"{WORSE_RATIO:g} x and, for timings, {WORSE_MS:g} ms more. The idle server's RETURN 1: "
+            f"{results['server'].get('idle_return1_ms')} ms now, {c.get('baseline_idle_return1_ms')} ms then "
+            "(a busier machine slows everything)"
+        )
         ordered = sorted(c["rows"], key=lambda r: (not r["worse"], r["figure"]))
-        lines += _grid(["figure", "before", "now", "now/before", "worse"],
-                       [[r["figure"], f"{_fig(r['before'])} {r['unit']}", f"{_fig(r['now'])} {r['unit']}",
-                         fmt(r["ratio"], " x"), "WORSE" if r["worse"] else ""] for r in ordered])
+        lines += _grid(
+            ["figure", "before", "now", "now/before", "worse"],
+            [
+                [
+                    r["figure"],
+                    f"{_fig(r['before'])} {r['unit']}",
+                    f"{_fig(r['now'])} {r['unit']}",
+                    fmt(r["ratio"], " x"),
+                    "WORSE" if r["worse"] else "",
+                ]
+                for r in ordered
+            ],
+        )
         if c.get("only_in_baseline"):
             lines.append("only in the baseline (renamed or gone): " + ", ".join(c["only_in_baseline"]))
         if c.get("only_now"):
             lines.append("new (not in the baseline): " + ", ".join(c["only_now"]))
         lines.append("")
-    lines += _grid(["target", "measured", "where", "met"],
-                   [[v["target"], v["measured"], v["where"], "yes" if v["met"] else "NO"] for v in results["verdicts"]])
+    lines += _grid(
+        ["target", "measured", "where", "met"],
+        [[v["target"], v["measured"], v["where"], "yes" if v["met"] else "NO"] for v in results["verdicts"]],
+    )
     return "\n".join(lines)
 
 
@@ -1122,9 +1377,11 @@ def history_table(results: dict[str, Any]) -> list[str]:
     sizes = [s for s in results["sizes"] if s.get("history")]
     if not sizes:
         return []
-    lines = [f"history: {HISTORY_STEPS} dated loads after kb's load, each changing {CHANGE_SHARE:.0%} of the "
-             f"cells; then the topic page (p50 / p95 ms) at each clock (--as-of {HISTORY_AS_OF}, --as-recorded "
-             "between the first and second dated loads)"]
+    lines = [
+        f"history: {HISTORY_STEPS} dated loads after kb's load, each changing {CHANGE_SHARE:.0%} of the "
+        f"cells; then the topic page (p50 / p95 ms) at each clock (--as-of {HISTORY_AS_OF}, --as-recorded "
+        "between the first and second dated loads)"
+    ]
     hdr = [""] + [f"{s['instruments']}x{s['topics']}" for s in sizes]
     rows = []
     for k in range(HISTORY_STEPS):
@@ -1132,10 +1389,15 @@ def history_table(results: dict[str, Any]) -> list[str]:
         for s in sizes:
             loads = s["history"].get("loads") or []
             r = loads[k] if k < len(loads) else None
-            row.append("-" if not r else (f"{fmt(r.get('seconds'))} s; {fmt(r.get('updated'))}" if r["status"] == "ok"
-                                          else r["status"][:40]))
+            row.append(
+                "-"
+                if not r
+                else (
+                    f"{fmt(r.get('seconds'))} s; {fmt(r.get('updated'))}" if r["status"] == "ok" else r["status"][:40]
+                )
+            )
         rows.append(row)
-    labels = list(history_clocks(datetime.now(timezone.utc), datetime.now(timezone.utc)))
+    labels = list(history_clocks(datetime.now(UTC), datetime.now(UTC)))
     for label in labels:
         row = [label]
         for s in sizes:
@@ -1149,10 +1411,13 @@ def history_table(results: dict[str, Any]) -> list[str]:
         if not names:
             continue
         lines.append("")
-        lines.append(f"named queries behind the topic page at each clock, {s['instruments']}x{s['topics']} (p50 / p95 ms)")
+        lines.append(
+            f"named queries behind the topic page at each clock, {s['instruments']}x{s['topics']} (p50 / p95 ms)"
+        )
         short = [label.replace("topic page", "").strip() or "today" for label in labels]
-        lines += _grid(["query"] + short, [[n] + [_p50((named.get(label) or {}).get(n)) for label in labels]
-                                           for n in names])
+        lines += _grid(
+            ["query"] + short, [[n] + [_p50((named.get(label) or {}).get(n)) for label in labels] for n in names]
+        )
     lines.append("")
     return lines
 
@@ -1181,9 +1446,11 @@ def queries_only(opts, sizes: list[tuple[int, int]]) -> int:
     merged into that size's entry in --out (its loads are kept)."""
     if opts.home is None or len(sizes) != 1:
         raise SystemExit("--queries-only needs --home and exactly one size in --sizes")
-    (instruments, topics), = sizes
+    ((instruments, topics),) = sizes
     results = json.loads(opts.out.read_text()) if opts.out.exists() else {"sizes": []}
-    entry = next((s for s in results.get("sizes", []) if (s["instruments"], s["topics"]) == (instruments, topics)), None)
+    entry = next(
+        (s for s in results.get("sizes", []) if (s["instruments"], s["topics"]) == (instruments, topics)), None
+    )
     if entry is None:
         entry = {"instruments": instruments, "topics": topics}
         results.setdefault("sizes", []).append(entry)
@@ -1192,24 +1459,38 @@ def queries_only(opts, sizes: list[tuple[int, int]]) -> int:
         bench.start()
         n = bench.db.read("MATCH (i:Instrument) WITH count(i) AS i MATCH (t:Topic) RETURN i, count(t) AS t")[0]
         if (n["i"], n["t"]) != (instruments, topics):
-            raise SystemExit(f"the graph in {opts.home} has {n['i']} instruments x {n['t']} topics, "
-                             f"not {instruments} x {topics}")
+            raise SystemExit(
+                f"the graph in {opts.home} has {n['i']} instruments x {n['t']} topics, not {instruments} x {topics}"
+            )
         mid = instruments * topics >= 1_000_000
         grid = instruments * topics
         skip = {"matrix"} if grid > opts.matrix_max_grid else set()
-        log(f"queries on {instruments} x {topics} (graph in {opts.home}): a first pass to warm the "
-            "freshly started server's caches, not kept ...")
+        log(
+            f"queries on {instruments} x {topics} (graph in {opts.home}): a first pass to warm the "
+            "freshly started server's caches, not kept ..."
+        )
         bench_queries(bench, topics, 3, 30.0, opts.query_limit_big if mid else opts.query_limit, skip, named=False)
         log("  ... and the measured pass")
-        entry["queries"] = bench_queries(bench, topics, opts.runs, opts.query_budget_big if mid else opts.query_budget,
-                                         opts.query_limit_big if mid else opts.query_limit, skip)
-        entry["queries_measured_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        entry["queries"] = bench_queries(
+            bench,
+            topics,
+            opts.runs,
+            opts.query_budget_big if mid else opts.query_budget,
+            opts.query_limit_big if mid else opts.query_limit,
+            skip,
+        )
+        entry["queries_measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         instants = recorded_instants(bench.db)
         if len(instants) >= 2:  # the graph has the history phase's dated loads: its pages too
             log(f"  the topic page at other clocks ({len(instants)} dated loads in the graph)")
             entry.setdefault("history", {})["queries"] = history_queries(
-                bench, topics, instants, opts.runs, opts.query_budget_big if mid else opts.query_budget,
-                opts.query_limit_big if mid else opts.query_limit)
+                bench,
+                topics,
+                instants,
+                opts.runs,
+                opts.query_budget_big if mid else opts.query_budget,
+                opts.query_limit_big if mid else opts.query_limit,
+            )
     finally:
         bench.stop()
     results["comparison"] = compare(results, opts.baseline)
@@ -1221,11 +1502,18 @@ def queries_only(opts, sizes: list[tuple[int, int]]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", default=None, help=f"instruments x topics, comma-separated (default {DEFAULT_SIZES}; "
-                    "with --quick 1000x50,10000x200)")
+    ap.add_argument(
+        "--sizes",
+        default=None,
+        help=f"instruments x topics, comma-separated (default {DEFAULT_SIZES}; with --quick 1000x50,10000x200)",
+    )
     ap.add_argument("--out", type=Path, default=HERE / "results.json")
-    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "kb-bench",
-                    help="where catalogs are written (kept between runs, reused when unchanged)")
+    ap.add_argument(
+        "--work",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "kb-bench",
+        help="where catalogs are written (kept between runs, reused when unchanged)",
+    )
     ap.add_argument("--seed", type=int, default=6)
     ap.add_argument("--heap", default="8g", help="bench server heap (default 8g)")
     ap.add_argument("--pagecache", default="2g")
@@ -1240,28 +1528,55 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--query-limit", type=float, default=60.0, help="server-side timeout of one query run")
     ap.add_argument("--query-limit-big", type=float, default=30.0, help="the same at 1M+ grid cells")
     ap.add_argument("--matrix-max-grid", type=int, default=2_000_000, help="skip the matrix above this many grid cells")
-    ap.add_argument("--commit-every", type=int, default=200_000,
-                    help="rows per transaction of kb load --commit-every (and the floor) on the largest catalogs")
-    ap.add_argument("--commit-every-above", type=int, default=10_000_000,
-                    help="grid cells from which loads commit every --commit-every rows, not once")
+    ap.add_argument(
+        "--commit-every",
+        type=int,
+        default=200_000,
+        help="rows per transaction of kb load --commit-every (and the floor) on the largest catalogs",
+    )
+    ap.add_argument(
+        "--commit-every-above",
+        type=int,
+        default=10_000_000,
+        help="grid cells from which loads commit every --commit-every rows, not once",
+    )
     ap.add_argument("--no-queries", action="store_true")
-    ap.add_argument("--history-max-grid", type=int, default=2_000_000,
-                    help=f"the history phase ({HISTORY_STEPS} dated loads changing {CHANGE_SHARE:.0%}% of the cells "
-                         "each, then the topic page at other clocks) on sizes up to this many grid cells; 0: none")
-    ap.add_argument("--baseline", type=Path, default=BASELINE,
-                    help=f"earlier figures to compare kb's with (default {BASELINE.name})")
+    ap.add_argument(
+        "--history-max-grid",
+        type=int,
+        default=2_000_000,
+        help=f"the history phase ({HISTORY_STEPS} dated loads changing {CHANGE_SHARE:.0%}% of the cells "
+        "each, then the topic page at other clocks) on sizes up to this many grid cells; 0: none",
+    )
+    ap.add_argument(
+        "--baseline",
+        type=Path,
+        default=BASELINE,
+        help=f"earlier figures to compare kb's with (default {BASELINE.name})",
+    )
     ap.add_argument("--no-memory", action="store_true", help="skip the 100k-cell memory load")
-    ap.add_argument("--quick", action="store_true", help="short limits, one load each; sizes 1k x 50 and 10k x 200 unless --sizes")
-    ap.add_argument("--merge", action="store_true",
-                    help="keep the other sizes already in --out (and its memory and --help figures); "
-                         "replace only the sizes measured now")
+    ap.add_argument(
+        "--quick", action="store_true", help="short limits, one load each; sizes 1k x 50 and 10k x 200 unless --sizes"
+    )
+    ap.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the other sizes already in --out (and its memory and --help figures); "
+        "replace only the sizes measured now",
+    )
     ap.add_argument("--table", action="store_true", help="print the table of --out and stop")
-    ap.add_argument("--home", type=Path, default=None,
-                    help="the bench server's home, kept afterwards with the last graph loaded (default: a "
-                         "temporary one, deleted)")
-    ap.add_argument("--queries-only", action="store_true",
-                    help="with --home holding the graph of the one size in --sizes (from an earlier run with "
-                         "--home): measure its queries only, and merge them into that size in --out")
+    ap.add_argument(
+        "--home",
+        type=Path,
+        default=None,
+        help="the bench server's home, kept afterwards with the last graph loaded (default: a temporary one, deleted)",
+    )
+    ap.add_argument(
+        "--queries-only",
+        action="store_true",
+        help="with --home holding the graph of the one size in --sizes (from an earlier run with "
+        "--home): measure its queries only, and merge them into that size in --out",
+    )
     opts = ap.parse_args(argv)
     if opts.table:
         results = json.loads(opts.out.read_text())
@@ -1279,13 +1594,15 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
 
     results: dict[str, Any] = {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
-        "server": {"heap": opts.heap, "pagecache": opts.pagecache}, "targets": TARGETS,
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "server": {"heap": opts.heap, "pagecache": opts.pagecache},
+        "targets": TARGETS,
         "notes": [
             "cells = coverage records (rows of treats.csv = TREATS edges); grid = instruments x topics",
             "loads: best of --small-reps runs below 1M grid cells, one run above; each in a child process",
-        f"queries: up to {WARM_CALLS} warm-up calls within {WARM_SECONDS:g} s (at least two), then up to --runs "
-        "timed calls within the budget, topics in turn",
+            f"queries: up to {WARM_CALLS} warm-up calls within {WARM_SECONDS:g} s (at least two), then up to --runs "
+            "timed calls within the budget, topics in turn",
             f"queries are timed once the server is at rest after the load: RETURN 1's p50 within {SETTLE_RATIO}x "
             f"of the idle server's {SETTLE_LOOKS} times in a row, {SETTLE_MAX_SECONDS} s at most (settle per size)",
             "loadavg = 1-minute load average before and after a load (other work on the machine slows it)",
@@ -1310,8 +1627,10 @@ def main(argv: list[str] | None = None) -> int:
                 results[key] = previous[key]
         results["merged_from"] = previous.get("date")
         results["server"] = previous.get("server", results["server"])
-        results["server"]["heap_by_size"] = {**previous.get("server", {}).get("heap_by_size", {}),
-                                             **{f"{i}x{t}": opts.heap for i, t in sizes}}
+        results["server"]["heap_by_size"] = {
+            **previous.get("server", {}).get("heap_by_size", {}),
+            **{f"{i}x{t}": opts.heap for i, t in sizes},
+        }
     if "help" not in results:
         log("kb --help start-up ...")
         results["help"] = help_time()
@@ -1346,8 +1665,9 @@ def main(argv: list[str] | None = None) -> int:
                 results["sizes"].append(bench_size(bench, opts.work, instruments, topics, opts))
             except Exception as e:  # report and go on with the next size
                 log(f"{instruments} x {topics} failed: {type(e).__name__}: {e}")
-                results["sizes"].append({"instruments": instruments, "topics": topics,
-                                         "error": f"{type(e).__name__}: {e}"})
+                results["sizes"].append(
+                    {"instruments": instruments, "topics": topics, "error": f"{type(e).__name__}: {e}"}
+                )
             log(f"{instruments} x {topics} done in {time.monotonic() - t:.0f} s")
             results["comparison"] = compare(results, opts.baseline)
             results["verdicts"] = verdicts(results)

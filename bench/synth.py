@@ -48,9 +48,28 @@ FIELDS = {
     "jurisdictions": ["code", "name", "kind", "part_of", "source"],
     "topics": ["slug", "name", "definition", "question", "rank", "source"],
     "developers": ["id", "name", "posture", "home", "note", "source"],
-    "instruments": ["id", "name", "short_name", "kind", "binding", "status", "status_history", "adopted",
-                    "effective", "ended", "date_source", "date_note", "jurisdiction", "issued_by", "citation",
-                    "url", "catalog_rank", "wikidata", "notes", "source"],
+    "instruments": [
+        "id",
+        "name",
+        "short_name",
+        "kind",
+        "binding",
+        "status",
+        "status_history",
+        "adopted",
+        "effective",
+        "ended",
+        "date_source",
+        "date_note",
+        "jurisdiction",
+        "issued_by",
+        "citation",
+        "url",
+        "catalog_rank",
+        "wikidata",
+        "notes",
+        "source",
+    ],
     "papers": ["id", "title", "authors", "year", "venue", "primary_class", "url", "doi", "source"],
     "treats": ["instrument", "topic", "mode", "pinpoint", "confidence", "note", "source"],
     "conflicts": ["instrument", "other", "topic", "basis", "source"],
@@ -61,39 +80,96 @@ FIELDS = {
     "revokes": ["instrument", "revoked", "date", "scope", "note", "source"],
 }
 
-NONSILENT_SHARE = 0.25   # of all grid cells
-SILENT_SHARE = 0.10      # reviewed and found silent
+NONSILENT_SHARE = 0.25  # of all grid cells
+SILENT_SHARE = 0.10  # reviewed and found silent
 MODE_MIX = (("explicit", 0.45), ("implicit", 0.50), ("conflicts", 0.05))
 
 FIRST_DAY = date(2016, 1, 1)
 DAYS = (date(2025, 12, 31) - FIRST_DAY).days  # adoption dates span ten years
 
 COUNTRIES = [
-    ("US", "United States"), ("CN", "China"), ("UK", "United Kingdom"), ("FR", "France"), ("DE", "Germany"),
-    ("JP", "Japan"), ("IN", "India"), ("BR", "Brazil"), ("CA", "Canada"), ("KR", "South Korea"),
-    ("SG", "Singapore"), ("AE", "United Arab Emirates"), ("IL", "Israel"), ("IT", "Italy"), ("ES", "Spain"),
-    ("NL", "Netherlands"), ("SE", "Sweden"), ("CH", "Switzerland"), ("AR", "Argentina"), ("MX", "Mexico"),
-    ("ZA", "South Africa"), ("NG", "Nigeria"), ("KE", "Kenya"), ("EG", "Egypt"), ("SA", "Saudi Arabia"),
-    ("TR", "Turkey"), ("RU", "Russia"), ("ID", "Indonesia"), ("VN", "Vietnam"), ("TH", "Thailand"),
-    ("MY", "Malaysia"), ("PH", "Philippines"), ("NZ", "New Zealand"), ("AUS", "Australia"), ("CL", "Chile"),
-    ("CO", "Colombia"), ("PE", "Peru"), ("PL", "Poland"), ("IE", "Ireland"), ("NO", "Norway"),
+    ("US", "United States"),
+    ("CN", "China"),
+    ("UK", "United Kingdom"),
+    ("FR", "France"),
+    ("DE", "Germany"),
+    ("JP", "Japan"),
+    ("IN", "India"),
+    ("BR", "Brazil"),
+    ("CA", "Canada"),
+    ("KR", "South Korea"),
+    ("SG", "Singapore"),
+    ("AE", "United Arab Emirates"),
+    ("IL", "Israel"),
+    ("IT", "Italy"),
+    ("ES", "Spain"),
+    ("NL", "Netherlands"),
+    ("SE", "Sweden"),
+    ("CH", "Switzerland"),
+    ("AR", "Argentina"),
+    ("MX", "Mexico"),
+    ("ZA", "South Africa"),
+    ("NG", "Nigeria"),
+    ("KE", "Kenya"),
+    ("EG", "Egypt"),
+    ("SA", "Saudi Arabia"),
+    ("TR", "Turkey"),
+    ("RU", "Russia"),
+    ("ID", "Indonesia"),
+    ("VN", "Vietnam"),
+    ("TH", "Thailand"),
+    ("MY", "Malaysia"),
+    ("PH", "Philippines"),
+    ("NZ", "New Zealand"),
+    ("AUS", "Australia"),
+    ("CL", "Chile"),
+    ("CO", "Colombia"),
+    ("PE", "Peru"),
+    ("PL", "Poland"),
+    ("IE", "Ireland"),
+    ("NO", "Norway"),
 ]
 SUBNATIONAL_PARENTS = ["US", "CN", "CA", "IN", "DE", "AUS", "BR", "ES", "UK", "MX"]
 FORUMS = [
-    ("G7", "Group of Seven"), ("G20", "Group of Twenty"), ("OECD", "OECD"), ("UN", "United Nations"),
-    ("UNESCO", "UNESCO"), ("council_of_europe", "Council of Europe"), ("GPAI", "Global Partnership on AI"),
-    ("ASEAN", "ASEAN"), ("BRICS", "BRICS"), ("APEC", "APEC"), ("ITU", "ITU"), ("NATO", "NATO"),
+    ("G7", "Group of Seven"),
+    ("G20", "Group of Twenty"),
+    ("OECD", "OECD"),
+    ("UN", "United Nations"),
+    ("UNESCO", "UNESCO"),
+    ("council_of_europe", "Council of Europe"),
+    ("GPAI", "Global Partnership on AI"),
+    ("ASEAN", "ASEAN"),
+    ("BRICS", "BRICS"),
+    ("APEC", "APEC"),
+    ("ITU", "ITU"),
+    ("NATO", "NATO"),
 ]
 SUPRANATIONAL = [("EU", "European Union"), ("AFRICAN_UNION", "African Union")]
 
-KINDS = (("binding_regulation", 0.25), ("executive_order", 0.08), ("policy_statement", 0.25),
-         ("voluntary_code", 0.20), ("international_treaty", 0.03), ("resolution", 0.09),
-         ("technical_standard", 0.10))
-FORUM_KINDS = (("international_treaty", 0.25), ("resolution", 0.35), ("voluntary_code", 0.25),
-               ("policy_statement", 0.15))
+KINDS = (
+    ("binding_regulation", 0.25),
+    ("executive_order", 0.08),
+    ("policy_statement", 0.25),
+    ("voluntary_code", 0.20),
+    ("international_treaty", 0.03),
+    ("resolution", 0.09),
+    ("technical_standard", 0.10),
+)
+FORUM_KINDS = (
+    ("international_treaty", 0.25),
+    ("resolution", 0.35),
+    ("voluntary_code", 0.25),
+    ("policy_statement", 0.15),
+)
 BINDING_KINDS = {"binding_regulation", "executive_order", "international_treaty"}
-STATUSES = (("in_force", 0.45), ("partially_in_force", 0.08), ("adopted_not_in_force", 0.12),
-            ("proposed", 0.25), ("vetoed", 0.04), ("revoked", 0.06))
+STATUSES = (
+    ("in_force", 0.45),
+    ("partially_in_force", 0.08),
+    ("adopted_not_in_force", 0.12),
+    ("proposed", 0.25),
+    ("vetoed", 0.04),
+    ("revoked", 0.06),
+)
 KIND_WORDS = {
     "binding_regulation": ["Act", "Regulation", "Law", "Statute"],
     "executive_order": ["Executive Order", "Decree", "Presidential Order"],
@@ -103,32 +179,132 @@ KIND_WORDS = {
     "resolution": ["Resolution", "Declaration"],
     "technical_standard": ["Standard", "Technical Specification", "Profile"],
 }
-THEMES = ["Artificial Intelligence", "Algorithmic Accountability", "Automated Decision-Making",
-          "Frontier AI Safety", "Generative AI Services", "AI Risk Management", "Trustworthy AI",
-          "Digital Services", "Data Governance and AI", "Synthetic Media", "Biometric Systems",
-          "AI in Public Administration", "Responsible Scaling", "Model Evaluation"]
-TOPIC_BASES = [
-    "transparency", "foundation_models", "deepfakes", "redress", "criminal_justice", "compute_reporting",
-    "sovereign_ai", "biometric_id", "employment", "healthcare", "education", "training_data",
-    "catastrophic_risk", "tech_sovereignty", "agentic_systems", "open_weight_release",
-    "international_coordination", "compute_export_controls", "environmental_impact", "national_security",
-    "development_rights", "worker_displacement", "content_provenance", "elections", "child_safety",
-    "copyright", "liability", "incident_reporting", "red_teaming", "model_evaluation", "insurance",
-    "procurement", "critical_infrastructure", "financial_services", "autonomous_weapons", "privacy",
-    "consumer_protection", "competition", "accessibility", "misinformation",
+THEMES = [
+    "Artificial Intelligence",
+    "Algorithmic Accountability",
+    "Automated Decision-Making",
+    "Frontier AI Safety",
+    "Generative AI Services",
+    "AI Risk Management",
+    "Trustworthy AI",
+    "Digital Services",
+    "Data Governance and AI",
+    "Synthetic Media",
+    "Biometric Systems",
+    "AI in Public Administration",
+    "Responsible Scaling",
+    "Model Evaluation",
 ]
-QUALIFIERS = ["disclosure", "audits", "thresholds", "liability", "oversight", "registries", "licensing",
-              "sandboxes", "standards", "enforcement", "research", "procurement"]
-WORDS = ("the instrument requires providers to document assess disclose report monitor systems models "
-         "risks developers deployers users public authorities obligations duties general principles "
-         "guidance oversight high-risk testing evaluation safeguards incidents transparency training "
-         "data rights remedies review audit thresholds publication registration cooperation").split()
-FIRST_NAMES = ["Ana", "Ben", "Chen", "Dara", "Emeka", "Fatima", "Goran", "Hana", "Ines", "Jae", "Kofi",
-               "Lena", "Mateo", "Nadia", "Omar", "Priya", "Quinn", "Rosa", "Sven", "Tomoko", "Umar", "Vera"]
-LAST_NAMES = ["Alvarez", "Bakker", "Costa", "Dubois", "Eze", "Fischer", "Gupta", "Haddad", "Ito", "Jensen",
-              "Kim", "Lopez", "Mensah", "Novak", "Okafor", "Petrov", "Quispe", "Rossi", "Sato", "Tan", "Ueda"]
-VENUES = ["arXiv", "FAccT", "AIES", "NeurIPS", "ICML", "Science", "Nature Machine Intelligence",
-          "Journal of AI Law"]
+TOPIC_BASES = [
+    "transparency",
+    "foundation_models",
+    "deepfakes",
+    "redress",
+    "criminal_justice",
+    "compute_reporting",
+    "sovereign_ai",
+    "biometric_id",
+    "employment",
+    "healthcare",
+    "education",
+    "training_data",
+    "catastrophic_risk",
+    "tech_sovereignty",
+    "agentic_systems",
+    "open_weight_release",
+    "international_coordination",
+    "compute_export_controls",
+    "environmental_impact",
+    "national_security",
+    "development_rights",
+    "worker_displacement",
+    "content_provenance",
+    "elections",
+    "child_safety",
+    "copyright",
+    "liability",
+    "incident_reporting",
+    "red_teaming",
+    "model_evaluation",
+    "insurance",
+    "procurement",
+    "critical_infrastructure",
+    "financial_services",
+    "autonomous_weapons",
+    "privacy",
+    "consumer_protection",
+    "competition",
+    "accessibility",
+    "misinformation",
+]
+QUALIFIERS = [
+    "disclosure",
+    "audits",
+    "thresholds",
+    "liability",
+    "oversight",
+    "registries",
+    "licensing",
+    "sandboxes",
+    "standards",
+    "enforcement",
+    "research",
+    "procurement",
+]
+WORDS = (
+    "the instrument requires providers to document assess disclose report monitor systems models "
+    "risks developers deployers users public authorities obligations duties general principles "
+    "guidance oversight high-risk testing evaluation safeguards incidents transparency training "
+    "data rights remedies review audit thresholds publication registration cooperation"
+).split()
+FIRST_NAMES = [
+    "Ana",
+    "Ben",
+    "Chen",
+    "Dara",
+    "Emeka",
+    "Fatima",
+    "Goran",
+    "Hana",
+    "Ines",
+    "Jae",
+    "Kofi",
+    "Lena",
+    "Mateo",
+    "Nadia",
+    "Omar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sven",
+    "Tomoko",
+    "Umar",
+    "Vera",
+]
+LAST_NAMES = [
+    "Alvarez",
+    "Bakker",
+    "Costa",
+    "Dubois",
+    "Eze",
+    "Fischer",
+    "Gupta",
+    "Haddad",
+    "Ito",
+    "Jensen",
+    "Kim",
+    "Lopez",
+    "Mensah",
+    "Novak",
+    "Okafor",
+    "Petrov",
+    "Quispe",
+    "Rossi",
+    "Sato",
+    "Tan",
+    "Ueda",
+]
+VENUES = ["arXiv", "FAccT", "AIES", "NeurIPS", "ICML", "Science", "Nature Machine Intelligence", "Journal of AI Law"]
 CLASSES = ["cs.CY", "cs.AI", "cs.LG", "cs.CL", "econ.GN"]
 
 
@@ -199,8 +375,14 @@ class Writers:
         self.files[section] = fh
 
 
-def generate(instruments: int, topics: int, out: Path, seed: int = 6,
-             nonsilent: float = NONSILENT_SHARE, silent: float = SILENT_SHARE) -> dict:
+def generate(
+    instruments: int,
+    topics: int,
+    out: Path,
+    seed: int = 6,
+    nonsilent: float = NONSILENT_SHARE,
+    silent: float = SILENT_SHARE,
+) -> dict:
     t0 = time.monotonic()
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("*.csv"):
@@ -210,13 +392,29 @@ def generate(instruments: int, topics: int, out: Path, seed: int = 6,
 
     # -- sources: catalog pages, registries (instrument and paper sources come with them)
     rng = R("sources")
-    w.row("sources", {"id": "catalog:hub", "title": "Catalog hub page", "kind": "catalog",
-                      "url": "https://catalog.example/hub", "publisher": "Policy Window",
-                      "accessed": "2026-01-15"})
+    w.row(
+        "sources",
+        {
+            "id": "catalog:hub",
+            "title": "Catalog hub page",
+            "kind": "catalog",
+            "url": "https://catalog.example/hub",
+            "publisher": "Policy Window",
+            "accessed": "2026-01-15",
+        },
+    )
     registries = [f"registry:{k}" for k in ("gazette", "federal-register", "eurlex", "legislature")]
     for r in registries:
-        w.row("sources", {"id": r, "title": f"Official registry {r.split(':')[1]}", "kind": "primary",
-                          "url": f"https://{r.split(':')[1]}.example/", "accessed": day(rng).isoformat()})
+        w.row(
+            "sources",
+            {
+                "id": r,
+                "title": f"Official registry {r.split(':')[1]}",
+                "kind": "primary",
+                "url": f"https://{r.split(':')[1]}.example/",
+                "accessed": day(rng).isoformat(),
+            },
+        )
 
     # -- jurisdictions
     rng = R("jurisdictions")
@@ -231,8 +429,7 @@ def generate(instruments: int, topics: int, out: Path, seed: int = 6,
         parent = SUBNATIONAL_PARENTS[k % len(SUBNATIONAL_PARENTS)] if k < 200 else national[rng.randrange(40)][0]
         jur_rows.append((f"{parent}-R{k:03d}", f"Region {k} of {parent}", "sub_national", parent))
     for code, name, kind, part_of in jur_rows:
-        w.row("jurisdictions", {"code": code, "name": name, "kind": kind, "part_of": part_of,
-                                "source": "catalog:hub"})
+        w.row("jurisdictions", {"code": code, "name": name, "kind": kind, "part_of": part_of, "source": "catalog:hub"})
     # Where instruments come from: skewed (a few jurisdictions issue most), forums get treaties.
     jur_codes = [j[0] for j in jur_rows]
     jur_kind = {j[0]: j[2] for j in jur_rows}
@@ -249,15 +446,34 @@ def generate(instruments: int, topics: int, out: Path, seed: int = 6,
     for k in range(topics):
         base = TOPIC_BASES[k % len(TOPIC_BASES)]
         lap = k // len(TOPIC_BASES)
-        slug = base if lap == 0 else f"{base}_{QUALIFIERS[(lap - 1) % len(QUALIFIERS)]}" + (
-            "" if lap <= len(QUALIFIERS) else f"_{lap}")
+        slug = (
+            base
+            if lap == 0
+            else f"{base}_{QUALIFIERS[(lap - 1) % len(QUALIFIERS)]}" + ("" if lap <= len(QUALIFIERS) else f"_{lap}")
+        )
         slugs.append(slug)
-        w.row("sources", {"id": f"catalog:topic-{slug}", "title": f"Catalog topic page: {slug}",
-                          "kind": "catalog", "url": f"https://catalog.example/topic/{slug}",
-                          "publisher": "Policy Window", "accessed": "2026-01-15"})
-        w.row("topics", {"slug": slug, "name": slug.replace("_", " ").title(), "definition": prose(rng, 15, 30),
-                         "question": prose(rng, 12, 25) if rng.random() < 0.5 else None, "rank": k + 1,
-                         "source": f"catalog:topic-{slug}"})
+        w.row(
+            "sources",
+            {
+                "id": f"catalog:topic-{slug}",
+                "title": f"Catalog topic page: {slug}",
+                "kind": "catalog",
+                "url": f"https://catalog.example/topic/{slug}",
+                "publisher": "Policy Window",
+                "accessed": "2026-01-15",
+            },
+        )
+        w.row(
+            "topics",
+            {
+                "slug": slug,
+                "name": slug.replace("_", " ").title(),
+                "definition": prose(rng, 15, 30),
+                "question": prose(rng, 12, 25) if rng.random() < 0.5 else None,
+                "rank": k + 1,
+                "source": f"catalog:topic-{slug}",
+            },
+        )
     salience = [rng.uniform(0.3, 1.7) for _ in range(topics)]
 
     # -- developers
@@ -269,9 +485,17 @@ def generate(instruments: int, topics: int, out: Path, seed: int = 6,
         dev = f"dev-{k:04d}"
         home = homes[min(int(rng.expovariate(0.5)), len(homes) - 1)]
         developers.append((dev, home))
-        w.row("developers", {"id": dev, "name": f"Developer {k} AI", "posture": pick(rng, (("open", 0.3), ("closed", 0.45), ("mixed", 0.25))),
-                             "home": home, "note": prose(rng, 8, 20) if rng.random() < 0.3 else None,
-                             "source": "catalog:hub"})
+        w.row(
+            "developers",
+            {
+                "id": dev,
+                "name": f"Developer {k} AI",
+                "posture": pick(rng, (("open", 0.3), ("closed", 0.45), ("mixed", 0.25))),
+                "home": home,
+                "note": prose(rng, 8, 20) if rng.random() < 0.3 else None,
+                "source": "catalog:hub",
+            },
+        )
 
     # -- instruments (per instrument a few numbers are kept for the grid: breadth, bindingness)
     rng = R("instruments")
@@ -315,26 +539,42 @@ def generate(instruments: int, topics: int, out: Path, seed: int = 6,
         theme = THEMES[rng.randrange(len(THEMES))]
         ident = f"{jur}-{kind[:3].upper()}-{year}-{i + 1:05d}"
         name = f"{jur} {theme} {words[rng.randrange(len(words))]}" + (f" {year}" if adopted else "")
-        w.row("sources", {"id": src, "title": f"Official text of {name}", "kind": "primary",
-                          "url": f"https://law.example/{jur.lower()}/{i + 1}", "publisher": f"Government of {jur}",
-                          "accessed": day(rng, date(2025, 1, 1), 400).isoformat()})
-        w.row("instruments", {
-            "id": ident, "name": name,
-            "short_name": f"{jur} {theme.split()[0]} {words[0]}" if rng.random() < 0.6 else None,
-            "kind": kind, "binding": "true" if binding else "false", "status": status,
-            "status_history": history, "adopted": adopted.isoformat() if adopted else None,
-            "effective": effective.isoformat() if effective else None,
-            "ended": ended.isoformat() if ended else None,
-            "date_source": registries[rng.randrange(len(registries))] if rng.random() < 0.05 else None,
-            "date_note": prose(rng, 10, 25) if rng.random() < 0.05 else None,
-            "jurisdiction": jur, "issued_by": issued_by,
-            "citation": f"{jur} No. {rng.randint(1, 999)}/{year}" if rng.random() < 0.5 else None,
-            "url": f"https://law.example/{jur.lower()}/{i + 1}" if rng.random() < 0.7 else None,
-            "catalog_rank": i + 1,
-            "wikidata": f"Q{rng.randint(10_000, 130_000_000)}" if rng.random() < 0.3 else None,
-            "notes": prose(rng, 15, 40) if rng.random() < 0.4 else None,
-            "source": src,
-        })
+        w.row(
+            "sources",
+            {
+                "id": src,
+                "title": f"Official text of {name}",
+                "kind": "primary",
+                "url": f"https://law.example/{jur.lower()}/{i + 1}",
+                "publisher": f"Government of {jur}",
+                "accessed": day(rng, date(2025, 1, 1), 400).isoformat(),
+            },
+        )
+        w.row(
+            "instruments",
+            {
+                "id": ident,
+                "name": name,
+                "short_name": f"{jur} {theme.split()[0]} {words[0]}" if rng.random() < 0.6 else None,
+                "kind": kind,
+                "binding": "true" if binding else "false",
+                "status": status,
+                "status_history": history,
+                "adopted": adopted.isoformat() if adopted else None,
+                "effective": effective.isoformat() if effective else None,
+                "ended": ended.isoformat() if ended else None,
+                "date_source": registries[rng.randrange(len(registries))] if rng.random() < 0.05 else None,
+                "date_note": prose(rng, 10, 25) if rng.random() < 0.05 else None,
+                "jurisdiction": jur,
+                "issued_by": issued_by,
+                "citation": f"{jur} No. {rng.randint(1, 999)}/{year}" if rng.random() < 0.5 else None,
+                "url": f"https://law.example/{jur.lower()}/{i + 1}" if rng.random() < 0.7 else None,
+                "catalog_rank": i + 1,
+                "wikidata": f"Q{rng.randint(10_000, 130_000_000)}" if rng.random() < 0.3 else None,
+                "notes": prose(rng, 15, 40) if rng.random() < 0.4 else None,
+                "source": src,
+            },
+        )
         inst_ids.append(ident)
         breadth.append(rng.uniform(0.3, 1.7) if kind != "binding_regulation" else rng.uniform(0.6, 2.0))
         binding_of.append(binding)
@@ -385,15 +625,33 @@ def generate(instruments: int, topics: int, out: Path, seed: int = 6,
                 note = prose(rng, 10, 20)
                 j = last_explicit.get(t)
                 if j is not None and random_() < 0.3:
-                    w.row("conflicts", {"instrument": ident, "other": inst_ids[j], "topic": slug,
-                                        "basis": prose(rng, 12, 30), "source": f"catalog:topic-{slug}"})
+                    w.row(
+                        "conflicts",
+                        {
+                            "instrument": ident,
+                            "other": inst_ids[j],
+                            "topic": slug,
+                            "basis": prose(rng, 12, 30),
+                            "source": f"catalog:topic-{slug}",
+                        },
+                    )
             else:
                 pin = None
                 conf = "high" if random_() < 0.3 else ("medium" if random_() < 0.55 else "low")
                 note = prose(rng, 6, 14) if random_() < 0.4 else None
             src = f"catalog:topic-{slug}" if random_() < 0.3 else isrc
-            w.row("treats", {"instrument": ident, "topic": slug, "mode": mode, "pinpoint": pin,
-                             "confidence": conf, "note": note, "source": src})
+            w.row(
+                "treats",
+                {
+                    "instrument": ident,
+                    "topic": slug,
+                    "mode": mode,
+                    "pinpoint": pin,
+                    "confidence": conf,
+                    "note": note,
+                    "source": src,
+                },
+            )
 
     # -- papers, with citations, topics addressed and similar papers
     rng = R("papers")
@@ -403,20 +661,42 @@ def generate(instruments: int, topics: int, out: Path, seed: int = 6,
         year = 2016 + k * 11 // n_papers
         pid = f"arXiv:{year % 100:02d}{rng.randint(1, 12):02d}.{k:05d}"
         src = f"arxiv:{pid.split(':')[1]}"
-        w.row("sources", {"id": src, "title": f"arXiv record {pid}", "kind": "paper",
-                          "url": f"https://arxiv.org/abs/{pid.split(':')[1]}", "publisher": "arXiv"})
-        authors = ";".join(f"{FIRST_NAMES[rng.randrange(len(FIRST_NAMES))]} {LAST_NAMES[rng.randrange(len(LAST_NAMES))]}"
-                           for _ in range(rng.randint(1, 8)))
-        w.row("papers", {"id": pid, "title": prose(rng, 6, 14).rstrip("."), "authors": authors, "year": year,
-                         "venue": VENUES[rng.randrange(len(VENUES))], "primary_class": CLASSES[rng.randrange(len(CLASSES))],
-                         "url": f"https://arxiv.org/abs/{pid.split(':')[1]}",
-                         "doi": f"10.48550/arXiv.{pid.split(':')[1]}" if rng.random() < 0.5 else None, "source": src})
+        w.row(
+            "sources",
+            {
+                "id": src,
+                "title": f"arXiv record {pid}",
+                "kind": "paper",
+                "url": f"https://arxiv.org/abs/{pid.split(':')[1]}",
+                "publisher": "arXiv",
+            },
+        )
+        authors = ";".join(
+            f"{FIRST_NAMES[rng.randrange(len(FIRST_NAMES))]} {LAST_NAMES[rng.randrange(len(LAST_NAMES))]}"
+            for _ in range(rng.randint(1, 8))
+        )
+        w.row(
+            "papers",
+            {
+                "id": pid,
+                "title": prose(rng, 6, 14).rstrip("."),
+                "authors": authors,
+                "year": year,
+                "venue": VENUES[rng.randrange(len(VENUES))],
+                "primary_class": CLASSES[rng.randrange(len(CLASSES))],
+                "url": f"https://arxiv.org/abs/{pid.split(':')[1]}",
+                "doi": f"10.48550/arXiv.{pid.split(':')[1]}" if rng.random() < 0.5 else None,
+                "source": src,
+            },
+        )
         targets = {inst_ids[min(int(rng.paretovariate(1.2)) - 1, instruments - 1)] for _ in range(rng.randint(1, 5))}
         if paper_ids:
             targets |= {paper_ids[rng.randrange(len(paper_ids))] for _ in range(rng.randint(0, 3))}
         for to in sorted(targets):
-            w.row("cites", {"from": pid, "to": to, "note": prose(rng, 6, 14) if rng.random() < 0.3 else None,
-                            "source": src})
+            w.row(
+                "cites",
+                {"from": pid, "to": to, "note": prose(rng, 6, 14) if rng.random() < 0.3 else None, "source": src},
+            )
         for t in sorted({rng.randrange(topics) for _ in range(rng.randint(1, 4))}):
             w.row("addresses", {"paper": pid, "topic": slugs[t], "note": None, "source": src})
         if paper_ids and rng.random() < 0.2:
@@ -429,35 +709,62 @@ def generate(instruments: int, topics: int, out: Path, seed: int = 6,
     for i in range(1, instruments):
         if rng.random() < 0.1:
             for j in sorted({rng.randrange(i) for _ in range(rng.randint(1, 2))}):
-                w.row("cites", {"from": inst_ids[i], "to": inst_ids[j], "note": prose(rng, 6, 14),
-                                "source": _inst_source(inst_ids[i], i)})
+                w.row(
+                    "cites",
+                    {
+                        "from": inst_ids[i],
+                        "to": inst_ids[j],
+                        "note": prose(rng, 6, 14),
+                        "source": _inst_source(inst_ids[i], i),
+                    },
+                )
 
     # -- developers signing voluntary codes and treaties
     rng = R("signed")
     if voluntary:
         for dev, _ in developers:
             for v in sorted({voluntary[rng.randrange(len(voluntary))] for _ in range(rng.randint(0, 3))}):
-                w.row("signed", {"developer": dev, "instrument": inst_ids[v],
-                                 "date": day(rng).isoformat() if rng.random() < 0.7 else None,
-                                 "note": None, "source": "catalog:hub"})
+                w.row(
+                    "signed",
+                    {
+                        "developer": dev,
+                        "instrument": inst_ids[v],
+                        "date": day(rng).isoformat() if rng.random() < 0.7 else None,
+                        "note": None,
+                        "source": "catalog:hub",
+                    },
+                )
 
     # -- revocations: each revoked instrument revoked by another one
     rng = R("revokes")
     for i, when in revoked:
         j = rng.randrange(instruments - 1)
         j = j + 1 if j >= i else j
-        w.row("revokes", {"instrument": inst_ids[j], "revoked": inst_ids[i], "date": when.isoformat(),
-                          "scope": "full" if rng.random() < 0.8 else "partial", "note": None,
-                          "source": _inst_source(inst_ids[j], j)})
+        w.row(
+            "revokes",
+            {
+                "instrument": inst_ids[j],
+                "revoked": inst_ids[i],
+                "date": when.isoformat(),
+                "scope": "full" if rng.random() < 0.8 else "partial",
+                "note": None,
+                "source": _inst_source(inst_ids[j], j),
+            },
+        )
     w.close()
 
     grid = instruments * topics
     manifest = {
-        "instruments": instruments, "topics": topics, "seed": seed, "grid_cells": grid,
-        "treats_rows": w.counts["treats"], "modes": counts,
+        "instruments": instruments,
+        "topics": topics,
+        "seed": seed,
+        "grid_cells": grid,
+        "treats_rows": w.counts["treats"],
+        "modes": counts,
         "nonsilent_share": round((counts["explicit"] + counts["implicit"] + counts["conflicts"]) / max(grid, 1), 4),
         "silent_share": round(counts["silent"] / max(grid, 1), 4),
-        "rows": w.counts, "records": sum(w.counts.values()),
+        "rows": w.counts,
+        "records": sum(w.counts.values()),
         "bytes": sum(f.stat().st_size for f in out.glob("*.csv")),
         "seconds": round(time.monotonic() - t0, 2),
     }
@@ -499,8 +806,10 @@ def derive_changed(src: Path, out: Path, step: int = 1, seed: int = 6, share: fl
     chosen = set(rng.sample(range(rows), k)) if rows else set()
     moves: dict[str, int] = {}
     changed = {"mode": 0, "pinpoint": 0}
-    with (src / "treats.csv").open(newline="", encoding="utf-8") as fin, \
-            (out / "treats.csv").open("w", newline="", encoding="utf-8") as fout:
+    with (
+        (src / "treats.csv").open(newline="", encoding="utf-8") as fin,
+        (out / "treats.csv").open("w", newline="", encoding="utf-8") as fout,
+    ):
         reader = csv.DictReader(fin)
         writer = csv.DictWriter(fout, fieldnames=reader.fieldnames)
         writer.writeheader()
@@ -530,11 +839,19 @@ def derive_changed(src: Path, out: Path, step: int = 1, seed: int = 6, share: fl
             shutil.copyfile(path, out / path.name)
     base = json.loads((src / "synth.manifest").read_text()) if (src / "synth.manifest").exists() else {}
     manifest = {
-        "changed_from": str(src), "step": step, "seed": seed, "share": share,
-        "instruments": base.get("instruments"), "topics": base.get("topics"),
+        "changed_from": str(src),
+        "step": step,
+        "seed": seed,
+        "share": share,
+        "instruments": base.get("instruments"),
+        "topics": base.get("topics"),
         "base_seed": base.get("base_seed", base.get("seed")),
-        "treats_rows": rows, "changed_cells": k, "changed": changed, "mode_moves": dict(sorted(moves.items())),
-        "records": base.get("records"), "grid_cells": base.get("grid_cells"),
+        "treats_rows": rows,
+        "changed_cells": k,
+        "changed": changed,
+        "mode_moves": dict(sorted(moves.items())),
+        "records": base.get("records"),
+        "grid_cells": base.get("grid_cells"),
         "bytes": sum(f.stat().st_size for f in out.glob("*.csv")),
         "seconds": round(time.monotonic() - t0, 2),
     }
@@ -550,8 +867,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=6, help="same seed, same catalog (default 6)")
     ap.add_argument("--nonsilent", type=float, default=NONSILENT_SHARE, help="share of cells not silent")
     ap.add_argument("--silent", type=float, default=SILENT_SHARE, help="share of cells reviewed and silent")
-    ap.add_argument("--change-from", type=Path, default=None,
-                    help="derive a changed catalog from the one in this folder (see --step, --share)")
+    ap.add_argument(
+        "--change-from",
+        type=Path,
+        default=None,
+        help="derive a changed catalog from the one in this folder (see --step, --share)",
+    )
     ap.add_argument("--step", type=int, default=1, help="with --change-from: which change (picks the cells)")
     ap.add_argument("--share", type=float, default=CHANGE_SHARE, help="with --change-from: share of cells changed")
     args = ap.parse_args(argv)

@@ -35,7 +35,8 @@ END = FOREVER_CYPHER  # recorded_to of a current fact
 # Recount the topics named in $slugs (null: every topic), from the current
 # catalog: the current cells of the instruments whose state is current. A
 # topic with no cells gets zeros.
-RECOUNT = f"""
+RECOUNT = (
+    f"""
 MATCH (t:Topic)
 WHERE $slugs IS NULL OR t.slug IN $slugs
 CALL (t) {{
@@ -51,9 +52,12 @@ CALL (t) {{
          count(CASE WHEN mode = 'conflicts' AND dated THEN 1 END) AS conflicts_dated,
          count(CASE WHEN mode = 'silent' THEN 1 END) AS silent
 }}
-SET """ + ", ".join(f"t.{f} = {f.removeprefix('cells_')}" for f in FIELDS) + """
+SET """
+    + ", ".join(f"t.{f} = {f.removeprefix('cells_')}" for f in FIELDS)
+    + """
 RETURN count(t) AS topics
 """
+)
 
 # Drop every topic's stored counts (queries then walk the cells).
 FORGET = "MATCH (t:Topic) REMOVE " + ", ".join(f"t.{f}" for f in FIELDS)

@@ -53,8 +53,7 @@ def detail(row: dict[str, Any]) -> str:
     return "; ".join(f"{f} {_fmt(old.get(f))} → {_fmt(new.get(f))}" for f in row.get("fields") or [])
 
 
-def changes(db, topic: str | None = None, since: date | None = None,
-            limit: int | None = None) -> list[dict[str, Any]]:
+def changes(db, topic: str | None = None, since: date | None = None, limit: int | None = None) -> list[dict[str, Any]]:
     """Changes newest first: at, change_set, op, entity, key, topic, detail,
     and the fields that differ with the old and new version's values (null
     for an addition's old and a removal's new)."""
@@ -71,7 +70,18 @@ def changes(db, topic: str | None = None, since: date | None = None,
     out = []
     for r in rows:
         r = {**r, "old": fields_of(r["old"]), "new": fields_of(r["new"])}
-        out.append({"at": r["at"], "change_set": r["change_set"], "op": r["op"], "entity": r["entity"],
-                    "key": r["key"], "topic": r["topic"], "detail": detail(r), "fields": r["fields"],
-                    "old": r["old"], "new": r["new"]})
+        out.append(
+            {
+                "at": r["at"],
+                "change_set": r["change_set"],
+                "op": r["op"],
+                "entity": r["entity"],
+                "key": r["key"],
+                "topic": r["topic"],
+                "detail": detail(r),
+                "fields": r["fields"],
+                "old": r["old"],
+                "new": r["new"],
+            }
+        )
     return out

@@ -18,7 +18,7 @@ import json
 import os
 import re
 import unicodedata
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from kb.errors import KbError
@@ -83,8 +83,14 @@ def paper_item(db, paper_id: str) -> dict[str, Any]:
     }
     arxiv = re.match(r"(?i)arxiv:(.+)$", p["id"])
     if arxiv:
-        item.update({"publisher": "arXiv", "number": f"arXiv:{arxiv.group(1)}", "genre": "Preprint",
-                     "kb:eprint": arxiv.group(1)})
+        item.update(
+            {
+                "publisher": "arXiv",
+                "number": f"arXiv:{arxiv.group(1)}",
+                "genre": "Preprint",
+                "kb:eprint": arxiv.group(1),
+            }
+        )
     elif p.get("venue"):
         item["container-title"] = p["venue"]
     if p.get("url"):
@@ -112,7 +118,7 @@ def instrument_item(db, instrument_id: str) -> dict[str, Any]:
     from kb.queries.lookup import resolve
 
     found = resolve(db, "instrument", instrument_id)
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(UTC).date()
     # the instrument as recorded now, on a date by which it was adopted (even one adopted later than today)
     row = run_one(db, "instrument_profile", id=found["key"], as_of=max(found["adopted"] or today, today))
     i = row["instrument"]
@@ -142,7 +148,7 @@ def topic_item(db, slug: str, as_of: date | None = None, as_recorded: datetime |
 
     found = resolve(db, "topic", slug, as_recorded)
     key = found["key"]
-    when = as_of or datetime.now(timezone.utc).date()
+    when = as_of or datetime.now(UTC).date()
     identifier = f"kb:topic/{key}?asOf={when.isoformat()}"
     rebuild = f"kb topic {key} --as-of {when.isoformat()}"
     if as_recorded is not None:
@@ -161,8 +167,7 @@ def topic_item(db, slug: str, as_of: date | None = None, as_recorded: datetime |
     }
 
 
-def item_for(db, kind: str, key: str, as_of: date | None = None,
-             as_recorded: datetime | None = None) -> dict[str, Any]:
+def item_for(db, kind: str, key: str, as_of: date | None = None, as_recorded: datetime | None = None) -> dict[str, Any]:
     if kind == "topic":
         return topic_item(db, key, as_of, as_recorded)
     if kind == "instrument":
@@ -283,7 +288,7 @@ def render_bibtex(item: dict[str, Any]) -> str:
             fields.append(("howpublished", item["container-title"]))
         issued_full = (item.get("issued") or {}).get("date-parts", [[None]])[0]
         if len(issued_full) == 3:
-            fields.append(("urldate", "%04d-%02d-%02d" % tuple(issued_full)))
+            fields.append(("urldate", "{:04d}-{:02d}-{:02d}".format(*issued_full)))
         if item.get("note"):
             fields.append(("note", item["note"]))
     if item.get("URL"):
@@ -295,8 +300,14 @@ def render_bibtex(item: dict[str, Any]) -> str:
     return bibtexparser.write_string(lib).strip() + "\n"
 
 
-RIS_TYPE = {"article": "JOUR", "legislation": "STAT", "treaty": "STAT", "report": "RPRT",
-            "webpage": "ELEC", "document": "GEN"}
+RIS_TYPE = {
+    "article": "JOUR",
+    "legislation": "STAT",
+    "treaty": "STAT",
+    "report": "RPRT",
+    "webpage": "ELEC",
+    "document": "GEN",
+}
 
 
 def render_ris(item: dict[str, Any]) -> str:
@@ -310,8 +321,14 @@ def render_ris(item: dict[str, Any]) -> str:
         entry["year"] = str(issued[0])
         if len(issued) == 3:
             entry["date"] = f"{issued[0]:04d}/{issued[1]:02d}/{issued[2]:02d}"
-    for src, dst in (("publisher", "publisher"), ("authority", "publisher"), ("container-title", "secondary_title"),
-                     ("number", "number"), ("DOI", "doi"), ("note", "notes")):
+    for src, dst in (
+        ("publisher", "publisher"),
+        ("authority", "publisher"),
+        ("container-title", "secondary_title"),
+        ("number", "number"),
+        ("DOI", "doi"),
+        ("note", "notes"),
+    ):
         if item.get(src):
             entry[dst] = [item[src]] if dst == "notes" else item[src]
     if item.get("URL"):
@@ -327,13 +344,14 @@ def render(item: dict[str, Any], fmt: str) -> str:
     if fmt == "ris":
         return render_ris(item)
     if fmt == "csl-json":
-        return json.dumps([{k: v for k, v in item.items() if not k.startswith("kb:")}],
-                          ensure_ascii=False, indent=2) + "\n"
+        return (
+            json.dumps([{k: v for k, v in item.items() if not k.startswith("kb:")}], ensure_ascii=False, indent=2)
+            + "\n"
+        )
     return render_csl(item, fmt) + "\n"
 
 
-def cite(db, kind: str, key: str, fmt: str, as_of: date | None = None,
-         as_recorded: datetime | None = None) -> str:
+def cite(db, kind: str, key: str, fmt: str, as_of: date | None = None, as_recorded: datetime | None = None) -> str:
     """The citation of a topic, instrument or paper in ``fmt``; a topic's
     as of ``as_of`` (today when None), pinned to the record instant
     ``as_recorded`` when one is given."""

@@ -11,8 +11,10 @@ import functools
 import os
 import sys
 import traceback
+from collections.abc import Callable
+from datetime import UTC
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
@@ -92,7 +94,11 @@ def output_option(f: Callable) -> Callable:
     from kb.output import FORMATS
 
     return click.option(
-        "-f", "--format", "fmt", type=click.Choice(FORMATS), default=None,
+        "-f",
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default=None,
         help="Output format. Default: table on a terminal, json otherwise.",
     )(f)
 
@@ -105,9 +111,20 @@ def resolve_format(fmt: str | None) -> str:
 
 # -- the group ----------------------------------------------------------------
 @click.group(cls=KbGroup, context_settings=CONTEXT)
-@click.option("--uri", envvar="NEO4J_URI", help="Neo4j address, e.g. bolt://host:7687, neo4j+s://xxx.databases.neo4j.io. [env: NEO4J_URI; default: kb's local server]")
+@click.option(
+    "--uri",
+    envvar="NEO4J_URI",
+    help=(
+        "Neo4j address, e.g. bolt://host:7687, neo4j+s://xxx.databases.neo4j.io. "
+        "[env: NEO4J_URI; default: kb's local server]"
+    ),
+)
 @click.option("--user", envvar="NEO4J_USER", help="User name. [env: NEO4J_USER; default: neo4j]")
-@click.option("--password", envvar="NEO4J_PASSWORD", help="Password. [env: NEO4J_PASSWORD; default for the local server: its generated password]")
+@click.option(
+    "--password",
+    envvar="NEO4J_PASSWORD",
+    help="Password. [env: NEO4J_PASSWORD; default for the local server: its generated password]",
+)
 @click.option("--database", envvar="NEO4J_DATABASE", help="Database name. [env: NEO4J_DATABASE; default: neo4j]")
 @click.option("-v", "--verbose", is_flag=True, help="Show full tracebacks on unexpected errors.")
 @click.version_option(package_name="kb", prog_name="kb")
@@ -129,8 +146,12 @@ def main(ctx: click.Context, uri, user, password, database, verbose) -> None:
 
 # -- kb db ----------------------------------------------------------------------
 @main.group(context_settings=CONTEXT)
-@click.option("--home", type=click.Path(file_okay=False, path_type=Path), envvar="KB_HOME",
-              help="Folder for the local server. [env: KB_HOME; default: .kb in the project]")
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="KB_HOME",
+    help="Folder for the local server. [env: KB_HOME; default: .kb in the project]",
+)
 def db(home: Path | None) -> None:
     """Install, start and stop kb's local Neo4j; install the schema.
 
@@ -184,10 +205,12 @@ def db_start(bolt_port: int | None, http_port: int | None, timeout: float) -> No
     if not server.installed():
         server.install(log=lambda m: click.echo(m, err=True))
     started = server.start(timeout=timeout, log=lambda m: click.echo(m, err=True))
-    click.echo(("Neo4j started." if started else "Neo4j is already running.") + "\n"
-               f"  Bolt:    {server.bolt_uri}\n"
-               f"  Browser: {server.browser_url}\n"
-               f"  User:    {server.user}   (password: `kb db password`)")
+    click.echo(
+        ("Neo4j started." if started else "Neo4j is already running.") + "\n"
+        f"  Bolt:    {server.bolt_uri}\n"
+        f"  Browser: {server.browser_url}\n"
+        f"  User:    {server.user}   (password: `kb db password`)"
+    )
 
 
 @db.command("stop")
@@ -238,8 +261,9 @@ def db_init(ctx: click.Context) -> None:
     from kb.schema.model import FORMAT_VERSION
 
     if graph_format(conn) == OLD_FORMAT:
-        click.echo("This graph was written by an older kb: run `kb db migrate` to upgrade it "
-                   "(its history is kept).", err=True)
+        click.echo(
+            "This graph was written by an older kb: run `kb db migrate` to upgrade it (its history is kept).", err=True
+        )
     else:
         conn.write(MARK, version=FORMAT_VERSION)
 
@@ -268,25 +292,34 @@ def db_migrate(ctx: click.Context) -> None:
     if r.migrated:
         rebuilt = sum(r.rebuilt.values())
         click.echo(f"Migrated the graph from format {r.format_before} to format {FORMAT_VERSION}:")
-        click.echo(f"  current states made: {sum(r.states.values()):,} "
-                   f"({', '.join(f'{n:,} {label}' for label, n in r.states.items() if n)})")
+        click.echo(
+            f"  current states made: {sum(r.states.values()):,} "
+            f"({', '.join(f'{n:,} {label}' for label, n in r.states.items() if n)})"
+        )
         click.echo(f"  current edges stamped with their interval: {sum(r.edges.values()):,}")
-        click.echo(f"  older versions moved: {r.versions + r.treated:,} ({r.versions:,} InstrumentVersion, "
-                   f"{r.treated:,} TREATED)")
-        click.echo(f"  change records: {r.changes:,} ({r.covered:,} already held by a version, "
-                   f"{rebuilt:,} rebuilt as versions"
-                   + (f", {r.approximate:,} of them from the earliest instant they can start" if r.approximate else "")
-                   + ")")
+        click.echo(
+            f"  older versions moved: {r.versions + r.treated:,} ({r.versions:,} InstrumentVersion, "
+            f"{r.treated:,} TREATED)"
+        )
+        click.echo(
+            f"  change records: {r.changes:,} ({r.covered:,} already held by a version, "
+            f"{rebuilt:,} rebuilt as versions"
+            + (f", {r.approximate:,} of them from the earliest instant they can start" if r.approximate else "")
+            + ")"
+        )
         for line in r.lost:
             click.echo(f"Not recoverable: {line}", err=True)
     elif r.format_before is None:
         click.echo(f"The graph is empty; marked it as format {FORMAT_VERSION}.")
     else:
-        click.echo(f"The graph is already in format {FORMAT_VERSION}; nothing to migrate"
-                   + ("; marked it as such." if r.marked else "."))
+        click.echo(
+            f"The graph is already in format {FORMAT_VERSION}; nothing to migrate"
+            + ("; marked it as such." if r.marked else ".")
+        )
     if r.schema_dropped or r.schema_created:
-        click.echo(f"Schema: dropped {len(r.schema_dropped)} and created {len(r.schema_created)} "
-                   "constraints and indexes.")
+        click.echo(
+            f"Schema: dropped {len(r.schema_dropped)} and created {len(r.schema_created)} constraints and indexes."
+        )
 
 
 @db.command("schema")
@@ -337,19 +370,38 @@ def db_clear(ctx: click.Context, yes: bool) -> None:
 @main.command("load")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
-@click.option("--prune", is_flag=True,
-              help="Also remove facts the files do not have, so the graph equals the files (which must be complete).")
-@click.option("--recorded-at", "recorded_at", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]),
-              help="Date the change set at this time instead of now (UTC unless an offset is given), to import "
-                   "past snapshots in order.")
-@click.option("--commit-every", "commit_every", type=click.IntRange(min=1000), metavar="ROWS",
-              help="Commit in transactions of about ROWS rows instead of one, for catalogs too large for one "
-                   "transaction (millions of cells). Validation still comes first; if the write fails part way, "
-                   "the parts committed stay: load the same files again to finish.")
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Also remove facts the files do not have, so the graph equals the files (which must be complete).",
+)
+@click.option(
+    "--recorded-at",
+    "recorded_at",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]),
+    help="Date the change set at this time instead of now (UTC unless an offset is given), to import "
+    "past snapshots in order.",
+)
+@click.option(
+    "--commit-every",
+    "commit_every",
+    type=click.IntRange(min=1000),
+    metavar="ROWS",
+    help="Commit in transactions of about ROWS rows instead of one, for catalogs too large for one "
+    "transaction (millions of cells). Validation still comes first; if the write fails part way, "
+    "the parts committed stay: load the same files again to finish.",
+)
 @output_option
 @click.pass_context
-def load_cmd(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool, prune: bool, recorded_at,
-             commit_every: int | None, fmt: str | None) -> None:
+def load_cmd(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    dry_run: bool,
+    prune: bool,
+    recorded_at,
+    commit_every: int | None,
+    fmt: str | None,
+) -> None:
     """Validate catalog files and load them into the graph.
 
     PATHS are files (.yaml, .yml, .json, .csv) or folders of them; the
@@ -376,20 +428,34 @@ def load_cmd(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool, prune: 
     conn = database(ctx)
     targets = list(paths) or [corpus_dir()]
     if recorded_at is not None and recorded_at.tzinfo is None:
-        from datetime import timezone
-
-        recorded_at = recorded_at.replace(tzinfo=timezone.utc)
-    report = load(conn, targets, dry_run=dry_run, progress_factory=_progress_factory(),
-                  at=recorded_at, prune=prune, commit_every=commit_every)
+        recorded_at = recorded_at.replace(tzinfo=UTC)
+    report = load(
+        conn,
+        targets,
+        dry_run=dry_run,
+        progress_factory=_progress_factory(),
+        at=recorded_at,
+        prune=prune,
+        commit_every=commit_every,
+    )
     if dry_run:
-        click.echo(f"OK: {_n(report.records, 'record')} in {_n(len(report.files), 'file')} are valid; "
-                   "nothing was written.", err=True)
+        click.echo(
+            f"OK: {_n(report.records, 'record')} in {_n(len(report.files), 'file')} are valid; nothing was written.",
+            err=True,
+        )
         return
     t = report.totals()
-    click.echo(f"Loaded {_n(report.records, 'record')} from {_n(len(report.files), 'file')}: "
-               f"{t.created} created, {t.updated} updated, {t.unchanged} unchanged, {t.removed} removed.", err=True)
-    click.echo(f"Recorded change set {report.change_set}." if report.change_set
-               else "Nothing changed; no change set recorded.", err=True)
+    click.echo(
+        f"Loaded {_n(report.records, 'record')} from {_n(len(report.files), 'file')}: "
+        f"{t.created} created, {t.updated} updated, {t.unchanged} unchanged, {t.removed} removed.",
+        err=True,
+    )
+    click.echo(
+        f"Recorded change set {report.change_set}."
+        if report.change_set
+        else "Nothing changed; no change set recorded.",
+        err=True,
+    )
     render(report.rows(), resolve_format(fmt), title="Load summary")
 
 
@@ -406,16 +472,23 @@ def _progress_factory():
         if total is not None and total < at_least:
             return None
         from rich.console import Console
-        from rich.progress import (BarColumn, DownloadColumn, MofNCompleteColumn, Progress,
-                                   TimeElapsedColumn, TimeRemainingColumn)
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            MofNCompleteColumn,
+            Progress,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
         if total is None:  # a step of unknown length (committing): a pulsing bar and the time so far
             columns = (BarColumn(), TimeElapsedColumn())
         else:
             counter = DownloadColumn() if label in ("Checking", "Loading") else MofNCompleteColumn()  # bytes, or rows
             columns = (BarColumn(), counter, TimeRemainingColumn())
-        progress = Progress("[progress.description]{task.description}", *columns,
-                            console=Console(file=sys.stderr), transient=True)
+        progress = Progress(
+            "[progress.description]{task.description}", *columns, console=Console(file=sys.stderr), transient=True
+        )
         task = progress.add_task(label, total=total)
         progress.start()
         done = [0]
@@ -436,8 +509,14 @@ def _progress_factory():
 
 @main.command("export")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["yaml", "json", "csv"]), default="yaml", show_default=True,
-              help="File format: one file per section.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["yaml", "json", "csv"]),
+    default="yaml",
+    show_default=True,
+    help="File format: one file per section.",
+)
 @click.pass_context
 def export_cmd(ctx: click.Context, directory: Path, fmt: str) -> None:
     """Write the graph to DIRECTORY as files `kb load` accepts.
@@ -460,10 +539,18 @@ def export_cmd(ctx: click.Context, directory: Path, fmt: str) -> None:
 @main.command("cite")
 @click.argument("kind", type=click.Choice(["topic", "instrument", "paper"]))
 @click.argument("key")
-@click.option("-f", "--format", "fmt", default="apa", show_default=True,
-              type=click.Choice(["bibtex", "ris", "apa", "mla", "chicago", "harvard", "oscola", "bluebook", "csl-json"]),
-              help="Citation format.")
-@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="For a topic: the date the page is cited as of (default: today).")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    default="apa",
+    show_default=True,
+    type=click.Choice(["bibtex", "ris", "apa", "mla", "chicago", "harvard", "oscola", "bluebook", "csl-json"]),
+    help="Citation format.",
+)
+@click.option(
+    "--as-of", "as_of", metavar="YYYY-MM-DD", help="For a topic: the date the page is cited as of (default: today)."
+)
 @click.pass_context
 def cite_cmd(ctx: click.Context, kind: str, key: str, fmt: str, as_of: str | None) -> None:
     """Cite a topic page, an instrument or a paper.
@@ -507,10 +594,8 @@ def changes_cmd(ctx: click.Context, topic: str | None, since: str | None, limit:
     from kb.output import render
     from kb.queries import to_date
 
-    rows = changes(database(ctx), topic=topic, since=to_date(since, "--since") if since else None,
-                   limit=limit or None)
-    render(rows, resolve_format(fmt), columns=["at", "change_set", "op", "entity", "key", "detail"],
-           title="Changes")
+    rows = changes(database(ctx), topic=topic, since=to_date(since, "--since") if since else None, limit=limit or None)
+    render(rows, resolve_format(fmt), columns=["at", "change_set", "op", "entity", "key", "detail"], title="Changes")
     if limit and len(rows) == limit:
         click.echo(f"(showing the newest {limit}; --limit 0 shows all)", err=True)
 
@@ -519,14 +604,26 @@ def changes_cmd(ctx: click.Context, topic: str | None, since: str | None, limit:
 @click.argument("slug")
 @click.option("--from", "frm", metavar="YYYY-MM-DD", help="Legal time: the law on this date ...")
 @click.option("--to", "to", metavar="YYYY-MM-DD", help="... against the law on this one (default: today).")
-@click.option("--recorded-from", "recorded_from", metavar="DATE|DATETIME",
-              help="Record time: the catalog as recorded then ...")
-@click.option("--recorded-to", "recorded_to", metavar="DATE|DATETIME",
-              help="... against the catalog as recorded then (default: now).")
+@click.option(
+    "--recorded-from", "recorded_from", metavar="DATE|DATETIME", help="Record time: the catalog as recorded then ..."
+)
+@click.option(
+    "--recorded-to",
+    "recorded_to",
+    metavar="DATE|DATETIME",
+    help="... against the catalog as recorded then (default: now).",
+)
 @output_option
 @click.pass_context
-def diff_cmd(ctx: click.Context, slug: str, frm: str | None, to: str | None, recorded_from: str | None,
-             recorded_to: str | None, fmt: str | None) -> None:
+def diff_cmd(
+    ctx: click.Context,
+    slug: str,
+    frm: str | None,
+    to: str | None,
+    recorded_from: str | None,
+    recorded_to: str | None,
+    fmt: str | None,
+) -> None:
     """Show how a topic page changed: in the law between two dates (--from,
     --to), or in the catalog between two record instants (--recorded-from,
     --recorded-to), or both at once.
@@ -594,13 +691,17 @@ def clock_options(f: Callable) -> Callable:
         return f(*args, clocks=Clocks.resolve(as_of, as_recorded), **kwargs)
 
     command = click.option(
-        "--as-recorded", "as_recorded", metavar="DATE|DATETIME",
-        help="Read the catalog as it was recorded then (a date: at the end of that day, UTC); "
-             "default: now.")(command)
+        "--as-recorded",
+        "as_recorded",
+        metavar="DATE|DATETIME",
+        help="Read the catalog as it was recorded then (a date: at the end of that day, UTC); default: now.",
+    )(command)
     return click.option(
-        "--as-of", "as_of", metavar="YYYY-MM-DD",
-        help="The law on this date: only instruments adopted by then, with the status they had then; "
-             "default: today.")(command)
+        "--as-of",
+        "as_of",
+        metavar="YYYY-MM-DD",
+        help="The law on this date: only instruments adopted by then, with the status they had then; default: today.",
+    )(command)
 
 
 class LimitType(click.ParamType):
@@ -626,12 +727,18 @@ def list_limit_options(f: Callable) -> Callable:
     """--limit N|all and --all: how many rows a page lists of each long list
     (the default, kb.queries.PAGE_LIMIT, is written out here so that
     `kb --help` need not import the query layer; a test holds them equal)."""
-    f = click.option("--all", "all_rows", is_flag=True,
-                     help="List every row of the long lists (the same as --limit all).")(f)
+    f = click.option(
+        "--all", "all_rows", is_flag=True, help="List every row of the long lists (the same as --limit all)."
+    )(f)
     return click.option(
-        "--limit", "limit", type=LIMIT, default=None, show_default=False,
+        "--limit",
+        "limit",
+        type=LIMIT,
+        default=None,
+        show_default=False,
         help="List the first N rows of each long list (coverage, timeline, silent regimes), "
-             "with the total beside them; default 50; 'all' lists every row.")(f)
+        "with the total beside them; default 50; 'all' lists every row.",
+    )(f)
 
 
 def page_limit(limit: int | None, all_rows: bool, given: bool) -> int | None:
@@ -669,8 +776,7 @@ def _show_page(page, fmt: str | None) -> None:
 @clock_options
 @output_option
 @click.pass_context
-def topic_cmd(ctx: click.Context, slug: str, limit: int | None, all_rows: bool, clocks,
-              fmt: str | None) -> None:
+def topic_cmd(ctx: click.Context, slug: str, limit: int | None, all_rows: bool, clocks, fmt: str | None) -> None:
     """A topic page: counts, primacy and timeline, forum-shopping pairs,
     coverage, silent regimes and references.
 
@@ -708,8 +814,12 @@ def topics_cmd(ctx: click.Context, clocks, fmt: str | None) -> None:
     from kb.output import render
     from kb.queries.topic import SALIENCE_COLUMNS, salience
 
-    render(salience(database(ctx), clocks), resolve_format(fmt), SALIENCE_COLUMNS,
-           title=_titled("Topics by salience (explicit + conflicts)", clocks))
+    render(
+        salience(database(ctx), clocks),
+        resolve_format(fmt),
+        SALIENCE_COLUMNS,
+        title=_titled("Topics by salience (explicit + conflicts)", clocks),
+    )
 
 
 @main.command("instruments")
@@ -730,8 +840,7 @@ def instruments_cmd(ctx: click.Context, clocks, fmt: str | None) -> None:
     rows = run(database(ctx), "instrument_list", **clocks.params())
     fmt = resolve_format(fmt)
     narrow = ["catalog_rank", "id", "jurisdiction", "kind", "binding", "adopted", "status", "topics_addressed"]
-    render(rows, fmt, narrow if fmt == "table" else None,
-           title=_titled("Instruments", clocks))
+    render(rows, fmt, narrow if fmt == "table" else None, title=_titled("Instruments", clocks))
 
 
 @main.command("primacy")
@@ -740,8 +849,7 @@ def instruments_cmd(ctx: click.Context, clocks, fmt: str | None) -> None:
 @clock_options
 @output_option
 @click.pass_context
-def primacy_cmd(ctx: click.Context, slug: str, limit: int | None, all_rows: bool, clocks,
-                fmt: str | None) -> None:
+def primacy_cmd(ctx: click.Context, slug: str, limit: int | None, all_rows: bool, clocks, fmt: str | None) -> None:
     """Which instrument addressed a topic first, and what came after.
 
     Primacy: the earliest adoption date among instruments that are not silent
@@ -764,15 +872,22 @@ def primacy_cmd(ctx: click.Context, slug: str, limit: int | None, all_rows: bool
 
 @main.command("forum-shopping")
 @click.argument("slug")
-@click.option("--all", "all_pairs", is_flag=True,
-              help="Cross-jurisdiction pairs, scored, best first, plus curated conflicts.")
-@click.option("--limit", "limit", type=LIMIT, default=None,
-              help="With --all: list the N best pairs (default 100); 'all' lists every pair.")  # ALL_PAIRS_LIMIT
+@click.option(
+    "--all", "all_pairs", is_flag=True, help="Cross-jurisdiction pairs, scored, best first, plus curated conflicts."
+)
+@click.option(
+    "--limit",
+    "limit",
+    type=LIMIT,
+    default=None,
+    help="With --all: list the N best pairs (default 100); 'all' lists every pair.",
+)  # ALL_PAIRS_LIMIT
 @clock_options
 @output_option
 @click.pass_context
-def forum_shopping_cmd(ctx: click.Context, slug: str, all_pairs: bool, limit: int | None, clocks,
-                       fmt: str | None) -> None:
+def forum_shopping_cmd(
+    ctx: click.Context, slug: str, all_pairs: bool, limit: int | None, clocks, fmt: str | None
+) -> None:
     """Where a developer could pick a silent forum over an explicit one.
 
     Without --all: the topic page's pairs (at most three): explicit
@@ -793,8 +908,12 @@ def forum_shopping_cmd(ctx: click.Context, slug: str, all_pairs: bool, limit: in
     given = _given(ctx, "limit")
     if given and not all_pairs:
         raise click.UsageError("--limit goes with --all (without it the page has at most three pairs)")
-    _show_page(forum_shopping_page(database(ctx), slug, clocks, all_pairs=all_pairs,
-                                   limit=limit if given else ALL_PAIRS_LIMIT), fmt)
+    _show_page(
+        forum_shopping_page(
+            database(ctx), slug, clocks, all_pairs=all_pairs, limit=limit if given else ALL_PAIRS_LIMIT
+        ),
+        fmt,
+    )
 
 
 @main.command("gaps")
@@ -803,8 +922,7 @@ def forum_shopping_cmd(ctx: click.Context, slug: str, all_pairs: bool, limit: in
 @clock_options
 @output_option
 @click.pass_context
-def gaps_cmd(ctx: click.Context, slug: str | None, limit: int | None, all_rows: bool, clocks,
-             fmt: str | None) -> None:
+def gaps_cmd(ctx: click.Context, slug: str | None, limit: int | None, all_rows: bool, clocks, fmt: str | None) -> None:
     """Coverage gaps: silent share overall and per topic, and per jurisdiction
     the topics none of its instruments addresses. With SLUG, also that
     topic's silent regimes (the first 50 in catalog order with their number;
@@ -904,7 +1022,9 @@ def jurisdiction_cmd(ctx: click.Context, code: str, clocks, fmt: str | None) -> 
 
 @main.command("developer")
 @click.argument("id_")
-@click.option("--topic", metavar="SLUG", help="Topic to read each instrument's cell for. [default: open_weight_release]")
+@click.option(
+    "--topic", metavar="SLUG", help="Topic to read each instrument's cell for. [default: open_weight_release]"
+)
 @clock_options
 @output_option
 @click.pass_context
@@ -941,14 +1061,21 @@ def paper_cmd(ctx: click.Context, id_: str, clocks, fmt: str | None) -> None:
 
 @main.command("query")
 @click.argument("name", required=False)
-@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
-              help="A parameter of the query (repeatable); dates as YYYY-MM-DD.")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A parameter of the query (repeatable); dates as YYYY-MM-DD.",
+)
 @click.option("--list", "list_", is_flag=True, help="List the named queries.")
 @click.option("--show", is_flag=True, help="Print the query's Cypher instead of running it.")
 @output_option
 @click.pass_context
-def query_cmd(ctx: click.Context, name: str | None, params: tuple[str, ...], list_: bool, show: bool,
-              fmt: str | None) -> None:
+def query_cmd(
+    ctx: click.Context, name: str | None, params: tuple[str, ...], list_: bool, show: bool, fmt: str | None
+) -> None:
     """Run a named read-only query from cypher/queries/.
 
     \b
@@ -964,8 +1091,12 @@ def query_cmd(ctx: click.Context, name: str | None, params: tuple[str, ...], lis
     if list_ or not name:
         if not list_:
             raise click.UsageError("name a query, or list them with `kb query --list`")
-        render(list_queries(), resolve_format(fmt), ["name", "params", "title"] if fmt in (None, "table") else None,
-               title="Named queries (kb query NAME --param key=value)")
+        render(
+            list_queries(),
+            resolve_format(fmt),
+            ["name", "params", "title"] if fmt in (None, "table") else None,
+            title="Named queries (kb query NAME --param key=value)",
+        )
         return
     q = get(name)
     if show:
@@ -978,8 +1109,14 @@ def query_cmd(ctx: click.Context, name: str | None, params: tuple[str, ...], lis
 
 @main.command("cypher")
 @click.argument("statement")
-@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
-              help="A $parameter (repeatable): YYYY-MM-DD is a date, JSON is parsed, else a string.")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A $parameter (repeatable): YYYY-MM-DD is a date, JSON is parsed, else a string.",
+)
 @click.option("--write", is_flag=True, help="Allow the statement to change the graph (a write transaction).")
 @output_option
 @click.pass_context
@@ -1001,8 +1138,9 @@ def cypher_cmd(ctx: click.Context, statement: str, params: tuple[str, ...], writ
     if statement == "-":
         statement = sys.stdin.read()
     values = {k: parse_value(v) for k, v in parse_assignments(params).items()}
-    rows = run_cypher(database(ctx), statement, values, write=write,
-                      warn=lambda m: click.echo(f"Warning: {m}", err=True))
+    rows = run_cypher(
+        database(ctx), statement, values, write=write, warn=lambda m: click.echo(f"Warning: {m}", err=True)
+    )
     render(rows, resolve_format(fmt))
 
 

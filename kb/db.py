@@ -8,9 +8,10 @@ into kb's own: an unreachable server, a wrong password, a refused query.
 from __future__ import annotations
 
 import contextlib
-import os
 import logging
-from typing import Any, Callable, Iterator, TypeVar
+import os
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from kb.config import Settings, redact
@@ -87,8 +88,7 @@ def _translate(settings: Settings) -> Iterator[None]:
             else "check NEO4J_USER and NEO4J_PASSWORD (or --user/--password)"
         )
         raise AuthFailed(
-            f"Neo4j at {settings.uri} refused user {settings.user!r}: wrong user name or "
-            f"password; {how}"
+            f"Neo4j at {settings.uri} refused user {settings.user!r}: wrong user name or password; {how}"
         ) from None
     except IncompleteCommit:
         raise ConnectionFailed(
@@ -102,9 +102,7 @@ def _translate(settings: Settings) -> Iterator[None]:
             how = "start kb's local server with `kb db start` (or run `docker compose up -d`)"
         else:
             how = "check NEO4J_URI, or unset it to use kb's local server (`kb db start`)"
-        raise ConnectionFailed(
-            f"cannot reach Neo4j at {settings.uri}: {how}. ({detail})"
-        ) from None
+        raise ConnectionFailed(f"cannot reach Neo4j at {settings.uri}: {how}. ({detail})") from None
     except ConfigurationError as e:
         raise _not_an_address(settings, _redact(str(e), settings.password)) from None
     except ConstraintError as e:
@@ -132,18 +130,15 @@ def _translate(settings: Settings) -> Iterator[None]:
         msg = _redact(e.message or str(e), settings.password)
         if "Database.DatabaseNotFound" in code:
             raise QueryError(
-                f"database {settings.database!r} does not exist on {settings.uri}: "
-                "check NEO4J_DATABASE (or --database)"
+                f"database {settings.database!r} does not exist on {settings.uri}: check NEO4J_DATABASE (or --database)"
             ) from None
         if "Security.Forbidden" in code or "AccessMode" in code or "WriteOnReadOnlyAccess" in code:
             raise QueryError(f"refused: {msg}") from None
         raise QueryError(f"Neo4j refused the query ({code}): {msg}") from None
     except Neo4jError as e:
-        raise QueryError(
-            f"Neo4j error ({e.code}): {_redact(e.message or str(e), settings.password)}"
-        ) from None
+        raise QueryError(f"Neo4j error ({e.code}): {_redact(e.message or str(e), settings.password)}") from None
     except UnicodeEncodeError as e:  # a parameter holding a lone surrogate (\ud800, undecodable argv)
-        bad = e.object[e.start:e.end] if isinstance(e.object, str) else ""
+        bad = e.object[e.start : e.end] if isinstance(e.object, str) else ""
         raise QueryError(
             f"a value cannot be sent to Neo4j: it holds {bad!r}, which is not a character (a lone "
             "surrogate, from a \\ud800 escape or text that was not UTF-8); remove it or write the "
@@ -175,7 +170,7 @@ class Database:
     def close(self) -> None:
         self.driver.close()
 
-    def __enter__(self) -> "Database":
+    def __enter__(self) -> Database:
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -186,8 +181,7 @@ class Database:
         with translate_errors(self.settings):
             self.driver.verify_connectivity()
             rows = self.read(
-                "CALL dbms.components() YIELD name, versions, edition "
-                "RETURN name, versions[0] AS version, edition"
+                "CALL dbms.components() YIELD name, versions, edition RETURN name, versions[0] AS version, edition"
             )
         return rows[0] if rows else {}
 
@@ -228,7 +222,8 @@ class Database:
     # -- neomodel ---------------------------------------------------------
     def bind_neomodel(self) -> None:
         """Point neomodel's global connection at this driver."""
-        from neomodel import db as neomodel_db, get_config
+        from neomodel import db as neomodel_db
+        from neomodel import get_config
 
         get_config().database_name = self.settings.database
         neomodel_db.set_connection(driver=self.driver)

@@ -95,5 +95,11 @@ def diff(db, slug: str, before: Clocks, after: Clocks) -> dict[str, Any]:
         if s["id"] not in silent_b:
             add("silent regime", s["id"], "silent", None)
 
-    return {"topic": a["topic"]["slug"], "from": describe(before), "to": describe(after),
-            "summary_from": a["summary"], "summary_to": b["summary"], "changes": rows}
+    return {
+        "topic": a["topic"]["slug"],
+        "from": describe(before),
+        "to": describe(after),
+        "summary_from": a["summary"],
+        "summary_to": b["summary"],
+        "changes": rows,
+    }

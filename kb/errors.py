@@ -85,9 +85,7 @@ class ValidationFailed(KbError):
         self.problems = problems
         n = len(problems)
         lines = "\n".join(f"  {p}" for p in problems)
-        super().__init__(
-            f"{n} problem{'s' if n != 1 else ''} found; nothing was written:\n{lines}"
-        )
+        super().__init__(f"{n} problem{'s' if n != 1 else ''} found; nothing was written:\n{lines}")
 
 
 def closest(key: str, candidates: list[str], n: int = 3) -> list[str]:

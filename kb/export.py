@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,7 @@ RECORDED = "x.recorded_from <= $as_recorded < x.recorded_to"
 def read_catalog(db, as_recorded: datetime | None = None) -> dict[str, list[dict[str, Any]]]:
     """Every section's records as the catalog recorded them at
     ``as_recorded`` (now when None), as the data format has them."""
-    at = as_recorded or datetime.now(timezone.utc)
+    at = as_recorded or datetime.now(UTC)
     out: dict[str, list[dict[str, Any]]] = {}
     for s in NODE_SECTIONS:
         props = [p for p in s.properties()]
@@ -127,15 +127,16 @@ def export(db, directory: Path, fmt: str = "yaml") -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     existing = [p for p in directory.iterdir() if p.suffix in (".yaml", ".yml", ".json", ".csv")]
     if existing:
-        raise KbError(f"{directory} already holds data files ({existing[0].name}, ...): "
-                      "export into an empty folder so that `kb load` of it gives the same graph")
+        raise KbError(
+            f"{directory} already holds data files ({existing[0].name}, ...): "
+            "export into an empty folder so that `kb load` of it gives the same graph"
+        )
     catalog = read_catalog(db)
     written: list[Path] = []
     if fmt == "json":
         path = directory / "catalog.json"
         whole = {section: records for section, records in catalog.items() if records}
-        path.write_text(json.dumps(whole, ensure_ascii=False, indent=2, default=_json_default) + "\n",
-                        encoding="utf-8")
+        path.write_text(json.dumps(whole, ensure_ascii=False, indent=2, default=_json_default) + "\n", encoding="utf-8")
         return [path]
     for section, records in catalog.items():
         if not records:

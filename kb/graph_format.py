@@ -6,7 +6,8 @@ refuses a graph of format 1, so that no graph ever holds both.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from kb.errors import KbError
 from kb.schema import model
@@ -19,8 +20,11 @@ OLD_FORMAT = 1
 
 
 def _old_marks() -> str:
-    marks = ["EXISTS { MATCH (:InstrumentVersion) }", "EXISTS { MATCH (:Change) }",
-             "EXISTS { MATCH ()-[:TREATED]->() }"]
+    marks = [
+        "EXISTS { MATCH (:InstrumentVersion) }",
+        "EXISTS { MATCH (:Change) }",
+        "EXISTS { MATCH ()-[:TREATED]->() }",
+    ]
     marks += [f"EXISTS {{ MATCH (n:{s.label}) WHERE n.recorded_at IS NOT NULL }}" for s in NODE_SECTIONS]
     return " OR ".join(marks)
 
@@ -40,15 +44,19 @@ def graph_format_of(run: Callable[..., Any]) -> tuple[int | None, bool]:
     if row["version"] is not None:
         version = int(row["version"])
         if version > FORMAT_VERSION:
-            raise KbError(f"this graph is in format {version}, written by a newer kb than this one (which "
-                          f"writes format {FORMAT_VERSION}): upgrade kb (pip install -U kb) to use it")
+            raise KbError(
+                f"this graph is in format {version}, written by a newer kb than this one (which "
+                f"writes format {FORMAT_VERSION}): upgrade kb (pip install -U kb) to use it"
+            )
         return version, True
     if row["old"]:
         if row["states"]:
-            raise KbError("this graph holds records of both formats: it was written by an older kb and then "
-                          "loaded by this one before `kb db migrate` ran, so it cannot be migrated safely. "
-                          "Restore it from a backup and run `kb db migrate` first, or clear it "
-                          "(`kb db clear --yes`) and load the catalog again")
+            raise KbError(
+                "this graph holds records of both formats: it was written by an older kb and then "
+                "loaded by this one before `kb db migrate` ran, so it cannot be migrated safely. "
+                "Restore it from a backup and run `kb db migrate` first, or clear it "
+                "(`kb db clear --yes`) and load the catalog again"
+            )
         return OLD_FORMAT, False
     return (FORMAT_VERSION if row["data"] else None), False
 
@@ -66,5 +74,7 @@ def check_writable(run: Callable[..., Any]) -> None:
     """Refuse to write into a graph of the older format (``run(query)``
     returns rows), which would then hold both."""
     if graph_format_of(run)[0] == OLD_FORMAT:
-        raise KbError("this graph was written by an older kb: run `kb db migrate` to upgrade it (its history "
-                      "is kept), then load again")
+        raise KbError(
+            "this graph was written by an older kb: run `kb db migrate` to upgrade it (its history "
+            "is kept), then load again"
+        )

@@ -25,25 +25,26 @@ parameters.
 from __future__ import annotations
 
 from collections import Counter, deque
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 from kb import cell_counts
 from kb.errors import KbError, Problem, ValidationFailed
 from kb.graph_format import check_writable
+from kb.schema.model import FOREVER_CYPHER
 from kb.schema.sections import (
+    EDGE_SECTIONS,
     NODE_SECTION_BY_LABEL,
     NODE_SECTION_BY_NAME,
     NODE_SECTIONS,
-    EDGE_SECTIONS,
     SECTIONS,
     SEP,
     EdgeSection,
     NodeSection,
 )
-from kb.schema.model import FOREVER_CYPHER
 from kb.validate import RANKS, Catalog, Validator
 
 BATCH = 5_000
@@ -80,8 +81,16 @@ class LoadReport:
         out = []
         for kind, table in (("node", self.nodes), ("edge", self.edges)):
             for name, c in table.items():
-                out.append({"kind": kind, "name": name, "created": c.created, "updated": c.updated,
-                            "unchanged": c.unchanged, "removed": c.removed})
+                out.append(
+                    {
+                        "kind": kind,
+                        "name": name,
+                        "created": c.created,
+                        "updated": c.updated,
+                        "unchanged": c.unchanged,
+                        "removed": c.removed,
+                    }
+                )
         return out
 
     def totals(self) -> Counts:
@@ -115,28 +124,37 @@ _COUNTS = "RETURN count(old) AS updated, count(*) - count(old) AS created"
 def node_probe(s: NodeSection) -> str:
     """Per row whose identity is stored: its index in $rows and 0 (no
     current state), 1 (same) or 2 (differs)."""
-    return (f"UNWIND range(0, size($rows) - 1) AS i WITH i, $rows[i] AS row "
-            f"MATCH (n:{s.label} {{{s.key}: row.key}}) "
-            f"OPTIONAL MATCH (n)-[:HAS_STATE]->(x:{s.state_label}) WHERE {CURRENT} RETURN i, {_STATE}")
+    return (
+        f"UNWIND range(0, size($rows) - 1) AS i WITH i, $rows[i] AS row "
+        f"MATCH (n:{s.label} {{{s.key}: row.key}}) "
+        f"OPTIONAL MATCH (n)-[:HAS_STATE]->(x:{s.state_label}) WHERE {CURRENT} RETURN i, {_STATE}"
+    )
 
 
 def _state(s: NodeSection, first: str) -> str:
-    return (f"CREATE (n)-[:HAS_STATE]->(x:{s.state_label}) "
-            f"SET x = row.props, x.{s.key} = row.key, {_OPEN}, x.first_recorded_at = {first} ")
+    return (
+        f"CREATE (n)-[:HAS_STATE]->(x:{s.state_label}) "
+        f"SET x = row.props, x.{s.key} = row.key, {_OPEN}, x.first_recorded_at = {first} "
+    )
 
 
 def node_create(s: NodeSection) -> str:
     """Records new to the graph: an identity and its first state."""
-    return f"UNWIND $rows AS row CREATE (n:{s.label} {{{s.key}: row.key}}) " + _state(s, "$now") + \
-        "RETURN count(x) AS created"
+    return (
+        f"UNWIND $rows AS row CREATE (n:{s.label} {{{s.key}: row.key}}) "
+        + _state(s, "$now")
+        + "RETURN count(x) AS created"
+    )
 
 
 def node_statement(s: NodeSection) -> str:
     """Stored records whose current state differs (or that have none): close
     it and open the next."""
-    return (f"UNWIND $rows AS row MATCH (n:{s.label} {{{s.key}: row.key}}) "
-            f"OPTIONAL MATCH (n)-[:HAS_STATE]->(old:{s.state_label}) WHERE old.recorded_to = {END} "
-            "SET old.recorded_to = $now " + _state(s, "coalesce(old.first_recorded_at, $now)") + _COUNTS)
+    return (
+        f"UNWIND $rows AS row MATCH (n:{s.label} {{{s.key}: row.key}}) "
+        f"OPTIONAL MATCH (n)-[:HAS_STATE]->(old:{s.state_label}) WHERE old.recorded_to = {END} "
+        "SET old.recorded_to = $now " + _state(s, "coalesce(old.first_recorded_at, $now)") + _COUNTS
+    )
 
 
 @dataclass(frozen=True)
@@ -168,8 +186,10 @@ class EdgeKind:
         ekey = NODE_SECTION_BY_LABEL[self.end_label].key
         ends = [f"a.{skey}", f"'{SEP}'", f"b.{ekey}"]
         if self.undirected:
-            ends = [f"CASE WHEN a.{skey} < b.{ekey} THEN a.{skey} + '{SEP}' + b.{ekey} "
-                    f"ELSE b.{ekey} + '{SEP}' + a.{skey} END"]
+            ends = [
+                f"CASE WHEN a.{skey} < b.{ekey} THEN a.{skey} + '{SEP}' + b.{ekey} "
+                f"ELSE b.{ekey} + '{SEP}' + a.{skey} END"
+            ]
         return " + ".join([*ends, *(f"'{SEP}' + coalesce(x.{p}, '')" for p in self.key_props)])
 
 
@@ -183,21 +203,33 @@ def edge_kind(section: EdgeSection, start_label: str, end_label: str) -> EdgeKin
 
 
 def edge_probe(k: EdgeKind) -> str:
-    return ("UNWIND range(0, size($rows) - 1) AS i WITH i, $rows[i] AS row " + k.ends() +
-            "MATCH " + k.current("x") + f"RETURN i, {_STATE}")
+    return (
+        "UNWIND range(0, size($rows) - 1) AS i WITH i, $rows[i] AS row "
+        + k.ends()
+        + "MATCH "
+        + k.current("x")
+        + f"RETURN i, {_STATE}"
+    )
 
 
 def edge_create(k: EdgeKind) -> str:
-    return ("UNWIND $rows AS row " + k.ends() + f"CREATE (a)-[x:{k.rel_type}]->(b) "
-            f"SET x = row.props, {_OPEN}, x.first_recorded_at = $now RETURN count(x) AS created")
+    return (
+        "UNWIND $rows AS row " + k.ends() + f"CREATE (a)-[x:{k.rel_type}]->(b) "
+        f"SET x = row.props, {_OPEN}, x.first_recorded_at = $now RETURN count(x) AS created"
+    )
 
 
 def edge_statement(k: EdgeKind) -> str:
     """Edges whose current version differs (or that have none): close it and
     open the next."""
-    return ("UNWIND $rows AS row " + k.ends() + "OPTIONAL MATCH " + k.current("old") +
-            f"SET old.recorded_to = $now CREATE (a)-[x:{k.rel_type}]->(b) "
-            f"SET x = row.props, {_OPEN}, x.first_recorded_at = coalesce(old.first_recorded_at, $now) " + _COUNTS)
+    return (
+        "UNWIND $rows AS row "
+        + k.ends()
+        + "OPTIONAL MATCH "
+        + k.current("old")
+        + f"SET old.recorded_to = $now CREATE (a)-[x:{k.rel_type}]->(b) "
+        f"SET x = row.props, {_OPEN}, x.first_recorded_at = coalesce(old.first_recorded_at, $now) " + _COUNTS
+    )
 
 
 def reference_close(s: NodeSection, ref) -> str:
@@ -205,9 +237,11 @@ def reference_close(s: NodeSection, ref) -> str:
     edge of that type to another node than the one a row names (or any, when
     it names none)."""
     target = NODE_SECTION_BY_NAME[ref.targets[0]]
-    return (f"UNWIND $rows AS row MATCH (n:{s.label} {{{s.key}: row.start}})-[x:{ref.rel_type}]->(t) "
-            f"WHERE {CURRENT} AND (row.end IS NULL OR t.{target.key} <> row.end) "
-            "SET x.recorded_to = $now RETURN count(x) AS removed")
+    return (
+        f"UNWIND $rows AS row MATCH (n:{s.label} {{{s.key}: row.start}})-[x:{ref.rel_type}]->(t) "
+        f"WHERE {CURRENT} AND (row.end IS NULL OR t.{target.key} <> row.end) "
+        "SET x.recorded_to = $now RETURN count(x) AS removed"
+    )
 
 
 def any_stored(label: str | None = None, rel_type: str | None = None) -> str:
@@ -222,11 +256,15 @@ def any_stored(label: str | None = None, rel_type: str | None = None) -> str:
 # Every kind of node and edge a load writes, asked about in one statement
 # when a load starts (asking at each kind's first batch instead would make
 # kb wait, mid-stream, for the server to finish all it was sent).
-STORED_KINDS: tuple[str, ...] = tuple(dict.fromkeys([
-    *(any_stored(label=s.label) for s in NODE_SECTIONS),
-    *(any_stored(rel_type=ref.rel_type) for s in NODE_SECTIONS for ref in s.refs),
-    *(any_stored(rel_type=s.rel_type) for s in EDGE_SECTIONS),
-]))
+STORED_KINDS: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        [
+            *(any_stored(label=s.label) for s in NODE_SECTIONS),
+            *(any_stored(rel_type=ref.rel_type) for s in NODE_SECTIONS for ref in s.refs),
+            *(any_stored(rel_type=s.rel_type) for s in EDGE_SECTIONS),
+        ]
+    )
+)
 
 
 def what_is_stored(tx, kinds: tuple[str, ...] = STORED_KINDS) -> dict[str, bool]:
@@ -241,17 +279,23 @@ def prune_edges_statement(k: EdgeKind) -> str:
     """Close the current edges of one kind that the loaded files do not have;
     the topics of the TREATS edges closed."""
     topic = "b.slug" if k.rel_type == "TREATS" else "null"
-    return (f"MATCH (a:{k.start_label})-[x:{k.rel_type}]->(b:{k.end_label}) WHERE {CURRENT} AND $keep[{k.prune_key()}] IS NULL "
-            f"SET x.recorded_to = $now RETURN count(*) AS removed, collect(DISTINCT {topic}) AS topics")
+    return (
+        f"MATCH (a:{k.start_label})-[x:{k.rel_type}]->(b:{k.end_label}) "
+        f"WHERE {CURRENT} AND $keep[{k.prune_key()}] IS NULL "
+        f"SET x.recorded_to = $now RETURN count(*) AS removed, collect(DISTINCT {topic}) AS topics"
+    )
 
 
 def prune_nodes_statement(s: NodeSection) -> str:
     """Close the current state of the records the files do not have, and any
     edge of theirs still current (their references)."""
-    return (f"MATCH (n:{s.label})-[:HAS_STATE]->(x:{s.state_label}) WHERE {CURRENT} AND $keep[n.{s.key}] IS NULL "
-            "SET x.recorded_to = $now "
-            f"WITH n CALL (n) {{ MATCH (n)-[x]-() WHERE {CURRENT} SET x.recorded_to = $now RETURN collect(type(x)) AS types }} "
-            "RETURN count(n) AS removed, reduce(all = [], t IN collect(types) | all + t) AS closed_edges, [] AS topics")
+    return (
+        f"MATCH (n:{s.label})-[:HAS_STATE]->(x:{s.state_label}) WHERE {CURRENT} AND $keep[n.{s.key}] IS NULL "
+        "SET x.recorded_to = $now "
+        f"WITH n CALL (n) {{ MATCH (n)-[x]-() WHERE {CURRENT} SET x.recorded_to = $now "
+        "RETURN collect(type(x)) AS types }} "
+        "RETURN count(n) AS removed, reduce(all = [], t IN collect(types) | all + t) AS closed_edges, [] AS topics"
+    )
 
 
 # -- reading the database -----------------------------------------------------
@@ -274,10 +318,15 @@ STREAMED = frozenset(s.name for s in EDGE_SECTIONS)  # CSV files of these are re
 MAX_PROBLEMS = 1_000  # a stream stops being read after this many problems
 
 
-def prepare(paths: list[Path], db=None, prune: bool = False,
-            progress_factory: Callable[..., Progress | None] | None = None,
-            known: dict[str, set[str]] | None = None, sink: "_Streamer | None" = None,
-            label: str = "Checking") -> tuple[Catalog, list[str], int, list[str]]:
+def prepare(
+    paths: list[Path],
+    db=None,
+    prune: bool = False,
+    progress_factory: Callable[..., Progress | None] | None = None,
+    known: dict[str, set[str]] | None = None,
+    sink: _Streamer | None = None,
+    label: str = "Checking",
+) -> tuple[Catalog, list[str], int, list[str]]:
     """Read and validate; raise ValidationFailed listing every problem.
     References may name records already in the graph (``known``, or read
     from ``db``), except when pruning (then the files must hold everything
@@ -338,7 +387,7 @@ def prepare(paths: list[Path], db=None, prune: bool = False,
     return v.catalog, result.files, records, result.hashes
 
 
-def _read_streams(v: Validator, stage, result, read, sink: "_Streamer | None" = None) -> int:
+def _read_streams(v: Validator, stage, result, read, sink: _Streamer | None = None) -> int:
     """Validate the streamed CSV files row by row into the stage (and the
     sink); return how many records they held."""
     from loaders import csv_section, iter_csv, unreadable
@@ -353,8 +402,15 @@ def _read_streams(v: Validator, stage, result, read, sink: "_Streamer | None" = 
                 records += 1
                 sink = _stage(v, stage, rec, section, sink, result.problems)
                 if len(v.problems) + len(result.problems) >= MAX_PROBLEMS:
-                    result.problems.append(Problem(name, rec.line, None, f"stopped reading after {MAX_PROBLEMS} problems",
-                                                   "fix the problems listed and load again"))
+                    result.problems.append(
+                        Problem(
+                            name,
+                            rec.line,
+                            None,
+                            f"stopped reading after {MAX_PROBLEMS} problems",
+                            "fix the problems listed and load again",
+                        )
+                    )
                     break
         except (UnicodeDecodeError, OSError) as e:
             result.problems.append(unreadable(name, e))
@@ -363,8 +419,9 @@ def _read_streams(v: Validator, stage, result, read, sink: "_Streamer | None" = 
     return records
 
 
-def _stage(v: Validator, stage, rec, section: EdgeSection, sink: "_Streamer | None" = None,
-           read_problems: Sequence[Problem] = ()) -> "_Streamer | None":
+def _stage(
+    v: Validator, stage, rec, section: EdgeSection, sink: _Streamer | None = None, read_problems: Sequence[Problem] = ()
+) -> _Streamer | None:
     """Validate one edge record into the stage and hand its row to the sink;
     return the sink, or None once a problem is found (nothing more is sent)."""
     out = v.edge(rec, section)
@@ -379,16 +436,16 @@ def _stage(v: Validator, stage, rec, section: EdgeSection, sink: "_Streamer | No
 
 @dataclass
 class Step:
-    kind: str        # node | edge
-    name: str        # label or relationship type
+    kind: str  # node | edge
+    name: str  # label or relationship type
     statement: str
     rows: list[dict[str, Any]] | None = None  # node and reference rows
-    keep: dict[str, bool] | None = None       # a prune step: one run with $keep
+    keep: dict[str, bool] | None = None  # a prune step: one run with $keep
     batches: Callable[[Any], Iterator[tuple[Any, list]]] | None = None  # edge rows: (token, batch) after a token
     count: int = 0
-    probe: str | None = None    # read first: which rows are stored, and same or not
-    create: str | None = None   # for rows not stored yet
-    stored: str | None = None   # its kind (an any_stored expression): was any of it stored before the load?
+    probe: str | None = None  # read first: which rows are stored, and same or not
+    create: str | None = None  # for rows not stored yet
+    stored: str | None = None  # its kind (an any_stored expression): was any of it stored before the load?
     skip_when_none_stored: bool = False  # nothing to do then (dropping old references)
 
     def units(self, after: Any = None) -> Iterator[tuple[Any, list[dict[str, Any]] | None]]:
@@ -398,7 +455,7 @@ class Step:
             yield from self.batches(after)
         elif self.rows is not None:
             for i in range(0 if after is None else after + BATCH, len(self.rows), BATCH):
-                yield i, self.rows[i:i + BATCH]
+                yield i, self.rows[i : i + BATCH]
         elif after is None:
             yield 0, None
 
@@ -418,9 +475,18 @@ def _edge_groups(catalog: Catalog) -> list[tuple[tuple[str, str, str], int, Call
     if stage is not None:
         groups = [(g, n, (lambda after, g=g: stage.rows(g, BATCH, after))) for g, n in stage.counts.items()]
     else:
-        groups = [(g, len(rows), (lambda after, rows=rows: (
-                      (i, rows[i:i + BATCH]) for i in range(0 if after is None else after + BATCH, len(rows), BATCH))))
-                  for g, rows in catalog.edges.items()]
+        groups = [
+            (
+                g,
+                len(rows),
+                (
+                    lambda after, rows=rows: (
+                        (i, rows[i : i + BATCH]) for i in range(0 if after is None else after + BATCH, len(rows), BATCH)
+                    )
+                ),
+            )
+            for g, rows in catalog.edges.items()
+        ]
     return sorted(groups, key=lambda item: _in_section_order(item[0]))
 
 
@@ -429,8 +495,16 @@ def edge_step(group: tuple[str, str, str], count: int, batches: Callable[[Any], 
     name, start_label, end_label = group
     section = SECTIONS[name]
     k = edge_kind(section, start_label, end_label)
-    return Step("edge", section.rel_type, edge_statement(k), batches=batches, count=count,
-                probe=edge_probe(k), create=edge_create(k), stored=any_stored(rel_type=section.rel_type))
+    return Step(
+        "edge",
+        section.rel_type,
+        edge_statement(k),
+        batches=batches,
+        count=count,
+        probe=edge_probe(k),
+        create=edge_create(k),
+        stored=any_stored(rel_type=section.rel_type),
+    )
 
 
 def plan_writes(catalog: Catalog, edges: bool = True) -> list[Step]:
@@ -440,9 +514,18 @@ def plan_writes(catalog: Catalog, edges: bool = True) -> list[Step]:
     for s in NODE_SECTIONS:
         rows = catalog.nodes.get(s.name) or []
         if rows:
-            steps.append(Step("node", s.label, node_statement(s),
-                              [{"key": r["key"], "props": r["props"]} for r in rows], count=len(rows),
-                              probe=node_probe(s), create=node_create(s), stored=any_stored(label=s.label)))
+            steps.append(
+                Step(
+                    "node",
+                    s.label,
+                    node_statement(s),
+                    [{"key": r["key"], "props": r["props"]} for r in rows],
+                    count=len(rows),
+                    probe=node_probe(s),
+                    create=node_create(s),
+                    stored=any_stored(label=s.label),
+                )
+            )
     for s in NODE_SECTIONS:
         rows = catalog.nodes.get(s.name) or []
         for ref in s.refs:
@@ -450,14 +533,34 @@ def plan_writes(catalog: Catalog, edges: bool = True) -> list[Step]:
                 continue
             target = NODE_SECTION_BY_NAME[ref.targets[0]]
             k = EdgeKind(ref.rel_type, s.label, target.label)
-            ref_rows = [{"start": r["key"], "end": r["refs"].get(ref.field), "props": {"source": r["source"]}}
-                        for r in rows]
+            ref_rows = [
+                {"start": r["key"], "end": r["refs"].get(ref.field), "props": {"source": r["source"]}} for r in rows
+            ]
             stored = any_stored(rel_type=ref.rel_type)
-            steps.append(Step("edge", ref.rel_type, reference_close(s, ref), ref_rows, count=len(ref_rows),
-                              stored=stored, skip_when_none_stored=True))
+            steps.append(
+                Step(
+                    "edge",
+                    ref.rel_type,
+                    reference_close(s, ref),
+                    ref_rows,
+                    count=len(ref_rows),
+                    stored=stored,
+                    skip_when_none_stored=True,
+                )
+            )
             named = [row for row in ref_rows if row["end"] is not None]
-            steps.append(Step("edge", ref.rel_type, edge_statement(k), named, count=len(named), stored=stored,
-                              probe=edge_probe(k), create=edge_create(k)))
+            steps.append(
+                Step(
+                    "edge",
+                    ref.rel_type,
+                    edge_statement(k),
+                    named,
+                    count=len(named),
+                    stored=stored,
+                    probe=edge_probe(k),
+                    create=edge_create(k),
+                )
+            )
     if edges:
         steps.extend(edge_step(group, n, batches) for group, n, batches in _edge_groups(catalog))
     return steps
@@ -621,23 +724,29 @@ def _begin(tx, at: datetime | None, clock: dict[str, datetime]) -> datetime:
         return clock["now"]
     # The latest instant anything was recorded at: a change set's, or that of
     # a load in parts whose first parts committed without one (kept on the lock).
-    latest = tx.run("MATCH (l:LoadLock {id: 'load'}) OPTIONAL MATCH (s:ChangeSet) "
-                    "WITH l, max(s.at) AS at RETURN CASE WHEN l.written > at OR at IS NULL THEN l.written "
-                    "ELSE at END AS at").single()["at"]
+    latest = tx.run(
+        "MATCH (l:LoadLock {id: 'load'}) OPTIONAL MATCH (s:ChangeSet) "
+        "WITH l, max(s.at) AS at RETURN CASE WHEN l.written > at OR at IS NULL THEN l.written "
+        "ELSE at END AS at"
+    ).single()["at"]
     # in timezone.utc (the driver reads a named zone, which Neo4j does not order against an offset)
-    latest = latest.to_native().astimezone(timezone.utc) if latest is not None else None
+    latest = latest.to_native().astimezone(UTC) if latest is not None else None
     if at is None:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         if latest is not None and now <= latest:
             now = latest + timedelta(microseconds=1)
     else:
-        now = at.astimezone(timezone.utc)
-        if now > datetime.now(timezone.utc):
-            raise KbError(f"--recorded-at {at.isoformat()} is in the future; record time is when the catalog "
-                          "learned a fact, so it cannot be later than now")
+        now = at.astimezone(UTC)
+        if now > datetime.now(UTC):
+            raise KbError(
+                f"--recorded-at {at.isoformat()} is in the future; record time is when the catalog "
+                "learned a fact, so it cannot be later than now"
+            )
         if latest is not None and latest >= now:
-            raise KbError(f"the catalog already has facts recorded at {latest.isoformat()}; "
-                          "kb records history in time order, so --recorded-at must be later than that")
+            raise KbError(
+                f"the catalog already has facts recorded at {latest.isoformat()}; "
+                "kb records history in time order, so --recorded-at must be later than that"
+            )
     return now
 
 
@@ -653,9 +762,18 @@ def _finish(tx, report: LoadReport, now: datetime, results: list, recount: set[s
     report.change_set = None
     if created or updated or removed:
         stamp = now.strftime("%Y%m%dT%H%M%S.%fZ")
-        tx.run(CHANGE_SET_STATEMENT, id=f"cs-{stamp}", now=now, files=report.files, hashes=report.hashes,
-               records=report.records, created=created, updated=updated, removed=removed,
-               version=__version__).consume()
+        tx.run(
+            CHANGE_SET_STATEMENT,
+            id=f"cs-{stamp}",
+            now=now,
+            files=report.files,
+            hashes=report.hashes,
+            records=report.records,
+            created=created,
+            updated=updated,
+            removed=removed,
+            version=__version__,
+        ).consume()
         report.change_set = f"cs-{stamp}"
 
 
@@ -665,8 +783,15 @@ def _tally(report: LoadReport, results: list[tuple[str, str, dict[str, Any]]]) -
         table.setdefault(name, Counts()).add(counts)
 
 
-def write(db, catalog: Catalog, report: LoadReport, progress: Progress | None = None,
-          at: datetime | None = None, prune: bool = False, commit_every: int | None = None) -> None:
+def write(
+    db,
+    catalog: Catalog,
+    report: LoadReport,
+    progress: Progress | None = None,
+    at: datetime | None = None,
+    prune: bool = False,
+    commit_every: int | None = None,
+) -> None:
     """Write a validated catalog and record what changed: in one transaction,
     or, with ``commit_every``, in transactions of about that many rows each
     (for catalogs too large for one; the change set goes in with the last).
@@ -695,7 +820,8 @@ def write(db, catalog: Catalog, report: LoadReport, progress: Progress | None = 
         index, token = position
         while index < len(steps):
             step = steps[index]
-            for token, batch in step.units(token):
+            for next_token, batch in step.units(token):
+                token = next_token
                 sender.send(step, batch)
                 advance(sender.sent)
                 if commit_every and sender.sent >= commit_every:
@@ -716,12 +842,14 @@ def write(db, catalog: Catalog, report: LoadReport, progress: Progress | None = 
     position: tuple[int, Any] = (0, None)
     while True:
         try:
-            position, now, sender, done = db.write_tx(lambda tx: work(tx, position))
+            position, now, sender, done = db.write_tx(lambda tx, position=position: work(tx, position))
         except KbError as e:
             if shown["base"]:
-                raise KbError(f"{e}. With --commit-every, that was one part of the load: {shown['base']:,} rows "
-                              "in earlier parts stay committed; load the same files again to finish (loading "
-                              "twice changes nothing)") from None
+                raise KbError(
+                    f"{e}. With --commit-every, that was one part of the load: {shown['base']:,} rows "
+                    "in earlier parts stay committed; load the same files again to finish (loading "
+                    "twice changes nothing)"
+                ) from None
             raise
         clock["now"] = now
         probing.update(sender.decided)
@@ -732,9 +860,14 @@ def write(db, catalog: Catalog, report: LoadReport, progress: Progress | None = 
     _tally(report, results)
 
 
-def check_and_write(db, paths: list[Path], report: LoadReport,
-                    progress_factory: Callable[..., Progress | None] | None = None,
-                    at: datetime | None = None, prune: bool = False) -> None:
+def check_and_write(
+    db,
+    paths: list[Path],
+    report: LoadReport,
+    progress_factory: Callable[..., Progress | None] | None = None,
+    at: datetime | None = None,
+    prune: bool = False,
+) -> None:
     """Read, check and write in ONE transaction, the writing overlapped with
     the checking: valid rows are sent while the files are still being read,
     so the server writes while kb checks. A problem found anywhere (or a
@@ -742,7 +875,7 @@ def check_and_write(db, paths: list[Path], report: LoadReport,
     ``write``, either everything is written or nothing is. A transaction
     that is retried reads and checks the files again."""
     clock: dict[str, datetime] = {}
-    loading: list[Progress] = []     # the bar shown while the files are read, if any;
+    loading: list[Progress] = []  # the bar shown while the files are read, if any;
     committing: list[Progress] = []  # then one while the server commits
 
     def shown(*args) -> Progress | None:
@@ -757,8 +890,13 @@ def check_and_write(db, paths: list[Path], report: LoadReport,
         known = None if prune else known_keys(lambda statement: tx.run(statement).data())
         streamer = _Streamer(sender)
         catalog, report.files, report.records, report.hashes = prepare(
-            paths, prune=prune, progress_factory=shown if progress_factory else None, known=known, sink=streamer,
-            label="Loading")
+            paths,
+            prune=prune,
+            progress_factory=shown if progress_factory else None,
+            known=known,
+            sink=streamer,
+            label="Loading",
+        )
         if loading:  # the server finishes the last batches, the counts and the commit
             bar = progress_factory(None, "Committing", 0)
             if bar:
@@ -808,9 +946,15 @@ def planned_rows(catalog: Catalog) -> int:
     return sum(s.count for s in plan_writes(catalog))
 
 
-def load(db, paths: list[Path], dry_run: bool = False,
-         progress_factory: Callable[..., Progress | None] | None = None,
-         at: datetime | None = None, prune: bool = False, commit_every: int | None = None) -> LoadReport:
+def load(
+    db,
+    paths: list[Path],
+    dry_run: bool = False,
+    progress_factory: Callable[..., Progress | None] | None = None,
+    at: datetime | None = None,
+    prune: bool = False,
+    commit_every: int | None = None,
+) -> LoadReport:
     """Validate ``paths`` and, unless ``dry_run``, write them in one
     transaction (or, with ``commit_every``, in transactions of about that
     many rows). With ``prune``, facts the files do not have are removed, so
@@ -824,7 +968,8 @@ def load(db, paths: list[Path], dry_run: bool = False,
         check_and_write(db, paths, report, progress_factory, at=at, prune=prune)
     else:
         catalog, report.files, report.records, report.hashes = prepare(
-            paths, db, prune=prune, progress_factory=progress_factory)
+            paths, db, prune=prune, progress_factory=progress_factory
+        )
         try:
             if dry_run:
                 return report

@@ -73,17 +73,18 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
-from typing import Any, Callable, Iterable
+from datetime import UTC, date, datetime
+from typing import Any
 
 from neomodel import ArrayProperty, DateProperty, DateTimeNeo4jFormatProperty, DateTimeProperty
 
+from kb.graph_format import FORMAT_ID, FORMAT_LABEL, MARK, OLD_FORMAT, graph_format  # noqa: F401
+from kb.graph_format import graph_format_of as _format
 from kb.schema import model
 from kb.schema.model import FOREVER_CYPHER, FORMAT_VERSION, TOPIC_CELL_COUNTS
 from kb.schema.sections import EDGE_SECTIONS, NODE_SECTION_BY_LABEL, NODE_SECTION_BY_NAME, NODE_SECTIONS
-from kb.graph_format import FORMAT_ID, FORMAT_LABEL, MARK, OLD_FORMAT, graph_format  # noqa: F401
-from kb.graph_format import graph_format_of as _format
 from kb.schema.statements import schema_names, schema_statements
 
 END = FOREVER_CYPHER  # recorded_to of a current fact
@@ -110,8 +111,13 @@ def _edge_types() -> dict[str, EdgeType]:
             ends = tuple(NODE_SECTION_BY_NAME[t].label for t in ref.targets)
             out[ref.rel_type] = EdgeType(ref.rel_type, (s.label,), ends, (), model.Reference, owner=s.label)
     for e in EDGE_SECTIONS:
-        out[e.rel_type] = EdgeType(e.rel_type, tuple(NODE_SECTION_BY_NAME[t].label for t in e.start.targets),
-                                   tuple(NODE_SECTION_BY_NAME[t].label for t in e.end.targets), e.key_props, e.cls)
+        out[e.rel_type] = EdgeType(
+            e.rel_type,
+            tuple(NODE_SECTION_BY_NAME[t].label for t in e.start.targets),
+            tuple(NODE_SECTION_BY_NAME[t].label for t in e.end.targets),
+            e.key_props,
+            e.cls,
+        )
     return out
 
 
@@ -150,9 +156,9 @@ def _instant(text: str) -> datetime:
     if "." in text:  # Neo4j writes nanoseconds; Python reads microseconds
         head, _, rest = text.partition(".")
         digits = "".join(c for c in rest if c.isdigit())
-        text = head + "." + digits[:6].ljust(6, "0") + rest[len(digits):]
+        text = head + "." + digits[:6].ljust(6, "0") + rest[len(digits) :]
     value = datetime.fromisoformat(text)
-    return value.astimezone(timezone.utc) if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 INSTANT = DateTimeNeo4jFormatProperty()  # the type of recorded_at and first_recorded_at
@@ -178,7 +184,7 @@ def _native(value: Any) -> Any:
     back as the zone id 'UTC', and Neo4j neither equals nor orders such a
     value with the same instant stored with the offset Z."""
     value = value.to_native() if hasattr(value, "to_native") else value
-    return value.astimezone(timezone.utc) if isinstance(value, datetime) else value
+    return value.astimezone(UTC) if isinstance(value, datetime) else value
 
 
 # -- versions, in Python ------------------------------------------------------------------
@@ -219,8 +225,13 @@ class History:
         self.records = sorted(records, key=lambda r: r.at)
         self.types = types
 
-    def rebuild(self, loads: list[datetime], lower_bound: Callable[[datetime], datetime | None],
-                report: MigrationReport, name: str) -> list[Version]:
+    def rebuild(
+        self,
+        loads: list[datetime],
+        lower_bound: Callable[[datetime], datetime | None],
+        report: MigrationReport,
+        name: str,
+    ) -> list[Version]:
         made: list[Version] = []
         for i in range(len(self.records) - 1, -1, -1):  # newest first: a change needs the version after it
             rec = self.records[i]
@@ -236,8 +247,10 @@ class History:
             else:
                 after = next((v for v in self.versions if v.start == rec.at), None)
                 if after is None:
-                    report.lost.append(f"{rec.entity} {rec.key}: the change of {', '.join(rec.fields)} at "
-                                       f"{rec.at.isoformat()} names no later version to set back")
+                    report.lost.append(
+                        f"{rec.entity} {rec.key}: the change of {', '.join(rec.fields)} at "
+                        f"{rec.at.isoformat()} names no later version to set back"
+                    )
                     continue
                 props = dict(after.props)
                 for f in rec.fields:
@@ -254,11 +267,14 @@ class History:
             if start is None:
                 floor = prev.at if prev is not None else None  # removed then: added again after it
                 bound = lower_bound(rec.at)
-                fits = [t for t in loads if t < rec.at and (floor is None or t > floor)
-                        and (bound is None or t >= bound)]
+                fits = [
+                    t for t in loads if t < rec.at and (floor is None or t > floor) and (bound is None or t >= bound)
+                ]
                 if not fits:
-                    report.lost.append(f"{rec.entity} {rec.key}: no load before {rec.at.isoformat()} "
-                                       "could have recorded the version it closed")
+                    report.lost.append(
+                        f"{rec.entity} {rec.key}: no load before {rec.at.isoformat()} "
+                        "could have recorded the version it closed"
+                    )
                     continue
                 start, approximate = fits[0], len(fits) > 1
             version = Version(props, start, rec.at, first)
@@ -292,13 +308,15 @@ def state_statement(label: str) -> str:
     s = NODE_SECTION_BY_LABEL[label]
     keep = [s.key, *(TOPIC_CELL_COUNTS if label == model.Topic.__label__ else ())]
     drop = ", ".join(f"x.{p}" for p in ("recorded_at", *TOPIC_CELL_COUNTS))
-    return (f"MATCH (n:{label}) CREATE (n)-[:HAS_STATE]->(x:{s.state_label}) "
-            "SET x = properties(n) "
-            "SET x.recorded_from = coalesce(n.recorded_at, n.first_recorded_at, $fallback), "
-            f"x.recorded_to = {END}, x.first_recorded_at = coalesce(n.first_recorded_at, n.recorded_at, $fallback) "
-            f"REMOVE {drop} "
-            "SET n = {" + ", ".join(f"{p}: n.{p}" for p in keep) + "} "
-            "RETURN count(x) AS n")
+    return (
+        f"MATCH (n:{label}) CREATE (n)-[:HAS_STATE]->(x:{s.state_label}) "
+        "SET x = properties(n) "
+        "SET x.recorded_from = coalesce(n.recorded_at, n.first_recorded_at, $fallback), "
+        f"x.recorded_to = {END}, x.first_recorded_at = coalesce(n.first_recorded_at, n.recorded_at, $fallback) "
+        f"REMOVE {drop} "
+        "SET n = {" + ", ".join(f"{p}: n.{p}" for p in keep) + "} "
+        "RETURN count(x) AS n"
+    )
 
 
 VERSIONS_STATEMENT = (
@@ -343,32 +361,47 @@ CHANGES_QUERY = (
 def _node_versions(tx, label: str, keys: Iterable[str]) -> dict[str, list[Version]]:
     key = NODE_SECTION_BY_LABEL[label].key
     out: dict[str, list[Version]] = defaultdict(list)
-    for row in tx.run(f"UNWIND $keys AS k MATCH (n:{label} {{{key}: k}})-[:HAS_STATE]->(x) "
-                      "RETURN k, properties(x) AS p", keys=sorted(set(keys))):
+    for row in tx.run(
+        f"UNWIND $keys AS k MATCH (n:{label} {{{key}: k}})-[:HAS_STATE]->(x) RETURN k, properties(x) AS p",
+        keys=sorted(set(keys)),
+    ):
         out[row["k"]].append(_version(row["p"]))
     return out
 
 
 def _write_states(tx, label: str, rows: list[dict[str, Any]]) -> None:
     s = NODE_SECTION_BY_LABEL[label]
-    tx.run(f"UNWIND $rows AS row MERGE (n:{label} {{{s.key}: row.key}}) "
-           f"CREATE (n)-[:HAS_STATE]->(x:{s.state_label}) SET x = row.props, x.recorded_from = row.start, "
-           "x.recorded_to = row.end, x.first_recorded_at = row.first", rows=rows).consume()
+    tx.run(
+        f"UNWIND $rows AS row MERGE (n:{label} {{{s.key}: row.key}}) "
+        f"CREATE (n)-[:HAS_STATE]->(x:{s.state_label}) SET x = row.props, x.recorded_from = row.start, "
+        "x.recorded_to = row.end, x.first_recorded_at = row.first",
+        rows=rows,
+    ).consume()
 
 
 def _existing(tx, label: str, keys: Iterable[str]) -> set[str]:
     key = NODE_SECTION_BY_LABEL[label].key
-    return {r["k"] for r in tx.run(f"UNWIND $keys AS k MATCH (n:{label} {{{key}: k}}) RETURN k",
-                                   keys=sorted(set(keys)))}
+    return {
+        r["k"] for r in tx.run(f"UNWIND $keys AS k MATCH (n:{label} {{{key}: k}}) RETURN k", keys=sorted(set(keys)))
+    }
 
 
 # -- the migration -----------------------------------------------------------------------------
 def _records(tx) -> list[Record]:
     out = []
     for r in tx.run(CHANGES_QUERY):
-        out.append(Record(_native(r["at"]), r["op"], r["entity"], r["key"] or "", r["topic"],
-                          list(r["fields"] or []), json.loads(r["old"]) if r["old"] else {},
-                          json.loads(r["new"]) if r["new"] else None))
+        out.append(
+            Record(
+                _native(r["at"]),
+                r["op"],
+                r["entity"],
+                r["key"] or "",
+                r["topic"],
+                list(r["fields"] or []),
+                json.loads(r["old"]) if r["old"] else {},
+                json.loads(r["new"]) if r["new"] else None,
+            )
+        )
     return out
 
 
@@ -387,17 +420,23 @@ def _attribute(tx, records: list[Record], report: MigrationReport) -> None:
         owners = by_owner.get((kind.owner, r.at, str(r.old.get("source")), str((r.new or {}).get("source"))), [])
         owner = NODE_SECTION_BY_LABEL[kind.owner]
         target = NODE_SECTION_BY_LABEL[kind.ends[0]].key
-        found = tx.run(f"UNWIND $keys AS k MATCH (n:{kind.owner} {{{owner.key}: k}})-[x:{kind.rel_type}]->(t) "
-                       "WHERE x.recorded_from = $at AND x.first_recorded_at < $at "
-                       f"RETURN k, t.{target} AS t ORDER BY k, t", keys=owners, at=r.at).data()
+        found = tx.run(
+            f"UNWIND $keys AS k MATCH (n:{kind.owner} {{{owner.key}: k}})-[x:{kind.rel_type}]->(t) "
+            "WHERE x.recorded_from = $at AND x.first_recorded_at < $at "
+            f"RETURN k, t.{target} AS t ORDER BY k, t",
+            keys=owners,
+            at=r.at,
+        ).data()
         for row in found:
             if (r.entity, row["k"], row["t"], r.at) not in taken:
                 taken.add((r.entity, row["k"], row["t"], r.at))
                 r.key = f"{row['k']} -> {row['t']}"
                 break
         else:
-            report.lost.append(f"{r.entity} {NO_FACT}: a change of its source at {r.at.isoformat()} "
-                               f"({r.old.get('source')} to {(r.new or {}).get('source')}) fits no reference edge")
+            report.lost.append(
+                f"{r.entity} {NO_FACT}: a change of its source at {r.at.isoformat()} "
+                f"({r.old.get('source')} to {(r.new or {}).get('source')}) fits no reference edge"
+            )
 
 
 def _ends(r: Record) -> tuple[str, str] | None:
@@ -473,8 +512,11 @@ def _rebuild_edges(tx, records: list[Record], loads: list[datetime], report: Mig
         kind = EDGE_TYPES[rel_type]
         skey, ekey = NODE_SECTION_BY_LABEL[sl].key, NODE_SECTION_BY_LABEL[el].key
         stored: dict[tuple[str, str], list[Version]] = defaultdict(list)
-        for r in tx.run(f"UNWIND $pairs AS p MATCH (a:{sl} {{{skey}: p[0]}})-[x:{rel_type}]->(b:{el} {{{ekey}: p[1]}}) "
-                        "RETURN p[0] AS a, p[1] AS b, properties(x) AS p", pairs=[list(p) for p in pairs]):
+        for r in tx.run(
+            f"UNWIND $pairs AS p MATCH (a:{sl} {{{skey}: p[0]}})-[x:{rel_type}]->(b:{el} {{{ekey}: p[1]}}) "
+            "RETURN p[0] AS a, p[1] AS b, properties(x) AS p",
+            pairs=[list(p) for p in pairs],
+        ):
             stored[(r["a"], r["b"])].append(_version(r["p"]))
         rows = []
         for a, b in pairs:
@@ -492,9 +534,12 @@ def _rebuild_edges(tx, records: list[Record], loads: list[datetime], report: Mig
                 for v in History(mine, group, EDGE_PROPS[rel_type]).rebuild(loads, bound, report, rel_type):
                     rows.append({"a": a, "b": b, "props": v.props, "start": v.start, "end": v.end, "first": v.first})
         if rows:
-            tx.run(f"UNWIND $rows AS row MATCH (a:{sl} {{{skey}: row.a}}) MATCH (b:{el} {{{ekey}: row.b}}) "
-                   f"CREATE (a)-[x:{rel_type}]->(b) SET x = row.props, x.recorded_from = row.start, "
-                   "x.recorded_to = row.end, x.first_recorded_at = row.first", rows=rows).consume()
+            tx.run(
+                f"UNWIND $rows AS row MATCH (a:{sl} {{{skey}: row.a}}) MATCH (b:{el} {{{ekey}: row.b}}) "
+                f"CREATE (a)-[x:{rel_type}]->(b) SET x = row.props, x.recorded_from = row.start, "
+                "x.recorded_to = row.end, x.first_recorded_at = row.first",
+                rows=rows,
+            ).consume()
 
 
 def _unreferenced(tx, report: MigrationReport) -> None:
@@ -505,14 +550,20 @@ def _unreferenced(tx, report: MigrationReport) -> None:
         for ref in s.refs:
             if not ref.required:
                 continue
-            keys = [r["k"] for r in tx.run(
-                f"MATCH (n:{s.label})-[:HAS_STATE]->(x) WHERE NOT EXISTS {{ (n)-[r:{ref.rel_type}]->() "
-                "WHERE r.recorded_from < x.recorded_to AND x.recorded_from < r.recorded_to } "
-                f"RETURN DISTINCT n.{s.key} AS k ORDER BY k")]
+            keys = [
+                r["k"]
+                for r in tx.run(
+                    f"MATCH (n:{s.label})-[:HAS_STATE]->(x) WHERE NOT EXISTS {{ (n)-[r:{ref.rel_type}]->() "
+                    "WHERE r.recorded_from < x.recorded_to AND x.recorded_from < r.recorded_to } "
+                    f"RETURN DISTINCT n.{s.key} AS k ORDER BY k"
+                )
+            ]
             if keys:
                 shown = ", ".join(keys[:5]) + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")
-                report.lost.append(f"{len(keys)} {s.name} removed by a prune lost their {ref.rel_type} edge "
-                                   f"({shown}): format 1 deleted it without a record")
+                report.lost.append(
+                    f"{len(keys)} {s.name} removed by a prune lost their {ref.rel_type} edge "
+                    f"({shown}): format 1 deleted it without a record"
+                )
 
 
 def _one(tx, statement: str, **params: Any) -> int:
@@ -521,10 +572,12 @@ def _one(tx, statement: str, **params: Any) -> int:
 
 
 def _migrate_data(tx, report: MigrationReport) -> None:
-    loads = [_native(r["at"]) for r in tx.run(
-        "MATCH (s:ChangeSet) WHERE coalesce(s.created, 1) > 0 RETURN s.at AS at ORDER BY at")]
+    loads = [
+        _native(r["at"])
+        for r in tx.run("MATCH (s:ChangeSet) WHERE coalesce(s.created, 1) > 0 RETURN s.at AS at ORDER BY at")
+    ]
     first = tx.run("MATCH (s:ChangeSet) RETURN min(s.at) AS at").single()["at"]
-    fallback = _native(first) if first is not None else datetime.now(timezone.utc)
+    fallback = _native(first) if first is not None else datetime.now(UTC)
     for s in NODE_SECTIONS:
         report.states[s.label] = _one(tx, state_statement(s.label), fallback=fallback)
     report.versions = _one(tx, VERSIONS_STATEMENT, fallback=fallback)
@@ -549,8 +602,13 @@ def _schema(db, report: MigrationReport) -> None:
     has; install the schema's (a no-op for those already there)."""
     wanted = schema_names()
     constraints = {r["name"] for r in db.read("SHOW CONSTRAINTS YIELD name RETURN name")}
-    indexes = {r["name"] for r in db.read("SHOW INDEXES YIELD name, type, owningConstraint "
-                                          "WHERE type <> 'LOOKUP' AND owningConstraint IS NULL RETURN name")}
+    indexes = {
+        r["name"]
+        for r in db.read(
+            "SHOW INDEXES YIELD name, type, owningConstraint "
+            "WHERE type <> 'LOOKUP' AND owningConstraint IS NULL RETURN name"
+        )
+    }
     ours = ("constraint_", "index_")
     for name in sorted(constraints):
         if name.startswith(ours) and name not in wanted:

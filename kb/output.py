@@ -10,8 +10,9 @@ import csv
 import io
 import json
 import sys
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any, Iterable, TextIO
+from typing import Any, TextIO
 
 FORMATS = ("table", "json", "csv", "md")
 
@@ -61,8 +62,13 @@ def columns_of(rows: list[dict[str, Any]], columns: Iterable[str] | None) -> lis
     return cols
 
 
-def render(rows: list[dict[str, Any]], fmt: str, columns: Iterable[str] | None = None,
-           title: str | None = None, stream: TextIO | None = None) -> None:
+def render(
+    rows: list[dict[str, Any]],
+    fmt: str,
+    columns: Iterable[str] | None = None,
+    title: str | None = None,
+    stream: TextIO | None = None,
+) -> None:
     """Write rows to ``stream`` (stdout) in ``fmt``."""
     out = stream or sys.stdout
     cols = columns_of(rows, columns)
@@ -94,8 +100,7 @@ def console(stream: TextIO | None = None):
     from rich.console import Console
 
     out = stream or sys.stdout
-    return Console(file=out, highlight=False, soft_wrap=False,
-                   width=None if out.isatty() else 160)
+    return Console(file=out, highlight=False, soft_wrap=False, width=None if out.isatty() else 160)
 
 
 def print_table(rows: list[dict[str, Any]], cols: list[str], title: str | None, stream: TextIO) -> None:

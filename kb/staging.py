@@ -13,7 +13,8 @@ import os
 import pickle
 import sqlite3
 import tempfile
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from kb.schema.sections import SEP
 
@@ -74,12 +75,12 @@ class EdgeStage:
         self._index()
         groups = {g: group for group, g in self.groups.items()}
         files = {f: name for name, f in self.files.items()}
-        clashes = self.db.execute(
-            "SELECT h FROM edges GROUP BY h HAVING count(*) > 1").fetchall()
+        clashes = self.db.execute("SELECT h FROM edges GROUP BY h HAVING count(*) > 1").fetchall()
         for (h,) in clashes:
             first_by_ident: dict[str, tuple[str, int | None]] = {}
             for g, ident, f, line in self.db.execute(
-                    "SELECT grp, ident, file, line FROM edges WHERE h = ? ORDER BY rowid", (h,)):
+                "SELECT grp, ident, file, line FROM edges WHERE h = ? ORDER BY rowid", (h,)
+            ):
                 where = (files[f], line)
                 if ident in first_by_ident:
                     yield groups[g], tuple(ident.split(SEP)), where, first_by_ident[ident]
@@ -96,8 +97,10 @@ class EdgeStage:
         g = self.groups.get(group)
         if g is None:
             return
-        cursor = self.db.execute("SELECT rowid, row FROM edges WHERE grp = ? AND rowid > ? ORDER BY rowid",
-                                 (g, -1 if after is None else after))
+        cursor = self.db.execute(
+            "SELECT rowid, row FROM edges WHERE grp = ? AND rowid > ? ORDER BY rowid",
+            (g, -1 if after is None else after),
+        )
         while True:
             chunk = cursor.fetchmany(size)
             if not chunk:
@@ -116,7 +119,7 @@ class EdgeStage:
             except FileNotFoundError:
                 pass
 
-    def __enter__(self) -> "EdgeStage":
+    def __enter__(self) -> EdgeStage:
         return self
 
     def __exit__(self, *exc) -> None:

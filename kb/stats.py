@@ -32,8 +32,10 @@ def _count(db, pattern: str, where: str = "true") -> int:
 def stats(db) -> list[dict[str, Any]]:
     """Rows of kind, name, count, current, closed (None where it does not apply)."""
     labels = [r["label"] for r in db.read("CALL db.labels() YIELD label RETURN label ORDER BY label")]
-    types = [r["type"] for r in db.read(
-        "CALL db.relationshipTypes() YIELD relationshipType AS type RETURN type ORDER BY type")]
+    types = [
+        r["type"]
+        for r in db.read("CALL db.relationshipTypes() YIELD relationshipType AS type RETURN type ORDER BY type")
+    ]
     state_of = {i.__label__: s.__label__ for i, s in zip(NODE_CLASSES, STATE_CLASSES)}
     states = set(state_of.values())
     history = {c.__label__ for c in HISTORY_CLASSES}
@@ -57,6 +59,5 @@ def stats(db) -> list[dict[str, Any]]:
         current = closed = None
         if rel_type != "HAS_STATE":  # curated edges carry their interval (hand-written ones may not)
             current, closed = _count(db, pattern, CURRENT), _count(db, pattern, CLOSED)
-        rows.append({"kind": "relationship", "name": rel_type, "count": count, "current": current,
-                     "closed": closed})
+        rows.append({"kind": "relationship", "name": rel_type, "count": count, "current": current, "closed": closed})
     return rows

@@ -13,9 +13,10 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any
 
 from neomodel import ArrayProperty, BooleanProperty, IntegerProperty, StringProperty
 from neomodel.properties import DateTimeNeo4jFormatProperty, Property
@@ -23,9 +24,9 @@ from neomodel.properties import DateTimeNeo4jFormatProperty, Property
 from kb.errors import Problem
 from kb.schema.model import STATUSES, NativeDateProperty
 from kb.schema.sections import (
+    INFORMATIONAL_FIELDS,
     NODE_SECTION_BY_NAME,
     NODE_SECTIONS,
-    INFORMATIONAL_FIELDS,
     EdgeSection,
     NodeSection,
     Ref,
@@ -37,12 +38,18 @@ from loaders.records import Record
 MAX_TEXT = 20_000
 RANKS = "instruments.catalog_rank"  # in ``known``: the stored current instruments' ranks, rank -> id
 KEY_PATTERNS = {
-    "id": (re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/+-]{0,199}$"),
-           "letters, digits and . _ : / + - only, starting with a letter or digit, at most 200 characters"),
-    "code": (re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"),
-             "letters, digits, _ and - only, starting with a letter, at most 64 characters"),
-    "slug": (re.compile(r"^[a-z][a-z0-9_]{0,99}$"),
-             "lowercase letters, digits and _ only, starting with a letter, e.g. open_weight_release"),
+    "id": (
+        re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/+-]{0,199}$"),
+        "letters, digits and . _ : / + - only, starting with a letter or digit, at most 200 characters",
+    ),
+    "code": (
+        re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"),
+        "letters, digits, _ and - only, starting with a letter, at most 64 characters",
+    ),
+    "slug": (
+        re.compile(r"^[a-z][a-z0-9_]{0,99}$"),
+        "lowercase letters, digits and _ only, starting with a letter, e.g. open_weight_release",
+    ),
 }
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 INT_RE = re.compile(r"[+-]?[0-9]+")  # CSV cells: no '1_000', no non-ASCII digits
@@ -85,8 +92,12 @@ class _Checker:
         if type(value) is str and len(value) <= MAX_TEXT and not BAD_CHAR_RE.search(value):
             return value  # the common case, checked at once
         if isinstance(value, bool):
-            self.problem(rec, fld, f"expected text, got the boolean {str(value).lower()}",
-                         f"quote it: {fld}: \"{'yes' if value else 'no'}\" (or the word you meant)")
+            self.problem(
+                rec,
+                fld,
+                f"expected text, got the boolean {str(value).lower()}",
+                f'quote it: {fld}: "{"yes" if value else "no"}" (or the word you meant)',
+            )
             return None
         if getattr(value, "written", None) is not None:  # a number or date, as the file wrote it
             value = value.written
@@ -100,17 +111,29 @@ class _Checker:
             self.problem(rec, fld, f"expected text, got {_kind(value)}", "write a single value")
             return None
         if len(value) > MAX_TEXT:
-            self.problem(rec, fld, f"text is {len(value)} characters long; the limit is {MAX_TEXT}",
-                         "shorten it or link to the full text with a url")
+            self.problem(
+                rec,
+                fld,
+                f"text is {len(value)} characters long; the limit is {MAX_TEXT}",
+                "shorten it or link to the full text with a url",
+            )
             return None
         if CONTROL_RE.search(value):
-            self.problem(rec, fld, "text contains a control character (e.g. NUL)",
-                         "remove it; only tabs and line breaks are allowed")
+            self.problem(
+                rec,
+                fld,
+                "text contains a control character (e.g. NUL)",
+                "remove it; only tabs and line breaks are allowed",
+            )
             return None
         bad = SURROGATE_RE.search(value)
         if bad:
-            self.problem(rec, fld, f"text contains a lone surrogate \\u{ord(bad.group()):04x}, which is not a character",
-                         "write the character itself, or in YAML its \\U0001XXXX escape")
+            self.problem(
+                rec,
+                fld,
+                f"text contains a lone surrogate \\u{ord(bad.group()):04x}, which is not a character",
+                "write the character itself, or in YAML its \\U0001XXXX escape",
+            )
             return None
         return value
 
@@ -124,8 +147,12 @@ class _Checker:
             if rec.textual and isinstance(value, str):
                 value = [v.strip() for v in value.split(";") if v.strip()]
             if not isinstance(value, list):
-                self.problem(rec, fld, f"expected a list, got {_kind(value)}",
-                             "write a YAML list ([a, b]) or, in CSV, values separated by ;")
+                self.problem(
+                    rec,
+                    fld,
+                    f"expected a list, got {_kind(value)}",
+                    "write a YAML list ([a, b]) or, in CSV, values separated by ;",
+                )
                 return None
             out = [self.convert(rec, fld, prop.base_property, v) for v in value]
             return None if any(v is None for v in out) else out
@@ -155,8 +182,7 @@ class _Checker:
             return None
         if isinstance(prop, NativeDateProperty):
             if isinstance(value, datetime):
-                self.problem(rec, fld, f"expected a date, got a date and time {value.isoformat()}",
-                             "write YYYY-MM-DD")
+                self.problem(rec, fld, f"expected a date, got a date and time {value.isoformat()}", "write YYYY-MM-DD")
                 return None
             if isinstance(value, date):
                 return date(value.year, value.month, value.day)
@@ -176,8 +202,7 @@ class _Checker:
             if prop.choices is not None and value not in prop.choices:
                 close = difflib.get_close_matches(value, list(prop.choices), n=1)
                 hint = f"did you mean {close[0]!r}? " if close else ""
-                self.problem(rec, fld, f"bad value {_show(value)}",
-                             f"{hint}use one of: {', '.join(prop.choices)}")
+                self.problem(rec, fld, f"bad value {_show(value)}", f"{hint}use one of: {', '.join(prop.choices)}")
                 return None
             return value
         return value
@@ -191,14 +216,14 @@ class _Checker:
             if key not in allowed and key not in INFORMATIONAL_FIELDS:
                 close = difflib.get_close_matches(key, allowed, n=1)
                 hint = f"did you mean {close[0]!r}? " if close else ""
-                self.problem(rec, key, f"unknown field {_show(key)}",
-                             f"{hint}{section.name} fields are: {', '.join(allowed)}")
+                self.problem(
+                    rec, key, f"unknown field {_show(key)}", f"{hint}{section.name} fields are: {', '.join(allowed)}"
+                )
                 ok = False
         for req in required_fields(section):
             value = rec.data.get(req)
             if value is None or (isinstance(value, str) and (not value or value.isspace())):
-                self.problem(rec, req, f"missing required field {req!r}",
-                             _required_hint(section, req))
+                self.problem(rec, req, f"missing required field {req!r}", _required_hint(section, req))
                 ok = False
         return ok
 
@@ -249,9 +274,17 @@ class _Checker:
             return None
         dates, values, sources = [], [], []
         for item in value:
-            if not isinstance(item, dict) or set(item) - {"date", "status", "source"} or not {"date", "status", "source"} <= set(item):
-                self.problem(rec, fld, f"bad entry {_show(dict(item) if isinstance(item, dict) else item)}",
-                             "each entry has exactly date, status and source")
+            if (
+                not isinstance(item, dict)
+                or set(item) - {"date", "status", "source"}
+                or not {"date", "status", "source"} <= set(item)
+            ):
+                self.problem(
+                    rec,
+                    fld,
+                    f"bad entry {_show(dict(item) if isinstance(item, dict) else item)}",
+                    "each entry has exactly date, status and source",
+                )
                 return None
             d = self.convert(rec, fld, NativeDateProperty(), item["date"])
             s = item["status"]
@@ -266,8 +299,12 @@ class _Checker:
             self.problem(rec, fld, "dates are not in order", "list the statuses oldest first")
             return None
         if status is not None and values[-1] != status:
-            self.problem(rec, fld, f"last status {values[-1]!r} differs from status {status!r}",
-                         "make the newest entry match the current status")
+            self.problem(
+                rec,
+                fld,
+                f"last status {values[-1]!r} differs from status {status!r}",
+                "make the newest entry match the current status",
+            )
             return None
         return {"status_dates": dates, "status_values": values, "status_sources": sources}
 
@@ -295,7 +332,7 @@ def _show(value: Any, limit: int = 80) -> str:
         except (ValueError, RecursionError):  # a huge int, a deeply nested list
             text = f"a {type(value).__name__}"
     if len(text) > limit:
-        text = f"{text[:limit - 20]}... ({len(text)} characters)"
+        text = f"{text[: limit - 20]}... ({len(text)} characters)"
     return text
 
 
@@ -346,8 +383,12 @@ class Validator:
                 props.pop(section.key, None)
                 first = chk.defined[section.name].get(key)
                 if first:
-                    chk.problem(rec, section.key, f"duplicate {section.singular} {section.key} {key!r}",
-                                f"first defined at {first[0]}:{first[1]}; keep one")
+                    chk.problem(
+                        rec,
+                        section.key,
+                        f"duplicate {section.singular} {section.key} {key!r}",
+                        f"first defined at {first[0]}:{first[1]}; keep one",
+                    )
                     continue
                 chk.defined[section.name][key] = (rec.file, rec.line)
                 if section.name == "instruments":
@@ -360,8 +401,12 @@ class Validator:
                 if section.name == "jurisdictions":
                     part_of = rec.data.get("part_of")
                     if props.get("kind") == "sub_national" and not part_of:
-                        chk.problem(rec, "part_of", "a sub_national jurisdiction needs part_of",
-                                    "add part_of: <code of its country>")
+                        chk.problem(
+                            rec,
+                            "part_of",
+                            "a sub_national jurisdiction needs part_of",
+                            "add part_of: <code of its country>",
+                        )
                         continue
                     if part_of == key:
                         chk.problem(rec, "part_of", "a jurisdiction cannot be part of itself", "fix part_of")
@@ -377,8 +422,9 @@ class Validator:
                         continue
                     refs[ref.field] = text
                     pending_refs.append((rec, ref, text))
-                if section.name == "instruments" and not (self._rank(rec, key, props.get("catalog_rank"))
-                                                          & self._dates_in_order(rec, props)):
+                if section.name == "instruments" and not (
+                    self._rank(rec, key, props.get("catalog_rank")) & self._dates_in_order(rec, props)
+                ):
                     continue
                 rows.append({"key": key, "props": props, "refs": refs, "source": props.get("source")})
         self._stored_ranks()
@@ -388,13 +434,21 @@ class Validator:
         if rank is None:
             return True
         if rank < 1:
-            self.chk.problem(rec, "catalog_rank", f"catalog_rank {rank} is below 1",
-                             "ranks count from 1 (the first instrument in catalog order)")
+            self.chk.problem(
+                rec,
+                "catalog_rank",
+                f"catalog_rank {rank} is below 1",
+                "ranks count from 1 (the first instrument in catalog order)",
+            )
             return False
         first = self.ranks.get(rank)
         if first is not None:
-            self.chk.problem(rec, "catalog_rank", f"catalog_rank {rank} is also held by {first[0]} ({first[1]}:{first[2]})",
-                             f"give each instrument its own rank, e.g. {self._free_rank()} (the next free one)")
+            self.chk.problem(
+                rec,
+                "catalog_rank",
+                f"catalog_rank {rank} is also held by {first[0]} ({first[1]}:{first[2]})",
+                f"give each instrument its own rank, e.g. {self._free_rank()} (the next free one)",
+            )
             return False
         self.ranks[rank] = (key, rec.file, rec.line_of("catalog_rank"))
         return True
@@ -407,8 +461,12 @@ class Validator:
         for earlier, later in self.DATE_ORDER:
             a, b = props.get(earlier), props.get(later)
             if a is not None and b is not None and b < a:
-                self.chk.problem(rec, later, f"{later} {b.isoformat()} is before {earlier} {a.isoformat()}",
-                                 f"check both dates: an instrument's {later} date cannot precede its {earlier} date")
+                self.chk.problem(
+                    rec,
+                    later,
+                    f"{later} {b.isoformat()} is before {earlier} {a.isoformat()}",
+                    f"check both dates: an instrument's {later} date cannot precede its {earlier} date",
+                )
                 ok = False
         return ok
 
@@ -421,10 +479,15 @@ class Validator:
         for rank, (key, file, line) in sorted(self.ranks.items()):
             holder = stored.get(rank)
             if holder is not None and holder != key and holder not in loaded:
-                self.chk.problems.append(Problem(
-                    file, line, "instruments.catalog_rank",
-                    f"catalog_rank {rank} is held by {holder}, already in the catalog",
-                    f"give {key} a free rank, e.g. {self._free_rank()}, or include {holder} with its new rank"))
+                self.chk.problems.append(
+                    Problem(
+                        file,
+                        line,
+                        "instruments.catalog_rank",
+                        f"catalog_rank {rank} is held by {holder}, already in the catalog",
+                        f"give {key} a free rank, e.g. {self._free_rank()}, or include {holder} with its new rank",
+                    )
+                )
 
     def _free_rank(self) -> int:
         stored = self.chk.known.get(RANKS) or {}
@@ -450,8 +513,12 @@ class Validator:
         if start_sec is None or end_sec is None:
             return None
         if section.name in ("conflicts", "similar") and start == end:
-            chk.problem(rec, section.end.field, f"{section.singular} edge from {_show(start)} to itself",
-                        "name two different records")
+            chk.problem(
+                rec,
+                section.end.field,
+                f"{section.singular} edge from {_show(start)} to itself",
+                "name two different records",
+            )
             return None
         ident = (section.name, start_sec, start, end_sec, end, *(props.get(k) for k in section.key_props))
         if section.name == "conflicts":  # CONFLICTS_WITH reads both ways
@@ -459,14 +526,22 @@ class Validator:
         group = (section.name, NODE_SECTION_BY_NAME[start_sec].label, NODE_SECTION_BY_NAME[end_sec].label)
         return group, ident, {"start": start, "end": end, "props": props}
 
-    def duplicate(self, where: tuple[str, int | None], section: EdgeSection, ident: tuple[str, ...],
-                  first: tuple[str, int | None]) -> None:
+    def duplicate(
+        self, where: tuple[str, int | None], section: EdgeSection, ident: tuple[str, ...], first: tuple[str, int | None]
+    ) -> None:
         """Report a second record with the identity ``ident`` (as ``edge``
         gives it, each part as text) at ``where``."""
         shown = ident[1:] if section.name == "conflicts" else (ident[2], ident[4], *ident[5:])
         what = "(" + ", ".join(part for part in shown if part) + ")"
-        self.chk.problems.append(Problem(where[0], where[1], section.name, f"duplicate {section.singular} record for {what}",
-                                         f"first at {first[0]}:{first[1]}; keep one"))
+        self.chk.problems.append(
+            Problem(
+                where[0],
+                where[1],
+                section.name,
+                f"duplicate {section.singular} record for {what}",
+                f"first at {first[0]}:{first[1]}; keep one",
+            )
+        )
 
     def finish(self) -> list[Problem]:
         for rec, ref, value in self.pending_refs:
@@ -475,7 +550,7 @@ class Validator:
         return self.chk.problems
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _known_fields(section: NodeSection | EdgeSection) -> frozenset[str]:
     """The fields a record of ``section`` may have, as a set (a record whose
     keys all are in it needs no field-by-field check)."""
@@ -492,8 +567,12 @@ def _resolve(chk: _Checker, rec: Record, ref: Ref, value: str) -> str | None:
     if len(hits) == 1:
         return hits[0]
     if len(hits) > 1:
-        chk.problem(rec, ref.field, f"{_show(value)} is both a {' and a '.join(NODE_SECTION_BY_NAME[t].singular for t in hits)}",
-                    "rename one of them")
+        chk.problem(
+            rec,
+            ref.field,
+            f"{_show(value)} is both a {' and a '.join(NODE_SECTION_BY_NAME[t].singular for t in hits)}",
+            "rename one of them",
+        )
         return None
     names = " or ".join(NODE_SECTION_BY_NAME[t].singular for t in ref.targets)
     candidates = {k for t in ref.targets for k in (*chk.defined[t], *chk.known.get(t, ()))}

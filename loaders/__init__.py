@@ -27,13 +27,21 @@ def data_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
         if p.is_dir():
             found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in READERS)
             if not found:
-                problems.append(Problem(str(p), None, None, "folder holds no .yaml, .yml, .json or .csv file",
-                                        "point kb at a folder of data files"))
+                problems.append(
+                    Problem(
+                        str(p),
+                        None,
+                        None,
+                        "folder holds no .yaml, .yml, .json or .csv file",
+                        "point kb at a folder of data files",
+                    )
+                )
             files.extend(found)
         elif p.is_file():
             if p.suffix.lower() not in READERS:
-                problems.append(Problem(str(p), None, None, f"unsupported file type {p.suffix!r}",
-                                        "use .yaml, .yml, .json or .csv"))
+                problems.append(
+                    Problem(str(p), None, None, f"unsupported file type {p.suffix!r}", "use .yaml, .yml, .json or .csv")
+                )
             else:
                 files.append(p)
         else:
@@ -68,10 +76,15 @@ def read_paths(paths: list[Path], stream: frozenset[str] = frozenset()) -> ReadR
             continue
         try:
             if reader is not read_csv and f.stat().st_size > MAX_DOCUMENT_BYTES:
-                result.problems.append(Problem(
-                    name, None, None,
-                    f"file is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB",
-                    "split it, or use CSV files for large catalogs"))
+                result.problems.append(
+                    Problem(
+                        name,
+                        None,
+                        None,
+                        f"file is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB",
+                        "split it, or use CSV files for large catalogs",
+                    )
+                )
                 continue
             reader(f, name, result)
         except (UnicodeDecodeError, OSError) as e:

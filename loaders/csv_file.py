@@ -8,8 +8,8 @@ cells are absent values.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 from kb.errors import Problem
 from loaders.records import LinedDict, ReadResult, Record
@@ -46,10 +46,15 @@ def iter_csv(path: Path, name: str, problems: list, read: Callable[[int], None] 
 
     section = csv_section(path)
     if section not in SECTIONS:
-        problems.append(Problem(
-            name, None, None, f"cannot tell which section this CSV file holds ({section!r})",
-            "name it <section>.csv or <anything>.<section>.csv, with section one of: " + ", ".join(SECTIONS),
-        ))
+        problems.append(
+            Problem(
+                name,
+                None,
+                None,
+                f"cannot tell which section this CSV file holds ({section!r})",
+                "name it <section>.csv or <anything>.<section>.csv, with section one of: " + ", ".join(SECTIONS),
+            )
+        )
         return
     with path.open(newline="", encoding="utf-8-sig") as f:
         reader = csv.reader(f if read is None else _counted(f, read))
@@ -80,9 +85,15 @@ def iter_csv(path: Path, name: str, problems: list, read: Callable[[int], None] 
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(header):
-                problems.append(Problem(
-                    name, line, None, f"row has {len(row)} cells but the header has {len(header)}",
-                    "quote cells that contain commas"))
+                problems.append(
+                    Problem(
+                        name,
+                        line,
+                        None,
+                        f"row has {len(row)} cells but the header has {len(header)}",
+                        "quote cells that contain commas",
+                    )
+                )
                 continue
             data = LinedDict(((h, v) for h, v in zip(header, row) if v != ""), line=line)
             yield Record(section, data, name, textual=True, index=index)

@@ -38,8 +38,9 @@ class _LineDecoder(json.JSONDecoder):
     """A JSON decoder whose objects are LinedDicts carrying their start line."""
 
     def __init__(self, text: str):
-        super().__init__(parse_int=_int, parse_float=lambda t: written(float(t), t),
-                         parse_constant=lambda t: written(float(t), t))
+        super().__init__(
+            parse_int=_int, parse_float=lambda t: written(float(t), t), parse_constant=lambda t: written(float(t), t)
+        )
         newlines = [i for i, c in enumerate(text) if c == "\n"]
 
         def line_at(pos: int) -> int:
@@ -77,16 +78,30 @@ def read_json(path: Path, name: str, result: ReadResult) -> None:
         result.problems.append(Problem(name, e.line, e.key, f"key {e.key!r} appears twice in one object", "keep one"))
         return
     except _BadNumber as e:
-        result.problems.append(Problem(name, _line_of(text, e.text), None,
-                                       f"cannot read the number {e.text[:20]}... ({len(e.text)} digits)",
-                                       "quote it if it is text"))
+        result.problems.append(
+            Problem(
+                name,
+                _line_of(text, e.text),
+                None,
+                f"cannot read the number {e.text[:20]}... ({len(e.text)} digits)",
+                "quote it if it is text",
+            )
+        )
         return
     except json.JSONDecodeError as e:
-        result.problems.append(Problem(name, e.lineno, None, f"invalid JSON: {e.msg} (column {e.colno})",
-                                       "fix the JSON syntax"))
+        result.problems.append(
+            Problem(name, e.lineno, None, f"invalid JSON: {e.msg} (column {e.colno})", "fix the JSON syntax")
+        )
         return
     except RecursionError:
-        result.problems.append(Problem(name, None, None, "invalid JSON: nested too deeply",
-                                       "records are flat mappings; see docs/data-format.md"))
+        result.problems.append(
+            Problem(
+                name,
+                None,
+                None,
+                "invalid JSON: nested too deeply",
+                "records are flat mappings; see docs/data-format.md",
+            )
+        )
         return
     sections_to_records(doc, name, result)

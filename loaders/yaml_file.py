@@ -25,14 +25,15 @@ class _Loader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.composer.ComposerError(
-                None, None,
+                None,
+                None,
                 "aliases (*name) are not allowed in kb data files; write the value out",
                 event.start_mark,
             )
         return super().compose_node(parent, index)
 
 
-def _timestamp_or_text(loader: "_Loader", node: ScalarNode):
+def _timestamp_or_text(loader: _Loader, node: ScalarNode):
     """A date-like scalar that is not a real date (2020-02-30) stays text, so
     the validator can report it with its line."""
     try:
@@ -72,8 +73,11 @@ def _scalar(node: ScalarNode, loader: _Loader) -> Any:
     try:
         value = loader.construct_object(node, deep=True)
     except ValueError:  # e.g. an integer longer than Python converts (4300 digits)
-        raise _error(f"cannot read the number {node.value[:20]}... ({len(node.value)} characters)", node,
-                     "quote it if it is text") from None
+        raise _error(
+            f"cannot read the number {node.value[:20]}... ({len(node.value)} characters)",
+            node,
+            "quote it if it is text",
+        ) from None
     return written(value, node.value)
 
 
@@ -84,8 +88,9 @@ def _to_python(node: Any, loader: _Loader) -> Any:
         out = LinedDict(line=node.start_mark.line + 1)
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                raise _error("a key must be a single word, not a list or a mapping", key_node,
-                             "write field names as plain words")
+                raise _error(
+                    "a key must be a single word, not a list or a mapping", key_node, "write field names as plain words"
+                )
             _scalar(key_node, loader)  # refuses tags such as !!python/name
             key = key_node.value  # as written: `1.10:` is the key '1.10', `null:` is 'null'
             kline = key_node.start_mark.line + 1
@@ -109,16 +114,26 @@ def parse_yaml(text: str, name: str) -> tuple[Any, list[Problem]]:
     except yaml.reader.ReaderError as e:
         line = text.count("\n", 0, e.position) + 1
         char = e.character if isinstance(e.character, str) else chr(e.character)
-        return None, [Problem(name, line, None, f"invalid YAML: the character U+{ord(char):04X} is not allowed",
-                              "remove it; YAML files cannot hold control characters such as NUL")]
+        return None, [
+            Problem(
+                name,
+                line,
+                None,
+                f"invalid YAML: the character U+{ord(char):04X} is not allowed",
+                "remove it; YAML files cannot hold control characters such as NUL",
+            )
+        ]
     try:
         node = loader.get_single_node()
         if node is None:
             return None, []
         return _to_python(node, loader), []
     except _Dup as d:
-        return None, [Problem(name, d.line, d.key, f"key {d.key!r} appears twice in one mapping",
-                              f"first at line {d.first}; keep one")]
+        return None, [
+            Problem(
+                name, d.line, d.key, f"key {d.key!r} appears twice in one mapping", f"first at line {d.first}; keep one"
+            )
+        ]
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
@@ -133,8 +148,15 @@ def parse_yaml(text: str, name: str) -> tuple[Any, list[Problem]]:
     except yaml.YAMLError as e:
         return None, [Problem(name, None, None, f"invalid YAML: {e}", "fix the YAML syntax")]
     except RecursionError:
-        return None, [Problem(name, None, None, "invalid YAML: nested too deeply",
-                              "records are flat mappings; see docs/data-format.md")]
+        return None, [
+            Problem(
+                name,
+                None,
+                None,
+                "invalid YAML: nested too deeply",
+                "records are flat mappings; see docs/data-format.md",
+            )
+        ]
     finally:
         loader.dispose()
 
@@ -146,32 +168,48 @@ def sections_to_records(doc: Any, name: str, result: ReadResult) -> None:
     if doc is None:
         return
     if not isinstance(doc, dict):
-        result.problems.append(Problem(
-            name, getattr(doc, "line", 1), None,
-            "the file must be a mapping of sections (instruments:, treats:, ...)",
-            "see docs/data-format.md",
-        ))
+        result.problems.append(
+            Problem(
+                name,
+                getattr(doc, "line", 1),
+                None,
+                "the file must be a mapping of sections (instruments:, treats:, ...)",
+                "see docs/data-format.md",
+            )
+        )
         return
     lines = getattr(doc, "lines", {})
     for section, items in doc.items():
         line = lines.get(section)
         if section not in SECTIONS:
-            result.problems.append(Problem(
-                name, line, section, f"unknown section {section!r}",
-                "sections are: " + ", ".join(SECTIONS),
-            ))
+            result.problems.append(
+                Problem(
+                    name,
+                    line,
+                    section,
+                    f"unknown section {section!r}",
+                    "sections are: " + ", ".join(SECTIONS),
+                )
+            )
             continue
         if items is None:
             continue
         if not isinstance(items, list):
-            result.problems.append(Problem(name, line, section, "a section must be a list of records",
-                                           "start each record with '- '"))
+            result.problems.append(
+                Problem(name, line, section, "a section must be a list of records", "start each record with '- '")
+            )
             continue
         for i, item in enumerate(items):
             if not isinstance(item, dict):
-                result.problems.append(Problem(
-                    name, getattr(item, "line", line), section,
-                    f"record {i + 1} is not a mapping", "write it as 'field: value' pairs"))
+                result.problems.append(
+                    Problem(
+                        name,
+                        getattr(item, "line", line),
+                        section,
+                        f"record {i + 1} is not a mapping",
+                        "write it as 'field: value' pairs",
+                    )
+                )
                 continue
             if not isinstance(item, LinedDict):
                 item = LinedDict(item, line=line)

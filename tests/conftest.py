@@ -49,9 +49,12 @@ def _unavailable(reason: str):
 def neo4j_settings(tmp_path_factory) -> Settings:
     uri = os.environ.get("NEO4J_TEST_URI")
     if uri:
-        yield Settings(uri=uri, user=os.environ.get("NEO4J_TEST_USER", "neo4j"),
-                       password=os.environ.get(TEST_PASSWORD_ENV),
-                       database=os.environ.get("NEO4J_TEST_DATABASE", "neo4j"))
+        yield Settings(
+            uri=uri,
+            user=os.environ.get("NEO4J_TEST_USER", "neo4j"),
+            password=os.environ.get(TEST_PASSWORD_ENV),
+            database=os.environ.get("NEO4J_TEST_DATABASE", "neo4j"),
+        )
         return
     if _docker_answers():
         from testcontainers.neo4j import Neo4jContainer
@@ -70,8 +73,9 @@ def neo4j_settings(tmp_path_factory) -> Settings:
     except KbError as e:
         _unavailable(f"cannot install the local server: {e}")
     home = tmp_path_factory.mktemp("neo4j-home")
-    server = LocalServer(home=home, lib=installed.lib, bolt_port=free_port(), http_port=free_port(),
-                         heap="1g", pagecache="512m")
+    server = LocalServer(
+        home=home, lib=installed.lib, bolt_port=free_port(), http_port=free_port(), heap="1g", pagecache="512m"
+    )
     try:
         server.start(timeout=180)
     except KbError as e:
@@ -168,8 +172,9 @@ class Cli:
     def __call__(self, *args: str, env: dict[str, str] | None = None, input: str | None = None):
         from kb.cli import main
 
-        return self.runner.invoke(main, list(args), env={**self.env, **(env or {})}, input=input,
-                                  catch_exceptions=False)
+        return self.runner.invoke(
+            main, list(args), env={**self.env, **(env or {})}, input=input, catch_exceptions=False
+        )
 
 
 @pytest.fixture

@@ -96,6 +96,5 @@ def test_no_import_cycle_inside_kb():
 
 
 def test_only_the_cli_imports_click():
-    users = sorted(n for n, p in ((module_name(p), p) for p in PACKAGE.rglob("*.py"))
-                   if "click" in imports_of(p, n))
+    users = sorted(n for n, p in ((module_name(p), p) for p in PACKAGE.rglob("*.py")) if "click" in imports_of(p, n))
     assert users == ["kb.cli"]

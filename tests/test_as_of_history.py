@@ -12,7 +12,7 @@ the same dated instruments on every page and leaves out the undated bill.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +26,12 @@ from kb.queries.clocks import Clocks
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini" / "catalog.yaml"
 
-T1 = datetime(2026, 1, 10, 12, 0, tzinfo=timezone.utc)
-T2 = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
+T1 = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
+T2 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 LEGAL = "2026-04-01"  # --as-of on every page below: every dated fixture instrument adopted by then
 BEFORE_T1 = Clocks.resolve(as_of=LEGAL, as_recorded="2026-01-05")  # nothing recorded yet
-BETWEEN = Clocks.resolve(as_of=LEGAL, as_recorded="2026-02-01")    # the catalog as the first load left it
-AFTER_T2 = Clocks.resolve(as_of=LEGAL, as_recorded="2026-04-01")   # the corrected catalog
+BETWEEN = Clocks.resolve(as_of=LEGAL, as_recorded="2026-02-01")  # the catalog as the first load left it
+AFTER_T2 = Clocks.resolve(as_of=LEGAL, as_recorded="2026-04-01")  # the corrected catalog
 
 EXTRA_T1 = """\
 instruments:
@@ -83,8 +83,10 @@ conflicts:
 # alpha cell re-read as explicit with a pinpoint.
 MINI_FIXES = [
     ("    adopted: 2020-01-02\n", "    adopted: 2019-11-05\n"),
-    ("{instrument: BB-CODE-2021, topic: alpha, mode: silent, confidence: high,",
-     "{instrument: BB-CODE-2021, topic: alpha, mode: explicit, pinpoint: § 4, confidence: high,"),
+    (
+        "{instrument: BB-CODE-2021, topic: alpha, mode: silent, confidence: high,",
+        "{instrument: BB-CODE-2021, topic: alpha, mode: explicit, pinpoint: § 4, confidence: high,",
+    ),
 ]
 
 
@@ -106,17 +108,19 @@ def _pages(db, clocks: Clocks) -> dict[str, Any]:
     from kb.queries.matrix import matrix_data
     from kb.queries.topic import forum_shopping_page, primacy_page, salience, topic_data
 
-    return to_jsonable({
-        "topic alpha": topic_data(db, "alpha", clocks, limit=None),
-        "topic beta": topic_data(db, "beta", clocks, limit=None),
-        "primacy alpha": primacy_page(db, "alpha", clocks, limit=None).data,
-        "forum-shopping --all alpha": forum_shopping_page(db, "alpha", clocks, all_pairs=True).data,
-        "salience": salience(db, clocks),
-        "gaps alpha": gaps_data(db, "alpha", clocks),
-        "matrix": matrix_data(db, clocks),
-        "compare": compare_data(db, "AA-LAW-2020", "BB-CODE-2021", clocks),
-        "instruments": run(db, "instrument_list", **clocks.params()),
-    })
+    return to_jsonable(
+        {
+            "topic alpha": topic_data(db, "alpha", clocks, limit=None),
+            "topic beta": topic_data(db, "beta", clocks, limit=None),
+            "primacy alpha": primacy_page(db, "alpha", clocks, limit=None).data,
+            "forum-shopping --all alpha": forum_shopping_page(db, "alpha", clocks, all_pairs=True).data,
+            "salience": salience(db, clocks),
+            "gaps alpha": gaps_data(db, "alpha", clocks),
+            "matrix": matrix_data(db, clocks),
+            "compare": compare_data(db, "AA-LAW-2020", "BB-CODE-2021", clocks),
+            "instruments": run(db, "instrument_list", **clocks.params()),
+        }
+    )
 
 
 @pytest.fixture
@@ -136,19 +140,18 @@ def _by_id(rows: list[dict[str, Any]], key: str = "id") -> dict[str, dict[str, A
 
 
 def _changed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
-    return {k: (before.get(k), after.get(k)) for k in sorted(set(before) | set(after))
-            if before.get(k) != after.get(k)}
+    return {k: (before.get(k), after.get(k)) for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)}
 
 
 # -- the clocks ------------------------------------------------------------------
 def test_a_record_date_is_the_end_of_that_day_and_the_defaults_are_today_and_now():
     c = Clocks.resolve(as_of="2026-02-01", as_recorded="2026-02-01")
     assert c.as_of == date(2026, 2, 1) and c.as_of_given and c.as_recorded_given
-    assert c.as_recorded == datetime.combine(date(2026, 2, 1), time.max, tzinfo=timezone.utc)
+    assert c.as_recorded == datetime.combine(date(2026, 2, 1), time.max, tzinfo=UTC)
     assert Clocks.resolve(as_recorded="2026-03-10T12:00:00Z").as_recorded == T2
     today = Clocks.resolve()
-    assert today.today and today.as_of == datetime.now(timezone.utc).date()
-    assert abs((datetime.now(timezone.utc) - today.as_recorded).total_seconds()) < 60
+    assert today.today and today.as_of == datetime.now(UTC).date()
+    assert abs((datetime.now(UTC) - today.as_recorded).total_seconds()) < 60
     assert set(c.params()) == {"as_of", "as_recorded"}
 
 
@@ -199,45 +202,69 @@ def test_topic_page_after_the_correction_differs_in_exactly_the_corrected_facts(
 
     assert (before["counts"], after["counts"]) == (
         {"tracked": 3, "explicit": 1, "implicit": 1, "conflicts": 0, "silent": 1, "unreviewed": 0},
-        {"tracked": 4, "explicit": 2, "implicit": 1, "conflicts": 0, "silent": 1, "unreviewed": 1})
-    assert after["summary"].endswith("across 4 tracked AI-governance instruments, 2 address this "
-                                     "topic explicitly, 1 via general principles, and 1 is silent. (1 of the silent "
-                                     "one has not been reviewed for this topic.)")
+        {"tracked": 4, "explicit": 2, "implicit": 1, "conflicts": 0, "silent": 1, "unreviewed": 1},
+    )
+    assert after["summary"].endswith(
+        "across 4 tracked AI-governance instruments, 2 address this "
+        "topic explicitly, 1 via general principles, and 1 is silent. (1 of the silent "
+        "one has not been reviewed for this topic.)"
+    )
     assert "2026-04-01" in after["summary"]  # says which day's law it is
 
     # coverage: the corrected fields of the corrected instruments, and the new one
     cov_before, cov_after = _by_id(before["coverage"], "instrument"), _by_id(after["coverage"], "instrument")
     assert list(cov_before) == ["AA-LAW-2020", "BB-CODE-2021", "BB-ACT-2022"]
     assert list(cov_after) == ["AA-LAW-2020", "BB-CODE-2021", "BB-ACT-2022", "AA-CODE-2023"]
-    assert _changed(cov_before["AA-LAW-2020"], cov_after["AA-LAW-2020"]) == {
-        "adopted": ("2020-01-02", "2019-11-05")}
+    assert _changed(cov_before["AA-LAW-2020"], cov_after["AA-LAW-2020"]) == {"adopted": ("2020-01-02", "2019-11-05")}
     assert _changed(cov_before["BB-CODE-2021"], cov_after["BB-CODE-2021"]) == {
-        "mode": ("silent", "explicit"), "pinpoint": (None, "§ 4")}
+        "mode": ("silent", "explicit"),
+        "pinpoint": (None, "§ 4"),
+    }
     assert _changed(cov_before["BB-ACT-2022"], cov_after["BB-ACT-2022"]) == {
-        "mode": ("implicit", "silent"), "reviewed": (True, False), "pinpoint": ("s. 3", None),
-        "confidence": ("medium", None), "source": ("test:one", None), "status": ("in_force", "adopted_not_in_force")}
+        "mode": ("implicit", "silent"),
+        "reviewed": (True, False),
+        "pinpoint": ("s. 3", None),
+        "confidence": ("medium", None),
+        "source": ("test:one", None),
+        "status": ("in_force", "adopted_not_in_force"),
+    }
     assert cov_after["AA-CODE-2023"]["mode"] == "implicit"
 
     assert before["primacy"]["date"] == "2020-01-02" and after["primacy"]["date"] == "2019-11-05"
-    assert {k: v for k, v in before["primacy"].items() if k != "date"} == \
-           {k: v for k, v in after["primacy"].items() if k != "date"}
+    assert {k: v for k, v in before["primacy"].items() if k != "date"} == {
+        k: v for k, v in after["primacy"].items() if k != "date"
+    }
     assert [(t["instrument"]["id"], t["label"], t["reviewed"]) for t in before["timeline"]] == [
-        ("BB-CODE-2021", "silent", True), ("BB-ACT-2022", "implicit", True)]
+        ("BB-CODE-2021", "silent", True),
+        ("BB-ACT-2022", "implicit", True),
+    ]
     assert [(t["instrument"]["id"], t["label"], t["reviewed"]) for t in after["timeline"]] == [
-        ("BB-CODE-2021", "codified", True), ("BB-ACT-2022", "silent", False), ("AA-CODE-2023", "implicit", True)]
+        ("BB-CODE-2021", "codified", True),
+        ("BB-ACT-2022", "silent", False),
+        ("AA-CODE-2023", "implicit", True),
+    ]
     assert [(p["explicit"]["id"], p["silent"]["id"], p["silent"]["reviewed"]) for p in before["forum_shopping"]] == [
-        ("AA-LAW-2020", "BB-CODE-2021", True)]
+        ("AA-LAW-2020", "BB-CODE-2021", True)
+    ]
     assert [(p["explicit"]["id"], p["silent"]["id"], p["silent"]["reviewed"]) for p in after["forum_shopping"]] == [
-        ("AA-LAW-2020", "BB-ACT-2022", False)]
+        ("AA-LAW-2020", "BB-ACT-2022", False)
+    ]
     assert [(c["a"]["id"], c["b"]["id"]) for c in before["conflicts"]] == [("AA-LAW-2020", "BB-CODE-2021")]
     assert [(c["a"]["id"], c["b"]["id"]) for c in after["conflicts"]] == [
-        ("AA-LAW-2020", "BB-CODE-2021"), ("AA-CODE-2023", "BB-CODE-2021")]
+        ("AA-LAW-2020", "BB-CODE-2021"),
+        ("AA-CODE-2023", "BB-CODE-2021"),
+    ]
     assert [(s["id"], s["reviewed"]) for s in before["silent"]] == [("BB-CODE-2021", True)]
     assert [(s["id"], s["reviewed"]) for s in after["silent"]] == [("BB-ACT-2022", False)]
     assert [(r["instrument"], r["pinpoint"]) for r in before["references"]] == [
-        ("AA-LAW-2020", "Art. 1"), ("BB-ACT-2022", "s. 3")]
+        ("AA-LAW-2020", "Art. 1"),
+        ("BB-ACT-2022", "s. 3"),
+    ]
     assert [(r["instrument"], r["pinpoint"]) for r in after["references"]] == [
-        ("AA-LAW-2020", "Art. 1"), ("BB-CODE-2021", "§ 4"), ("AA-CODE-2023", "Part 2")]
+        ("AA-LAW-2020", "Art. 1"),
+        ("BB-CODE-2021", "§ 4"),
+        ("AA-CODE-2023", "Part 2"),
+    ]
     assert before["topic"] == after["topic"]
 
 
@@ -268,18 +295,57 @@ def test_gaps_between_the_loads_count_the_first_loads_cells(history):
 
     db, _ = history
     then, now = gaps_data(db, "alpha", BETWEEN), gaps_data(db, "alpha", AFTER_T2)
-    assert {k: then["overall"][k] for k in ("instruments", "topics", "cells", "explicit", "implicit",
-                                            "conflicts", "reviewed_silent", "unreviewed")} == {
-        "instruments": 3, "topics": 2, "cells": 6, "explicit": 1, "implicit": 1, "conflicts": 1,
-        "reviewed_silent": 1, "unreviewed": 2}
-    assert {k: now["overall"][k] for k in ("instruments", "topics", "cells", "explicit", "implicit",
-                                           "conflicts", "reviewed_silent", "unreviewed")} == {
-        "instruments": 4, "topics": 3, "cells": 12, "explicit": 3, "implicit": 1, "conflicts": 1,
-        "reviewed_silent": 0, "unreviewed": 7}
+    assert {
+        k: then["overall"][k]
+        for k in (
+            "instruments",
+            "topics",
+            "cells",
+            "explicit",
+            "implicit",
+            "conflicts",
+            "reviewed_silent",
+            "unreviewed",
+        )
+    } == {
+        "instruments": 3,
+        "topics": 2,
+        "cells": 6,
+        "explicit": 1,
+        "implicit": 1,
+        "conflicts": 1,
+        "reviewed_silent": 1,
+        "unreviewed": 2,
+    }
+    assert {
+        k: now["overall"][k]
+        for k in (
+            "instruments",
+            "topics",
+            "cells",
+            "explicit",
+            "implicit",
+            "conflicts",
+            "reviewed_silent",
+            "unreviewed",
+        )
+    } == {
+        "instruments": 4,
+        "topics": 3,
+        "cells": 12,
+        "explicit": 3,
+        "implicit": 1,
+        "conflicts": 1,
+        "reviewed_silent": 0,
+        "unreviewed": 7,
+    }
     assert [(t["slug"], t["silent"], t["total"], t["reviewed_silent"]) for t in then["topics"]] == [
-        ("beta", 2, 3, 0), ("alpha", 1, 3, 1)]
+        ("beta", 2, 3, 0),
+        ("alpha", 1, 3, 1),
+    ]
     assert [(s["id"], s["reviewed"], s["note"]) for s in then["silent_regimes"]] == [
-        ("BB-CODE-2021", True, "Not addressed.")]
+        ("BB-CODE-2021", True, "Not addressed.")
+    ]
     assert [(s["id"], s["reviewed"]) for s in now["silent_regimes"]] == [("BB-ACT-2022", False)]
     # BB's own instruments: alpha addressed by BB-ACT-2022 then, by BB-CODE-2021 now
     then_bb = next(j for j in then["jurisdictions"] if j["code"] == "BB")
@@ -295,8 +361,14 @@ def test_compare_between_the_loads_shows_the_first_loads_cells_and_dates(history
     then, now = (compare_data(db, "AA-LAW-2020", "BB-CODE-2021", day) for day in (BETWEEN, AFTER_T2))
     alpha_then = next(t for t in then["topics"] if t["topic"] == "alpha")
     alpha_now = next(t for t in now["topics"] if t["topic"] == "alpha")
-    assert (alpha_then["relation"], alpha_then["b"]) == ("asymmetric", {"mode": "silent", "reviewed": True, "pinpoint": None})
-    assert (alpha_now["relation"], alpha_now["b"]) == ("converges", {"mode": "explicit", "reviewed": True, "pinpoint": "§ 4"})
+    assert (alpha_then["relation"], alpha_then["b"]) == (
+        "asymmetric",
+        {"mode": "silent", "reviewed": True, "pinpoint": None},
+    )
+    assert (alpha_now["relation"], alpha_now["b"]) == (
+        "converges",
+        {"mode": "explicit", "reviewed": True, "pinpoint": "§ 4"},
+    )
     assert [t["topic"] for t in then["topics"]] == ["alpha", "beta"]
     assert [t["topic"] for t in now["topics"]] == ["alpha", "beta", "gamma"]
 
@@ -318,7 +390,8 @@ def test_instrument_list_between_the_loads_shows_the_first_loads_dates(history):
 def test_conflicts_between_the_loads_leave_out_those_recorded_later(history):
     db, _ = history
     assert [(r["a_id"], r["b_id"]) for r in run(db, "topic_conflicts", slug="alpha", **BETWEEN.params())] == [
-        ("AA-LAW-2020", "BB-CODE-2021")]
+        ("AA-LAW-2020", "BB-CODE-2021")
+    ]
     assert len(run(db, "topic_conflicts", slug="alpha", **AFTER_T2.params())) == 2
 
 
@@ -350,10 +423,11 @@ def test_without_clocks_pages_show_todays_law_as_recorded_now(history):
     assert (cov["BB-CODE-2021"]["mode"], cov["BB-CODE-2021"]["pinpoint"]) == ("explicit", "§ 4")
     assert cov["BB-ACT-2022"]["reviewed"] is False
     # no separate "now" branch: a query run without clocks answers as with today's and now's given
-    now = Clocks.resolve(as_of=date.today().isoformat(), as_recorded=datetime.now(timezone.utc).isoformat())
+    now = Clocks.resolve(as_of=date.today().isoformat(), as_recorded=datetime.now(UTC).isoformat())
     for name in ("matrix", "instrument_list", "topic_gaps", "silent_share", "jurisdiction_gaps", "topic_salience"):
         assert run(db, name) == run(db, name, **now.params()), name
     # and a page given today's clocks (which reads no kept count) is today's page (but for saying when)
     when = ("as_of", "as_recorded", "summary")
-    assert to_jsonable({k: v for k, v in topic_data(db, "alpha", now).items() if k not in when}) \
-        == to_jsonable({k: v for k, v in d.items() if k not in when})
+    assert to_jsonable({k: v for k, v in topic_data(db, "alpha", now).items() if k not in when}) == to_jsonable(
+        {k: v for k, v in d.items() if k not in when}
+    )

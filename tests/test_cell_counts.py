@@ -42,9 +42,11 @@ def cells(db) -> dict[str, dict[str, int]]:
     """Every topic's current cells counted here, in Python, from the edges
     themselves (dated: their instrument's current state has an adoption date)."""
     counted = {r["slug"]: Counter() for r in db.read("MATCH (t:Topic) RETURN t.slug AS slug")}
-    for r in db.read(f"MATCH (n:Instrument)-[r:TREATS]->(t:Topic) WHERE r.recorded_to = {FOREVER_CYPHER} "
-                     f"MATCH (n)-[:HAS_STATE]->(i:InstrumentState) WHERE i.recorded_to = {FOREVER_CYPHER} "
-                     "RETURN t.slug AS slug, r.mode AS mode, i.adopted IS NOT NULL AS dated"):
+    for r in db.read(
+        f"MATCH (n:Instrument)-[r:TREATS]->(t:Topic) WHERE r.recorded_to = {FOREVER_CYPHER} "
+        f"MATCH (n)-[:HAS_STATE]->(i:InstrumentState) WHERE i.recorded_to = {FOREVER_CYPHER} "
+        "RETURN t.slug AS slug, r.mode AS mode, i.adopted IS NOT NULL AS dated"
+    ):
         if r["mode"] in MODES:
             counted[r["slug"]][f"cells_{r['mode']}"] += 1
             if r["dated"]:
@@ -85,9 +87,11 @@ def test_a_load_recounts_the_topics_it_changed_and_no_others(db, tmp_path):
 
 def test_an_adoption_date_removed_recounts_the_instruments_topics(db, tmp_path):
     load(db, [MINI])
-    instrument = db.read("MATCH (i:InstrumentState)<-[:HAS_STATE]-(:Instrument)-[:TREATS]->(t:Topic) "
-                         "WHERE i.adopted IS NOT NULL "
-                         "RETURN i.id AS id, i.adopted AS adopted, count(t) AS topics ORDER BY topics DESC LIMIT 1")[0]
+    instrument = db.read(
+        "MATCH (i:InstrumentState)<-[:HAS_STATE]-(:Instrument)-[:TREATS]->(t:Topic) "
+        "WHERE i.adopted IS NOT NULL "
+        "RETURN i.id AS id, i.adopted AS adopted, count(t) AS topics ORDER BY topics DESC LIMIT 1"
+    )[0]
     text = (MINI / "catalog.yaml").read_text()
     adopted = f"adopted: {instrument['adopted'].isoformat()}"
     assert text.count(adopted) == 1, "the fixture names this date once"
@@ -148,7 +152,9 @@ def plain_counts(db, slug: str, clocks: Clocks | None = None, timeline: bool = F
 
 def answers(db) -> dict:
     """What every query that reads the stored counts answers today."""
-    out = {("counts", s, timeline): page_counts(db, s, timeline=timeline) for s in cells(db) for timeline in (True, False)}
+    out = {
+        ("counts", s, timeline): page_counts(db, s, timeline=timeline) for s in cells(db) for timeline in (True, False)
+    }
     for name in ("topic_salience", "topic_gaps", "silent_share"):
         out[name] = run(db, name)
     return out
@@ -160,8 +166,9 @@ def test_the_queries_answer_the_same_with_the_stored_counts_and_without(corpus_d
     assert with_counts["silent_share"][0]["explicit"] > 0
     assert all(run_one(corpus_db, "topic_counts_kept", slug=s)["kept"] for s in cells(corpus_db))
     # the kept counts give the plain query's rows
-    assert {k: v for k, v in with_counts.items() if k[0] == "counts"} \
-        == {k: plain_counts(corpus_db, k[1], timeline=k[2]) for k in with_counts if k[0] == "counts"}
+    assert {k: v for k, v in with_counts.items() if k[0] == "counts"} == {
+        k: plain_counts(corpus_db, k[1], timeline=k[2]) for k in with_counts if k[0] == "counts"
+    }
 
     # one topic without its counts (the whole-catalog queries then count every cell)
     corpus_db.write("MATCH (t:Topic {slug: 'open_weight_release'}) REMOVE t.cells_explicit")
@@ -174,8 +181,10 @@ def test_the_queries_answer_the_same_with_the_stored_counts_and_without(corpus_d
 
 # What kb load keeps once the Topic class declares cells_silent (kb.cell_counts counts it already):
 # the topic's current cells reviewed and found silent.
-KEEP_SILENT = (f"MATCH (t:Topic) SET t.cells_silent = COUNT {{ (t)<-[r:TREATS]-() "
-               f"WHERE r.mode = 'silent' AND r.recorded_to = {FOREVER_CYPHER} }}")
+KEEP_SILENT = (
+    f"MATCH (t:Topic) SET t.cells_silent = COUNT {{ (t)<-[r:TREATS]-() "
+    f"WHERE r.mode = 'silent' AND r.recorded_to = {FOREVER_CYPHER} }}"
+)
 
 
 def test_kept_counts_answer_as_the_plain_query_after_a_second_dated_load(synth_db):
@@ -188,7 +197,11 @@ def test_kept_counts_answer_as_the_plain_query_after_a_second_dated_load(synth_d
         for timeline in (True, False):
             kept = run_one(synth_db, "topic_counts_kept", slug=slug, timeline=timeline, **Clocks.resolve().params())
             assert kept.pop("kept") is True
-            assert kept == plain_counts(synth_db, slug, timeline=timeline) == page_counts(synth_db, slug, timeline=timeline)
+            assert (
+                kept
+                == plain_counts(synth_db, slug, timeline=timeline)
+                == page_counts(synth_db, slug, timeline=timeline)
+            )
     before = Clocks.resolve(None, "2026-01-15")  # between the two loads
     changed = [s for s in cells(synth_db) if plain_counts(synth_db, s, before) != plain_counts(synth_db, s)]
     assert changed and all(page_counts(synth_db, s, before) == plain_counts(synth_db, s, before) for s in changed)
@@ -232,8 +245,10 @@ def test_kept_counts_are_not_read_when_an_instrument_is_adopted_after_today(db, 
 
 
 def test_cli_recount_after_cells_edited_by_hand(cli, corpus_db):
-    corpus_db.write("MATCH (:Instrument)-[r:TREATS {mode: 'implicit'}]->(:Topic {slug: 'open_weight_release'}) "
-                    "SET r.mode = 'explicit'")
+    corpus_db.write(
+        "MATCH (:Instrument)-[r:TREATS {mode: 'implicit'}]->(:Topic {slug: 'open_weight_release'}) "
+        "SET r.mode = 'explicit'"
+    )
     assert stored(corpus_db) != cells(corpus_db)  # the edit bypassed kb load
     assert page_counts(corpus_db, "open_weight_release")["explicit"] == 3  # today's page reads the kept counts
     assert plain_counts(corpus_db, "open_weight_release")["explicit"] == 10

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC
 
 import bibtexparser
 import pytest
@@ -22,12 +23,15 @@ def cite(cli, *args) -> str:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("kind,key,must", [
-    ("paper", PAPER, ["Özcan", "Petropoulos", "Reddel", "2026"]),
-    ("instrument", "EU-AIA-2024", ["EU AI Act", "2024"]),
-    ("instrument", "META-FRONTIER-2024", ["Meta Frontier AI Framework", "Meta", "2025"]),
-    ("topic", "open_weight_release", ["Open-Weight Frontier Release", "2026"]),
-])
+@pytest.mark.parametrize(
+    "kind,key,must",
+    [
+        ("paper", PAPER, ["Özcan", "Petropoulos", "Reddel", "2026"]),
+        ("instrument", "EU-AIA-2024", ["EU AI Act", "2024"]),
+        ("instrument", "META-FRONTIER-2024", ["Meta Frontier AI Framework", "Meta", "2025"]),
+        ("topic", "open_weight_release", ["Open-Weight Frontier Release", "2026"]),
+    ],
+)
 def test_every_format_for_each_kind(cli, corpus_db, fmt, kind, key, must):
     text = cite(cli, kind, key, "--format", fmt, "--as-of", "2026-11-27")
     if kind == "paper" and fmt == "mla":
@@ -100,15 +104,14 @@ def test_topic_citation_can_pin_the_record_instant(corpus_db):
     """A topic page as of a date changes when the catalog learns more about
     that date; a citation pinned to a record instant names it, and the
     command that rebuilds exactly that page."""
-    from datetime import date, datetime, timezone
+    from datetime import date, datetime
 
     from kb.cite import cite
 
-    instant = datetime.now(timezone.utc).replace(microsecond=0)
+    instant = datetime.now(UTC).replace(microsecond=0)
     stamp = instant.isoformat().replace("+00:00", "Z")
     item = json.loads(cite(corpus_db, "topic", "open_weight_release", "csl-json", date(2026, 6, 1), instant))[0]
     assert item["id"] == item["URL"] == f"kb:topic/open_weight_release?asOf=2026-06-01&asRecorded={stamp}"
     assert item["note"].endswith(f"`kb topic open_weight_release --as-of 2026-06-01 --as-recorded {stamp}`")
     with pytest.raises(Exception, match="not in the catalog as recorded at 2000-01-01T00:00:00Z"):
-        cite(corpus_db, "topic", "open_weight_release", "apa", date(2026, 6, 1),
-             datetime(2000, 1, 1, tzinfo=timezone.utc))
+        cite(corpus_db, "topic", "open_weight_release", "apa", date(2026, 6, 1), datetime(2000, 1, 1, tzinfo=UTC))

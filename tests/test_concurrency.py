@@ -10,17 +10,18 @@ import threading
 from pathlib import Path
 
 import pytest
+from test_load import CATALOG_LABELS, NOW, graph_dump
 
 from kb.db import Database
 from kb.errors import KbError
 from kb.load import load
-from test_load import CATALOG_LABELS, NOW, graph_dump
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 
 
-def write_catalog(folder: Path, instruments: range, topics: range, note: str, reverse: bool = False,
-                  source: str = "test:c") -> Path:
+def write_catalog(
+    folder: Path, instruments: range, topics: range, note: str, reverse: bool = False, source: str = "test:c"
+) -> Path:
     """A catalog of the given instruments and topics with a cell for each
     pair. Two calls with overlapping ranges make overlapping files; reverse
     writes the rows in the opposite order (so two loads lock in opposite
@@ -36,13 +37,24 @@ def write_catalog(folder: Path, instruments: range, topics: range, note: str, re
 
     table("sources", ["id", "title", "kind"], [[source, "Concurrency source", "primary"]])
     table("jurisdictions", ["code", "name", "kind", "source"], [[f"CC-{source[5:]}", "Ceeland", "national", source]])
-    table("topics", ["slug", "name", "definition", "rank", "source"],
-          [[f"t{t}", f"Topic {t}", "A topic.", t + 1, source] for t in order(topics)])
-    table("instruments", ["id", "name", "kind", "binding", "status", "jurisdiction", "catalog_rank", "source"],
-          [[f"I-{i}", f"Instrument {i}", "voluntary_code", "false", "in_force", f"CC-{source[5:]}", i + 1, source]
-           for i in order(instruments)])
-    table("treats", ["instrument", "topic", "mode", "confidence", "note", "source"],
-          [[f"I-{i}", f"t{t}", "explicit", "high", note, source] for i in order(instruments) for t in order(topics)])
+    table(
+        "topics",
+        ["slug", "name", "definition", "rank", "source"],
+        [[f"t{t}", f"Topic {t}", "A topic.", t + 1, source] for t in order(topics)],
+    )
+    table(
+        "instruments",
+        ["id", "name", "kind", "binding", "status", "jurisdiction", "catalog_rank", "source"],
+        [
+            [f"I-{i}", f"Instrument {i}", "voluntary_code", "false", "in_force", f"CC-{source[5:]}", i + 1, source]
+            for i in order(instruments)
+        ],
+    )
+    table(
+        "treats",
+        ["instrument", "topic", "mode", "confidence", "note", "source"],
+        [[f"I-{i}", f"t{t}", "explicit", "high", note, source] for i in order(instruments) for t in order(topics)],
+    )
     return folder
 
 
@@ -52,14 +64,18 @@ def duplicates(db) -> dict[str, list]:
     nodes = db.read(
         "MATCH (n) WHERE any(l IN labels(n) WHERE l IN $labels) "
         "WITH labels(n) AS l, coalesce(n.id, n.code, n.slug) AS k, count(*) AS c WHERE c > 1 "
-        "RETURN l, k, c", labels=CATALOG_LABELS)
+        "RETURN l, k, c",
+        labels=CATALOG_LABELS,
+    )
     states = db.read(
         f"MATCH (n)-[:HAS_STATE]->(x) WHERE x.recorded_to = {NOW} "
-        "WITH n, count(x) AS c WHERE c > 1 RETURN coalesce(n.id, n.code, n.slug) AS k, c")
+        "WITH n, count(x) AS c WHERE c > 1 RETURN coalesce(n.id, n.code, n.slug) AS k, c"
+    )
     edges = db.read(
         f"MATCH (a)-[r]->(b) WHERE type(r) <> 'HAS_STATE' AND r.recorded_to = {NOW} "
         "WITH elementId(a) AS a, type(r) AS t, elementId(b) AS b, r.topic AS topic, count(*) AS c WHERE c > 1 "
-        "RETURN a, t, b, topic, c")
+        "RETURN a, t, b, topic, c"
+    )
     return {"nodes": nodes + states, "edges": edges}
 
 
@@ -86,6 +102,8 @@ def run_together(settings, jobs: list[list[Path]]) -> list[BaseException | None]
 
 CLEAR = ("run this one again", "run the command again", "run the load again")
 DATED_BEFORE = "a load cannot be dated before it"
+
+
 @pytest.mark.parametrize("round_", range(4))
 def test_two_overlapping_loads_at_once_leave_no_duplicates(db, neo4j_settings, tmp_path, round_):
     # 150 instruments x 12 topics each; 100 instruments and 8 topics in both.
@@ -94,10 +112,17 @@ def test_two_overlapping_loads_at_once_leave_no_duplicates(db, neo4j_settings, t
     # Round 3: disjoint topics, shared instruments in opposite orders (the loads
     # meet mid-statement and deadlock).
     topics_b = range(12, 24) if round_ == 3 else range(4, 16)
-    a = write_catalog(tmp_path / "a", range(0, 150), range(0, 12), note="from a",
-                      source="test:c" if round_ == 0 else "test:a")
-    b = write_catalog(tmp_path / "b", range(50, 200), topics_b, note="from b", reverse=round_ > 0,
-                      source="test:c" if round_ == 0 else "test:b")
+    a = write_catalog(
+        tmp_path / "a", range(0, 150), range(0, 12), note="from a", source="test:c" if round_ == 0 else "test:a"
+    )
+    b = write_catalog(
+        tmp_path / "b",
+        range(50, 200),
+        topics_b,
+        note="from b",
+        reverse=round_ > 0,
+        source="test:c" if round_ == 0 else "test:b",
+    )
     outcomes = run_together(neo4j_settings, [[a], [b]])
     assert duplicates(db) == {"nodes": [], "edges": []}
     for e in outcomes:
@@ -110,10 +135,12 @@ def test_two_overlapping_loads_at_once_leave_no_duplicates(db, neo4j_settings, t
         if e is not None:
             load(db, paths)
     assert duplicates(db) == {"nodes": [], "edges": []}
-    counts = db.read(f"MATCH (:Instrument)-[:HAS_STATE]->(x) WHERE x.recorded_to = {NOW} WITH count(x) AS i "
-                     f"MATCH (:Topic)-[:HAS_STATE]->(x) WHERE x.recorded_to = {NOW} WITH i, count(x) AS t "
-                     f"MATCH (:Instrument)-[c:TREATS]->(:Topic) WHERE c.recorded_to = {NOW} "
-                     "RETURN i, t, count(c) AS cells")[0]
+    counts = db.read(
+        f"MATCH (:Instrument)-[:HAS_STATE]->(x) WHERE x.recorded_to = {NOW} WITH count(x) AS i "
+        f"MATCH (:Topic)-[:HAS_STATE]->(x) WHERE x.recorded_to = {NOW} WITH i, count(x) AS t "
+        f"MATCH (:Instrument)-[c:TREATS]->(:Topic) WHERE c.recorded_to = {NOW} "
+        "RETURN i, t, count(c) AS cells"
+    )[0]
     # the union of the two: 200 instruments; the cells of both, less those in common
     common = 100 * len(set(range(0, 12)) & set(topics_b))
     assert counts == {"i": 200, "t": len(set(range(0, 12)) | set(topics_b)), "cells": 150 * 12 * 2 - common}
@@ -153,8 +180,10 @@ def test_a_deadlock_is_retried_by_the_managed_transaction(db, neo4j_settings):
             except BaseException as e:  # noqa: BLE001
                 errors.append(e)
 
-    threads = [threading.Thread(target=worker, args=("first", (1, 2))),
-               threading.Thread(target=worker, args=("second", (2, 1)))]
+    threads = [
+        threading.Thread(target=worker, args=("first", (1, 2))),
+        threading.Thread(target=worker, args=("second", (2, 1))),
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -172,8 +201,12 @@ def test_constraint_error_says_what_to_do(unique_instrument_names, tmp_path):
     db = unique_instrument_names
     load(db, [MINI])
     clash = write_catalog(tmp_path / "clash", range(0, 1), range(0, 1), note="x")
-    (clash / "instruments.csv").write_text((clash / "instruments.csv").read_text().replace(
-        "Instrument 0", "Aland AI Law").replace(",1,test:c", ",4,test:c"))
+    (clash / "instruments.csv").write_text(
+        (clash / "instruments.csv")
+        .read_text()
+        .replace("Instrument 0", "Aland AI Law")
+        .replace(",1,test:c", ",4,test:c")
+    )
     before = graph_dump(db)
     with pytest.raises(KbError) as e:
         load(db, [clash])

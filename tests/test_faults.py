@@ -20,11 +20,11 @@ import time
 from pathlib import Path
 
 import pytest
+from test_load import NOW, graph_dump
 
 from kb.config import Settings
 from kb.db import Database
 from kb.load import load
-from test_load import NOW, graph_dump
 
 pytestmark = pytest.mark.slow
 
@@ -47,18 +47,32 @@ def make_big_catalog(folder: Path, version: int) -> Path:
 
     table("sources", ["id", "title", "kind"], [["gen:src", "Generated source", "catalog"]])
     table("jurisdictions", ["code", "name", "kind", "source"], [["GEN", "Generatia", "national", "gen:src"]])
-    table("topics", ["slug", "name", "definition", "rank", "source"],
-          [[f"topic_{t}", f"Topic {t}", f"Generated topic {t}.", t + 1, "gen:src"] for t in range(TOPICS)])
-    table("instruments", ["id", "name", "kind", "binding", "status", "jurisdiction", "catalog_rank", "source"],
-          [[f"GEN-{i}", f"Generated instrument {i}", "voluntary_code", "false", "in_force", "GEN", i + 1, "gen:src"]
-           for i in range(n)])
+    table(
+        "topics",
+        ["slug", "name", "definition", "rank", "source"],
+        [[f"topic_{t}", f"Topic {t}", f"Generated topic {t}.", t + 1, "gen:src"] for t in range(TOPICS)],
+    )
+    table(
+        "instruments",
+        ["id", "name", "kind", "binding", "status", "jurisdiction", "catalog_rank", "source"],
+        [
+            [f"GEN-{i}", f"Generated instrument {i}", "voluntary_code", "false", "in_force", "GEN", i + 1, "gen:src"]
+            for i in range(n)
+        ],
+    )
 
     def note(i: int, t: int) -> str:
         return f"cell {i}/{t}" + (" (revised)" if version and i % 10 == 0 else "")
 
-    table("treats", ["instrument", "topic", "mode", "confidence", "note", "source"],
-          [[f"GEN-{i}", f"topic_{t}", modes[(i + t) % 4], "medium", note(i, t), "gen:src"]
-           for i in range(n) for t in range(TOPICS)])
+    table(
+        "treats",
+        ["instrument", "topic", "mode", "confidence", "note", "source"],
+        [
+            [f"GEN-{i}", f"topic_{t}", modes[(i + t) % 4], "medium", note(i, t), "gen:src"]
+            for i in range(n)
+            for t in range(TOPICS)
+        ],
+    )
     return folder
 
 
@@ -71,8 +85,14 @@ def throwaway_server(tmp_path):
     installed = LocalServer.default()
     if not installed.installed():
         pytest.skip("kb's local server is not installed (`kb db install`)")
-    server = LocalServer(home=tmp_path / "neo4j-home", lib=installed.lib, bolt_port=free_port(),
-                         http_port=free_port(), heap="1g", pagecache="256m")
+    server = LocalServer(
+        home=tmp_path / "neo4j-home",
+        lib=installed.lib,
+        bolt_port=free_port(),
+        http_port=free_port(),
+        heap="1g",
+        pagecache="256m",
+    )
     try:
         server.start(timeout=240)
     except KbError as e:
@@ -92,8 +112,10 @@ def wait_for_write_phase(admin: Database, proc: subprocess.Popen, timeout: float
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert proc.poll() is None, f"the load ended before it could be killed: {proc.communicate()}"
-        rows = admin.read("SHOW TRANSACTIONS YIELD currentQuery, status "
-                          "WHERE currentQuery STARTS WITH 'UNWIND $rows' RETURN currentQuery, status")
+        rows = admin.read(
+            "SHOW TRANSACTIONS YIELD currentQuery, status "
+            "WHERE currentQuery STARTS WITH 'UNWIND $rows' RETURN currentQuery, status"
+        )
         if rows:
             return rows[0]["currentQuery"]
         time.sleep(0.2)
@@ -124,11 +146,21 @@ def test_sigkill_mid_load_leaves_the_graph_as_before_and_a_rerun_completes(throw
         lap("baseline loaded and dumped")
         assert len(baseline[1]) >= INSTRUMENTS * TOPICS
 
-        env = {**{k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")},
-               "NEO4J_URI": settings.uri, "NEO4J_USER": settings.user,
-               "NEO4J_PASSWORD": settings.password, "NEO4J_DATABASE": settings.database}
-        loader = subprocess.Popen([sys.executable, "-m", "loaders", str(changed_files)], env=env, cwd=ROOT,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")},
+            "NEO4J_URI": settings.uri,
+            "NEO4J_USER": settings.user,
+            "NEO4J_PASSWORD": settings.password,
+            "NEO4J_DATABASE": settings.database,
+        }
+        loader = subprocess.Popen(
+            [sys.executable, "-m", "loaders", str(changed_files)],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             with Database(settings) as admin:
                 wait_for_write_phase(admin, loader)
@@ -150,8 +182,14 @@ def test_sigkill_mid_load_leaves_the_graph_as_before_and_a_rerun_completes(throw
         while server.pid() is not None:
             time.sleep(0.1)
         # and the next command, to a server that is gone, says what to do
-        gone = subprocess.run([sys.executable, "-m", "kb.cli", "--verbose", "stats"], env=env, cwd=ROOT,
-                              capture_output=True, text=True, timeout=120)
+        gone = subprocess.run(
+            [sys.executable, "-m", "kb.cli", "--verbose", "stats"],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert gone.returncode == 1
         assert gone.stderr.startswith(f"Error: cannot reach Neo4j at {settings.uri}: check NEO4J_URI")
         assert "Traceback" not in gone.stderr and settings.password not in gone.stdout + gone.stderr
@@ -166,11 +204,15 @@ def test_sigkill_mid_load_leaves_the_graph_as_before_and_a_rerun_completes(throw
         report = load(keeper, [changed_files])  # running the load again completes
         lap("the second load completed")
         assert report.totals().created > 0
-        rows = keeper.read(f"MATCH (:Instrument)-[:HAS_STATE]->(i) WHERE i.recorded_to = {NOW} WITH count(i) AS n "
-                           "MATCH (:Instrument {id: 'GEN-10'})-[t:TREATS]->(:Topic {slug: 'topic_3'}) "
-                           "RETURN n, t.note AS note, t.recorded_to = " + NOW + " AS current ORDER BY current")
+        rows = keeper.read(
+            f"MATCH (:Instrument)-[:HAS_STATE]->(i) WHERE i.recorded_to = {NOW} WITH count(i) AS n "
+            "MATCH (:Instrument {id: 'GEN-10'})-[t:TREATS]->(:Topic {slug: 'topic_3'}) "
+            "RETURN n, t.note AS note, t.recorded_to = " + NOW + " AS current ORDER BY current"
+        )
         # the revised cell is current; the baseline's is kept, closed
-        assert rows == [{"n": INSTRUMENTS + 100, "note": "cell 10/3", "current": False},
-                        {"n": INSTRUMENTS + 100, "note": "cell 10/3 (revised)", "current": True}]
+        assert rows == [
+            {"n": INSTRUMENTS + 100, "note": "cell 10/3", "current": False},
+            {"n": INSTRUMENTS + 100, "note": "cell 10/3 (revised)", "current": True},
+        ]
     finally:
         keeper.close()

@@ -7,19 +7,19 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
-
 from conftest import CORPUS
+from test_load import FOREVER, NOW, catalog_dump, change_set_counts, versions_at
+
 from kb.changes import changes
 from kb.load import load
 from kb.output import to_jsonable
 from kb.queries.clocks import Clocks
-from test_load import FOREVER, NOW, catalog_dump, change_set_counts, versions_at
 
-T1 = datetime(2026, 1, 10, 12, 0, tzinfo=timezone.utc)
-T2 = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
+T1 = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
+T2 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 BETWEEN, AFTER = "2026-02-01", "2026-04-01"  # record time: a day between the loads, a day after both
 
 
@@ -88,15 +88,14 @@ def test_a_load_cannot_be_recorded_in_the_future(db):
     from kb.errors import KbError
 
     with pytest.raises(KbError, match="is in the future"):
-        load(db, [CORPUS], at=datetime(2999, 1, 1, tzinfo=timezone.utc))
+        load(db, [CORPUS], at=datetime(2999, 1, 1, tzinfo=UTC))
     assert db.read("MATCH (n) RETURN count(n) AS n")[0]["n"] == 0
 
 
 def test_the_page_recorded_between_two_loads_equals_the_first(db, two_loads):
     first, report = two_loads
     assert report.totals().updated == 2
-    assert change_set_counts(db, report.change_set) == versions_at(db, T2) == {
-        "created": 0, "updated": 2, "removed": 0}
+    assert change_set_counts(db, report.change_set) == versions_at(db, T2) == {"created": 0, "updated": 2, "removed": 0}
     assert page(db, recorded(BETWEEN)) == first
     later = page(db, recorded(AFTER))
     assert later != first
@@ -105,19 +104,28 @@ def test_the_page_recorded_between_two_loads_equals_the_first(db, two_loads):
     assert later["primacy"]["date"] == "2023-07-09"
     assert first["primacy"]["date"] == "2023-07-10"
     # today's page (neither clock given) is the corrected one
-    assert {k: v for k, v in page(db, Clocks.resolve()).items() if k not in ("as_of", "as_recorded")} == \
-           {k: v for k, v in later.items() if k not in ("as_of", "as_recorded")}
+    assert {k: v for k, v in page(db, Clocks.resolve()).items() if k not in ("as_of", "as_recorded")} == {
+        k: v for k, v in later.items() if k not in ("as_of", "as_recorded")
+    }
 
 
 def test_the_old_versions_are_kept_closed_at_the_second_load(db, two_loads):
-    rows = db.read("MATCH (:Instrument {id: 'META-FRONTIER-2024'})-[t:TREATS]->(:Topic {slug: 'open_weight_release'}) "
-                   "RETURN t.pinpoint AS p, t.recorded_from AS f, t.recorded_to AS to ORDER BY f")
+    rows = db.read(
+        "MATCH (:Instrument {id: 'META-FRONTIER-2024'})-[t:TREATS]->(:Topic {slug: 'open_weight_release'}) "
+        "RETURN t.pinpoint AS p, t.recorded_from AS f, t.recorded_to AS to ORDER BY f"
+    )
     assert [(r["p"], r["f"].to_native(), r["to"].to_native()) for r in rows] == [
-        (None, T1, T2), ("§ 3 (open release)", T2, FOREVER)]
-    rows = db.read("MATCH (:Instrument {id: 'CN-GENAI-2023'})-[:HAS_STATE]->(s) "
-                   "RETURN s.adopted AS a, s.recorded_from AS f, s.recorded_to AS to ORDER BY f")
+        (None, T1, T2),
+        ("§ 3 (open release)", T2, FOREVER),
+    ]
+    rows = db.read(
+        "MATCH (:Instrument {id: 'CN-GENAI-2023'})-[:HAS_STATE]->(s) "
+        "RETURN s.adopted AS a, s.recorded_from AS f, s.recorded_to AS to ORDER BY f"
+    )
     assert [(r["a"].to_native(), r["f"].to_native(), r["to"].to_native()) for r in rows] == [
-        (date(2023, 7, 10), T1, T2), (date(2023, 7, 9), T2, FOREVER)]
+        (date(2023, 7, 10), T1, T2),
+        (date(2023, 7, 9), T2, FOREVER),
+    ]
 
 
 def test_the_change_list_shows_the_correction(db, two_loads):
@@ -143,8 +151,7 @@ def test_cli_changes_and_diff_in_record_time(cli, db, two_loads):
     assert out.exit_code == 0, out.output
     rows = json.loads(out.stdout)
     assert rows[0]["detail"] == "pinpoint (none) → § 3 (open release)"
-    diff = cli("diff", "open_weight_release", "--recorded-from", BETWEEN, "--recorded-to", AFTER,
-               "--format", "json")
+    diff = cli("diff", "open_weight_release", "--recorded-from", BETWEEN, "--recorded-to", AFTER, "--format", "json")
     assert diff.exit_code == 0, diff.output
     result = json.loads(diff.stdout)
     assert {(c["what"], c["key"]) for c in result["changes"]} == {
@@ -165,14 +172,13 @@ def test_prune_records_removals_and_the_old_page_keeps_them(db, tmp_path):
     shutil.copytree(CORPUS, out)
     cov = out / "coverage.yaml"
     text = cov.read_text()
-    cell = ('  - instrument: "SEOUL-2024"\n    topic: "open_weight_release"\n')
+    cell = '  - instrument: "SEOUL-2024"\n    topic: "open_weight_release"\n'
     start = text.index(cell)
     end = text.index("  - instrument:", start + 10)
     cov.write_text(text[:start] + text[end:])
     report = load(db, [out], at=T2, prune=True)
     assert report.edges["TREATS"].removed == 1
-    assert change_set_counts(db, report.change_set) == versions_at(db, T2) == {
-        "created": 0, "updated": 0, "removed": 1}
+    assert change_set_counts(db, report.change_set) == versions_at(db, T2) == {"created": 0, "updated": 0, "removed": 1}
     removed = [r for r in changes(db, topic="open_weight_release") if r["op"] == "removed"]
     assert [r["key"] for r in removed] == ["SEOUL-2024 -> open_weight_release"]
     assert removed[0]["detail"].startswith("was implicit")
@@ -181,8 +187,10 @@ def test_prune_records_removals_and_the_old_page_keeps_them(db, tmp_path):
     seoul = next(c for c in after["coverage"] if c["instrument"]["id"] == "SEOUL-2024")
     assert seoul["mode"] == "silent" and seoul["reviewed"] is False
     # the cell is closed, not deleted
-    rows = db.read("MATCH (:Instrument {id: 'SEOUL-2024'})-[t:TREATS]->(:Topic {slug: 'open_weight_release'}) "
-                   "RETURN t.mode AS mode, t.recorded_to AS to")
+    rows = db.read(
+        "MATCH (:Instrument {id: 'SEOUL-2024'})-[t:TREATS]->(:Topic {slug: 'open_weight_release'}) "
+        "RETURN t.mode AS mode, t.recorded_to AS to"
+    )
     assert [(r["mode"], r["to"].to_native()) for r in rows] == [("implicit", T2)]
 
 

@@ -30,26 +30,36 @@ from __future__ import annotations
 import copy
 import shutil
 import tempfile
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, settings, strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
-
 from conftest import FIXTURES
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
 from kb.load import load
 from kb.output import to_jsonable
 from kb.queries import native, run
 from kb.queries.clocks import Clocks
 
-MINI_DOC: dict[str, list[dict[str, Any]]] = yaml.safe_load((FIXTURES / "mini" / "catalog.yaml").read_text(encoding="utf-8"))
-T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+MINI_DOC: dict[str, list[dict[str, Any]]] = yaml.safe_load(
+    (FIXTURES / "mini" / "catalog.yaml").read_text(encoding="utf-8")
+)
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
 STEP = timedelta(hours=1)
 
-TODAY = datetime.now(timezone.utc).date()
+TODAY = datetime.now(UTC).date()
 ADOPTED = [date(2019, 6, 1), date(2021, 3, 4), date(2022, 5, 5), date(2023, 9, 9), date(2025, 1, 21), None]
 # the legal dates pages are read at: between the adoption dates above, and far ahead (the undated count then);
 # topic pages (slower) at the last two
@@ -63,8 +73,10 @@ STATUS_HISTORIES = [  # (status, history); the newest entry is the status
     ("proposed", []),
     ("in_force", [(date(2021, 3, 4), "in_force")]),
     ("revoked", [(date(2021, 3, 4), "in_force"), (date(2023, 1, 1), "revoked")]),
-    ("partially_in_force", [(date(2020, 6, 1), "proposed"), (date(2022, 1, 1), "in_force"),
-                            (date(2024, 6, 1), "partially_in_force")]),
+    (
+        "partially_in_force",
+        [(date(2020, 6, 1), "proposed"), (date(2022, 1, 1), "in_force"), (date(2024, 6, 1), "partially_in_force")],
+    ),
 ]
 SRC = "test:one"
 
@@ -72,9 +84,17 @@ SRC = "test:one"
 def _instrument(rec: dict[str, Any]) -> dict[str, Any]:
     """The fields the machine keeps of a mini instrument record."""
     hist = [(h["date"], h["status"]) for h in rec.get("status_history") or []]
-    return {"name": rec["name"], "kind": rec["kind"], "binding": rec["binding"], "status": rec["status"],
-            "history": hist, "adopted": rec.get("adopted"), "jurisdiction": rec["jurisdiction"],
-            "issued_by": rec.get("issued_by"), "rank": rec["catalog_rank"]}
+    return {
+        "name": rec["name"],
+        "kind": rec["kind"],
+        "binding": rec["binding"],
+        "status": rec["status"],
+        "history": hist,
+        "adopted": rec.get("adopted"),
+        "jurisdiction": rec["jurisdiction"],
+        "issued_by": rec.get("issued_by"),
+        "rank": rec["catalog_rank"],
+    }
 
 
 class _PlainDumper(yaml.SafeDumper):
@@ -97,7 +117,7 @@ class Catalog:
         self.signed = {s["instrument"] for s in MINI_DOC["signed"]}
         self.pruned: dict[str, dict[str, Any]] = {}  # instruments pruned away, as they were
 
-    def copy(self) -> "Catalog":
+    def copy(self) -> Catalog:
         return copy.deepcopy(self)
 
     def free_rank(self) -> int:
@@ -112,8 +132,10 @@ class Catalog:
 
     # -- as files ----------------------------------------------------------------------
     def doc(self) -> dict[str, list[dict[str, Any]]]:
-        doc = {k: copy.deepcopy(MINI_DOC[k]) for k in ("sources", "jurisdictions", "topics", "developers", "papers",
-                                                         "addresses")}
+        doc = {
+            k: copy.deepcopy(MINI_DOC[k])
+            for k in ("sources", "jurisdictions", "topics", "developers", "papers", "addresses")
+        }
         for j in doc["jurisdictions"]:
             if j["code"] == "AA-N":
                 j["part_of"] = self.part_of
@@ -129,10 +151,21 @@ class Catalog:
                 rec["issued_by"] = i["issued_by"]
             rec.update({"catalog_rank": i["rank"], "source": SRC})
             doc["instruments"].append(rec)
-        doc["treats"] = [{"instrument": a, "topic": t, "mode": m, **({"pinpoint": p} if p else {}),
-                          "confidence": "medium", "source": SRC} for (a, t), (m, p) in sorted(self.cells.items())]
-        doc["conflicts"] = [{"instrument": a, "other": b, "topic": t, "basis": f"{a} and {b} pull apart.",
-                             "source": SRC} for a, b, t in sorted(self.conflicts)]
+        doc["treats"] = [
+            {
+                "instrument": a,
+                "topic": t,
+                "mode": m,
+                **({"pinpoint": p} if p else {}),
+                "confidence": "medium",
+                "source": SRC,
+            }
+            for (a, t), (m, p) in sorted(self.cells.items())
+        ]
+        doc["conflicts"] = [
+            {"instrument": a, "other": b, "topic": t, "basis": f"{a} and {b} pull apart.", "source": SRC}
+            for a, b, t in sorted(self.conflicts)
+        ]
         doc["signed"] = [{"developer": "dev-a", "instrument": i, "source": SRC} for i in sorted(self.signed)]
         have = set(self.instruments) | {p["id"] for p in MINI_DOC["papers"]}  # what cites and revokes may name
         doc["cites"] = [c for c in MINI_DOC["cites"] if c["from"] in have and c["to"] in have]
@@ -142,7 +175,8 @@ class Catalog:
     def write(self, folder: Path) -> Path:
         folder.mkdir(parents=True)
         (folder / "catalog.yaml").write_text(
-            yaml.dump(self.doc(), Dumper=_PlainDumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
+            yaml.dump(self.doc(), Dumper=_PlainDumper, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
         return folder
 
     # -- what pages must say ---------------------------------------------------------------
@@ -154,24 +188,44 @@ class Catalog:
     def adopted_by(self, day: date) -> list[str]:
         """The instruments on pages as of ``day``, in catalog order (the
         undated count from today on)."""
-        return [iid for iid, i in sorted(self.instruments.items(), key=lambda kv: kv[1]["rank"])
-                if (i["adopted"] or TODAY) <= day]
+        return [
+            iid
+            for iid, i in sorted(self.instruments.items(), key=lambda kv: kv[1]["rank"])
+            if (i["adopted"] or TODAY) <= day
+        ]
 
     def instrument_list(self, day: date) -> list[tuple]:
-        return [(iid, self.instruments[iid]["adopted"], self.status_on(iid, day), self.instruments[iid]["jurisdiction"])
-                for iid in self.adopted_by(day)]
+        return [
+            (iid, self.instruments[iid]["adopted"], self.status_on(iid, day), self.instruments[iid]["jurisdiction"])
+            for iid in self.adopted_by(day)
+        ]
 
     def coverage(self, topic: str, day: date) -> list[tuple]:
-        return [(iid, self.cells.get((iid, topic), ("silent", None))[0], (iid, topic) in self.cells,
-                 self.status_on(iid, day)) for iid in self.adopted_by(day)]
+        return [
+            (
+                iid,
+                self.cells.get((iid, topic), ("silent", None))[0],
+                (iid, topic) in self.cells,
+                self.status_on(iid, day),
+            )
+            for iid in self.adopted_by(day)
+        ]
 
     # -- what the graph must hold as recorded then -----------------------------------------------
     def facts(self) -> dict[str, set]:
         doc = self.doc()
         return {
-            "instruments": {(r["id"], r["name"], r.get("adopted"), r["status"], r["catalog_rank"],
-                             tuple((h["date"], h["status"]) for h in r.get("status_history") or []))
-                            for r in doc["instruments"]},
+            "instruments": {
+                (
+                    r["id"],
+                    r["name"],
+                    r.get("adopted"),
+                    r["status"],
+                    r["catalog_rank"],
+                    tuple((h["date"], h["status"]) for h in r.get("status_history") or []),
+                )
+                for r in doc["instruments"]
+            },
             "jurisdictions": {j["code"] for j in doc["jurisdictions"]},
             "TREATS": {(r["instrument"], r["topic"], r["mode"], r.get("pinpoint")) for r in doc["treats"]},
             "CONFLICTS_WITH": {(r["instrument"], r["other"], r["topic"]) for r in doc["conflicts"]},
@@ -250,7 +304,7 @@ def pages(db, t: datetime, topics: bool = True) -> dict[tuple, Any]:
     return out
 
 
-def follows_the_catalog(page: dict[tuple, Any], catalog: "Catalog") -> None:
+def follows_the_catalog(page: dict[tuple, Any], catalog: Catalog) -> None:
     """Pages as of a legal date list the catalog's instruments adopted by
     then, in catalog order, with their status then and their cells."""
     for (what, day), data in page.items():
@@ -291,14 +345,24 @@ class DatedLoads(RuleBasedStateMachine):
         return data.draw(st.sampled_from(sorted(self.catalog.instruments)), label="instrument")
 
     # -- rules: one change, then a load ----------------------------------------------------------
-    @rule(adopted=st.sampled_from(ADOPTED), jurisdiction=st.sampled_from(JURISDICTIONS),
-          mode=st.sampled_from(MODES + (None,)))
+    @rule(
+        adopted=st.sampled_from(ADOPTED),
+        jurisdiction=st.sampled_from(JURISDICTIONS),
+        mode=st.sampled_from(MODES + (None,)),
+    )
     def add_instrument(self, adopted, jurisdiction, mode) -> None:
         self.serial += 1
         iid = f"NEW-{self.serial}"
-        self.catalog.instruments[iid] = {"name": f"New instrument {self.serial}", "kind": "voluntary_code",
-                                         "binding": False, "status": "in_force", "history": [], "adopted": adopted,
-                                         "jurisdiction": jurisdiction, "rank": self.catalog.free_rank()}
+        self.catalog.instruments[iid] = {
+            "name": f"New instrument {self.serial}",
+            "kind": "voluntary_code",
+            "binding": False,
+            "status": "in_force",
+            "history": [],
+            "adopted": adopted,
+            "jurisdiction": jurisdiction,
+            "rank": self.catalog.free_rank(),
+        }
         if mode is not None:
             self.catalog.cells[(iid, "alpha")] = (mode, f"§ {self.serial}")
         self._load()
@@ -313,8 +377,9 @@ class DatedLoads(RuleBasedStateMachine):
         elif field == "adopted":
             inst["adopted"] = data.draw(st.sampled_from([d for d in ADOPTED if d != inst["adopted"]]), label="adopted")
         elif field == "jurisdiction":
-            inst["jurisdiction"] = data.draw(st.sampled_from([j for j in JURISDICTIONS if j != inst["jurisdiction"]]),
-                                             label="jurisdiction")
+            inst["jurisdiction"] = data.draw(
+                st.sampled_from([j for j in JURISDICTIONS if j != inst["jurisdiction"]]), label="jurisdiction"
+            )
         else:  # swap ranks with another instrument, or move to a free rank
             others = [o for o in self.catalog.instruments if o != iid]
             if others:
@@ -340,7 +405,12 @@ class DatedLoads(RuleBasedStateMachine):
         self._load()
 
     @precondition(lambda self: self.catalog.instruments)
-    @rule(data=st.data(), topic=st.sampled_from(TOPICS), mode=st.sampled_from(MODES), pinpoint=st.sampled_from([None, "Art. 2", "Art. 3"]))
+    @rule(
+        data=st.data(),
+        topic=st.sampled_from(TOPICS),
+        mode=st.sampled_from(MODES),
+        pinpoint=st.sampled_from([None, "Art. 2", "Art. 3"]),
+    )
     def set_cell(self, data, topic, mode, pinpoint) -> None:
         self.catalog.cells[(self._instrument(data), topic)] = (mode, pinpoint)
         self._load()
@@ -356,8 +426,12 @@ class DatedLoads(RuleBasedStateMachine):
     def add_conflict(self, data, topic) -> None:
         # written one way only (A before B): the loader does not yet read a restated (B, A) as the same fact
         # (test_load.test_a_conflict_restated_the_other_way_round_is_the_same_fact)
-        a, b = sorted(data.draw(st.lists(st.sampled_from(sorted(self.catalog.instruments)), min_size=2, max_size=2,
-                                         unique=True), label="pair"))
+        a, b = sorted(
+            data.draw(
+                st.lists(st.sampled_from(sorted(self.catalog.instruments)), min_size=2, max_size=2, unique=True),
+                label="pair",
+            )
+        )
         self.catalog.conflicts.add((a, b, topic))
         self._load()
 
@@ -425,20 +499,27 @@ class DatedLoads(RuleBasedStateMachine):
         from kb.queries.topic import topic_data
 
         when = ("as_of", "as_recorded", "summary")
-        now = Clocks.resolve(as_of=TODAY.isoformat(), as_recorded=datetime.now(timezone.utc).isoformat())
+        now = Clocks.resolve(as_of=TODAY.isoformat(), as_recorded=datetime.now(UTC).isoformat())
         for topic in TOPICS:
             today = topic_data(self.db, topic, Clocks.resolve(), limit=None)
             given = topic_data(self.db, topic, now, limit=None)
-            assert to_jsonable({k: v for k, v in today.items() if k not in when}) == \
-                to_jsonable({k: v for k, v in given.items() if k not in when}), topic
+            assert to_jsonable({k: v for k, v in today.items() if k not in when}) == to_jsonable(
+                {k: v for k, v in given.items() if k not in when}
+            ), topic
 
 
 @pytest.mark.slow  # 25-60 s: about 15 sequences of up to 7 loads, each page read again after later loads
 def test_history_is_kept_whatever_the_sequence_of_dated_loads(db):
     DatedLoads.db = db
     try:
-        run_state_machine_as_test(DatedLoads, settings=settings(
-            max_examples=15, stateful_step_count=6, deadline=None,
-            suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]))
+        run_state_machine_as_test(
+            DatedLoads,
+            settings=settings(
+                max_examples=15,
+                stateful_step_count=6,
+                deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+            ),
+        )
     finally:
         DatedLoads.db = None

@@ -15,11 +15,10 @@ the command line, as a user types it, against the real server.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import yaml
-
 from conftest import CORPUS, FIXTURES, ROOT
 from test_load import NOW
 
@@ -47,7 +46,7 @@ def records(folder, section: str) -> list[dict]:
 
 
 def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 # -- 1. legal time reads the catalog as known now -------------------------------------------
@@ -64,8 +63,11 @@ def _ids(page) -> list[str]:
 
 def test_an_instrument_recorded_late_is_on_pages_as_of_a_later_date(korea_recorded_late):
     cli = korea_recorded_late
-    dated = [i["id"] for i in records(CORPUS, "instruments")
-             if i.get("adopted") is not None and i["adopted"].isoformat() <= "2026-06-01"]
+    dated = [
+        i["id"]
+        for i in records(CORPUS, "instruments")
+        if i.get("adopted") is not None and i["adopted"].isoformat() <= "2026-06-01"
+    ]
     assert len(dated) == 25  # the corpus's 26 less the undated bill (BR-AIBILL-2024)
     page = as_json(cli("topic", "transparency", "--as-of", "2026-06-01", "--all", "-f", "json"))
     assert page["counts"]["tracked"] == 26
@@ -76,8 +78,9 @@ def test_an_instrument_recorded_late_is_on_pages_as_of_a_later_date(korea_record
     before = as_json(cli("topic", "transparency", "--as-of", "2025-01-20", "--all", "-f", "json"))
     assert "KR-AI-BASIC-2025" not in _ids(before)
     # the catalog as recorded before it learned of the act: 25, as the old --as-of showed
-    then = as_json(cli("topic", "transparency", "--as-of", "2026-06-01", "--as-recorded", "2026-02-01",
-                       "--all", "-f", "json"))
+    then = as_json(
+        cli("topic", "transparency", "--as-of", "2026-06-01", "--as-recorded", "2026-02-01", "--all", "-f", "json")
+    )
     assert sorted(_ids(then)) == sorted(dated)
 
 
@@ -116,21 +119,30 @@ def test_a_prune_closes_and_the_catalog_as_recorded_before_keeps_the_pruned(cli,
 
     # the graph still holds the pruned instruments' states and edges, closed at the prune
     pruned = utc("2026-03-01T00:00:00")
-    states = db.read("MATCH (n:Instrument)-[:HAS_STATE]->(s) WHERE n.id IN $ids "
-                     "RETURN n.id AS id, s.recorded_from AS f, s.recorded_to AS t", ids=later)
+    states = db.read(
+        "MATCH (n:Instrument)-[:HAS_STATE]->(s) WHERE n.id IN $ids "
+        "RETURN n.id AS id, s.recorded_from AS f, s.recorded_to AS t",
+        ids=later,
+    )
     assert sorted((r["id"], r["f"].to_native(), r["t"].to_native()) for r in states) == sorted(
-        (i, utc("2026-02-01T00:00:00"), pruned) for i in later)
-    edges = db.read("MATCH (n:Instrument)-[r]->(x) WHERE n.id IN $ids AND type(r) <> 'HAS_STATE' "
-                    "RETURN type(r) AS type, count(*) AS n, collect(DISTINCT r.recorded_to) AS closed", ids=later)
+        (i, utc("2026-02-01T00:00:00"), pruned) for i in later
+    )
+    edges = db.read(
+        "MATCH (n:Instrument)-[r]->(x) WHERE n.id IN $ids AND type(r) <> 'HAS_STATE' "
+        "RETURN type(r) AS type, count(*) AS n, collect(DISTINCT r.recorded_to) AS closed",
+        ids=later,
+    )
     by_type = {r["type"]: r for r in edges}
     assert by_type["TREATS"]["n"] == len([c for c in gdpr if c["instrument"] in later])
     assert by_type["ISSUED_IN"]["n"] == 5
     assert {t.to_native() for r in edges for t in r["closed"]} == {pruned}
     # and the jurisdictions only the later files had (NYC, Colorado, Illinois) with their PART_OF
     added = [j["code"] for j in records(LATER, "jurisdictions")]
-    rows = db.read("MATCH (j:Jurisdiction)-[:HAS_STATE]->(s) WHERE j.code IN $codes "
-                   "OPTIONAL MATCH (j)-[p:PART_OF]->() RETURN j.code AS code, s.recorded_to AS t, p.recorded_to AS pt",
-                   codes=added)
+    rows = db.read(
+        "MATCH (j:Jurisdiction)-[:HAS_STATE]->(s) WHERE j.code IN $codes "
+        "OPTIONAL MATCH (j)-[p:PART_OF]->() RETURN j.code AS code, s.recorded_to AS t, p.recorded_to AS pt",
+        codes=added,
+    )
     assert added and len(rows) == len(added)
     assert {r["t"].to_native() for r in rows} == {pruned}
     assert {r["pt"].to_native() for r in rows if r["pt"] is not None} == {pruned}
@@ -142,7 +154,10 @@ def test_the_change_list_keeps_old_values_and_one_json_shape(cli, db, tmp_path):
     ok(cli("load", "--recorded-at", "2026-01-10", str(MINI)))
     text = (MINI / "catalog.yaml").read_text()
     implicit = "{instrument: AA-N-BILL, topic: alpha, mode: implicit, pinpoint: § 2,"
-    silent = "  - {instrument: BB-CODE-2021, topic: alpha, mode: silent, confidence: high, note: Not addressed., source: test:one}\n"
+    silent = (
+        "  - {instrument: BB-CODE-2021, topic: alpha, mode: silent, confidence: high, note: Not addressed., "
+        "source: test:one}\n"
+    )
     assert implicit in text and silent in text
     changed = tmp_path / "catalog.yaml"
     changed.write_text(text.replace(implicit, implicit.replace("implicit", "explicit")).replace(silent, ""))
@@ -172,8 +187,10 @@ def test_the_change_list_keeps_old_values_and_one_json_shape(cli, db, tmp_path):
 
 
 # -- 4. a dated status change is read by pages ---------------------------------------------------
-@pytest.mark.parametrize("day,status", [("2023-10-30", "in_force"), ("2025-01-19", "in_force"),
-                                        ("2025-01-20", "revoked"), ("2025-01-21", "revoked")])
+@pytest.mark.parametrize(
+    "day,status",
+    [("2023-10-30", "in_force"), ("2025-01-19", "in_force"), ("2025-01-20", "revoked"), ("2025-01-21", "revoked")],
+)
 def test_a_status_change_in_status_history_is_read_as_of_a_date(cli, db, day, status):
     ok(cli("load", str(STATUS)))
     rows = {r["id"]: r for r in as_json(cli("instruments", "--as-of", day, "-f", "json"))}

@@ -28,14 +28,15 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, assume, given, note, settings, strategies as st
-
 from conftest import FIXTURES
+from hypothesis import HealthCheck, assume, given, note, settings
+from hypothesis import strategies as st
+from test_load import NOW, catalog_dump, graph_dump
+
 from kb.errors import KbError, Problem, ValidationFailed
 from kb.load import load, prepare
 from kb.validate import CONTROL_RE, MAX_TEXT, Catalog
 from loaders import MAX_DOCUMENT_BYTES
-from test_load import NOW, catalog_dump, graph_dump
 
 MINI = FIXTURES / "mini"
 MINI_DOC: dict[str, list[dict[str, Any]]] = yaml.safe_load((MINI / "catalog.yaml").read_text(encoding="utf-8"))
@@ -54,7 +55,8 @@ def _report_cases(request):
     class Report:
         def pytest_terminal_summary(self, terminalreporter):
             terminalreporter.write_sep(
-                "-", f"hostile input: {CASES['tried']} cases tried, {CASES['neo4j']} of them loaded into Neo4j")
+                "-", f"hostile input: {CASES['tried']} cases tried, {CASES['neo4j']} of them loaded into Neo4j"
+            )
 
     PWNED.unlink(missing_ok=True)
     plugin = Report()
@@ -68,7 +70,7 @@ def _report_cases(request):
 CYPHER = [
     "'}) DETACH DELETE n //",
     "'}) MATCH (n) DETACH DELETE n //",
-    "\"}) MATCH (n) DETACH DELETE n //",
+    '"}) MATCH (n) DETACH DELETE n //',
     "x` {id: 1}) DETACH DELETE n //",
     "`Instrument`",
     "$rows",
@@ -80,13 +82,75 @@ CYPHER = [
     "\\u0027}) DETACH DELETE n //",
 ]
 ODD = [
-    "\u202e", "\u202d", "\u2066", "\u200d", "\u200b", "\ufeff", "\u00ad", "\u00a0", "\u2028", "\u2029",
-    "\x85", "\x00", "\x07", "\x1b[31m", "\x7f", "\r", "\n", "\r\n", "\t", "\\", "\"", "'", "`", "``",
-    "🙂", "👩‍👩‍👧", "𝕏", "ﷺ", "Ǆ", "İ", "ß", "\u0301", "e\u0301", "\ue000", "\U0010fffd",
+    "\u202e",
+    "\u202d",
+    "\u2066",
+    "\u200d",
+    "\u200b",
+    "\ufeff",
+    "\u00ad",
+    "\u00a0",
+    "\u2028",
+    "\u2029",
+    "\x85",
+    "\x00",
+    "\x07",
+    "\x1b[31m",
+    "\x7f",
+    "\r",
+    "\n",
+    "\r\n",
+    "\t",
+    "\\",
+    '"',
+    "'",
+    "`",
+    "``",
+    "🙂",
+    "👩‍👩‍👧",
+    "𝕏",
+    "ﷺ",
+    "Ǆ",
+    "İ",
+    "ß",
+    "\u0301",
+    "e\u0301",
+    "\ue000",
+    "\U0010fffd",
 ]
-YAMLISH = ["null", "~", "yes", "no", "on", "0x1F", "010", "1:30", "1_000", ".inf", ".nan", "1e3", "1.10",
-           "2020-02-30", "2001-12-14t21:59:43.10-05:00", "*alias", "&anchor x", "!!python/object/apply:os.system",
-           "<<", "---", "...", "# comment", "- item", "key: value", "[a, b]", "{a: b}", "|", ">", "%YAML 1.2", "@", "?"]
+YAMLISH = [
+    "null",
+    "~",
+    "yes",
+    "no",
+    "on",
+    "0x1F",
+    "010",
+    "1:30",
+    "1_000",
+    ".inf",
+    ".nan",
+    "1e3",
+    "1.10",
+    "2020-02-30",
+    "2001-12-14t21:59:43.10-05:00",
+    "*alias",
+    "&anchor x",
+    "!!python/object/apply:os.system",
+    "<<",
+    "---",
+    "...",
+    "# comment",
+    "- item",
+    "key: value",
+    "[a, b]",
+    "{a: b}",
+    "|",
+    ">",
+    "%YAML 1.2",
+    "@",
+    "?",
+]
 FRAGMENTS = CYPHER + ODD + YAMLISH
 
 hostile_text = st.one_of(
@@ -98,20 +162,50 @@ hostile_text = st.one_of(
 )
 
 hostile_key = st.one_of(
-    st.sampled_from([
-        "'}) DETACH DELETE n //", "AA`) DETACH DELETE n //", "`", "a`b", "AA-LAW-2020\n", "alpha\n", "AA LAW",
-        "aa\u202e", "a\u200db", "", " ", "x" * 201, "ü", "a;b", "a'b", 'a"b', "a{b}", "$x", "a\x00", "-lead",
-    ]),
+    st.sampled_from(
+        [
+            "'}) DETACH DELETE n //",
+            "AA`) DETACH DELETE n //",
+            "`",
+            "a`b",
+            "AA-LAW-2020\n",
+            "alpha\n",
+            "AA LAW",
+            "aa\u202e",
+            "a\u200db",
+            "",
+            " ",
+            "x" * 201,
+            "ü",
+            "a;b",
+            "a'b",
+            'a"b',
+            "a{b}",
+            "$x",
+            "a\x00",
+            "-lead",
+        ]
+    ),
     st.text(max_size=12),
 )
 
 # Any value a YAML or JSON file can hold, and some a tired curator might write.
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.integers(min_value=2**63 - 2, max_value=2**70),
-    st.floats(), st.text(max_size=20), hostile_text, st.dates(), st.datetimes(),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.integers(min_value=2**63 - 2, max_value=2**70),
+    st.floats(),
+    st.text(max_size=20),
+    hostile_text,
+    st.dates(),
+    st.datetimes(),
 )
-any_value = st.recursive(scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=6), inner, max_size=3)), max_leaves=8)
+any_value = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=6), inner, max_size=3)),
+    max_leaves=8,
+)
 
 
 # -- writing catalogs --------------------------------------------------------------------
@@ -129,8 +223,12 @@ def _cell(v: Any) -> str:
     if isinstance(v, (date, datetime)):
         return v.isoformat()
     if isinstance(v, list):
-        return ";".join(f"{_cell(i['date'])}:{i['status']}:{i['source']}" if isinstance(i, dict) and set(i) == {
-            "date", "status", "source"} else _cell(i) for i in v)
+        return ";".join(
+            f"{_cell(i['date'])}:{i['status']}:{i['source']}"
+            if isinstance(i, dict) and set(i) == {"date", "status", "source"}
+            else _cell(i)
+            for i in v
+        )
     return str(v)
 
 
@@ -198,8 +296,13 @@ def row_of(catalog, section: str, index: int, doc: dict) -> dict[str, Any]:
     if section in NODE_SECTION_BY_NAME:
         return next(r for r in catalog.nodes[section] if r["key"] == rec[sec.key])["props"]
     rows = [r for rows in catalog.edges.values() for r in rows]
-    return next(r for r in rows if r["start"] == rec[sec.start.field] and r["end"] == rec[sec.end.field]
-                and all(r["props"].get(k) == rec.get(k) for k in sec.key_props))["props"]
+    return next(
+        r
+        for r in rows
+        if r["start"] == rec[sec.start.field]
+        and r["end"] == rec[sec.end.field]
+        and all(r["props"].get(k) == rec.get(k) for k in sec.key_props)
+    )["props"]
 
 
 # -- 1. hostile text in text fields -----------------------------------------------------------
@@ -255,8 +358,12 @@ def hostile_text_case(value: str, target: tuple, fmt: str, ascii_only: bool, fol
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(value=hostile_text, target=st.sampled_from(TEXT_FIELDS), fmt=st.sampled_from(["yaml", "json", "csv"]),
-       ascii_only=st.booleans())
+@given(
+    value=hostile_text,
+    target=st.sampled_from(TEXT_FIELDS),
+    fmt=st.sampled_from(["yaml", "json", "csv"]),
+    ascii_only=st.booleans(),
+)
 def test_hostile_text_is_refused_clearly_or_kept_verbatim(tmp_path, value, target, fmt, ascii_only):
     folder = Path(tempfile.mkdtemp(dir=tmp_path))
     paths, outcome = hostile_text_case(value, target, fmt, ascii_only, folder)
@@ -306,8 +413,12 @@ def mini_db(db) -> MiniDb:
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(value=hostile_text, target=st.sampled_from(TEXT_FIELDS), fmt=st.sampled_from(["yaml", "json", "csv"]),
-       ascii_only=st.booleans())
+@given(
+    value=hostile_text,
+    target=st.sampled_from(TEXT_FIELDS),
+    fmt=st.sampled_from(["yaml", "json", "csv"]),
+    ascii_only=st.booleans(),
+)
 def test_hostile_text_in_neo4j_is_stored_byte_for_byte(mini_db, tmp_path, value, target, fmt, ascii_only):
     from kb.schema.sections import NODE_SECTION_BY_NAME, SECTIONS
 
@@ -321,19 +432,29 @@ def test_hostile_text_in_neo4j_is_stored_byte_for_byte(mini_db, tmp_path, value,
     section, index, fld, _ = target
     rec, sec = MINI_DOC[section][index], SECTIONS[section]
     if section in NODE_SECTION_BY_NAME:  # the record's current state
-        rows = mini_db.read(f"MATCH (:{sec.label} {{{sec.key}: $key}})-[:HAS_STATE]->(x) WHERE x.recorded_to = {NOW} "
-                            "RETURN x[$fld] AS v", key=rec[sec.key], fld=fld)
+        rows = mini_db.read(
+            f"MATCH (:{sec.label} {{{sec.key}: $key}})-[:HAS_STATE]->(x) WHERE x.recorded_to = {NOW} "
+            "RETURN x[$fld] AS v",
+            key=rec[sec.key],
+            fld=fld,
+        )
     else:  # the current edge
         start = NODE_SECTION_BY_NAME[sec.start.targets[0]]
         end = NODE_SECTION_BY_NAME[sec.end.targets[0]]
         rows = mini_db.read(
             f"MATCH (:{start.label} {{{start.key}: $a}})-[x:{sec.rel_type}]->(:{end.label} {{{end.key}: $b}}) "
-            f"WHERE x.recorded_to = {NOW} RETURN x[$fld] AS v", a=rec[sec.start.field], b=rec[sec.end.field], fld=fld)
+            f"WHERE x.recorded_to = {NOW} RETURN x[$fld] AS v",
+            a=rec[sec.start.field],
+            b=rec[sec.end.field],
+            fld=fld,
+        )
     assert rows == [{"v": outcome}]
     # matched as data, too: the value finds its record and nothing else
     if outcome:
-        found = mini_db.read("MATCH (x) WHERE x[$fld] = $v RETURN count(x) AS n", fld=fld, v=outcome)[0]["n"] + \
-            mini_db.read("MATCH ()-[x]->() WHERE x[$fld] = $v RETURN count(x) AS n", fld=fld, v=outcome)[0]["n"]
+        found = (
+            mini_db.read("MATCH (x) WHERE x[$fld] = $v RETURN count(x) AS n", fld=fld, v=outcome)[0]["n"]
+            + mini_db.read("MATCH ()-[x]->() WHERE x[$fld] = $v RETURN count(x) AS n", fld=fld, v=outcome)[0]["n"]
+        )
         assert found >= 1
 
 
@@ -356,24 +477,54 @@ def mutated_catalog(draw) -> dict[str, Any]:
         if not isinstance(rec, dict):
             continue
         sec = SECTIONS[section]
-        what = draw(st.sampled_from(["drop", "extra", "retype", "key", "ref", "dup", "record", "section",
-                                     "unknown section", "history"]))
+        what = draw(
+            st.sampled_from(
+                ["drop", "extra", "retype", "key", "ref", "dup", "record", "section", "unknown section", "history"]
+            )
+        )
         fields = data_fields(sec)
         if what == "drop" and rec:
             rec.pop(draw(st.sampled_from(sorted(rec))))
         elif what == "extra":
-            rec[draw(st.one_of(st.sampled_from(["colour", "Name", "name ", "id\u200d", "`", "source\u202e"]),
-                               st.text(max_size=8)))] = draw(any_value)
+            rec[
+                draw(
+                    st.one_of(
+                        st.sampled_from(["colour", "Name", "name ", "id\u200d", "`", "source\u202e"]),
+                        st.text(max_size=8),
+                    )
+                )
+            ] = draw(any_value)
         elif what == "retype":
             rec[draw(st.sampled_from(fields))] = draw(any_value)
         elif what == "key" and hasattr(sec, "key"):
             rec[sec.key] = draw(hostile_key)
         elif what == "ref":
-            refs = [f for f in ("source", "jurisdiction", "topic", "instrument", "other", "paper", "developer",
-                                "home", "part_of", "issued_by", "from", "to", "revoked") if f in fields]
+            refs = [
+                f
+                for f in (
+                    "source",
+                    "jurisdiction",
+                    "topic",
+                    "instrument",
+                    "other",
+                    "paper",
+                    "developer",
+                    "home",
+                    "part_of",
+                    "issued_by",
+                    "from",
+                    "to",
+                    "revoked",
+                )
+                if f in fields
+            ]
             if refs:
-                rec[draw(st.sampled_from(refs))] = draw(st.one_of(hostile_key, st.sampled_from(
-                    ["AA-LAW-2021", "test:two", "gamma", "ZZ", "dev-b", "arXiv:0000.00002"])))
+                rec[draw(st.sampled_from(refs))] = draw(
+                    st.one_of(
+                        hostile_key,
+                        st.sampled_from(["AA-LAW-2021", "test:two", "gamma", "ZZ", "dev-b", "arXiv:0000.00002"]),
+                    )
+                )
         elif what == "dup":
             records.append(copy.deepcopy(rec))
         elif what == "record":
@@ -383,9 +534,21 @@ def mutated_catalog(draw) -> dict[str, Any]:
         elif what == "unknown section":
             doc[draw(st.sampled_from(["instrument", "Topics", "edges", "`x`", "\u202etopics"]))] = [copy.deepcopy(rec)]
         elif what == "history" and section == "instruments":
-            rec["status_history"] = draw(st.one_of(any_value, st.lists(st.fixed_dictionaries(
-                {"date": st.one_of(st.dates(), any_value), "status": st.sampled_from(["in_force", "revoked", "x"]),
-                 "source": st.sampled_from(["test:one", "nowhere"])}), max_size=3)))
+            rec["status_history"] = draw(
+                st.one_of(
+                    any_value,
+                    st.lists(
+                        st.fixed_dictionaries(
+                            {
+                                "date": st.one_of(st.dates(), any_value),
+                                "status": st.sampled_from(["in_force", "revoked", "x"]),
+                                "source": st.sampled_from(["test:one", "nowhere"]),
+                            }
+                        ),
+                        max_size=3,
+                    ),
+                )
+            )
     return doc
 
 
@@ -435,7 +598,7 @@ YAML_TRICKS = [
     "topics: [" * 600 + "]" * 600 + "\n",
     "topics:\n  - {slug: a, rank: " + "9" * 5000 + "}\n",
     "topics:\n  - {slug: a, rank: 0x" + "f" * 5000 + ", name: 0x" + "f" * 5000 + "}\n",
-    "topics:\n  - {slug: a, name: \"\\ud800\\udc00\", \"\\ud800\": x}\n",
+    'topics:\n  - {slug: a, name: "\\ud800\\udc00", "\\ud800": x}\n',
     "topics:\n\t- {slug: a}\n",
     "%YAML 1.1\n%TAG ! tag:yaml.org,2002:python/\n---\ntopics: !object/apply:os.system [ls]\n",
     "topics: *undefined\n",
@@ -452,23 +615,39 @@ JSON_TRICKS = [
     '{"topics": [{"slug": "a", "rank": ' + "9" * 5000 + "}]}",
     '{"topics": [{"slug": "a", "name": "\\ud800", "\\udc00": 1, "rank": NaN, "definition": Infinity}]}',
     '{"topics": [{"slug": "a\\u0000", "name": "x\\u202e"}]}',
-    '[1, 2, 3]', '"text"', 'null', '{"topics": null}', '{"topics": {"slug": "a"}}', '{', '',
+    "[1, 2, 3]",
+    '"text"',
+    "null",
+    '{"topics": null}',
+    '{"topics": {"slug": "a"}}',
+    "{",
+    "",
 ]
 CSV_TRICKS = [
     "slug,name,slug\na,b,c\n",
-    "slug,name\n\"a,b\n",
+    'slug,name\n"a,b\n',
     "slug,name\na,b,c\n",
-    "slug,name,definition,rank,source\na,\"x\x00y\",d,1_0,s\n",
+    'slug,name,definition,rank,source\na,"x\x00y",d,1_0,s\n',
     "\ufeffslug,name\n`,'}) DETACH DELETE n //\n",
     "slug,name\n" + "a," + "x" * (1 << 16) + "\n",
 ]
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(parts=st.lists(st.one_of(st.sampled_from(YAML_TRICKS), st.sampled_from(FRAGMENTS), st.text(max_size=30),
-                                st.sampled_from([": ", "\n", "  ", "- ", "[", "]", "{", "}", ",", "&a ", "*a", "!!"])),
-                      min_size=1, max_size=8),
-       kind=st.sampled_from(["yaml", "json", "csv", "bytes"]), wrap=st.booleans())
+@given(
+    parts=st.lists(
+        st.one_of(
+            st.sampled_from(YAML_TRICKS),
+            st.sampled_from(FRAGMENTS),
+            st.text(max_size=30),
+            st.sampled_from([": ", "\n", "  ", "- ", "[", "]", "{", "}", ",", "&a ", "*a", "!!"]),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    kind=st.sampled_from(["yaml", "json", "csv", "bytes"]),
+    wrap=st.booleans(),
+)
 def test_raw_files_never_crash_the_reader(tmp_path, parts, kind, wrap):
     folder = Path(tempfile.mkdtemp(dir=tmp_path))
     text = "".join(parts)
@@ -497,7 +676,7 @@ def test_json_tricks_are_refused(tmp_path, text):
     path = tmp_path / "trick.json"
     path.write_text(text, encoding="utf-8")
     _, problems = read_and_validate([path])
-    assert problems or text in ('{"topics": null}', 'null')  # an empty catalog, like an empty YAML file
+    assert problems or text in ('{"topics": null}', "null")  # an empty catalog, like an empty YAML file
 
 
 @pytest.mark.parametrize("text", CSV_TRICKS, ids=lambda t: re.sub(r"\W+", "_", t[:30]))
@@ -517,24 +696,37 @@ def only_problem(path: Path) -> str:
 
 def test_billion_laughs_is_refused_at_the_first_alias(tmp_path):
     lines = ['lol0: &lol0 "lol"'] + [
-        f"lol{i}: &lol{i} [" + ", ".join([f"*lol{i - 1}"] * 10) + "]" for i in range(1, 10)]
+        f"lol{i}: &lol{i} [" + ", ".join([f"*lol{i - 1}"] * 10) + "]" for i in range(1, 10)
+    ]
     path = tmp_path / "laughs.yaml"
     path.write_text("\n".join(lines) + "\n")
     assert only_problem(path) == (
         f"{path}:2: invalid YAML: aliases (*name) are not allowed in kb data files; write the value out "
-        "(fix the YAML syntax)")
+        "(fix the YAML syntax)"
+    )
 
 
-@pytest.mark.parametrize("snippet,message", [
-    (f"papers: !!python/object/apply:os.system ['{SMUGGLE}']",
-     "the tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed"),
-    (f"papers:\n  - !!python/object/apply:os.system {{args: ['{SMUGGLE}']}}",
-     "the tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed"),
-    (f"papers:\n  - {{id: p, title: !!python/object/apply:os.system '{SMUGGLE}'}}",
-     "could not determine a constructor for the tag 'tag:yaml.org,2002:python/object/apply:os.system'"),
-    ("papers:\n  - {!!python/name:os.system x: 1}",
-     "could not determine a constructor for the tag 'tag:yaml.org,2002:python/name:os.system'"),
-])
+@pytest.mark.parametrize(
+    "snippet,message",
+    [
+        (
+            f"papers: !!python/object/apply:os.system ['{SMUGGLE}']",
+            "the tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed",
+        ),
+        (
+            f"papers:\n  - !!python/object/apply:os.system {{args: ['{SMUGGLE}']}}",
+            "the tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed",
+        ),
+        (
+            f"papers:\n  - {{id: p, title: !!python/object/apply:os.system '{SMUGGLE}'}}",
+            "could not determine a constructor for the tag 'tag:yaml.org,2002:python/object/apply:os.system'",
+        ),
+        (
+            "papers:\n  - {!!python/name:os.system x: 1}",
+            "could not determine a constructor for the tag 'tag:yaml.org,2002:python/name:os.system'",
+        ),
+    ],
+)
 def test_python_tags_are_refused_and_never_run(tmp_path, snippet, message):
     path = tmp_path / "tag.yaml"
     path.write_text(snippet + "\n")
@@ -549,35 +741,44 @@ def test_deep_nesting_is_a_problem_not_a_recursion_error(tmp_path):
     y, j = tmp_path / "deep.yaml", tmp_path / "deep.json"
     y.write_text("topics: " + "[" * 5000 + "]" * 5000 + "\n")
     j.write_text('{"topics": ' + "[" * 5000 + "]" * 5000 + "}")
-    assert only_problem(y) == (f"{y}: invalid YAML: nested too deeply "
-                               "(records are flat mappings; see docs/data-format.md)")
-    assert only_problem(j) == (f"{j}: invalid JSON: nested too deeply "
-                               "(records are flat mappings; see docs/data-format.md)")
+    assert only_problem(y) == (
+        f"{y}: invalid YAML: nested too deeply (records are flat mappings; see docs/data-format.md)"
+    )
+    assert only_problem(j) == (
+        f"{j}: invalid JSON: nested too deeply (records are flat mappings; see docs/data-format.md)"
+    )
 
 
 def test_numbers_too_long_for_python_are_problems(tmp_path):
     y, j = tmp_path / "n.yaml", tmp_path / "n.json"
     y.write_text("topics:\n  - {slug: a, rank: " + "9" * 5000 + "}\n")
     j.write_text('{"topics": [{"slug": "a",\n "rank": ' + "9" * 5000 + "}]}")
-    assert only_problem(y) == (f"{y}:2: invalid YAML: cannot read the number 99999999999999999999... "
-                               "(5000 characters) (quote it if it is text)")
-    assert only_problem(j) == (f"{j}:2: cannot read the number 99999999999999999999... (5000 digits) "
-                               "(quote it if it is text)")
+    assert only_problem(y) == (
+        f"{y}:2: invalid YAML: cannot read the number 99999999999999999999... "
+        "(5000 characters) (quote it if it is text)"
+    )
+    assert only_problem(j) == (
+        f"{j}:2: cannot read the number 99999999999999999999... (5000 digits) (quote it if it is text)"
+    )
 
 
 def test_control_characters_in_a_yaml_file_name_their_line(tmp_path):
     path = tmp_path / "nul.yaml"
     path.write_text("topics:\n  - {slug: a, name: x\x00y}\n")
-    assert only_problem(path) == (f"{path}:2: invalid YAML: the character U+0000 is not allowed "
-                                  "(remove it; YAML files cannot hold control characters such as NUL)")
+    assert only_problem(path) == (
+        f"{path}:2: invalid YAML: the character U+0000 is not allowed "
+        "(remove it; YAML files cannot hold control characters such as NUL)"
+    )
 
 
 def test_lone_surrogates_are_refused_and_field_names_print_escaped(tmp_path):
     """A \\ud800 escape (JSON or YAML) makes a string Neo4j cannot store, and a
     key with a bidi override would reorder the message on screen."""
     topic = {"name": "x", "definition": "y", "rank": 1, "source": "s"}
-    doc = {"sources": [{"id": "s", "title": "t", "kind": "primary"}],
-           "topics": [{**topic, "slug": "a", "name": "\ud800"}, {**topic, "slug": "b", "\u202ename\ud800": "x"}]}
+    doc = {
+        "sources": [{"id": "s", "title": "t", "kind": "primary"}],
+        "topics": [{**topic, "slug": "a", "name": "\ud800"}, {**topic, "slug": "b", "\u202ename\ud800": "x"}],
+    }
     path = tmp_path / "s.json"
     path.write_text(json.dumps(doc), encoding="ascii")  # the file holds the escapes
     yaml_path = tmp_path / "s.yaml"
@@ -609,7 +810,8 @@ def test_a_file_over_the_size_limit_is_refused_unread(db, tmp_path):
     with pytest.raises(ValidationFailed) as e:
         load(db, paths)
     assert [str(p) for p in e.value.problems] == [
-        f"{p}: file is larger than 64 MiB (split it, or use CSV files for large catalogs)" for p in paths]
+        f"{p}: file is larger than 64 MiB (split it, or use CSV files for large catalogs)" for p in paths
+    ]
     assert graph_dump(db) == before
 
 
@@ -618,21 +820,33 @@ def test_numbers_and_dates_in_text_fields_keep_their_spelling(db, tmp_path):
     stores what the file wrote."""
     load(db, [MINI])
     text = (MINI / "catalog.yaml").read_text()
-    text = text.replace("pinpoint: Art. 1,", "pinpoint: 1.10,").replace(
-        "note: Not addressed.", "note: 1:30").replace("name: Bland Voluntary Code", "name: 010").replace(
-        "    name: North Aland Bill\n", "    name: North Aland Bill\n    short_name: 2020-1-2\n    citation: 0x1F\n")
+    text = (
+        text.replace("pinpoint: Art. 1,", "pinpoint: 1.10,")
+        .replace("note: Not addressed.", "note: 1:30")
+        .replace("name: Bland Voluntary Code", "name: 010")
+        .replace(
+            "    name: North Aland Bill\n", "    name: North Aland Bill\n    short_name: 2020-1-2\n    citation: 0x1F\n"
+        )
+    )
     path = tmp_path / "catalog.yaml"
     path.write_text(text)
     CASES["tried"] += 1
     CASES["neo4j"] += 1
     load(db, [path])
-    assert db.read(f"MATCH (i:InstrumentState) WHERE i.id IN ['BB-CODE-2021', 'AA-N-BILL'] AND i.recorded_to = {NOW} "
-                   "RETURN i.id AS id, i.name AS name, i.short_name AS short, i.citation AS cit ORDER BY id") == [
+    assert db.read(
+        f"MATCH (i:InstrumentState) WHERE i.id IN ['BB-CODE-2021', 'AA-N-BILL'] AND i.recorded_to = {NOW} "
+        "RETURN i.id AS id, i.name AS name, i.short_name AS short, i.citation AS cit ORDER BY id"
+    ) == [
         {"id": "AA-N-BILL", "name": "North Aland Bill", "short": "2020-1-2", "cit": "0x1F"},
-        {"id": "BB-CODE-2021", "name": "010", "short": None, "cit": None}]
-    cells = {r["t"]: (r["p"], r["n"]) for r in db.read(
-        f"MATCH (i:Instrument)-[t:TREATS]->(:Topic {{slug: 'alpha'}}) WHERE t.recorded_to = {NOW} "
-        "RETURN i.id AS t, t.pinpoint AS p, t.note AS n")}
+        {"id": "BB-CODE-2021", "name": "010", "short": None, "cit": None},
+    ]
+    cells = {
+        r["t"]: (r["p"], r["n"])
+        for r in db.read(
+            f"MATCH (i:Instrument)-[t:TREATS]->(:Topic {{slug: 'alpha'}}) WHERE t.recorded_to = {NOW} "
+            "RETURN i.id AS t, t.pinpoint AS p, t.note AS n"
+        )
+    }
     assert cells["AA-LAW-2020"][0] == "1.10" and cells["BB-CODE-2021"][1] == "1:30"
     # and numbers still load as numbers where the schema wants one
     assert db.read("MATCH (t:TopicState {slug: 'beta'}) RETURN t.rank AS r")[0]["r"] == 2
@@ -650,20 +864,25 @@ def test_cypher_in_names_and_notes_is_stored_verbatim(db, tmp_path):
         "notes": f"`Instrument`) DETACH DELETE n // $rows {{id: 'x'}} \u202e {INJECTION}",
         "citation": '"}) CALL dbms.killQueries([]) //',
     }
-    text = (MINI / "catalog.yaml").read_text().replace(
-        "    name: Aland AI Law\n",
-        "".join(f"    {k}: {json.dumps(v)}\n" for k, v in hostile.items()))
+    text = (
+        (MINI / "catalog.yaml")
+        .read_text()
+        .replace("    name: Aland AI Law\n", "".join(f"    {k}: {json.dumps(v)}\n" for k, v in hostile.items()))
+    )
     path = tmp_path / "catalog.yaml"
     path.write_text(text)
     CASES["tried"] += 1
     CASES["neo4j"] += 1
     load(db, [path])
-    row = db.read(f"MATCH (:Instrument {{id: 'AA-LAW-2020'}})-[:HAS_STATE]->(i) WHERE i.recorded_to = {NOW} "
-                  "RETURN i.name AS name, i.notes AS notes, i.citation AS citation")[0]
+    row = db.read(
+        f"MATCH (:Instrument {{id: 'AA-LAW-2020'}})-[:HAS_STATE]->(i) WHERE i.recorded_to = {NOW} "
+        "RETURN i.name AS name, i.notes AS notes, i.citation AS citation"
+    )[0]
     assert row == hostile
     # matched as data: a parameter holding the same text finds exactly that state
     assert db.read("MATCH (i:InstrumentState {name: $name}) RETURN i.id AS id", name=hostile["name"]) == [
-        {"id": "AA-LAW-2020"}]
+        {"id": "AA-LAW-2020"}
+    ]
     # and the rest of the catalog is intact: the same records and edges as before
     nodes, edges = catalog_dump(db)
     assert len(nodes) == len(before_nodes) and edges == before_edges
@@ -675,16 +894,20 @@ def test_cypher_in_references_is_an_unknown_reference(db, tmp_path):
     load(db, [MINI])
     before = graph_dump(db)
     path = tmp_path / "treats.csv"
-    path.write_text("instrument,topic,mode,confidence,source\n"
-                    f"\"AA-LAW-2020{INJECTION}\",alpha,explicit,high,test:one\n"
-                    f"AA-LAW-2020,\"beta` {{slug: 'x'}}) DETACH DELETE n //\",explicit,high,test:one\n")
+    path.write_text(
+        "instrument,topic,mode,confidence,source\n"
+        f'"AA-LAW-2020{INJECTION}",alpha,explicit,high,test:one\n'
+        f"AA-LAW-2020,\"beta` {{slug: 'x'}}) DETACH DELETE n //\",explicit,high,test:one\n"
+    )
     CASES["tried"] += 1
     CASES["neo4j"] += 1
     with pytest.raises(ValidationFailed) as e:
         load(db, [path])
     messages = [p.message for p in e.value.problems]
-    assert messages == [f"unknown instrument {'AA-LAW-2020' + INJECTION!r}",
-                        "unknown topic \"beta` {slug: 'x'}) DETACH DELETE n //\""]
+    assert messages == [
+        f"unknown instrument {'AA-LAW-2020' + INJECTION!r}",
+        "unknown topic \"beta` {slug: 'x'}) DETACH DELETE n //\"",
+    ]
     assert graph_dump(db) == before
 
 
@@ -695,12 +918,33 @@ KEY_RULES = {
 }
 
 
-@pytest.mark.parametrize("section,index,key_field", [
-    ("instruments", 0, "id"), ("sources", 0, "id"), ("jurisdictions", 0, "code"), ("topics", 0, "slug"),
-    ("developers", 0, "id"), ("papers", 0, "id")])
-@pytest.mark.parametrize("key", [
-    INJECTION, "AA`) DETACH DELETE n //", "a`b", "x'}) SET n.pwned = true //", "alpha\n", "AA-LAW-2020\n",
-    "a\u202eb", "a\u200db", "a b", "$rows", "-x"])
+@pytest.mark.parametrize(
+    "section,index,key_field",
+    [
+        ("instruments", 0, "id"),
+        ("sources", 0, "id"),
+        ("jurisdictions", 0, "code"),
+        ("topics", 0, "slug"),
+        ("developers", 0, "id"),
+        ("papers", 0, "id"),
+    ],
+)
+@pytest.mark.parametrize(
+    "key",
+    [
+        INJECTION,
+        "AA`) DETACH DELETE n //",
+        "a`b",
+        "x'}) SET n.pwned = true //",
+        "alpha\n",
+        "AA-LAW-2020\n",
+        "a\u202eb",
+        "a\u200db",
+        "a b",
+        "$rows",
+        "-x",
+    ],
+)
 def test_hostile_keys_are_refused_with_the_rule(tmp_path, section, index, key_field, key):
     doc = copy.deepcopy(MINI_DOC)
     doc[section][index][key_field] = key
@@ -734,6 +978,6 @@ def test_cli_reports_hostile_files_without_a_traceback(cli, db, tmp_path):
     assert all(line.isprintable() for line in result.output.splitlines())
     for name in files:
         assert str(tmp_path / name) in result.output
-    assert "bad slug \"'}) MATCH (n) DETACH DELETE n //\"" in result.output
+    assert 'bad slug "\'}) MATCH (n) DETACH DELETE n //"' in result.output
     assert "topics.\\u202ename\\u200d: unknown field" in result.output
     assert not PWNED.exists()

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import tempfile
 import textwrap
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
 from conftest import CORPUS, FIXTURES
+from test_load import CLASH, NEW_INSTRUMENT, NOW, T1, T2, catalog_dump, graph_dump, versions_at
+
 from kb.errors import KbError, ValidationFailed
 from kb.load import load
 from kb.schema.model import FOREVER
 from loaders import read_paths
-from test_load import CLASH, NEW_INSTRUMENT, NOW, T1, T2, catalog_dump, graph_dump, versions_at
 
 MINI = FIXTURES / "mini"
 
@@ -26,8 +26,10 @@ def write(path: Path, text: str) -> Path:
 
 
 def change_sets(db) -> list[dict]:
-    return db.read("MATCH (s:ChangeSet) RETURN s.created AS created, s.updated AS updated, "
-                   "s.removed AS removed, s.at AS at ORDER BY s.at")
+    return db.read(
+        "MATCH (s:ChangeSet) RETURN s.created AS created, s.updated AS updated, "
+        "s.removed AS removed, s.at AS at ORDER BY s.at"
+    )
 
 
 def test_commit_every_writes_the_same_graph_as_one_transaction(db):
@@ -42,11 +44,11 @@ def test_commit_every_writes_the_same_graph_as_one_transaction(db):
     # and one instant: every part opened its versions at the change set's
     assert versions_at(db, T1) == {"created": report.totals().created, "updated": 0, "removed": 0}
     assert db.read("MATCH (x) WHERE x.recorded_from IS NOT NULL RETURN collect(DISTINCT x.recorded_from) AS at")[0][
-        "at"] == [change_sets(db)[0]["at"]]
+        "at"
+    ] == [change_sets(db)[0]["at"]]
 
     again = load(db, [CORPUS], commit_every=40)
-    assert (again.totals().created, again.totals().updated, again.totals().unchanged) == \
-        (0, 0, report.totals().created)
+    assert (again.totals().created, again.totals().updated, again.totals().unchanged) == (0, 0, report.totals().created)
     assert again.change_set is None and len(change_sets(db)) == 1
 
 
@@ -61,21 +63,31 @@ def test_commit_every_records_changes_made_in_any_part(db, tmp_path):
     assert report.totals().updated == 1
     assert change_sets(db)[-1]["updated"] == 1 and versions_at(db, T2) == {"created": 0, "updated": 1, "removed": 0}
     # the version the change set closed and the one it opened, at its instant
-    rows = db.read("MATCH (:Instrument {id: 'AA-N-BILL'})-[t:TREATS]->(:Topic {slug: 'alpha'}) "
-                   "RETURN t.pinpoint AS p, t.recorded_from AS f, t.recorded_to AS to ORDER BY f")
+    rows = db.read(
+        "MATCH (:Instrument {id: 'AA-N-BILL'})-[t:TREATS]->(:Topic {slug: 'alpha'}) "
+        "RETURN t.pinpoint AS p, t.recorded_from AS f, t.recorded_to AS to ORDER BY f"
+    )
     assert [(r["p"], r["f"].to_native(), r["to"].to_native()) for r in rows] == [
-        ("§ 2", T1, T2), ("§ 2(1)", T2, FOREVER)]
+        ("§ 2", T1, T2),
+        ("§ 2(1)", T2, FOREVER),
+    ]
 
 
 def test_a_failed_part_says_what_stayed_committed_and_a_rerun_finishes(unique_instrument_names, tmp_path):
     db = unique_instrument_names  # the server refuses CLASH's instrument (its name is taken)
     load(db, [MINI])
     clash = write(tmp_path / "clash.yaml", CLASH)
-    with pytest.raises(KbError, match=r"already exists.*2 rows in earlier parts stay committed; load the same files again"):
+    with pytest.raises(
+        KbError, match=r"already exists.*2 rows in earlier parts stay committed; load the same files again"
+    ):
         load(db, [clash], commit_every=1)
     # the parts before the failing one (the source, the topic) were committed
-    assert db.read(f"MATCH (t:Topic {{slug: 'gamma'}})-[:HAS_STATE]->(s) WHERE s.recorded_to = {NOW} "
-                   "RETURN count(t) AS n")[0]["n"] == 1
+    assert (
+        db.read(
+            f"MATCH (t:Topic {{slug: 'gamma'}})-[:HAS_STATE]->(s) WHERE s.recorded_to = {NOW} RETURN count(t) AS n"
+        )[0]["n"]
+        == 1
+    )
 
     clash.write_text(clash.read_text().replace("name: Aland AI Law", "name: New instrument"))
     report = load(db, [clash], commit_every=1)
@@ -94,25 +106,40 @@ def test_a_load_is_not_recorded_before_the_parts_another_load_committed(unique_i
     clash = write(tmp_path / "clash.yaml", CLASH)
     with pytest.raises(KbError, match="earlier parts stay committed"):
         load(db, [clash], commit_every=1, at=T2)
-    earlier = write(tmp_path / "earlier.yaml", CLASH.replace("Another source", "A renamed source").replace(
-        "name: Aland AI Law", "name: Another instrument"))
-    between = datetime(2026, 2, 1, tzinfo=timezone.utc)
+    earlier = write(
+        tmp_path / "earlier.yaml",
+        CLASH.replace("Another source", "A renamed source").replace("name: Aland AI Law", "name: Another instrument"),
+    )
+    between = datetime(2026, 2, 1, tzinfo=UTC)
     try:
         load(db, [earlier], at=between)
     except KbError as e:
         assert "time order" in str(e)
-    assert db.read("MATCH (x) WHERE x.recorded_from IS NOT NULL AND NOT x.recorded_from < x.recorded_to "
-                   "RETURN labels(x) AS labels, x.recorded_from AS opened, x.recorded_to AS closed") == []
-    assert db.read("MATCH ()-[x]->() WHERE x.recorded_from IS NOT NULL AND NOT x.recorded_from < x.recorded_to "
-                   "RETURN type(x) AS type") == []
+    assert (
+        db.read(
+            "MATCH (x) WHERE x.recorded_from IS NOT NULL AND NOT x.recorded_from < x.recorded_to "
+            "RETURN labels(x) AS labels, x.recorded_from AS opened, x.recorded_to AS closed"
+        )
+        == []
+    )
+    assert (
+        db.read(
+            "MATCH ()-[x]->() WHERE x.recorded_from IS NOT NULL AND NOT x.recorded_from < x.recorded_to "
+            "RETURN type(x) AS type"
+        )
+        == []
+    )
 
 
 def test_a_rank_clash_is_refused_before_any_part_is_committed(db, tmp_path):
     """A load in parts is checked whole first, the stored ranks too."""
     load(db, [MINI])
     before = graph_dump(db)
-    clash = write(tmp_path / "clash.yaml", "sources:\n  - {id: test:two, title: Another source, kind: primary}\n"
-                  + textwrap.dedent(NEW_INSTRUMENT.format(rank=1)).lstrip())
+    clash = write(
+        tmp_path / "clash.yaml",
+        "sources:\n  - {id: test:two, title: Another source, kind: primary}\n"
+        + textwrap.dedent(NEW_INSTRUMENT.format(rank=1)).lstrip(),
+    )
     with pytest.raises(ValidationFailed, match="catalog_rank 1 is held by AA-LAW-2020, already in the catalog"):
         load(db, [clash], commit_every=1)
     assert graph_dump(db) == before
@@ -133,20 +160,26 @@ def test_duplicate_cells_across_csv_and_yaml_name_both_places(db, tmp_path):
     folder.mkdir()
     yaml = folder / "catalog.yaml"
     yaml.write_text((MINI / "catalog.yaml").read_text())
-    csv = write(folder / "more.treats.csv", """
+    csv = write(
+        folder / "more.treats.csv",
+        """
         instrument,topic,mode,confidence,source
         BB-CODE-2021,beta,explicit,high,test:one
         AA-LAW-2020,alpha,implicit,low,test:one
         BB-CODE-2021,beta,implicit,low,test:one
-    """)
-    yaml_line = next(i for i, line in enumerate(yaml.read_text().splitlines(), 1)
-                     if "instrument: AA-LAW-2020, topic: alpha" in line)
+    """,
+    )
+    yaml_line = next(
+        i for i, line in enumerate(yaml.read_text().splitlines(), 1) if "instrument: AA-LAW-2020, topic: alpha" in line
+    )
     with pytest.raises(ValidationFailed) as e:
         load(db, [folder])
-    assert sorted(str(p) for p in e.value.problems) == sorted([
-        f"{csv}:3: treats: duplicate treat record for (AA-LAW-2020, alpha) (first at {yaml}:{yaml_line}; keep one)",
-        f"{csv}:4: treats: duplicate treat record for (BB-CODE-2021, beta) (first at {csv}:2; keep one)",
-    ])
+    assert sorted(str(p) for p in e.value.problems) == sorted(
+        [
+            f"{csv}:3: treats: duplicate treat record for (AA-LAW-2020, alpha) (first at {yaml}:{yaml_line}; keep one)",
+            f"{csv}:4: treats: duplicate treat record for (BB-CODE-2021, beta) (first at {csv}:2; keep one)",
+        ]
+    )
     assert db.read("MATCH (n) RETURN count(n) AS n")[0]["n"] == 0
 
 
@@ -160,8 +193,10 @@ def test_a_bad_row_deep_in_a_streamed_file_is_named(db, tmp_path):
     with pytest.raises(ValidationFailed) as e:
         load(db, [folder])
     messages = [str(p) for p in e.value.problems]
-    assert f"{csv}:3: treats.mode: bad value 'explicitly' (did you mean 'explicit'? use one of: explicit, implicit, " \
-           "conflicts, silent)" in messages
+    assert (
+        f"{csv}:3: treats.mode: bad value 'explicitly' (did you mean 'explicit'? use one of: explicit, implicit, "
+        "conflicts, silent)" in messages
+    )
     assert any(m.startswith(f"{csv}:2: treats.topic: unknown topic 'alpha0'") for m in messages)
 
 
@@ -185,14 +220,20 @@ def _cells(tmp_path, rows: list[str]) -> tuple[Path, Path]:
     treats.csv lines; the folder and the CSV file."""
     folder = tmp_path / "cat"
     folder.mkdir()
-    write(folder / "more.topics.csv", "slug,name,definition,rank,source\n"
-          + "".join(f"t{i},Topic {i},A topic.,{i + 10},test:one\n" for i in range(len(rows))))
+    write(
+        folder / "more.topics.csv",
+        "slug,name,definition,rank,source\n"
+        + "".join(f"t{i},Topic {i},A topic.,{i + 10},test:one\n" for i in range(len(rows))),
+    )
     csv = write(folder / "more.treats.csv", "instrument,topic,mode,confidence,source\n" + "\n".join(rows) + "\n")
     return folder, csv
 
 
-@pytest.mark.parametrize("last", ["AA-N-BILL,t0,implicit,low,test:one", "AA-N-BILL,t3,implicitly,low,test:one"],
-                         ids=["duplicate", "bad-mode"])
+@pytest.mark.parametrize(
+    "last",
+    ["AA-N-BILL,t0,implicit,low,test:one", "AA-N-BILL,t3,implicitly,low,test:one"],
+    ids=["duplicate", "bad-mode"],
+)
 def test_a_problem_found_after_rows_were_written_rolls_the_whole_load_back(db, tmp_path, monkeypatch, last):
     """Rows are written while the files are read; a problem in the last row
     (a bad value, or a duplicate only known at the end) still leaves the
@@ -234,7 +275,9 @@ def test_the_stage_file_is_removed_after_a_load_and_after_a_failed_one(db, tmp_p
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     load(db, [MINI])
     assert list(scratch.iterdir()) == []
-    bad = write(tmp_path / "bad.yaml", "treats:\n  - {instrument: NOPE, topic: alpha, mode: explicit, source: test:one}\n")
+    bad = write(
+        tmp_path / "bad.yaml", "treats:\n  - {instrument: NOPE, topic: alpha, mode: explicit, source: test:one}\n"
+    )
     with pytest.raises(ValidationFailed):
         load(db, [MINI, bad])
     assert list(scratch.iterdir()) == []
@@ -267,6 +310,7 @@ def _listening():
     def factory(total, label="Writing", at_least=0):
         calls = heard.setdefault(label, [total])
         return calls.append
+
     return heard, factory
 
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 import shutil
 import textwrap
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import neo4j.time
 import pytest
-
 from conftest import CORPUS, FIXTURES
+
 from kb.errors import QueryError, ValidationFailed
 from kb.export import export
 from kb.load import load
@@ -23,8 +23,8 @@ from kb.stats import stats
 
 MINI = FIXTURES / "mini"
 NOW = FOREVER_CYPHER  # recorded_to of a current fact: `WHERE x.recorded_to = {NOW}` reads the current catalog
-T1 = datetime(2026, 1, 10, 12, 0, tzinfo=timezone.utc)
-T2 = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
+T1 = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
+T2 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
 # The catalog's Open-Weight Frontier Release page: its column (mode, pinpoint where the page gives an article).
 OPEN_WEIGHT = {
@@ -45,8 +45,8 @@ def counts(db) -> dict[str, int]:
     return {f"{r['kind']}:{r['name']}": r["count"] for r in stats(db)}
 
 
-CATALOG_LABELS = [s.label for s in NODE_SECTIONS]          # identities: Source, Jurisdiction, Topic, ...
-STATE_LABELS = [s.state_label for s in NODE_SECTIONS]      # their states: SourceState, ...
+CATALOG_LABELS = [s.label for s in NODE_SECTIONS]  # identities: Source, Jurisdiction, Topic, ...
+STATE_LABELS = [s.state_label for s in NODE_SECTIONS]  # their states: SourceState, ...
 KEY = "coalesce(n.id, n.code, n.slug)"
 
 
@@ -67,16 +67,22 @@ def graph_dump(db, reopen: datetime | None = None) -> tuple[list, list]:
     edges = db.read(
         "MATCH (a)-[r]->(b) RETURN type(r) AS type, labels(a) AS la, coalesce(a.id, a.code, a.slug) AS a, "
         "a.recorded_from AS af, labels(b) AS lb, coalesce(b.id, b.code, b.slug) AS b, b.recorded_from AS bf, "
-        "properties(r) AS props")
+        "properties(r) AS props"
+    )
 
     def props(p: dict) -> str:
         if reopen is not None and p.get("recorded_to") is not None and p["recorded_to"].to_native() == reopen:
             p = {**p, "recorded_to": neo4j.time.DateTime.from_native(FOREVER)}
         return _clean(p)
 
-    return (sorted(f"{n['labels']} {props(n['props'])}" for n in nodes),
-            sorted(f"{e['type']} {e['la']} {e['a']} {_clean({'at': e['af']})} {e['lb']} {e['b']} "
-                   f"{_clean({'at': e['bf']})} {props(e['props'])}" for e in edges))
+    return (
+        sorted(f"{n['labels']} {props(n['props'])}" for n in nodes),
+        sorted(
+            f"{e['type']} {e['la']} {e['a']} {_clean({'at': e['af']})} {e['lb']} {e['b']} "
+            f"{_clean({'at': e['bf']})} {props(e['props'])}"
+            for e in edges
+        ),
+    )
 
 
 def catalog_dump(db) -> tuple[list, list]:
@@ -86,18 +92,24 @@ def catalog_dump(db) -> tuple[list, list]:
     graphs that hold the same catalog, however they got there."""
     nodes = db.read(
         f"MATCH (n)-[:HAS_STATE]->(x) WHERE x.recorded_to = {NOW} "
-        "RETURN labels(n) AS labels, properties(n) AS identity, properties(x) AS props")
+        "RETURN labels(n) AS labels, properties(n) AS identity, properties(x) AS props"
+    )
     edges = db.read(
         f"MATCH (a)-[r]->(b) WHERE type(r) <> 'HAS_STATE' AND r.recorded_to = {NOW} RETURN type(r) AS type, "
-        "coalesce(a.id, a.code, a.slug) AS a, coalesce(b.id, b.code, b.slug) AS b, properties(r) AS props")
-    return (sorted(f"{n['labels']} {_clean({**n['identity'], **n['props']}, INTERVAL)}" for n in nodes),
-            sorted(f"{e['type']} {e['a']} {e['b']} {_clean(e['props'], INTERVAL)}" for e in edges))
+        "coalesce(a.id, a.code, a.slug) AS a, coalesce(b.id, b.code, b.slug) AS b, properties(r) AS props"
+    )
+    return (
+        sorted(f"{n['labels']} {_clean({**n['identity'], **n['props']}, INTERVAL)}" for n in nodes),
+        sorted(f"{e['type']} {e['a']} {e['b']} {_clean(e['props'], INTERVAL)}" for e in edges),
+    )
 
 
 def current(db, label: str, key: str) -> dict:
     """The properties of a record's current state (its identity's ``label``)."""
-    rows = db.read(f"MATCH (n:{label})-[:HAS_STATE]->(x) WHERE {KEY} = $key AND x.recorded_to = {NOW} "
-                   "RETURN properties(x) AS p", key=key)
+    rows = db.read(
+        f"MATCH (n:{label})-[:HAS_STATE]->(x) WHERE {KEY} = $key AND x.recorded_to = {NOW} RETURN properties(x) AS p",
+        key=key,
+    )
     assert len(rows) == 1, (label, key, rows)
     return rows[0]["p"]
 
@@ -107,7 +119,8 @@ CALL () {
   MATCH (n)-[:HAS_STATE]->(x) WHERE x.recorded_to = $at
   RETURN CASE WHEN EXISTS { (n)-[:HAS_STATE]->(y) WHERE y.recorded_from = $at } THEN 'updated' ELSE 'removed' END AS op
   UNION ALL
-  MATCH (n)-[:HAS_STATE]->(x) WHERE x.recorded_from = $at AND NOT EXISTS { (n)-[:HAS_STATE]->(y) WHERE y.recorded_to = $at }
+  MATCH (n)-[:HAS_STATE]->(x)
+  WHERE x.recorded_from = $at AND NOT EXISTS { (n)-[:HAS_STATE]->(y) WHERE y.recorded_to = $at }
   RETURN 'created' AS op
   UNION ALL
   MATCH (a)-[r]->(b) WHERE type(r) <> 'HAS_STATE' AND r.recorded_to = $at
@@ -134,8 +147,10 @@ def versions_at(db, at) -> dict[str, int]:
 
 
 def change_set_counts(db, cs_id: str) -> dict[str, int]:
-    row = db.read("MATCH (s:ChangeSet {id: $id}) RETURN s.created AS created, s.updated AS updated, "
-                  "s.removed AS removed", id=cs_id)[0]
+    row = db.read(
+        "MATCH (s:ChangeSet {id: $id}) RETURN s.created AS created, s.updated AS updated, s.removed AS removed",
+        id=cs_id,
+    )[0]
     return dict(row)
 
 
@@ -151,17 +166,29 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 # -- the corpus ------------------------------------------------------------------
 def test_corpus_has_the_26_instruments_and_the_topics(corpus_db):
-    rows = corpus_db.read(f"MATCH (n:Instrument)-[:HAS_STATE]->(i:InstrumentState) WHERE i.recorded_to = {NOW} "
-                          "RETURN n.id AS id, i.catalog_rank AS rank ORDER BY i.catalog_rank")
+    rows = corpus_db.read(
+        f"MATCH (n:Instrument)-[:HAS_STATE]->(i:InstrumentState) WHERE i.recorded_to = {NOW} "
+        "RETURN n.id AS id, i.catalog_rank AS rank ORDER BY i.catalog_rank"
+    )
     ids = [r["id"] for r in rows]
     assert len(ids) == 26
     assert ids[:3] == ["EU-AIA-2024", "US-EO-14110", "US-EO-14179"]
     assert ids[-1] == "JP-METI-AI-2024"
     assert [r["rank"] for r in rows] == list(range(1, 27))
-    slugs = {r["slug"] for r in corpus_db.read(
-        f"MATCH (t:Topic)-[:HAS_STATE]->(s:TopicState) WHERE s.recorded_to = {NOW} RETURN t.slug AS slug")}
-    assert {"open_weight_release", "transparency", "foundation_models", "catastrophic_risk",
-            "agentic_systems_governance", "synthetic_content_provenance"} <= slugs
+    slugs = {
+        r["slug"]
+        for r in corpus_db.read(
+            f"MATCH (t:Topic)-[:HAS_STATE]->(s:TopicState) WHERE s.recorded_to = {NOW} RETURN t.slug AS slug"
+        )
+    }
+    assert {
+        "open_weight_release",
+        "transparency",
+        "foundation_models",
+        "catastrophic_risk",
+        "agentic_systems_governance",
+        "synthetic_content_provenance",
+    } <= slugs
     assert len(slugs) == 24
 
 
@@ -182,11 +209,13 @@ def test_every_fact_has_a_known_source(corpus_db):
     known = f"EXISTS {{ MATCH (:Source {{id: x.source}})-[:HAS_STATE]->(s:SourceState) WHERE s.recorded_to = {NOW} }}"
     missing = corpus_db.read(
         "MATCH (n)-[:HAS_STATE]->(x) WHERE NOT n:Source "
-        f"AND (x.source IS NULL OR NOT {known}) RETURN labels(n) AS l, {KEY} AS k")
+        f"AND (x.source IS NULL OR NOT {known}) RETURN labels(n) AS l, {KEY} AS k"
+    )
     assert missing == []
     missing_edges = corpus_db.read(
         f"MATCH ()-[x]->() WHERE type(x) <> 'HAS_STATE' AND (x.source IS NULL OR NOT {known}) "
-        "RETURN type(x) AS t, count(*) AS n")
+        "RETURN type(x) AS t, count(*) AS n"
+    )
     assert missing_edges == []
     # and there are states and edges to check
     assert corpus_db.read("MATCH (:Instrument)-[x:TREATS]->() RETURN count(x) AS n")[0]["n"] == 313
@@ -209,24 +238,47 @@ def test_the_paper_its_authors_and_edges(corpus_db):
 
 
 def test_developers_postures_frameworks_and_signatures(corpus_db):
-    devs = {r["id"]: r["posture"] for r in corpus_db.read(
-        f"MATCH (d:Developer)-[:HAS_STATE]->(s) WHERE s.recorded_to = {NOW} RETURN d.id AS id, s.posture AS posture")}
-    assert devs == {"meta": "open", "mistral": "open", "deepseek": "open",
-                    "anthropic": "closed", "openai": "closed", "google-deepmind": "closed"}
-    issued = {r["i"]: r["d"] for r in corpus_db.read(
-        f"MATCH (i:Instrument)-[r:ISSUED_BY]->(d:Developer) WHERE r.recorded_to = {NOW} RETURN i.id AS i, d.id AS d")}
-    assert issued == {"ANTHROPIC-RSP-2024": "anthropic", "OPENAI-PREPAREDNESS-2023": "openai",
-                      "DEEPMIND-FSF-2024": "google-deepmind", "META-FRONTIER-2024": "meta"}
-    seoul = {r["d"] for r in corpus_db.read(
-        f"MATCH (d:Developer)-[r:SIGNED]->(:Instrument {{id: 'SEOUL-2024'}}) WHERE r.recorded_to = {NOW} "
-        "RETURN d.id AS d")}
+    devs = {
+        r["id"]: r["posture"]
+        for r in corpus_db.read(
+            f"MATCH (d:Developer)-[:HAS_STATE]->(s) WHERE s.recorded_to = {NOW} RETURN d.id AS id, s.posture AS posture"
+        )
+    }
+    assert devs == {
+        "meta": "open",
+        "mistral": "open",
+        "deepseek": "open",
+        "anthropic": "closed",
+        "openai": "closed",
+        "google-deepmind": "closed",
+    }
+    issued = {
+        r["i"]: r["d"]
+        for r in corpus_db.read(
+            f"MATCH (i:Instrument)-[r:ISSUED_BY]->(d:Developer) WHERE r.recorded_to = {NOW} RETURN i.id AS i, d.id AS d"
+        )
+    }
+    assert issued == {
+        "ANTHROPIC-RSP-2024": "anthropic",
+        "OPENAI-PREPAREDNESS-2023": "openai",
+        "DEEPMIND-FSF-2024": "google-deepmind",
+        "META-FRONTIER-2024": "meta",
+    }
+    seoul = {
+        r["d"]
+        for r in corpus_db.read(
+            f"MATCH (d:Developer)-[r:SIGNED]->(:Instrument {{id: 'SEOUL-2024'}}) WHERE r.recorded_to = {NOW} "
+            "RETURN d.id AS d"
+        )
+    }
     assert seoul == {"anthropic", "google-deepmind", "meta", "mistral", "openai"}
 
 
 def test_sub_national_jurisdictions_are_part_of_their_country(corpus_db):
     rows = corpus_db.read(
         f"MATCH (j:Jurisdiction)-[:HAS_STATE]->(s {{kind: 'sub_national'}}) WHERE s.recorded_to = {NOW} "
-        f"OPTIONAL MATCH (j)-[r:PART_OF]->(p) WHERE r.recorded_to = {NOW} RETURN j.code AS j, p.code AS p")
+        f"OPTIONAL MATCH (j)-[r:PART_OF]->(p) WHERE r.recorded_to = {NOW} RETURN j.code AS j, p.code AS p"
+    )
     assert rows and all(r["p"] for r in rows)
     assert {"j": "US-CA", "p": "US"} in rows
 
@@ -236,21 +288,35 @@ def test_identities_hold_only_their_key_and_states_their_properties(corpus_db):
     db = corpus_db
     for s in NODE_SECTIONS:
         allowed = {s.key, *(TOPIC_CELL_COUNTS if s.label == "Topic" else ())}
-        extra = db.read(f"MATCH (n:{s.label}) UNWIND keys(n) AS k WITH k WHERE NOT k IN $allowed "
-                        "RETURN DISTINCT k", allowed=sorted(allowed))
+        extra = db.read(
+            f"MATCH (n:{s.label}) UNWIND keys(n) AS k WITH k WHERE NOT k IN $allowed RETURN DISTINCT k",
+            allowed=sorted(allowed),
+        )
         assert extra == [], (s.label, extra)
         # one current state per identity, which repeats the key; states hang off one identity each
-        assert db.read(
-            f"MATCH (n:{s.label}) OPTIONAL MATCH (n)-[:HAS_STATE]->(x:{s.state_label}) WHERE x.recorded_to = {NOW} "
-            f"WITH n, collect(x) AS xs WHERE size(xs) <> 1 OR xs[0].{s.key} <> n.{s.key} RETURN n.{s.key} AS k") == []
-        assert db.read(f"MATCH (x:{s.state_label}) WHERE COUNT {{ (x)<-[:HAS_STATE]-() }} <> 1 "
-                       "RETURN count(x) AS n")[0]["n"] == 0
+        assert (
+            db.read(
+                f"MATCH (n:{s.label}) OPTIONAL MATCH (n)-[:HAS_STATE]->(x:{s.state_label}) WHERE x.recorded_to = {NOW} "
+                f"WITH n, collect(x) AS xs WHERE size(xs) <> 1 OR xs[0].{s.key} <> n.{s.key} RETURN n.{s.key} AS k"
+            )
+            == []
+        )
+        assert (
+            db.read(f"MATCH (x:{s.state_label}) WHERE COUNT {{ (x)<-[:HAS_STATE]-() }} <> 1 RETURN count(x) AS n")[0][
+                "n"
+            ]
+            == 0
+        )
     # one load: every state and curated edge was opened at its change set's instant, and is current
     (at,) = [r["at"] for r in db.read("MATCH (s:ChangeSet) RETURN s.at AS at")]
-    for what, match in (("states", "MATCH (x) WHERE any(l IN labels(x) WHERE l IN $states)"),
-                        ("edges", "MATCH ()-[x]->() WHERE type(x) <> 'HAS_STATE'")):
-        rows = db.read(match + " RETURN x.recorded_from AS f, x.recorded_to AS t, x.first_recorded_at AS first, "
-                       "count(*) AS n", states=STATE_LABELS)
+    for what, match in (
+        ("states", "MATCH (x) WHERE any(l IN labels(x) WHERE l IN $states)"),
+        ("edges", "MATCH ()-[x]->() WHERE type(x) <> 'HAS_STATE'"),
+    ):
+        rows = db.read(
+            match + " RETURN x.recorded_from AS f, x.recorded_to AS t, x.first_recorded_at AS first, count(*) AS n",
+            states=STATE_LABELS,
+        )
         assert [(r["f"], r["t"].to_native(), r["first"]) for r in rows] == [(at, FOREVER, at)], what
     # the old model's history nodes and edges are gone
     assert db.read("MATCH (n) WHERE n:InstrumentVersion OR n:Change RETURN count(n) AS n")[0]["n"] == 0
@@ -284,9 +350,11 @@ def test_a_changed_fact_closes_its_version_and_opens_the_next(db, tmp_path):
     assert report.edges["TREATS"].updated == 1
     assert report.edges["TREATS"].unchanged == 3
     assert report.change_set == "cs-20260310T120000.000000Z"
-    rows = db.read("MATCH (:Instrument {id: 'AA-LAW-2020'})-[t:TREATS]->(:Topic {slug: 'alpha'}) "
-                   "RETURN t.pinpoint AS p, t.mode AS mode, t.recorded_from AS f, t.recorded_to AS to, "
-                   "t.first_recorded_at AS first ORDER BY f")
+    rows = db.read(
+        "MATCH (:Instrument {id: 'AA-LAW-2020'})-[t:TREATS]->(:Topic {slug: 'alpha'}) "
+        "RETURN t.pinpoint AS p, t.mode AS mode, t.recorded_from AS f, t.recorded_to AS to, "
+        "t.first_recorded_at AS first ORDER BY f"
+    )
     # the old version is kept as it was, closed when the new one opened; the fact's first record stays T1
     assert [(r["p"], r["mode"], r["f"].to_native(), r["to"].to_native(), r["first"].to_native()) for r in rows] == [
         ("Art. 1", "explicit", T1, T2, T1),
@@ -303,30 +371,40 @@ def test_a_changed_record_gets_a_new_state_and_keeps_the_old(db, tmp_path):
     assert (report.nodes["Instrument"].updated, report.nodes["Instrument"].unchanged) == (1, 2)
     states = db.read("MATCH (:Instrument {id: 'AA-LAW-2020'})-[:HAS_STATE]->(s) RETURN s ORDER BY s.recorded_from")
     assert [(s["s"]["name"], s["s"]["recorded_to"].to_native()) for s in states] == [
-        ("Aland AI Law", T2), ("Aland AI Act", FOREVER)]
+        ("Aland AI Law", T2),
+        ("Aland AI Act", FOREVER),
+    ]
     old, new = (dict(s["s"]) for s in states)
     # the new state repeats every other property, and the key
-    assert {k: v for k, v in old.items() if k not in ("name", "recorded_to", "recorded_from")} == \
-           {k: v for k, v in new.items() if k not in ("name", "recorded_to", "recorded_from")}
+    assert {k: v for k, v in old.items() if k not in ("name", "recorded_to", "recorded_from")} == {
+        k: v for k, v in new.items() if k not in ("name", "recorded_to", "recorded_from")
+    }
     assert new["id"] == "AA-LAW-2020" and new["first_recorded_at"].to_native() == T1
     assert db.read("MATCH (n:Instrument {id: 'AA-LAW-2020'}) RETURN properties(n) AS p") == [
-        {"p": {"id": "AA-LAW-2020"}}]
+        {"p": {"id": "AA-LAW-2020"}}
+    ]
 
 
 def test_a_moved_reference_replaces_the_old_edge(db, tmp_path):
     load(db, [MINI], at=T1)
     moved = tmp_path / "catalog.yaml"
-    moved.write_text((MINI / "catalog.yaml").read_text().replace(
-        "    jurisdiction: AA\n    catalog_rank: 1", "    jurisdiction: BB\n    catalog_rank: 1"))
+    moved.write_text(
+        (MINI / "catalog.yaml")
+        .read_text()
+        .replace("    jurisdiction: AA\n    catalog_rank: 1", "    jurisdiction: BB\n    catalog_rank: 1")
+    )
     report = load(db, [moved], at=T2)
     assert report.edges["ISSUED_IN"].removed == 1
     assert report.edges["ISSUED_IN"].created == 1
-    rows = db.read(f"MATCH (:Instrument {{id: 'AA-LAW-2020'}})-[r:ISSUED_IN]->(j) WHERE r.recorded_to = {NOW} "
-                   "RETURN j.code AS j")
+    rows = db.read(
+        f"MATCH (:Instrument {{id: 'AA-LAW-2020'}})-[r:ISSUED_IN]->(j) WHERE r.recorded_to = {NOW} RETURN j.code AS j"
+    )
     assert rows == [{"j": "BB"}]
     # the edge to AA is closed, not deleted
-    closed = db.read("MATCH (:Instrument {id: 'AA-LAW-2020'})-[r:ISSUED_IN]->(j) RETURN j.code AS j, "
-                     "r.recorded_from AS f, r.recorded_to AS t ORDER BY f")
+    closed = db.read(
+        "MATCH (:Instrument {id: 'AA-LAW-2020'})-[r:ISSUED_IN]->(j) RETURN j.code AS j, "
+        "r.recorded_from AS f, r.recorded_to AS t ORDER BY f"
+    )
     assert [(r["j"], r["f"].to_native(), r["t"].to_native()) for r in closed] == [("AA", T1, T2), ("BB", T2, FOREVER)]
 
 
@@ -365,16 +443,20 @@ def _pruned_mini(tmp_path: Path) -> Path:
     conflict and the signature; and North Aland no longer part of Aland."""
     text = (MINI / "catalog.yaml").read_text()
     start = text.index("  - id: AA-N-BILL")
-    text = text[:start] + text[text.index("papers:"):]
-    for line in ("  - {instrument: AA-N-BILL, topic: alpha, mode: implicit, pinpoint: § 2, confidence: medium, "
-                 "source: test:one}\n",
-                 "conflicts:\n  - {instrument: AA-LAW-2020, other: BB-CODE-2021, topic: alpha, basis: They pull apart., "
-                 "source: test:one}\n",
-                 "signed:\n  - {developer: dev-a, instrument: AA-LAW-2020, date: 2020-02-02, source: test:one}\n"):
+    text = text[:start] + text[text.index("papers:") :]
+    for line in (
+        "  - {instrument: AA-N-BILL, topic: alpha, mode: implicit, pinpoint: § 2, confidence: medium, "
+        "source: test:one}\n",
+        "conflicts:\n  - {instrument: AA-LAW-2020, other: BB-CODE-2021, topic: alpha, basis: They pull apart., "
+        "source: test:one}\n",
+        "signed:\n  - {developer: dev-a, instrument: AA-LAW-2020, date: 2020-02-02, source: test:one}\n",
+    ):
         assert line in text, line
         text = text.replace(line, "")
-    text = text.replace("{code: AA-N, name: North Aland, kind: sub_national, part_of: AA,",
-                        "{code: AA-N, name: North Aland, kind: national,")
+    text = text.replace(
+        "{code: AA-N, name: North Aland, kind: sub_national, part_of: AA,",
+        "{code: AA-N, name: North Aland, kind: national,",
+    )
     out = tmp_path / "pruned.yaml"
     out.write_text(text)
     return out
@@ -400,17 +482,21 @@ def test_prune_closes_what_the_files_no_longer_have_and_deletes_nothing(db, tmp_
         "MATCH (n:Instrument {id: 'AA-N-BILL'}) "
         "CALL (n) { MATCH (n)-[:HAS_STATE]->(s) RETURN 'state' AS what, s.recorded_to AS t "
         "UNION ALL MATCH (n)-[r]->() WHERE type(r) <> 'HAS_STATE' RETURN type(r) AS what, r.recorded_to AS t } "
-        "RETURN what, t ORDER BY what")
+        "RETURN what, t ORDER BY what"
+    )
     assert [(r["what"], r["t"].to_native()) for r in closed] == [("ISSUED_IN", T2), ("TREATS", T2), ("state", T2)]
     assert current(db, "Jurisdiction", "AA-N")["kind"] == "national"
     # the current catalog is the files'
-    assert db.read(f"MATCH (n:Instrument)-[:HAS_STATE]->(s) WHERE s.recorded_to = {NOW} "
-                   "RETURN n.id AS id ORDER BY s.catalog_rank") == [{"id": "AA-LAW-2020"}, {"id": "BB-CODE-2021"}]
+    assert db.read(
+        f"MATCH (n:Instrument)-[:HAS_STATE]->(s) WHERE s.recorded_to = {NOW} RETURN n.id AS id ORDER BY s.catalog_rank"
+    ) == [{"id": "AA-LAW-2020"}, {"id": "BB-CODE-2021"}]
     # a later load that has it again gives the same identity a new state
     again = load(db, [MINI])
     assert again.nodes["Instrument"].created == 1
-    assert db.read("MATCH (n:Instrument {id: 'AA-N-BILL'})-[:HAS_STATE]->(s) RETURN count(n) AS states, "
-                   f"sum(CASE WHEN s.recorded_to = {NOW} THEN 1 ELSE 0 END) AS now") == [{"states": 2, "now": 1}]
+    assert db.read(
+        "MATCH (n:Instrument {id: 'AA-N-BILL'})-[:HAS_STATE]->(s) RETURN count(n) AS states, "
+        f"sum(CASE WHEN s.recorded_to = {NOW} THEN 1 ELSE 0 END) AS now"
+    ) == [{"states": 2, "now": 1}]
     assert db.read("MATCH (n:Instrument {id: 'AA-N-BILL'}) RETURN count(n) AS n")[0]["n"] == 1
 
 
@@ -472,7 +558,7 @@ def bad_load(db, tmp_path, text: str, name: str = "bad.yaml") -> list[str]:
 
 
 def line_of(text: str, needle: str) -> int:
-    return next(i for i, l in enumerate(text.splitlines(), 1) if needle in l)
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
 
 
 def test_unknown_key(db, tmp_path):
@@ -519,7 +605,8 @@ def test_bad_date(db, tmp_path):
 
 def test_duplicate_id(db, tmp_path):
     dup = tmp_path / "dup.yaml"
-    dup.write_text(textwrap.dedent("""
+    dup.write_text(
+        textwrap.dedent("""
         instruments:
           - id: AA-LAW-2020
             name: Again
@@ -529,7 +616,8 @@ def test_duplicate_id(db, tmp_path):
             jurisdiction: AA
             catalog_rank: 9
             source: test:one
-    """).lstrip())
+    """).lstrip()
+    )
     load(db, [MINI])
     before = graph_dump(db)
     with pytest.raises(ValidationFailed) as e:
@@ -541,17 +629,35 @@ def test_duplicate_id(db, tmp_path):
     assert graph_dump(db) == before
 
 
-@pytest.mark.parametrize("old,new,field,message", [
-    ("{instrument: AA-LAW-2020, topic: alpha, mode: explicit",
-     "{instrument: AA-LAW-2021, topic: alpha, mode: explicit",
-     "treats.instrument", "unknown instrument 'AA-LAW-2021' (did you mean 'AA-LAW-2020'?)"),
-    ("{instrument: AA-LAW-2020, topic: beta,", "{instrument: AA-LAW-2020, topic: betta,",
-     "treats.topic", "unknown topic 'betta' (did you mean 'beta'?)"),
-    ("    jurisdiction: BB\n", "    jurisdiction: ZZ\n",
-     "instruments.jurisdiction", "unknown jurisdiction 'ZZ' (define it in a `jurisdictions:` section or fix the jurisdiction)"),
-    ("    issued_by: dev-a\n", "    issued_by: dev-b\n",
-     "instruments.issued_by", "unknown developer 'dev-b' (did you mean 'dev-a'?)"),
-])
+@pytest.mark.parametrize(
+    "old,new,field,message",
+    [
+        (
+            "{instrument: AA-LAW-2020, topic: alpha, mode: explicit",
+            "{instrument: AA-LAW-2021, topic: alpha, mode: explicit",
+            "treats.instrument",
+            "unknown instrument 'AA-LAW-2021' (did you mean 'AA-LAW-2020'?)",
+        ),
+        (
+            "{instrument: AA-LAW-2020, topic: beta,",
+            "{instrument: AA-LAW-2020, topic: betta,",
+            "treats.topic",
+            "unknown topic 'betta' (did you mean 'beta'?)",
+        ),
+        (
+            "    jurisdiction: BB\n",
+            "    jurisdiction: ZZ\n",
+            "instruments.jurisdiction",
+            "unknown jurisdiction 'ZZ' (define it in a `jurisdictions:` section or fix the jurisdiction)",
+        ),
+        (
+            "    issued_by: dev-a\n",
+            "    issued_by: dev-b\n",
+            "instruments.issued_by",
+            "unknown developer 'dev-b' (did you mean 'dev-a'?)",
+        ),
+    ],
+)
 def test_unknown_references(db, tmp_path, old, new, field, message):
     assert old in BASE
     text = BASE.replace(old, new, 1)
@@ -571,9 +677,11 @@ def test_treats_edge_without_a_source(db, tmp_path):
 
 
 def test_every_problem_is_reported_not_just_the_first(db, tmp_path):
-    text = (BASE.replace("mode: explicit, pinpoint: Art. 1", "mode: loud, pinpoint: Art. 1")
-                .replace("adopted: 2020-01-02", "adopted: yesterday")
-                .replace("posture: open", "posture: ajar"))
+    text = (
+        BASE.replace("mode: explicit, pinpoint: Art. 1", "mode: loud, pinpoint: Art. 1")
+        .replace("adopted: 2020-01-02", "adopted: yesterday")
+        .replace("posture: open", "posture: ajar")
+    )
     problems = bad_load(db, tmp_path, text)
     assert len(problems) == 3
     assert any("treats.mode: bad value 'loud'" in p for p in problems)
@@ -582,9 +690,11 @@ def test_every_problem_is_reported_not_just_the_first(db, tmp_path):
 
 
 def test_csv_problems_name_the_row(db, tmp_path):
-    csv_text = ("instrument,topic,mode,confidence,source\n"
-                "AA-LAW-2020,alpha,explicit,high,test:one\n"
-                "AA-LAW-2020,beta,sideways,high,test:one\n")
+    csv_text = (
+        "instrument,topic,mode,confidence,source\n"
+        "AA-LAW-2020,alpha,explicit,high,test:one\n"
+        "AA-LAW-2020,beta,sideways,high,test:one\n"
+    )
     problems = bad_load(db, tmp_path, csv_text, name="extra.treats.csv")
     assert problems == [
         f"{tmp_path / 'extra.treats.csv'}:3: treats.mode: bad value 'sideways' "
@@ -620,9 +730,11 @@ def test_a_rank_clash_inside_the_files_is_a_problem_and_nothing_is_written(db, t
     text = BASE.replace("    catalog_rank: 3\n", "    catalog_rank: 1\n")
     path = tmp_path / "bad.yaml"
     path.write_text(text)
-    first, second = [i for i, l in enumerate(text.splitlines(), 1) if "catalog_rank: 1" in l]
-    expected = [f"{path}:{second}: instruments.catalog_rank: catalog_rank 1 is also held by AA-LAW-2020 "
-                f"({path}:{first}) (give each instrument its own rank, e.g. 3 (the next free one))"]
+    first, second = [i for i, line in enumerate(text.splitlines(), 1) if "catalog_rank: 1" in line]
+    expected = [
+        f"{path}:{second}: instruments.catalog_rank: catalog_rank 1 is also held by AA-LAW-2020 "
+        f"({path}:{first}) (give each instrument its own rank, e.g. 3 (the next free one))"
+    ]
     for dry_run in (True, False):
         with pytest.raises(ValidationFailed) as e:
             load(db, [path], dry_run=dry_run)
@@ -639,7 +751,8 @@ def test_a_rank_held_by_a_stored_instrument_is_a_problem(db, tmp_path, dry_run):
         load(db, [path], dry_run=dry_run)
     assert [str(p) for p in e.value.problems] == [
         f"{path}:8: instruments.catalog_rank: catalog_rank 2 is held by BB-CODE-2021, already in the catalog "
-        "(give CC-NEW a free rank, e.g. 4, or include BB-CODE-2021 with its new rank)"]
+        "(give CC-NEW a free rank, e.g. 4, or include BB-CODE-2021 with its new rank)"
+    ]
     assert graph_dump(db) == before
     # a free rank loads
     path.write_text(path.read_text().replace("catalog_rank: 2", "catalog_rank: 4"))
@@ -649,17 +762,27 @@ def test_a_rank_held_by_a_stored_instrument_is_a_problem(db, tmp_path, dry_run):
 def test_two_stored_instruments_may_swap_ranks_in_one_load(db, tmp_path):
     load(db, [MINI], at=T1)
     swapped = tmp_path / "catalog.yaml"
-    text = BASE.replace("    catalog_rank: 1\n", "    catalog_rank: 9\n").replace(
-        "    catalog_rank: 2\n", "    catalog_rank: 1\n").replace("    catalog_rank: 9\n", "    catalog_rank: 2\n")
+    text = (
+        BASE.replace("    catalog_rank: 1\n", "    catalog_rank: 9\n")
+        .replace("    catalog_rank: 2\n", "    catalog_rank: 1\n")
+        .replace("    catalog_rank: 9\n", "    catalog_rank: 2\n")
+    )
     swapped.write_text(text)
     assert load(db, [swapped], dry_run=True).records == 21
     report = load(db, [swapped], at=T2)
     assert report.nodes["Instrument"].updated == 2
-    ranks = db.read("MATCH (n:Instrument)-[:HAS_STATE]->(s) RETURN n.id AS id, s.catalog_rank AS rank, "
-                    "s.recorded_to = datetime($forever) AS now ORDER BY id, now", forever=FOREVER.isoformat())
+    ranks = db.read(
+        "MATCH (n:Instrument)-[:HAS_STATE]->(s) RETURN n.id AS id, s.catalog_rank AS rank, "
+        "s.recorded_to = datetime($forever) AS now ORDER BY id, now",
+        forever=FOREVER.isoformat(),
+    )
     assert [(r["id"], r["rank"], r["now"]) for r in ranks] == [
-        ("AA-LAW-2020", 1, False), ("AA-LAW-2020", 2, True), ("AA-N-BILL", 3, True),
-        ("BB-CODE-2021", 2, False), ("BB-CODE-2021", 1, True)]
+        ("AA-LAW-2020", 1, False),
+        ("AA-LAW-2020", 2, True),
+        ("AA-N-BILL", 3, True),
+        ("BB-CODE-2021", 2, False),
+        ("BB-CODE-2021", 1, True),
+    ]
 
 
 def test_a_rank_moved_onto_one_the_files_free_is_accepted(db, tmp_path):
@@ -691,9 +814,13 @@ def test_a_change_set_counts_the_versions_it_opened_and_closed(db, tmp_path, cha
     assert change_set_counts(db, first.change_set) == versions_at(db, T1) == {"created": 27, "updated": 0, "removed": 0}
     path = tmp_path / "catalog.yaml"
     if change == "update":
-        path.write_text(BASE.replace("name: Aland AI Law", "name: Aland AI Act").replace("pinpoint: § 2,", "pinpoint: § 3,"))
+        path.write_text(
+            BASE.replace("name: Aland AI Law", "name: Aland AI Act").replace("pinpoint: § 2,", "pinpoint: § 3,")
+        )
     elif change == "move":
-        path.write_text(BASE.replace("    jurisdiction: AA\n    catalog_rank: 1", "    jurisdiction: BB\n    catalog_rank: 1"))
+        path.write_text(
+            BASE.replace("    jurisdiction: AA\n    catalog_rank: 1", "    jurisdiction: BB\n    catalog_rank: 1")
+        )
     else:
         path = _pruned_mini(tmp_path)
     report = load(db, [path], at=T2, prune=change == "prune")
@@ -701,11 +828,16 @@ def test_a_change_set_counts_the_versions_it_opened_and_closed(db, tmp_path, cha
     found = versions_at(db, T2)
     assert found == change_set_counts(db, report.change_set)
     assert found == {"created": t.created, "updated": t.updated, "removed": t.removed}
-    assert found == {"update": {"created": 0, "updated": 2, "removed": 0},
-                     "move": {"created": 1, "updated": 0, "removed": 1},
-                     # AA-N-BILL's state, its cell and its ISSUED_IN edge, the conflict, the signature,
-                     # North Aland's PART_OF; North Aland's state changed
-                     "prune": {"created": 0, "updated": 1, "removed": 6}}[change]
+    assert (
+        found
+        == {
+            "update": {"created": 0, "updated": 2, "removed": 0},
+            "move": {"created": 1, "updated": 0, "removed": 1},
+            # AA-N-BILL's state, its cell and its ISSUED_IN edge, the conflict, the signature,
+            # North Aland's PART_OF; North Aland's state changed
+            "prune": {"created": 0, "updated": 1, "removed": 6},
+        }[change]
+    )
 
 
 def test_cli_dry_run_reports_a_rank_clash(cli, db, tmp_path):
@@ -716,7 +848,8 @@ def test_cli_dry_run_reports_a_rank_clash(cli, db, tmp_path):
     assert result.output == (
         "Error: 1 problem found; nothing was written:\n"
         f"  {path}:8: instruments.catalog_rank: catalog_rank 1 is held by AA-LAW-2020, already in the catalog "
-        "(give CC-NEW a free rank, e.g. 4, or include AA-LAW-2020 with its new rank)\n")
+        "(give CC-NEW a free rank, e.g. 4, or include AA-LAW-2020 with its new rank)\n"
+    )
 
 
 # -- a write the server refuses part way -------------------------------------------------
@@ -753,10 +886,14 @@ def test_failure_inside_the_transaction_rolls_everything_back(unique_instrument_
 
 # -- the CLI ----------------------------------------------------------------------
 def test_cli_load_reports_problems_and_exits_1(cli, db, tmp_path):
-    bad = write(tmp_path, "bad.yaml", """
+    bad = write(
+        tmp_path,
+        "bad.yaml",
+        """
         topics:
           - {slug: Bad Slug, name: X, definition: Y, rank: 1, source: nowhere}
-    """)
+    """,
+    )
     result = cli("load", str(bad))
     assert result.exit_code == 1
     assert result.output.startswith("Error: 2 problems found; nothing was written:\n")
@@ -773,8 +910,13 @@ def test_cli_load_summary_and_stats(cli, db):
     assert "0 created, 0 updated, 27 unchanged" in again.output
     stats_out = cli("stats", "--format", "csv").output.splitlines()
     assert stats_out[0] == "kind,name,count,current,closed"
-    assert {"node,Instrument,3,3,0", "state,InstrumentState,3,3,0", "relationship,TREATS,4,4,0",
-            "relationship,HAS_STATE,11,,", "history,ChangeSet,1,,"} <= set(stats_out)
+    assert {
+        "node,Instrument,3,3,0",
+        "state,InstrumentState,3,3,0",
+        "relationship,TREATS,4,4,0",
+        "relationship,HAS_STATE,11,,",
+        "history,ChangeSet,1,,",
+    } <= set(stats_out)
 
 
 def test_cli_prune_at_a_recorded_time_says_what_it_closed(cli, db, tmp_path):
@@ -787,9 +929,15 @@ def test_cli_prune_at_a_recorded_time_says_what_it_closed(cli, db, tmp_path):
     assert "Recorded change set cs-20260310T120000.000000Z." in result.output
     stats_out = set(cli("stats", "--format", "csv").output.splitlines())
     # closed, not deleted: 3 instruments, 2 of them current
-    assert {"node,Instrument,3,2,1", "state,InstrumentState,3,2,1", "relationship,TREATS,4,3,1",
-            "relationship,ISSUED_IN,3,2,1", "state,JurisdictionState,4,3,1", "node,Jurisdiction,3,3,0",
-            "history,ChangeSet,2,,"} <= stats_out
+    assert {
+        "node,Instrument,3,2,1",
+        "state,InstrumentState,3,2,1",
+        "relationship,TREATS,4,3,1",
+        "relationship,ISSUED_IN,3,2,1",
+        "state,JurisdictionState,4,3,1",
+        "node,Jurisdiction,3,3,0",
+        "history,ChangeSet,2,,",
+    } <= stats_out
 
 
 def test_cli_dry_run(cli, db):

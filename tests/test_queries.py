@@ -35,21 +35,42 @@ ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini" / "catalog.yaml"
 
 PAGE_SILENT = [
-    ("US-EO-14179", "US"), ("UK-WHITEPAPER-2023", "UK"), ("G7-HIROSHIMA", "G7"), ("OECD-AI-PRIN", "OECD"),
-    ("COE-AI-CONV", "council_of_europe"), ("UN-RES-2024", "UN"), ("NIST-AI-RMF", "US"),
-    ("BLETCHLEY-2023", "global"), ("NIST-AI-RMF-GENAI", "US"), ("IN-DPDP-2023", "IN"), ("BR-AIBILL-2024", "BR"),
-    ("ASEAN-AI-GUIDE-2024", "ASEAN"), ("UK-US-AISI-MOU-2024", "global"), ("WH-VOLUNTARY-2023", "US"),
-    ("SG-MODEL-AI-2024", "SG"), ("JP-METI-AI-2024", "JP"),
+    ("US-EO-14179", "US"),
+    ("UK-WHITEPAPER-2023", "UK"),
+    ("G7-HIROSHIMA", "G7"),
+    ("OECD-AI-PRIN", "OECD"),
+    ("COE-AI-CONV", "council_of_europe"),
+    ("UN-RES-2024", "UN"),
+    ("NIST-AI-RMF", "US"),
+    ("BLETCHLEY-2023", "global"),
+    ("NIST-AI-RMF-GENAI", "US"),
+    ("IN-DPDP-2023", "IN"),
+    ("BR-AIBILL-2024", "BR"),
+    ("ASEAN-AI-GUIDE-2024", "ASEAN"),
+    ("UK-US-AISI-MOU-2024", "global"),
+    ("WH-VOLUNTARY-2023", "US"),
+    ("SG-MODEL-AI-2024", "SG"),
+    ("JP-METI-AI-2024", "JP"),
 ]
 PAGE_REFERENCES = [
-    ("EU-AIA-2024", "Art. 53(2) + Recital 102/104"), ("US-EO-14110", "§4.6"), ("CN-GENAI-2023", "Art. 8"),
-    ("SEOUL-2024", "Frontier AI Safety Commitments"), ("CA-SB-1047", None), ("AU-AI-STRATEGY-2024", None),
-    ("ANTHROPIC-RSP-2024", None), ("OPENAI-PREPAREDNESS-2023", None), ("DEEPMIND-FSF-2024", None),
+    ("EU-AIA-2024", "Art. 53(2) + Recital 102/104"),
+    ("US-EO-14110", "§4.6"),
+    ("CN-GENAI-2023", "Art. 8"),
+    ("SEOUL-2024", "Frontier AI Safety Commitments"),
+    ("CA-SB-1047", None),
+    ("AU-AI-STRATEGY-2024", None),
+    ("ANTHROPIC-RSP-2024", None),
+    ("OPENAI-PREPAREDNESS-2023", None),
+    ("DEEPMIND-FSF-2024", None),
     ("META-FRONTIER-2024", None),
 ]
-PAGE_SENTENCE = ("Across 26 tracked AI-governance instruments, 3 address this topic explicitly, "
-                 "7 via general principles, and 16 are silent.")
-WRITE_CLAUSES = re.compile(r"\b(CREATE|MERGE|SET|DELETE|REMOVE|DETACH|LOAD\s+CSV|FOREACH)\b|IN\s+TRANSACTIONS", re.IGNORECASE)
+PAGE_SENTENCE = (
+    "Across 26 tracked AI-governance instruments, 3 address this topic explicitly, "
+    "7 via general principles, and 16 are silent."
+)
+WRITE_CLAUSES = re.compile(
+    r"\b(CREATE|MERGE|SET|DELETE|REMOVE|DETACH|LOAD\s+CSV|FOREACH)\b|IN\s+TRANSACTIONS", re.IGNORECASE
+)
 
 
 # -- the query files ----------------------------------------------------------
@@ -65,7 +86,7 @@ def test_every_query_file_parses_with_a_complete_header():
 
 def test_named_queries_are_read_only_and_take_values_as_parameters():
     for q in load_queries().values():
-        code = "\n".join(l for l in q.text.splitlines() if not l.lstrip().startswith("//"))
+        code = "\n".join(line for line in q.text.splitlines() if not line.lstrip().startswith("//"))
         assert not WRITE_CLAUSES.search(code), q.name
         # no value pasted in where a parameter belongs: every declared one is used
         assert {p.name for p in q.params} == set(re.findall(r"\$(\w+)", code))
@@ -90,9 +111,11 @@ def test_header_example_runs_and_returns_what_it_says(corpus_db, name):
 
 
 def test_header_mistakes_are_reported(tmp_path):
-    good = "// name: x\n// title: t\n// description: d\n// param: slug (string, required) s\n" \
-           "// example: {\"slug\": \"a\"}\n// returns: on the shipped corpus, 1 row\n// browser: :param slug => 'a'\n" \
-           "MATCH (t:Topic {slug: $slug}) RETURN t\n"
+    good = (
+        "// name: x\n// title: t\n// description: d\n// param: slug (string, required) s\n"
+        '// example: {"slug": "a"}\n// returns: on the shipped corpus, 1 row\n// browser: :param slug => \'a\'\n'
+        "MATCH (t:Topic {slug: $slug}) RETURN t\n"
+    )
     assert parse(good, tmp_path / "x.cypher").params[0].name == "slug"
     with pytest.raises(QueryFileError, match="differs from the file name"):
         parse(good, tmp_path / "y.cypher")
@@ -108,11 +131,18 @@ def test_header_mistakes_are_reported(tmp_path):
 
 def test_parameters_are_checked_before_anything_runs():
     q = get("topic_coverage")
-    assert check_params(q, {"slug": "x", "as_of": "2024-06-01"}) == {"slug": "x", "as_of": date(2024, 6, 1),
-                                                                  "as_recorded": None, "limit": None}
+    assert check_params(q, {"slug": "x", "as_of": "2024-06-01"}) == {
+        "slug": "x",
+        "as_of": date(2024, 6, 1),
+        "as_recorded": None,
+        "limit": None,
+    }
     assert check_params(q, {"slug": "x"}) == {"slug": "x", "as_of": None, "as_recorded": None, "limit": None}
-    with pytest.raises(KbError, match=r"query 'topic_coverage' has no parameter 'slg'; its parameters are: "
-                                      r"slug, as_of, as_recorded, limit"):
+    with pytest.raises(
+        KbError,
+        match=r"query 'topic_coverage' has no parameter 'slg'; its parameters are: "
+        r"slug, as_of, as_recorded, limit",
+    ):
         check_params(q, {"slg": "x"})
     with pytest.raises(KbError, match=r"query 'topic_coverage' needs 'slug'"):
         check_params(q, {})
@@ -132,8 +162,7 @@ def owr(corpus_db):
 
 
 def test_open_weight_release_counts_match_the_topic_page(owr):
-    assert owr["counts"] == {"tracked": 26, "explicit": 3, "implicit": 7, "conflicts": 0, "silent": 16,
-                             "unreviewed": 0}
+    assert owr["counts"] == {"tracked": 26, "explicit": 3, "implicit": 7, "conflicts": 0, "silent": 16, "unreviewed": 0}
     assert owr["summary"] == PAGE_SENTENCE
     modes = [c["mode"] for c in owr["coverage"]]
     assert (modes.count("explicit"), modes.count("implicit"), modes.count("silent")) == (3, 7, 16)
@@ -143,9 +172,14 @@ def test_open_weight_release_counts_match_the_topic_page(owr):
 
 def test_primacy_is_the_chinese_measures(owr):
     assert owr["primacy"] == {
-        "instrument": {"id": "CN-GENAI-2023", "name": "Interim Measures for Generative AI Service Management",
-                       "jurisdiction": "CN"},
-        "date": date(2023, 7, 10), "mode": "implicit", "pinpoint": "Art. 8",
+        "instrument": {
+            "id": "CN-GENAI-2023",
+            "name": "Interim Measures for Generative AI Service Management",
+            "jurisdiction": "CN",
+        },
+        "date": date(2023, 7, 10),
+        "mode": "implicit",
+        "pinpoint": "Art. 8",
     }
 
 
@@ -168,8 +202,11 @@ def test_timeline_follows_the_primacy_date(owr):
 
 def test_forum_shopping_pairs_are_the_topic_pages_three(owr):
     pairs = [(p["explicit"]["id"], p["silent"]["id"]) for p in owr["forum_shopping"]]
-    assert pairs == [("EU-AIA-2024", "US-EO-14179"), ("CA-SB-1047", "UK-WHITEPAPER-2023"),
-                     ("META-FRONTIER-2024", "G7-HIROSHIMA")]
+    assert pairs == [
+        ("EU-AIA-2024", "US-EO-14179"),
+        ("CA-SB-1047", "UK-WHITEPAPER-2023"),
+        ("META-FRONTIER-2024", "G7-HIROSHIMA"),
+    ]
 
 
 def test_silent_regimes_in_the_topic_pages_order(owr):
@@ -207,8 +244,10 @@ def test_page_lists_cut_at_any_limit_are_the_named_queries_rows(corpus_db, day):
         assert [c["instrument"]["id"] for c in d["coverage"]] == coverage[:n]
         assert [s["id"] for s in d["silent"]] == silent[:n]
         assert [t["instrument"]["id"] for t in d["timeline"]] == [t["id"] for t in timeline][:n]
-        assert d["timeline_counts"] == {**{k: tally[k] for k in ("codified", "diverged", "implicit", "silent",
-                                                                 "undated")}, "total": len(timeline)}
+        assert d["timeline_counts"] == {
+            **{k: tally[k] for k in ("codified", "diverged", "implicit", "silent", "undated")},
+            "total": len(timeline),
+        }
 
 
 def test_as_of_reads_status_history_and_drops_later_instruments(corpus_db):
@@ -335,8 +374,9 @@ def mini_db(db, tmp_path):
 
 def test_mini_counts_keep_unreviewed_apart(mini_db):
     counts = {s: run_one(mini_db, "topic_counts", slug=s) for s in ("alpha", "beta", "gamma")}
-    assert {k: counts["alpha"][k] for k in ("tracked", "explicit", "implicit", "conflicts", "silent", "unreviewed")} \
-        == {"tracked": 5, "explicit": 2, "implicit": 1, "conflicts": 0, "silent": 2, "unreviewed": 1}
+    assert {
+        k: counts["alpha"][k] for k in ("tracked", "explicit", "implicit", "conflicts", "silent", "unreviewed")
+    } == {"tracked": 5, "explicit": 2, "implicit": 1, "conflicts": 0, "silent": 2, "unreviewed": 1}
     assert (counts["beta"]["conflicts"], counts["beta"]["silent"], counts["beta"]["unreviewed"]) == (1, 4, 4)
     cov = {r["id"]: r for r in run(mini_db, "topic_coverage", slug="beta")}
     assert cov["AA-N-BILL"]["mode"] == "silent" and cov["AA-N-BILL"]["reviewed"] is False
@@ -352,7 +392,11 @@ def test_mini_primacy_ties_go_to_catalog_rank_and_undated_never_win(mini_db):
     assert run_one(mini_db, "topic_primacy", slug="alpha")["id"] == "AA-LAW-2020"
     tl = run(mini_db, "topic_timeline", slug="gamma")
     assert [(t["id"], t["label"]) for t in tl] == [
-        ("A0-ACT", "silent"), ("BB-CODE-2021", "implicit"), ("BB-ACT-2022", "codified"), ("AA-N-BILL", "undated")]
+        ("A0-ACT", "silent"),
+        ("BB-CODE-2021", "implicit"),
+        ("BB-ACT-2022", "codified"),
+        ("AA-N-BILL", "undated"),
+    ]
     assert tl[0]["reviewed"] is False
 
 
@@ -369,7 +413,9 @@ def test_mini_primacy_none_when_only_an_undated_instrument_speaks(mini_db):
 def test_mini_forum_shopping_skips_related_jurisdictions_and_used_partners(mini_db):
     from kb.queries.topic import forum_shopping
 
-    pairs = [(p["explicit"]["id"], p["silent"]["id"], p["silent"]["reviewed"]) for p in forum_shopping(mini_db, "gamma")]
+    pairs = [
+        (p["explicit"]["id"], p["silent"]["id"], p["silent"]["reviewed"]) for p in forum_shopping(mini_db, "gamma")
+    ]
     # AA-LAW-2020 (AA) skips AA-N-BILL (AA-N is part of AA) and takes A0-ACT (BB);
     # BB-ACT-2022 (BB) then takes AA-N-BILL, A0-ACT being paired already
     assert pairs == [("AA-LAW-2020", "A0-ACT", False), ("BB-ACT-2022", "AA-N-BILL", False)]
@@ -379,8 +425,11 @@ def test_mini_forum_shopping_skips_related_jurisdictions_and_used_partners(mini_
     # BB-ACT (binding, in force) vs AA-N-BILL (silent, binding, proposed): 2 + 2 + 1 + 1 + 0 = 6
     # AA-LAW (binding, in force) vs A0-ACT (silent, voluntary, in force): 2 + 2 + 1 + 0 + 1 = 6
     # AA-LAW vs BB-CODE-2021 (implicit, voluntary, revoked): 0 + 2 + 1 + 0 + 0 = 3
-    assert got == [("AA-LAW-2020", "A0-ACT", "silent", 6), ("BB-ACT-2022", "AA-N-BILL", "silent", 6),
-                   ("AA-LAW-2020", "BB-CODE-2021", "implicit", 3)]
+    assert got == [
+        ("AA-LAW-2020", "A0-ACT", "silent", 6),
+        ("BB-ACT-2022", "AA-N-BILL", "silent", 6),
+        ("AA-LAW-2020", "BB-CODE-2021", "implicit", 3),
+    ]
 
 
 def test_mini_pairs_walked_a_batch_at_a_time_are_the_plain_querys(mini_db, monkeypatch):
@@ -440,16 +489,31 @@ def test_mini_salience_gaps_matrix_compare(mini_db):
     assert [(r["slug"], r["salience"]) for r in salience(mini_db)] == [("alpha", 2), ("gamma", 2), ("beta", 1)]
 
     g = gaps_data(mini_db)
-    assert g["overall"] == {"instruments": 5, "topics": 3, "cells": 15, "explicit": 4, "implicit": 2,
-                            "conflicts": 1, "reviewed_silent": 1, "unreviewed": 7, "silent": 8, "percent": 53.3}
+    assert g["overall"] == {
+        "instruments": 5,
+        "topics": 3,
+        "cells": 15,
+        "explicit": 4,
+        "implicit": 2,
+        "conflicts": 1,
+        "reviewed_silent": 1,
+        "unreviewed": 7,
+        "silent": 8,
+        "percent": 53.3,
+    }
     assert {j["code"]: j["gaps"] for j in g["jurisdictions"]} == {"AA-N": ["beta", "gamma"], "BB": ["beta"], "AA": []}
 
     m = matrix_data(mini_db)
     cells = {r["instrument"]["id"]: r["cells"] for r in m["rows"]}
     assert cells["AA-N-BILL"] == {"alpha": "implicit", "beta": "unreviewed", "gamma": "unreviewed"}
     assert cells["BB-CODE-2021"]["alpha"] == "silent"
-    assert [r["instrument"]["id"] for r in m["rows"]] == ["AA-LAW-2020", "BB-CODE-2021", "AA-N-BILL", "A0-ACT",
-                                                          "BB-ACT-2022"]
+    assert [r["instrument"]["id"] for r in m["rows"]] == [
+        "AA-LAW-2020",
+        "BB-CODE-2021",
+        "AA-N-BILL",
+        "A0-ACT",
+        "BB-ACT-2022",
+    ]
 
     rel = {t["topic"]: t["relation"] for t in compare_data(mini_db, "AA-LAW-2020", "A0-ACT")["topics"]}
     assert rel == {"alpha": "converges", "beta": "asymmetric", "gamma": "asymmetric"}
@@ -511,8 +575,12 @@ def synth_catalogs(root: Path) -> tuple[Path, Path]:
                 return r
             u = rng.random()
             if u < 0.1:
-                return {**r, "adopted": date.fromordinal(date.fromisoformat(r["adopted"]).toordinal()
-                                                         + rng.randrange(-400, 400)).isoformat()}
+                return {
+                    **r,
+                    "adopted": date.fromordinal(
+                        date.fromisoformat(r["adopted"]).toordinal() + rng.randrange(-400, 400)
+                    ).isoformat(),
+                }
             if u < 0.2 and r["status"] in ("in_force", "partially_in_force", "adopted_not_in_force"):
                 return {**r, "status": "partially_in_force" if r["status"] == "in_force" else "in_force"}
             return r
@@ -544,17 +612,24 @@ def synth_db(db, tmp_path_factory):
 
 
 # today; as of a date; as recorded between the loads; both
-SYNTH_CLOCKS = [Clocks.resolve(), Clocks.resolve("2022-06-01"), Clocks.resolve(None, "2026-01-15"),
-                Clocks.resolve("2023-01-01", "2026-01-15")]
+SYNTH_CLOCKS = [
+    Clocks.resolve(),
+    Clocks.resolve("2022-06-01"),
+    Clocks.resolve(None, "2026-01-15"),
+    Clocks.resolve("2023-01-01", "2026-01-15"),
+]
 
 
 def test_the_synthetic_catalog_changed_between_its_loads(synth_db):
     then, now = Clocks.resolve(None, "2026-01-15"), Clocks.resolve()
     slugs = [r["slug"] for r in run(synth_db, "topic_salience", **now.params())]
     assert len(slugs) == 20
-    changed = [s for s in slugs
-               if run(synth_db, "topic_coverage", slug=s, **then.params())
-               != run(synth_db, "topic_coverage", slug=s, **now.params())]
+    changed = [
+        s
+        for s in slugs
+        if run(synth_db, "topic_coverage", slug=s, **then.params())
+        != run(synth_db, "topic_coverage", slug=s, **now.params())
+    ]
     assert len(changed) == 20  # every topic has cells that changed
     moved = run(synth_db, "forum_shopping_stream", slug=slugs[0], **now.params())
     assert any("FR" in r["up"] and r["jurisdiction"] != "FR" for r in moved)
@@ -573,18 +648,23 @@ def test_the_pairing_walks_answer_as_the_plain_queries(synth_db, clocks, monkeyp
     real_batch, real_candidates = topic._first_batch, topic._first_candidates
     for k, slug in enumerate(slugs):
         tiny = k % 2 == 1
-        monkeypatch.setattr(topic, "_first_batch", (lambda limit, e, n: None if limit is None else 2)
-                            if tiny else real_batch)
-        monkeypatch.setattr(topic, "_first_candidates", (lambda limit: None if limit is None else 3)
-                            if tiny else real_candidates)
+        monkeypatch.setattr(
+            topic, "_first_batch", (lambda limit, e, n: None if limit is None else 2) if tiny else real_batch
+        )
+        monkeypatch.setattr(
+            topic, "_first_candidates", (lambda limit: None if limit is None else 3) if tiny else real_candidates
+        )
         for limit in (3, None):
-            greedy = [(r["explicit_id"], r["silent_id"], r["silent_reviewed"])
-                      for r in run(synth_db, "forum_shopping_pairs", slug=slug, limit=limit, **clocks.params())]
+            greedy = [
+                (r["explicit_id"], r["silent_id"], r["silent_reviewed"])
+                for r in run(synth_db, "forum_shopping_pairs", slug=slug, limit=limit, **clocks.params())
+            ]
             walked = topic.forum_shopping(synth_db, slug, clocks, limit=limit)
             assert [(p["explicit"]["id"], p["silent"]["id"], p["silent"]["reviewed"]) for p in walked] == greedy
         for limit in (1, 10, 100):
-            assert topic.scored_pairs(synth_db, slug, clocks, limit=limit) \
-                == run(synth_db, "forum_shopping_all", slug=slug, limit=limit, **clocks.params())
+            assert topic.scored_pairs(synth_db, slug, clocks, limit=limit) == run(
+                synth_db, "forum_shopping_all", slug=slug, limit=limit, **clocks.params()
+            )
 
 
 @pytest.mark.parametrize("clocks", SYNTH_CLOCKS, ids=["today", "as-of", "as-recorded", "both"])
@@ -596,10 +676,12 @@ def test_topic_pages_lists_are_the_plain_queries_rows_on_the_synthetic_catalog(s
         d = topic_data(synth_db, slug, clocks, limit=10)
         counts = run_one(synth_db, "topic_counts", slug=slug, timeline=True, **p)
         assert d["counts"] == {k: counts[k] for k in d["counts"]} and d["counts"]["tracked"] == r["tracked"]
-        assert [c["instrument"]["id"] for c in d["coverage"]] \
-            == [x["id"] for x in run(synth_db, "topic_coverage", slug=slug, limit=10, **p)]
+        assert [c["instrument"]["id"] for c in d["coverage"]] == [
+            x["id"] for x in run(synth_db, "topic_coverage", slug=slug, limit=10, **p)
+        ]
         assert [s["id"] for s in d["silent"]] == [x["id"] for x in run(synth_db, "silent_regimes", slug=slug, **p)][:10]
-        assert [t["instrument"]["id"] for t in d["timeline"]] \
-            == [x["id"] for x in run(synth_db, "topic_timeline", slug=slug, **p)][:10]
+        assert [t["instrument"]["id"] for t in d["timeline"]] == [
+            x["id"] for x in run(synth_db, "topic_timeline", slug=slug, **p)
+        ][:10]
         primacy = run_one(synth_db, "topic_primacy", slug=slug, **p)
         assert (d["primacy"] and d["primacy"]["instrument"]["id"]) == (primacy and primacy["id"])

@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 import sys
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -14,11 +15,37 @@ import pytest
 from kb.queries import load_queries
 
 ROOT = Path(__file__).resolve().parent.parent
-QUERY_COMMANDS = ["topic", "topics", "instruments", "primacy", "forum-shopping", "gaps", "matrix", "compare",
-                  "instrument", "jurisdiction", "developer", "paper", "query", "cypher"]
+QUERY_COMMANDS = [
+    "topic",
+    "topics",
+    "instruments",
+    "primacy",
+    "forum-shopping",
+    "gaps",
+    "matrix",
+    "compare",
+    "instrument",
+    "jurisdiction",
+    "developer",
+    "paper",
+    "query",
+    "cypher",
+]
 # every command that reads the catalog takes both clocks (docs/history.md)
-CLOCK_COMMANDS = ["topic", "topics", "instruments", "primacy", "forum-shopping", "gaps", "matrix", "compare",
-                  "instrument", "jurisdiction", "developer", "paper"]
+CLOCK_COMMANDS = [
+    "topic",
+    "topics",
+    "instruments",
+    "primacy",
+    "forum-shopping",
+    "gaps",
+    "matrix",
+    "compare",
+    "instrument",
+    "jurisdiction",
+    "developer",
+    "paper",
+]
 
 
 def ok(result):
@@ -38,19 +65,28 @@ def test_topic_json_is_one_object_with_the_documented_shape(corpus_db, cli):
     assert d["topic"]["definition"]
     assert d["as_of"] is None
     assert d["counts"] == {"tracked": 26, "explicit": 3, "implicit": 7, "conflicts": 0, "silent": 16, "unreviewed": 0}
-    assert d["primacy"]["instrument"] == {"id": "CN-GENAI-2023",
-                                          "name": "Interim Measures for Generative AI Service Management",
-                                          "jurisdiction": "CN"}
+    assert d["primacy"]["instrument"] == {
+        "id": "CN-GENAI-2023",
+        "name": "Interim Measures for Generative AI Service Management",
+        "jurisdiction": "CN",
+    }
     assert (d["primacy"]["date"], d["primacy"]["mode"]) == ("2023-07-10", "implicit")
     assert [(p["explicit"]["id"], p["silent"]["id"]) for p in d["forum_shopping"]] == [
-        ("EU-AIA-2024", "US-EO-14179"), ("CA-SB-1047", "UK-WHITEPAPER-2023"), ("META-FRONTIER-2024", "G7-HIROSHIMA")]
+        ("EU-AIA-2024", "US-EO-14179"),
+        ("CA-SB-1047", "UK-WHITEPAPER-2023"),
+        ("META-FRONTIER-2024", "G7-HIROSHIMA"),
+    ]
     assert set(d["forum_shopping"][0]["explicit"]) >= {"id", "name"}
     first = d["coverage"][0]
     assert first["instrument"] == {"id": "EU-AIA-2024", "name": "EU AI Act", "jurisdiction": "EU"}
     assert (first["mode"], first["pinpoint"], first["reviewed"]) == ("explicit", "Art. 53(2) + Recital 102/104", True)
     assert len(d["coverage"]) == 26 and len(d["silent"]) == 16
-    assert d["silent"][0] == {"id": "US-EO-14179", "jurisdiction": "US", "reviewed": True,
-                              "name": "Executive Order 14179 — Removing Barriers to American Leadership in AI"}
+    assert d["silent"][0] == {
+        "id": "US-EO-14179",
+        "jurisdiction": "US",
+        "reviewed": True,
+        "name": "Executive Order 14179 — Removing Barriers to American Leadership in AI",
+    }
     assert d["references"][1]["text"].startswith("US-EO-14110: §4.6 — ")
     assert isinstance(d["timeline"], list) and d["timeline"][-1]["label"] == "undated"
 
@@ -59,17 +95,26 @@ def test_topic_table_reads_like_the_topic_page(corpus_db, cli):
     out = ok(cli("topic", "open_weight_release", "-f", "table"))
     assert out.startswith("Open-Weight Frontier Release\n")
     flat = " ".join(out.split())
-    assert ("Across 26 tracked AI-governance instruments, 3 address this topic explicitly, 7 via general "
-            "principles, and 16 are silent.") in flat
+    assert (
+        "Across 26 tracked AI-governance instruments, 3 address this topic explicitly, 7 via general "
+        "principles, and 16 are silent."
+    ) in flat
     assert "First addressed by Interim Measures for Generative AI Service Management on 2023-07-10 (implicit)." in flat
-    assert "EU AI Act (EU, explicit) ↔ Executive Order 14179 — Removing Barriers to American Leadership in AI (US, silent)" in flat
+    assert (
+        "EU AI Act (EU, explicit) ↔ Executive Order 14179 — Removing Barriers to American Leadership in AI (US, silent)"
+        in flat
+    )
     assert "● explicit" in out and "◐ implicit" in out and "· silent" in out
     assert "Silent regimes — gap signal" in out
     # silent regimes in the topic page's order
-    positions = [flat.index(f"{name} · {code}") for name, code in [
-        ("Executive Order 14179 — Removing Barriers to American Leadership in AI", "US"),
-        ("UK Pro-Innovation Approach to AI Regulation (White Paper)", "UK"),
-        ("Japan METI AI Guidelines for Business", "JP")]]
+    positions = [
+        flat.index(f"{name} · {code}")
+        for name, code in [
+            ("Executive Order 14179 — Removing Barriers to American Leadership in AI", "US"),
+            ("UK Pro-Innovation Approach to AI Regulation (White Paper)", "UK"),
+            ("Japan METI AI Guidelines for Business", "JP"),
+        ]
+    ]
     assert positions == sorted(positions)
     assert "• CN-GENAI-2023: Art. 8 — " in out
 
@@ -77,7 +122,9 @@ def test_topic_table_reads_like_the_topic_page(corpus_db, cli):
 def test_topic_md_and_csv(corpus_db, cli):
     md = ok(cli("topic", "open_weight_release", "-f", "md"))
     assert md.startswith("# Open-Weight Frontier Release\n")
-    assert "## References" in md and "| EU-AIA-2024 | EU AI Act | EU | ● explicit | Art. 53(2) + Recital 102/104 |" in md
+    assert (
+        "## References" in md and "| EU-AIA-2024 | EU AI Act | EU | ● explicit | Art. 53(2) + Recital 102/104 |" in md
+    )
     rows = list(csv.DictReader(io.StringIO(ok(cli("topic", "open_weight_release", "-f", "csv")))))
     assert len(rows) == 26 and rows[0]["id"] == "EU-AIA-2024" and rows[0]["mode"] == "explicit"
     assert sum(r["mode"] == "silent" for r in rows) == 16
@@ -115,8 +162,12 @@ def test_unknown_slug_exits_1_with_did_you_mean(corpus_db, cli):
     assert r.exit_code == 1 and "did you mean 'meta'" in r.output
     r = cli("paper", "arXiv:2602.1968")
     assert r.exit_code == 1 and "did you mean 'arXiv:2602.19682'" in r.output
-    for args in (("primacy", "deepfake"), ("forum-shopping", "deepfake"), ("gaps", "deepfake"),
-                 ("matrix", "--topic", "deepfake")):
+    for args in (
+        ("primacy", "deepfake"),
+        ("forum-shopping", "deepfake"),
+        ("gaps", "deepfake"),
+        ("matrix", "--topic", "deepfake"),
+    ):
         r = cli(*args)
         assert r.exit_code == 1 and "did you mean 'deepfakes'" in r.output, args
 
@@ -130,7 +181,10 @@ def test_primacy_and_forum_shopping(corpus_db, cli):
 
     d = as_json(cli("forum-shopping", "open_weight_release", "-f", "json"))
     assert [(p["explicit"]["id"], p["silent"]["id"]) for p in d["pairs"]] == [
-        ("EU-AIA-2024", "US-EO-14179"), ("CA-SB-1047", "UK-WHITEPAPER-2023"), ("META-FRONTIER-2024", "G7-HIROSHIMA")]
+        ("EU-AIA-2024", "US-EO-14179"),
+        ("CA-SB-1047", "UK-WHITEPAPER-2023"),
+        ("META-FRONTIER-2024", "G7-HIROSHIMA"),
+    ]
 
     d = as_json(cli("forum-shopping", "open_weight_release", "--all", "-f", "json"))
     scores = [p["score"] for p in d["pairs"]]
@@ -153,8 +207,17 @@ def test_topics_gaps_matrix_compare(corpus_db, cli):
     assert all(t["tracked"] == 1 for t in early)  # only the OECD principles by then
 
     gaps = as_json(cli("gaps", "open_weight_release", "-f", "json"))
-    assert set(gaps) == {"as_of", "as_recorded", "overall", "topics", "jurisdictions", "topic", "limit",
-                         "silent_total", "silent_regimes"}
+    assert set(gaps) == {
+        "as_of",
+        "as_recorded",
+        "overall",
+        "topics",
+        "jurisdictions",
+        "topic",
+        "limit",
+        "silent_total",
+        "silent_regimes",
+    }
     assert (gaps["as_of"], gaps["as_recorded"]) == (None, None)  # today's law, as recorded now
     assert len(gaps["silent_regimes"]) == 16
     rows = list(csv.DictReader(io.StringIO(ok(cli("gaps", "open_weight_release", "-f", "csv")))))
@@ -240,12 +303,12 @@ def test_query_runs_with_params(corpus_db, cli):
     assert as_json(cli("query", "instrument_list", "-p", "as_recorded=2000-01-01")) == []  # recorded later
 
 
-
 def test_query_param_errors(corpus_db, cli):
     r = cli("query", "jurisdiction_profile", "--param", "cod=x")
     assert r.exit_code == 1
-    assert r.output == ("Error: query 'jurisdiction_profile' has no parameter 'cod'; its parameters are: code, "
-                        "as_of, as_recorded\n")
+    assert r.output == (
+        "Error: query 'jurisdiction_profile' has no parameter 'cod'; its parameters are: code, as_of, as_recorded\n"
+    )
     r = cli("query", "jurisdiction_profile")
     assert r.exit_code == 1 and "needs 'code'" in r.output
     r = cli("query", "jurisdiction_profile", "-p", "code=x", "-p", "as_of=June")
@@ -264,13 +327,31 @@ def test_query_param_errors(corpus_db, cli):
 def test_cypher_reads(corpus_db, cli):
     rows = as_json(cli("cypher", "MATCH (t:TopicState) RETURN t.slug AS slug ORDER BY t.rank LIMIT 2"))
     assert rows == [{"slug": "transparency"}, {"slug": "foundation_models"}]
-    rows = as_json(cli("cypher", "MATCH (:Instrument {id: $id})-[:HAS_STATE]->(i) "
-                                 "WHERE i.recorded_from <= $t < i.recorded_to RETURN i.adopted < $d AS before",
-                       "-p", "id=EU-AIA-2024", "-p", "d=2025-01-01", "-p", "t=9000-01-01T00:00:00Z"))
+    rows = as_json(
+        cli(
+            "cypher",
+            "MATCH (:Instrument {id: $id})-[:HAS_STATE]->(i) "
+            "WHERE i.recorded_from <= $t < i.recorded_to RETURN i.adopted < $d AS before",
+            "-p",
+            "id=EU-AIA-2024",
+            "-p",
+            "d=2025-01-01",
+            "-p",
+            "t=9000-01-01T00:00:00Z",
+        )
+    )
     assert rows == [{"before": True}]  # YYYY-MM-DD is a date, an ISO instant a datetime
-    rows = as_json(cli("cypher", "MATCH (:Instrument {id: $id})-[:HAS_STATE]->(i) "
-                                 "WHERE i.recorded_from <= $t < i.recorded_to RETURN i.id AS id",
-                       "-p", "id=EU-AIA-2024", "-p", "t=2000-01-01T00:00"))
+    rows = as_json(
+        cli(
+            "cypher",
+            "MATCH (:Instrument {id: $id})-[:HAS_STATE]->(i) "
+            "WHERE i.recorded_from <= $t < i.recorded_to RETURN i.id AS id",
+            "-p",
+            "id=EU-AIA-2024",
+            "-p",
+            "t=2000-01-01T00:00",
+        )
+    )
     assert rows == []  # recorded later than that
     rows = as_json(cli("cypher", "-", input="RETURN 1 AS one"))
     assert rows == [{"one": 1}]
@@ -323,9 +404,11 @@ def test_docs_cover_every_command_query_and_shape():
 
 
 def test_kb_help_does_not_import_the_query_layer():
-    code = ("import sys; from click.testing import CliRunner; from kb.cli import main; "
-            "r = CliRunner().invoke(main, ['--help']); assert r.exit_code == 0; "
-            "print(sorted(m for m in ('neo4j', 'rich', 'kb.queries') if m in sys.modules))")
+    code = (
+        "import sys; from click.testing import CliRunner; from kb.cli import main; "
+        "r = CliRunner().invoke(main, ['--help']); assert r.exit_code == 0; "
+        "print(sorted(m for m in ('neo4j', 'rich', 'kb.queries') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
 
@@ -335,8 +418,14 @@ def test_topic_page_lists_the_first_n_rows_with_the_totals(corpus_db, cli):
     full = as_json(cli("topic", "open_weight_release", "-f", "json"))
     assert full["limit"] == 50  # the default: the corpus (26 instruments) is never cut
     assert full["totals"] == {"coverage": 26, "timeline": 22, "silent": 16}
-    assert full["timeline_counts"] == {"codified": 3, "diverged": 0, "implicit": 6, "silent": 12, "undated": 1,
-                                       "total": 22}
+    assert full["timeline_counts"] == {
+        "codified": 3,
+        "diverged": 0,
+        "implicit": 6,
+        "silent": 12,
+        "undated": 1,
+        "total": 22,
+    }
     assert (len(full["coverage"]), len(full["timeline"]), len(full["silent"])) == (26, 22, 16)
 
     cut = as_json(cli("topic", "open_weight_release", "--limit", "5", "-f", "json"))
@@ -344,18 +433,22 @@ def test_topic_page_lists_the_first_n_rows_with_the_totals(corpus_db, cli):
     assert cut["summary"] == full["summary"] and cut["timeline_counts"] == full["timeline_counts"]
     assert cut["coverage"] == full["coverage"][:5]  # the first five in catalog order
     assert cut["timeline"] == full["timeline"][:5] and cut["silent"] == full["silent"][:5]
-    assert cut["references"] == [r for r in full["references"]
-                                 if r["instrument"] in {c["instrument"]["id"] for c in cut["coverage"]}]
+    assert cut["references"] == [
+        r for r in full["references"] if r["instrument"] in {c["instrument"]["id"] for c in cut["coverage"]}
+    ]
     assert cut["primacy"] == full["primacy"] and cut["forum_shopping"] == full["forum_shopping"]
     table = ok(cli("topic", "open_weight_release", "--limit", "5", "-f", "table"))
     assert "The first 5 of 16 silent regimes" in table and "The first 5 of 26 tracked instruments" in table
     assert "Since then: 3 codified, 0 diverged, 6 implicit, 12 silent, 1 undated." in table
-    assert len(list(csv.DictReader(io.StringIO(ok(cli("topic", "open_weight_release", "--limit", "5",
-                                                          "-f", "csv")))))) == 5
+    assert (
+        len(list(csv.DictReader(io.StringIO(ok(cli("topic", "open_weight_release", "--limit", "5", "-f", "csv"))))))
+        == 5
+    )
 
     every = as_json(cli("topic", "open_weight_release", "--all", "-f", "json"))
-    assert every["limit"] is None and {k: v for k, v in every.items() if k != "limit"} == \
-        {k: v for k, v in full.items() if k != "limit"}
+    assert every["limit"] is None and {k: v for k, v in every.items() if k != "limit"} == {
+        k: v for k, v in full.items() if k != "limit"
+    }
     assert as_json(cli("topic", "open_weight_release", "--limit", "all", "-f", "json"))["limit"] is None
 
 
@@ -377,8 +470,9 @@ def test_forum_shopping_all_lists_the_best_n_pairs(corpus_db, cli):
     assert default["limit"] == 100 and default["pairs"] == every["pairs"]  # 53 < 100: nothing cut
     best = as_json(cli("forum-shopping", "open_weight_release", "--all", "--limit", "5", "-f", "json"))
     assert best["limit"] == 5 and best["pairs"] == every["pairs"][:5]
-    assert "the 5 best-scored" in ok(cli("forum-shopping", "open_weight_release", "--all", "--limit", "5",
-                                         "-f", "table"))
+    assert "the 5 best-scored" in ok(
+        cli("forum-shopping", "open_weight_release", "--all", "--limit", "5", "-f", "table")
+    )
 
 
 def test_limit_options_are_checked_before_anything_runs(cli):
@@ -475,15 +569,18 @@ def test_as_of_and_as_recorded_are_separate_questions(korea_recorded_later, cli)
     assert (g["overall"]["instruments"], g["overall"]["cells"]) == (26, 624)
     assert as_json(cli("gaps", "-f", "json"))["overall"]["cells"] == 27 * 24
     assert "KR" not in [j["code"] for j in g["jurisdictions"]]
-    assert "Instruments, as recorded 2026-01-15T23:59:59" in ok(cli("instruments", "--as-recorded", "2026-01-15",
-                                                                    "-f", "table"))
+    assert "Instruments, as recorded 2026-01-15T23:59:59" in ok(
+        cli("instruments", "--as-recorded", "2026-01-15", "-f", "table")
+    )
 
 
 def test_a_record_not_in_the_catalog_then_says_when_it_was(korea_recorded_later, cli):
     r = cli("instrument", "KR-AI-BASIC-2025", "--as-recorded", "2026-01-15")
     assert r.exit_code == 1
-    assert ("instrument 'KR-AI-BASIC-2025' is not in the catalog as recorded at 2026-01-15T23:59:59Z: "
-            "it was first recorded at 2026-02-01T00:00:00Z") in r.output
+    assert (
+        "instrument 'KR-AI-BASIC-2025' is not in the catalog as recorded at 2026-01-15T23:59:59Z: "
+        "it was first recorded at 2026-02-01T00:00:00Z"
+    ) in r.output
     r = cli("jurisdiction", "KR", "--as-recorded", "2026-01-15")
     assert r.exit_code == 1 and "first recorded at 2026-02-01T00:00:00Z" in r.output
     r = cli("compare", "KR-AI-BASIC-2025", "EU-AIA-2024", "--as-of", "2025-01-01")
@@ -500,21 +597,26 @@ def test_diff_in_legal_time_and_in_record_time(korea_recorded_later, cli):
     # new in the law between 2025-01-01 and 2025-06-01
     d = as_json(cli("diff", "transparency", "--from", "2025-01-01", "--to", "2025-06-01", "-f", "json"))
     assert (d["from"], d["to"]) == ("as of 2025-01-01", "as of 2025-06-01")
-    assert {"what": "instrument", "key": "KR-AI-BASIC-2025", "from": None,
-            "to": "tracked: explicit — Art. 31"} in d["changes"]
+    assert {"what": "instrument", "key": "KR-AI-BASIC-2025", "from": None, "to": "tracked: explicit — Art. 31"} in d[
+        "changes"
+    ]
     # new to the catalog between 2026-01-15 and now
     d = as_json(cli("diff", "transparency", "--recorded-from", "2026-01-15", "-f", "json"))
     assert (d["from"], d["to"]) == ("as recorded 2026-01-15T23:59:59Z", "today")
-    assert {"what": "instrument", "key": "KR-AI-BASIC-2025", "from": None,
-            "to": "tracked: explicit — Art. 31"} in d["changes"]
-    d = as_json(cli("diff", "transparency", "--recorded-from", "2026-01-15", "--recorded-to", "2026-01-20",
-                    "-f", "json"))
+    assert {"what": "instrument", "key": "KR-AI-BASIC-2025", "from": None, "to": "tracked: explicit — Art. 31"} in d[
+        "changes"
+    ]
+    d = as_json(
+        cli("diff", "transparency", "--recorded-from", "2026-01-15", "--recorded-to", "2026-01-20", "-f", "json")
+    )
     assert d["to"] == "as recorded 2026-01-20T23:59:59Z" and d["changes"] == []
 
 
 # -- the change list: read from the versions, which never change (issue 13) ------
-SEOUL_CELL = ('  - instrument: "SEOUL-2024"\n    topic: "open_weight_release"\n    mode: "implicit"\n'
-              '    pinpoint: "Frontier AI Safety Commitments"\n')
+SEOUL_CELL = (
+    '  - instrument: "SEOUL-2024"\n    topic: "open_weight_release"\n    mode: "implicit"\n'
+    '    pinpoint: "Frontier AI Safety Commitments"\n'
+)
 
 
 def corpus_with(tmp_path, name: str, old: str, new: str):
@@ -547,9 +649,9 @@ def test_change_rows_keep_the_values_they_had(db, cli, tmp_path):
     after = as_json(cli("query", "changes", "-p", "topic=open_weight_release", "-f", "json"))
     # the first load's rows read exactly as they did: the 'added' row still says implicit
     assert [r for r in after if r["at"].startswith("2026-01-01")] == before
-    added, = [r for r in seoul(after) if r["op"] == "added"]
+    (added,) = [r for r in seoul(after) if r["op"] == "added"]
     assert added["new"]["mode"] == "implicit" and added["old"] is None
-    changed, = [r for r in seoul(after) if r["op"] == "changed"]
+    (changed,) = [r for r in seoul(after) if r["op"] == "changed"]
     assert changed["at"].startswith("2026-02-01") and changed["fields"] == ["mode"]
     assert (changed["old"]["mode"], changed["new"]["mode"]) == ("implicit", "explicit")
     # one shape on every row: old and new are objects of the fields (or null), never strings
@@ -574,7 +676,7 @@ def test_removals_are_change_rows_and_old_pages_keep_the_record(db, cli, tmp_pat
     inst = pruned / "instruments.yaml"
     text = inst.read_text()
     start = text.index('  - id: "AU-AI-STRATEGY-2024"')
-    inst.write_text(text[:start] + text[text.index("  - id:", start + 10):])
+    inst.write_text(text[:start] + text[text.index("  - id:", start + 10) :])
     cov = pruned / "coverage.yaml"
     blocks = cov.read_text().split("\n  - instrument: ")
     cov.write_text("\n  - instrument: ".join(b for b in blocks if not b.startswith('"AU-AI-STRATEGY-2024"')))
@@ -587,7 +689,9 @@ def test_removals_are_change_rows_and_old_pages_keep_the_record(db, cli, tmp_pat
     assert all(r["op"] == "removed" for r in rows)
     r = cli("instrument", "AU-AI-STRATEGY-2024")
     assert r.exit_code == 1
-    assert "instrument 'AU-AI-STRATEGY-2024' is not in the catalog now: it was removed at 2026-02-01T00:00:00Z" in r.output
+    assert (
+        "instrument 'AU-AI-STRATEGY-2024' is not in the catalog now: it was removed at 2026-02-01T00:00:00Z" in r.output
+    )
     assert "--as-recorded 2026-01-31T23:59:59Z" in r.output
     d = as_json(cli("instrument", "AU-AI-STRATEGY-2024", "--as-recorded", "2026-01-31T23:59:59Z", "-f", "json"))
     assert d["instrument"]["id"] == "AU-AI-STRATEGY-2024"
@@ -604,20 +708,42 @@ def test_removals_are_change_rows_and_old_pages_keep_the_record(db, cli, tmp_pat
 def synthetic_with_history(db, tmp_path, instruments: int = 300, topics: int = 20):
     """A synthetic catalog (bench/synth.py) loaded on 2026-01-01, and again on
     2026-02-01 with 5% of its cells changed; returns the clocks to read it at."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from kb.load import load
     from kb.queries.clocks import Clocks
 
     base, changed = tmp_path / "synth", tmp_path / "synth-c1"
-    subprocess.run([sys.executable, "bench/synth.py", "--instruments", str(instruments), "--topics", str(topics),
-                    "--out", str(base)], cwd=ROOT, check=True, capture_output=True)
-    subprocess.run([sys.executable, "bench/synth.py", "--change-from", str(base), "--step", "1",
-                    "--out", str(changed)], cwd=ROOT, check=True, capture_output=True)
-    load(db, [base], at=datetime(2026, 1, 1, tzinfo=timezone.utc))
-    load(db, [changed], at=datetime(2026, 2, 1, tzinfo=timezone.utc))
-    return [Clocks.resolve(), Clocks.resolve("2020-06-01"), Clocks.resolve(None, "2026-01-15"),
-            Clocks.resolve("2022-01-01", "2026-01-15"), Clocks.resolve("1990-01-01")]
+    subprocess.run(
+        [
+            sys.executable,
+            "bench/synth.py",
+            "--instruments",
+            str(instruments),
+            "--topics",
+            str(topics),
+            "--out",
+            str(base),
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [sys.executable, "bench/synth.py", "--change-from", str(base), "--step", "1", "--out", str(changed)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    load(db, [base], at=datetime(2026, 1, 1, tzinfo=UTC))
+    load(db, [changed], at=datetime(2026, 2, 1, tzinfo=UTC))
+    return [
+        Clocks.resolve(),
+        Clocks.resolve("2020-06-01"),
+        Clocks.resolve(None, "2026-01-15"),
+        Clocks.resolve("2022-01-01", "2026-01-15"),
+        Clocks.resolve("1990-01-01"),
+    ]
 
 
 def test_the_gaps_pages_overall_share_is_silent_share(db, tmp_path):
@@ -625,6 +751,7 @@ def test_the_gaps_pages_overall_share_is_silent_share(db, tmp_path):
     instead of running silent_share: the same answer, on the corpus and on a
     synthetic catalog with history, at both clocks."""
     from conftest import CORPUS
+
     from kb.load import load
     from kb.queries import run
     from kb.queries.clocks import Clocks
@@ -640,8 +767,13 @@ def test_the_gaps_pages_overall_share_is_silent_share(db, tmp_path):
         assert gaps_data(db, None, clocks)["overall"] == plain, clocks
 
     load(db, [CORPUS])
-    for clocks in (Clocks.resolve(), Clocks.resolve("2024-06-01"), Clocks.resolve("2019-01-01"),
-                   Clocks.resolve("1990-01-01"), Clocks.resolve(None, "2000-01-01")):
+    for clocks in (
+        Clocks.resolve(),
+        Clocks.resolve("2024-06-01"),
+        Clocks.resolve("2019-01-01"),
+        Clocks.resolve("1990-01-01"),
+        Clocks.resolve(None, "2000-01-01"),
+    ):
         same(clocks)
     db.write("MATCH (n) DETACH DELETE n")
     for clocks in synthetic_with_history(db, tmp_path):

@@ -50,7 +50,8 @@ def test_keyed_lookups_use_an_index(corpus_db, name):
     seeks = [d for op, d in ops if "Seek" in op]
     for label, prop, _ in KEYED.findall(query.text):
         assert any(f":{label}({prop})" in d for d in seeks), (
-            f"{name}: ({label} {{{prop}: ...}}) is not planned as an index seek; plan: {ops}")
+            f"{name}: ({label} {{{prop}: ...}}) is not planned as an index seek; plan: {ops}"
+        )
     if name not in FULL_SCAN_ALLOWED:
         assert not [op for op, _ in ops if op == "AllNodesScan"], f"{name} scans every node: {ops}"
 
@@ -59,8 +60,7 @@ def test_the_check_catches_a_scan(corpus_db):
     """The rule above fails on a query whose key lookup cannot use an index."""
     from dataclasses import replace
 
-    q = replace(QUERIES["paper_profile"],
-                text="MATCH (p:Paper) WHERE toLower(p.id) = toLower($id) RETURN p.id AS id")
+    q = replace(QUERIES["paper_profile"], text="MATCH (p:Paper) WHERE toLower(p.id) = toLower($id) RETURN p.id AS id")
     ops = explain(corpus_db, q)
     assert not any(":Paper(id)" in d for op, d in ops if "Seek" in op)
 
@@ -76,10 +76,18 @@ WALKS = {
     "topic_primacy": [":InstrumentState(adopted)"],
     "topic_timeline": [":InstrumentState(adopted)", ":InstrumentState(catalog_rank)"],
     "topic_counts": [":InstrumentState(adopted)", ":InstrumentState(recorded_to)"],
-    "topic_counts_kept": [":ChangeSet(at)", ":InstrumentState(adopted)", ":InstrumentState(recorded_to)",
-                          "count( (:InstrumentState) )"],
-    "topic_salience_kept": [":ChangeSet(at)", ":InstrumentState(adopted)", ":InstrumentState(recorded_to)",
-                            "count( (:InstrumentState) )"],
+    "topic_counts_kept": [
+        ":ChangeSet(at)",
+        ":InstrumentState(adopted)",
+        ":InstrumentState(recorded_to)",
+        "count( (:InstrumentState) )",
+    ],
+    "topic_salience_kept": [
+        ":ChangeSet(at)",
+        ":InstrumentState(adopted)",
+        ":InstrumentState(recorded_to)",
+        "count( (:InstrumentState) )",
+    ],
     "topic_conflicts": [":CONFLICTS_WITH(topic)"],
 }
 
@@ -123,6 +131,9 @@ def test_walks_in_order_read_only_what_the_page_shows(synth_db):
         ("topic_primacy", {}, ":InstrumentState(adopted)"),
         ("topic_timeline", {"limit": 5}, ":InstrumentState(adopted)"),
     ]:
-        read = [rows for op, d, rows in profile(synth_db, name, slug=slug, **params)
-                if op.startswith("NodeIndex") and index in d]
+        read = [
+            rows
+            for op, d, rows in profile(synth_db, name, slug=slug, **params)
+            if op.startswith("NodeIndex") and index in d
+        ]
         assert read and sum(read) <= 60, (name, read, states)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from test_load import graph_dump
 
 REFUSED = [
@@ -46,13 +45,21 @@ def test_writes_are_refused_without_write(cli, corpus_db, statement):
     assert corpus_db.read("SHOW INDEXES YIELD name RETURN collect(name) AS n")[0]["n"] == schema
 
 
-@pytest.mark.parametrize("statement,expected", [
-    ("RETURN 'CREATE' AS x", [{"x": "CREATE"}]),
-    ("MATCH (t:TopicState {slug: 'open_weight_release'}) RETURN t.name AS name // CREATE",
-     [{"name": "Open-Weight Frontier Release"}]),
-    ("MATCH (i:InstrumentState {id: 'EU-AIA-2024'}) WHERE i.recorded_from <= $as_recorded < i.recorded_to "
-     "RETURN i.name AS name // SET i.name = 'x'", [{"name": "EU AI Act"}]),
-])
+@pytest.mark.parametrize(
+    "statement,expected",
+    [
+        ("RETURN 'CREATE' AS x", [{"x": "CREATE"}]),
+        (
+            "MATCH (t:TopicState {slug: 'open_weight_release'}) RETURN t.name AS name // CREATE",
+            [{"name": "Open-Weight Frontier Release"}],
+        ),
+        (
+            "MATCH (i:InstrumentState {id: 'EU-AIA-2024'}) WHERE i.recorded_from <= $as_recorded < i.recorded_to "
+            "RETURN i.name AS name // SET i.name = 'x'",
+            [{"name": "EU AI Act"}],
+        ),
+    ],
+)
 def test_reads_that_mention_writes_still_run(cli, corpus_db, statement, expected):
     result = cli("cypher", statement, "--param", "as_recorded=9000-01-01T00:00:00Z", "--format", "json")
     assert result.exit_code == 0, result.output
@@ -79,16 +86,16 @@ def test_query_param_values_are_data(cli, corpus_db):
 
 
 def test_query_param_names_carrying_cypher_are_unknown(cli, corpus_db):
-    result = cli("query", "topic_counts", "--param", "slug=open_weight_release",
-                 "--param", "x}) DETACH DELETE n //=1")
+    result = cli("query", "topic_counts", "--param", "slug=open_weight_release", "--param", "x}) DETACH DELETE n //=1")
     assert result.exit_code == 1
     assert "has no parameter" in result.output
 
 
 def test_cypher_params_are_data(cli, corpus_db):
     before = graph_dump(corpus_db)
-    result = cli("cypher", "MATCH (t:TopicState {slug: $s}) RETURN t.slug AS slug", "--param", f"s={HOSTILE}",
-                 "--format", "json")
+    result = cli(
+        "cypher", "MATCH (t:TopicState {slug: $s}) RETURN t.slug AS slug", "--param", f"s={HOSTILE}", "--format", "json"
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == []
     assert graph_dump(corpus_db) == before

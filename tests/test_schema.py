@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conftest import ROOT
+
 from kb.schema.statements import schema_cypher, schema_statements
 
 
@@ -16,7 +17,8 @@ def test_db_init_installs_every_constraint_and_index_idempotently(cli, db):
     second = cli("db", "init")
     assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
     names = {r["name"] for r in db.read("SHOW CONSTRAINTS YIELD name")} | {
-        r["name"] for r in db.read("SHOW INDEXES YIELD name")}
+        r["name"] for r in db.read("SHOW INDEXES YIELD name")
+    }
     expected = {s.split()[2] for s in schema_statements()}
     assert expected <= names
     assert "constraint_unique_Instrument_id" in names
@@ -29,8 +31,10 @@ def test_keys_are_unique_on_identities_and_nothing_else_of_a_record(db):
     """Identities hold the unique keys. States repeat their record's key and
     properties (an instrument's states all have its catalog_rank), so no
     state property is unique: a rank clash is found by validation."""
-    on = db.read("SHOW CONSTRAINTS YIELD labelsOrTypes, properties, type RETURN labelsOrTypes[0] AS label, "
-                 "properties AS props, type")
+    on = db.read(
+        "SHOW CONSTRAINTS YIELD labelsOrTypes, properties, type RETURN labelsOrTypes[0] AS label, "
+        "properties AS props, type"
+    )
     unique = {(r["label"], tuple(r["props"])) for r in on if r["type"] == "UNIQUENESS"}
     assert ("Instrument", ("id",)) in unique and ("Topic", ("slug",)) in unique
     assert not [u for u in unique if u[0].endswith("State")]
@@ -39,8 +43,9 @@ def test_keys_are_unique_on_identities_and_nothing_else_of_a_record(db):
 
 
 def test_unique_constraint_holds_on_the_server(db):
-    from kb.errors import QueryError
     import pytest
+
+    from kb.errors import QueryError
 
     db.write("CREATE (:Topic {slug: 'dup'})")
     with pytest.raises(QueryError, match="already exists"):
@@ -55,4 +60,7 @@ def test_data_format_doc_lists_every_field():
     for section in SECTIONS.values():
         assert f"`{section.name}`" in doc or f"### {section.name}" in doc
         for field in data_fields(section):
-            assert f"`{field}`" in doc or f"{field}," in doc or f"{{{field}," in doc or f", {field}" in doc, (section.name, field)
+            assert f"`{field}`" in doc or f"{field}," in doc or f"{{{field}," in doc or f", {field}" in doc, (
+                section.name,
+                field,
+            )

@@ -39,9 +39,12 @@ def assert_hidden(result: subprocess.CompletedProcess, *words: str) -> str:
 
 
 def env_of(settings, password: str | None = None) -> dict[str, str]:
-    return {"NEO4J_URI": settings.uri, "NEO4J_USER": settings.user,
-            "NEO4J_PASSWORD": settings.password if password is None else password,
-            "NEO4J_DATABASE": settings.database}
+    return {
+        "NEO4J_URI": settings.uri,
+        "NEO4J_USER": settings.user,
+        "NEO4J_PASSWORD": settings.password if password is None else password,
+        "NEO4J_DATABASE": settings.database,
+    }
 
 
 @pytest.fixture
@@ -152,7 +155,7 @@ def _listening(pid: int) -> list[str]:
             addr_hex, port_hex = local.split(":")
             raw = bytes.fromhex(addr_hex)
             if v6:  # four little-endian words; Java listens on IPv4-mapped ::ffff:127.0.0.1
-                ip6 = ipaddress.IPv6Address(b"".join(raw[i:i + 4][::-1] for i in range(0, 16, 4)))
+                ip6 = ipaddress.IPv6Address(b"".join(raw[i : i + 4][::-1] for i in range(0, 16, 4)))
                 host = str(ip6.ipv4_mapped or ip6)
             else:
                 host = str(ipaddress.IPv4Address(raw[::-1]))

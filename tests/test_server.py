@@ -7,6 +7,7 @@ import stat
 import subprocess
 import sys
 import urllib.request
+from datetime import UTC
 
 import pytest
 
@@ -25,19 +26,23 @@ def test_server_is_the_pinned_neo4j(session_db):
 def test_neomodel_round_trip(db):
     """The schema classes write and read the model: an identity holding its
     key, a state holding its properties and interval, HAS_STATE between."""
-    from datetime import date, datetime, timezone
+    from datetime import date, datetime
 
     from kb.schema.model import FOREVER, Jurisdiction, JurisdictionState, Source, SourceState
 
     db.bind_neomodel()
-    at = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
+    at = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
     interval = {"recorded_from": at, "recorded_to": FOREVER, "first_recorded_at": at}
     src = Source(identifier="test:src").save()
-    src.states.connect(SourceState(identifier="test:src", title="A source", kind="primary",
-                                   accessed=date(2026, 6, 1), **interval).save())
+    src.states.connect(
+        SourceState(
+            identifier="test:src", title="A source", kind="primary", accessed=date(2026, 6, 1), **interval
+        ).save()
+    )
     xx = Jurisdiction(code="XX").save()
-    xx.states.connect(JurisdictionState(code="XX", name="Testland", kind="national", source="test:src",
-                                        **interval).save())
+    xx.states.connect(
+        JurisdictionState(code="XX", name="Testland", kind="national", source="test:src", **interval).save()
+    )
 
     (state,) = Jurisdiction.nodes.get(code="XX").states.all()
     assert state.name == "Testland" and state.kind == "national"
@@ -45,8 +50,10 @@ def test_neomodel_round_trip(db):
     (src_state,) = Source.nodes.get(identifier="test:src").states.all()
     assert src_state.accessed == date(2026, 6, 1)
     # stored as native Neo4j dates and datetimes, not strings; the identity holds its key only
-    row = db.read("MATCH (s:Source {id: 'test:src'})-[:HAS_STATE]->(x:SourceState) "
-                  "RETURN valueType(x.accessed) AS d, valueType(x.recorded_to) AS t, properties(s) AS p")[0]
+    row = db.read(
+        "MATCH (s:Source {id: 'test:src'})-[:HAS_STATE]->(x:SourceState) "
+        "RETURN valueType(x.accessed) AS d, valueType(x.recorded_to) AS t, properties(s) AS p"
+    )[0]
     assert row["d"].startswith("DATE") and row["t"].startswith("ZONED DATETIME")
     assert row["p"] == {"id": "test:src"}
 

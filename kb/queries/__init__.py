@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
-from functools import lru_cache
+from datetime import UTC, date, datetime
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from kb.errors import KbError, NotFound, closest
 from kb.queries.clocks import Clocks, to_date, to_datetime, to_instant  # noqa: F401  (to_date: part of this API)
@@ -81,9 +82,7 @@ class NamedQuery:
         return {
             "name": self.name,
             "title": self.title,
-            "params": ", ".join(
-                p.name + ("" if p.required else "?") + ":" + p.type for p in self.params
-            ),
+            "params": ", ".join(p.name + ("" if p.required else "?") + ":" + p.type for p in self.params),
             "description": self.description,
         }
 
@@ -111,8 +110,7 @@ def parse(text: str, path: Path) -> NamedQuery:
         m = re.match(r"^\s*([a-z_]+):\s?(.*)$", content)
         if not m or m.group(1) not in HEADER_KEYS:
             raise QueryFileError(
-                f"{path}:{n + 1}: header line {line!r} is not `// key: value` with key one of "
-                f"{', '.join(HEADER_KEYS)}"
+                f"{path}:{n + 1}: header line {line!r} is not `// key: value` with key one of {', '.join(HEADER_KEYS)}"
             )
         order.append((m.group(1), m.group(2).strip()))
         last = (m.group(1), len(order) - 1)
@@ -145,7 +143,7 @@ def parse(text: str, path: Path) -> NamedQuery:
     body = "\n".join(lines[body_start:]).strip() + "\n"
     if not body.strip():
         raise QueryFileError(f"{path}: no query after the header")
-    body_code = "\n".join(l for l in body.splitlines() if not l.lstrip().startswith("//"))
+    body_code = "\n".join(line for line in body.splitlines() if not line.lstrip().startswith("//"))
     used = set(_USED_RE.findall(body_code))
     declared = {p.name for p in params}
     if used != declared:
@@ -163,9 +161,17 @@ def parse(text: str, path: Path) -> NamedQuery:
     if not isinstance(example, dict):
         raise QueryFileError(f"{path}: example is not a JSON object")
 
-    q = NamedQuery(name=name, title=header["title"][0], description=header["description"][0],
-                   params=tuple(params), example=example, returns=header["returns"][0],
-                   browser=header["browser"][0], text=body, path=path)
+    q = NamedQuery(
+        name=name,
+        title=header["title"][0],
+        description=header["description"][0],
+        params=tuple(params),
+        example=example,
+        returns=header["returns"][0],
+        browser=header["browser"][0],
+        text=body,
+        path=path,
+    )
     check_params(q, example)  # the example must itself be valid
     return q
 
@@ -236,8 +242,7 @@ def check_params(q: NamedQuery, given: dict[str, Any]) -> dict[str, Any]:
     if unknown:
         known = ", ".join(p.name for p in q.params) or "none"
         raise KbError(
-            f"query {q.name!r} has no parameter {', '.join(repr(u) for u in unknown)}; "
-            f"its parameters are: {known}"
+            f"query {q.name!r} has no parameter {', '.join(repr(u) for u in unknown)}; its parameters are: {known}"
         )
     missing = [p.name for p in q.params if p.required and given.get(p.name) in (None, "")]
     if missing:
@@ -269,7 +274,7 @@ def quiet_driver() -> None:
     logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _temporal_types() -> tuple[type, ...]:
     from neo4j.time import Date, DateTime, Duration, Time
 
@@ -286,7 +291,7 @@ def utc(value: Any) -> Any:
     against one with an offset ('Z'), even at the same instant; kb writes
     and compares offsets only."""
     if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
     return value
 
 

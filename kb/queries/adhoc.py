@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from kb.errors import QueryError
 from kb.queries import native, to_date, to_datetime
@@ -43,12 +44,15 @@ def preflight(tx, text: str, params: dict[str, Any]) -> None:
     if summary.query_type in ("w", "rw"):
         raise QueryError(READ_ONLY_MESSAGE)
     if summary.query_type == "s":
-        raise QueryError("read-only: this statement changes the schema or the server's state, and kb cypher "
-                         "runs read-only; nothing was changed. Add --write to allow it")
+        raise QueryError(
+            "read-only: this statement changes the schema or the server's state, and kb cypher "
+            "runs read-only; nothing was changed. Add --write to allow it"
+        )
     for op in _operators(summary.plan):
         if op in UNSAFE_OPERATORS:
-            raise QueryError(f"read-only: {UNSAFE_OPERATORS[op]}, which kb cypher does not do without --write; "
-                             "nothing was run")
+            raise QueryError(
+                f"read-only: {UNSAFE_OPERATORS[op]}, which kb cypher does not do without --write; nothing was run"
+            )
 
 
 def parse_value(text: str) -> Any:
@@ -65,8 +69,9 @@ def parse_value(text: str) -> Any:
         return text
 
 
-def run_cypher(db, text: str, params: dict[str, Any] | None = None, write: bool = False,
-               warn: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
+def run_cypher(
+    db, text: str, params: dict[str, Any] | None = None, write: bool = False, warn: Callable[[str], None] | None = None
+) -> list[dict[str, Any]]:
     """Rows as dicts (nodes and relationships as their properties). The
     server's warnings (an unknown label, a cartesian product) go to ``warn``."""
     from neo4j.exceptions import ClientError
@@ -87,8 +92,9 @@ def run_cypher(db, text: str, params: dict[str, Any] | None = None, write: bool 
             summary = result.consume()
         except ClientError as e:
             code = e.code or ""
-            if not write and ("AccessMode" in code or "WriteOnReadOnlyAccess" in code
-                              or "read access mode" in (e.message or "")):
+            if not write and (
+                "AccessMode" in code or "WriteOnReadOnlyAccess" in code or "read access mode" in (e.message or "")
+            ):
                 raise QueryError(READ_ONLY_MESSAGE) from None
             raise
         if warn:

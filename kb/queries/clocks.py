@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from kb.errors import KbError
@@ -47,21 +47,22 @@ def to_datetime(value: Any, name: str = "datetime") -> datetime:
         try:
             value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
-            raise KbError(f"{name}: {value!r} is not a date and time; write it as "
-                          "YYYY-MM-DDTHH:MM:SS, e.g. 2026-06-01T12:00:00Z") from None
+            raise KbError(
+                f"{name}: {value!r} is not a date and time; write it as YYYY-MM-DDTHH:MM:SS, e.g. 2026-06-01T12:00:00Z"
+            ) from None
     if not isinstance(value, datetime):
         raise KbError(f"{name}: expected a date and time, got {value!r}")
     # in timezone.utc: Neo4j does not order a named zone ('UTC') against an offset
-    return value.astimezone(timezone.utc) if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def to_instant(value: Any, name: str = "--as-recorded") -> datetime:
     """A record-time instant: a date stands for the end of that day (UTC),
     so ``--as-recorded 2026-02-01`` is the catalog as that day left it."""
     if isinstance(value, date) and not isinstance(value, datetime):
-        return datetime.combine(value, time.max, tzinfo=timezone.utc)
+        return datetime.combine(value, time.max, tzinfo=UTC)
     if isinstance(value, str) and _DATE_RE.match(value.strip()):
-        return datetime.combine(to_date(value, name), time.max, tzinfo=timezone.utc)
+        return datetime.combine(to_date(value, name), time.max, tzinfo=UTC)
     return to_datetime(value, name)
 
 
@@ -76,9 +77,9 @@ class Clocks:
     as_recorded_given: bool = False
 
     @classmethod
-    def resolve(cls, as_of: Any = None, as_recorded: Any = None) -> "Clocks":
+    def resolve(cls, as_of: Any = None, as_recorded: Any = None) -> Clocks:
         """From the options as typed (None: today, now)."""
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         return cls(
             as_of=now.date() if as_of in (None, "") else to_date(as_of, "--as-of"),
             as_recorded=now if as_recorded in (None, "") else to_instant(as_recorded),

@@ -29,22 +29,37 @@ def _compare_data(db, a: str, b: str, clocks: Clocks) -> dict[str, Any]:
         for r in (ra, rb):
             if r["adopted"] is None or r["adopted"] > day:
                 when = f"adopted {r['adopted'].isoformat()}" if r["adopted"] else "has no adoption date"
-                raise KbError(f"{r['key']} was not adopted by {day.isoformat()} ({when}); "
-                              f"pick a later --as-of or leave it out")
+                raise KbError(
+                    f"{r['key']} was not adopted by {day.isoformat()} ({when}); pick a later --as-of or leave it out"
+                )
     first = rows[0] if rows else {}
 
     def side(p: str) -> dict[str, Any]:
-        return {"id": first.get(p + "id"), "name": first.get(p + "name"),
-                "jurisdiction": first.get(p + "jurisdiction"), "status": first.get(p + "status")}
+        return {
+            "id": first.get(p + "id"),
+            "name": first.get(p + "name"),
+            "jurisdiction": first.get(p + "jurisdiction"),
+            "status": first.get(p + "status"),
+        }
 
-    topics = [{"topic": r["topic"], "name": r["topic_name"], "relation": r["relation"],
-               "a": {"mode": r["a_mode"], "reviewed": r["a_reviewed"], "pinpoint": r["a_pinpoint"]},
-               "b": {"mode": r["b_mode"], "reviewed": r["b_reviewed"], "pinpoint": r["b_pinpoint"]}}
-              for r in rows]
-    return {"as_of": day if clocks.as_of_given else None,
-            "as_recorded": clocks.as_recorded if clocks.as_recorded_given else None, "a": side("a_"), "b": side("b_"),
-            "summary": {k: sum(1 for t in topics if t["relation"] == k) for k in RELATIONS},
-            "topics": topics}
+    topics = [
+        {
+            "topic": r["topic"],
+            "name": r["topic_name"],
+            "relation": r["relation"],
+            "a": {"mode": r["a_mode"], "reviewed": r["a_reviewed"], "pinpoint": r["a_pinpoint"]},
+            "b": {"mode": r["b_mode"], "reviewed": r["b_reviewed"], "pinpoint": r["b_pinpoint"]},
+        }
+        for r in rows
+    ]
+    return {
+        "as_of": day if clocks.as_of_given else None,
+        "as_recorded": clocks.as_recorded if clocks.as_recorded_given else None,
+        "a": side("a_"),
+        "b": side("b_"),
+        "summary": {k: sum(1 for t in topics if t["relation"] == k) for k in RELATIONS},
+        "topics": topics,
+    }
 
 
 def compare_page(db, a: str, b: str, clocks: Clocks | None = None) -> Page:
@@ -57,14 +72,34 @@ def compare_page(db, a: str, b: str, clocks: Clocks | None = None) -> Page:
         Heading(f"{A['id']} ↔ {B['id']}{when}", 1),
         Text(f"A: {A['name']} ({A['jurisdiction']}, {A['status']})"),
         Text(f"B: {B['name']} ({B['jurisdiction']}, {B['status']})"),
-        Text(f"On {plural(len(d['topics']), 'topic')}: {s['converges']} converge, {s['asymmetric']} asymmetric, "
-             f"{s['both_silent']} both silent."),
-        Table([{"topic": t["topic"], "A": mode_cell(t["a"]["mode"], t["a"]["reviewed"]),
-                "B": mode_cell(t["b"]["mode"], t["b"]["reviewed"]), "relation": t["relation"]}
-               for t in d["topics"]], ["topic", "A", "B", "relation"]),
+        Text(
+            f"On {plural(len(d['topics']), 'topic')}: {s['converges']} converge, {s['asymmetric']} asymmetric, "
+            f"{s['both_silent']} both silent."
+        ),
+        Table(
+            [
+                {
+                    "topic": t["topic"],
+                    "A": mode_cell(t["a"]["mode"], t["a"]["reviewed"]),
+                    "B": mode_cell(t["b"]["mode"], t["b"]["reviewed"]),
+                    "relation": t["relation"],
+                }
+                for t in d["topics"]
+            ],
+            ["topic", "A", "B", "relation"],
+        ),
     ]
-    rows = [{"topic": t["topic"], "relation": t["relation"],
-             "a_mode": t["a"]["mode"], "a_reviewed": t["a"]["reviewed"], "a_pinpoint": t["a"]["pinpoint"],
-             "b_mode": t["b"]["mode"], "b_reviewed": t["b"]["reviewed"], "b_pinpoint": t["b"]["pinpoint"]}
-            for t in d["topics"]]
+    rows = [
+        {
+            "topic": t["topic"],
+            "relation": t["relation"],
+            "a_mode": t["a"]["mode"],
+            "a_reviewed": t["a"]["reviewed"],
+            "a_pinpoint": t["a"]["pinpoint"],
+            "b_mode": t["b"]["mode"],
+            "b_reviewed": t["b"]["reviewed"],
+            "b_pinpoint": t["b"]["pinpoint"],
+        }
+        for t in d["topics"]
+    ]
     return Page(d, blocks, rows, COLUMNS)

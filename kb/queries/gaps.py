@@ -36,32 +36,43 @@ def overall_of(topic_rows: list[dict[str, Any]]) -> dict[str, Any] | None:
     if not topic_rows:
         return None
     instruments, topics = topic_rows[0]["total"], len(topic_rows)
-    sums = {k: sum(r[k] for r in topic_rows)
-            for k in ("explicit", "implicit", "conflicts", "reviewed_silent", "unreviewed", "silent")}
+    sums = {
+        k: sum(r[k] for r in topic_rows)
+        for k in ("explicit", "implicit", "conflicts", "reviewed_silent", "unreviewed", "silent")
+    }
     cells = instruments * topics
-    return {"instruments": instruments, "topics": topics, "cells": cells, **sums,
-            "percent": percent(sums["silent"], cells)}
+    return {
+        "instruments": instruments,
+        "topics": topics,
+        "cells": cells,
+        **sums,
+        "percent": percent(sums["silent"], cells),
+    }
 
 
 def overall_sentence(o: dict[str, Any]) -> str:
     if not o["cells"]:
         return "No instrument x topic cells to count."
-    return (f"Of {o['cells']} instrument × topic cells ({o['instruments']} instruments × {o['topics']} topics), "
-            f"{o['silent']} ({o['percent']}%) are silent: {o['reviewed_silent']} reviewed and found silent, "
-            f"{o['unreviewed']} not reviewed yet. {o['explicit']} are explicit, {o['implicit']} implicit, "
-            f"{o['conflicts']} in conflict.")
+    return (
+        f"Of {o['cells']} instrument × topic cells ({o['instruments']} instruments × {o['topics']} topics), "
+        f"{o['silent']} ({o['percent']}%) are silent: {o['reviewed_silent']} reviewed and found silent, "
+        f"{o['unreviewed']} not reviewed yet. {o['explicit']} are explicit, {o['implicit']} implicit, "
+        f"{o['conflicts']} in conflict."
+    )
 
 
 def silent_regimes(db, slug: str, clocks: Clocks | None = None, limit: int | None = None) -> list[dict[str, Any]]:
     """The topic's silent regimes in catalog order (the first ``limit``; None: all)."""
     clocks = clocks or Clocks.resolve()
     slug = resolve(db, "topic", slug, clocks)["key"]
-    return [{k: r[k] for k in SILENT_COLUMNS}
-            for r in run(db, "silent_regimes", slug=slug, limit=limit, **clocks.params())]
+    return [
+        {k: r[k] for k in SILENT_COLUMNS} for r in run(db, "silent_regimes", slug=slug, limit=limit, **clocks.params())
+    ]
 
 
-def gaps_data(db, slug: str | None = None, clocks: Clocks | None = None,
-              limit: int | None = PAGE_LIMIT) -> dict[str, Any]:
+def gaps_data(
+    db, slug: str | None = None, clocks: Clocks | None = None, limit: int | None = PAGE_LIMIT
+) -> dict[str, Any]:
     """Gaps, read in one read transaction. With a slug, its silent regimes:
     the first ``limit`` (None: all), and ``silent_total`` how many in all."""
     clocks = clocks or Clocks.resolve()
@@ -92,8 +103,7 @@ def _gaps_data(db, slug: str | None, clocks: Clocks, limit: int | None) -> dict[
     return data
 
 
-def gaps_page(db, slug: str | None = None, clocks: Clocks | None = None,
-              limit: int | None = PAGE_LIMIT) -> Page:
+def gaps_page(db, slug: str | None = None, clocks: Clocks | None = None, limit: int | None = PAGE_LIMIT) -> Page:
     clocks = clocks or Clocks.resolve()
     d = gaps_data(db, slug, clocks, limit)
     when = clocks.bracketed()
@@ -101,21 +111,42 @@ def gaps_page(db, slug: str | None = None, clocks: Clocks | None = None,
     if slug is not None:
         blocks += [
             Heading(f"Silent regimes on {d['topic']}"),
-            Bullets([f"{s['id']} · {s['jurisdiction']}" + ("" if s["reviewed"] else " (unreviewed)")
-                     for s in d["silent_regimes"]], empty="(none: every tracked instrument addresses it)"),
+            Bullets(
+                [
+                    f"{s['id']} · {s['jurisdiction']}" + ("" if s["reviewed"] else " (unreviewed)")
+                    for s in d["silent_regimes"]
+                ],
+                empty="(none: every tracked instrument addresses it)",
+            ),
         ]
         if len(d["silent_regimes"]) < d["silent_total"]:
-            blocks.append(Text(f"The first {len(d['silent_regimes']):,} of {d['silent_total']:,} silent regimes, "
-                               "in catalog order (--all lists every one, --limit N the first N).", dim=True))
+            blocks.append(
+                Text(
+                    f"The first {len(d['silent_regimes']):,} of {d['silent_total']:,} silent regimes, "
+                    "in catalog order (--all lists every one, --limit N the first N).",
+                    dim=True,
+                )
+            )
     blocks += [
         Heading("Silent share per topic (largest first)"),
-        Table([{**t, "silent/total": f"{t['silent']}/{t['total']}",
-                "percent": "" if t["percent"] is None else f"{t['percent']}%"} for t in d["topics"]],
-              ["slug", "silent/total", "percent", "reviewed_silent", "unreviewed"],
-              headers={"reviewed_silent": "reviewed silent"}),
+        Table(
+            [
+                {
+                    **t,
+                    "silent/total": f"{t['silent']}/{t['total']}",
+                    "percent": "" if t["percent"] is None else f"{t['percent']}%",
+                }
+                for t in d["topics"]
+            ],
+            ["slug", "silent/total", "percent", "reviewed_silent", "unreviewed"],
+            headers={"reviewed_silent": "reviewed silent"},
+        ),
         Heading("Topics none of a jurisdiction's own instruments addresses"),
-        Table([{**j, "gaps": ", ".join(j["gaps"])} for j in d["jurisdictions"]],
-              ["code", "instruments", "gap_count", "gaps"], headers={"gap_count": "gaps (n)", "gaps": "topics"}),
+        Table(
+            [{**j, "gaps": ", ".join(j["gaps"])} for j in d["jurisdictions"]],
+            ["code", "instruments", "gap_count", "gaps"],
+            headers={"gap_count": "gaps (n)", "gaps": "topics"},
+        ),
     ]
     if slug is not None:
         return Page(d, blocks, d["silent_regimes"], SILENT_COLUMNS)

@@ -56,10 +56,14 @@ def not_recorded(row: dict[str, Any], as_recorded: datetime | None, given: bool 
     ended = row["recorded_to"]
     if ended is not None and ended < FOREVER and (as_recorded is None or ended <= as_recorded):
         last = ended - timedelta(seconds=1)
-        return NotRecorded(f"{kind} {key!r} is not in the catalog {when}: it was removed at {_instant(ended)}; "
-                           f"read it as it was before with --as-recorded {_instant(last)}")
-    return NotRecorded(f"{kind} {key!r} is not in the catalog {when}: it was first recorded at "
-                       f"{_instant(row['recorded_from'])}; leave out --as-recorded, or give a later one")
+        return NotRecorded(
+            f"{kind} {key!r} is not in the catalog {when}: it was removed at {_instant(ended)}; "
+            f"read it as it was before with --as-recorded {_instant(last)}"
+        )
+    return NotRecorded(
+        f"{kind} {key!r} is not in the catalog {when}: it was first recorded at "
+        f"{_instant(row['recorded_from'])}; leave out --as-recorded, or give a later one"
+    )
 
 
 def resolve(db, kind: str, key: str, clocks: Any = None) -> dict[str, Any]:

@@ -27,7 +27,7 @@ class Dim(str):
 
     md: str
 
-    def __new__(cls, value: str, md: str | None = None) -> "Dim":
+    def __new__(cls, value: str, md: str | None = None) -> Dim:
         obj = super().__new__(cls, value)
         obj.md = value if md is None else md
         return obj
@@ -189,12 +189,19 @@ def draw(blocks: list[Any], stream: TextIO) -> None:
             if not b.rows:
                 con.print(RichText(b.empty, style="dim"))
                 continue
-            t = RichTable(box=box.SIMPLE_HEAD if b.compact else box.SQUARE, header_style="bold",
-                          padding=(0, 1) if not b.compact else (0, 0), pad_edge=not b.compact,
-                          show_edge=not b.compact)
+            t = RichTable(
+                box=box.SIMPLE_HEAD if b.compact else box.SQUARE,
+                header_style="bold",
+                padding=(0, 1) if not b.compact else (0, 0),
+                pad_edge=not b.compact,
+                show_edge=not b.compact,
+            )
             for c in b.columns:
-                t.add_column(b.headers.get(c, c), overflow="fold",
-                             justify="center" if b.compact and c not in ("instrument", "id", "jurisdiction") else "left")
+                t.add_column(
+                    b.headers.get(c, c),
+                    overflow="fold",
+                    justify="center" if b.compact and c not in ("instrument", "id", "jurisdiction") else "left",
+                )
             for r in b.rows:
                 t.add_row(*(text_of(r.get(c)) for c in b.columns))
             con.print(t)
@@ -204,8 +211,11 @@ def draw(blocks: list[Any], stream: TextIO) -> None:
 # -- helpers for page builders ---------------------------------------------
 def ref(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     """``{id, name, jurisdiction}`` from a row's ``<prefix>id`` etc."""
-    return {"id": row.get(prefix + "id"), "name": row.get(prefix + "name"),
-            "jurisdiction": row.get(prefix + "jurisdiction")}
+    return {
+        "id": row.get(prefix + "id"),
+        "name": row.get(prefix + "name"),
+        "jurisdiction": row.get(prefix + "jurisdiction"),
+    }
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:

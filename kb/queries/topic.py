@@ -58,8 +58,10 @@ def _topic(db, slug: str, clocks: Clocks) -> str:
 def _given(clocks: Clocks) -> dict[str, Any]:
     """The page's ``as_of`` and ``as_recorded``: each clock when it was asked
     for, else None (today's law, as the catalog knows it now)."""
-    return {"as_of": clocks.as_of if clocks.as_of_given else None,
-            "as_recorded": clocks.as_recorded if clocks.as_recorded_given else None}
+    return {
+        "as_of": clocks.as_of if clocks.as_of_given else None,
+        "as_recorded": clocks.as_recorded if clocks.as_recorded_given else None,
+    }
 
 
 def _counts(db, slug: str, clocks: Clocks, timeline: bool = False) -> dict[str, Any]:
@@ -124,8 +126,9 @@ def primacy(db, slug: str, clocks: Clocks | None = None, limit: int | None = PAG
     return in_one_read(db, lambda tx: _send_primacy(tx, slug, clocks, limit)())
 
 
-def _send_primacy(db, slug: str, clocks: Clocks, limit: int | None,
-                  counts: dict[str, Any] | None = None) -> Callable[[], dict[str, Any]]:
+def _send_primacy(
+    db, slug: str, clocks: Clocks, limit: int | None, counts: dict[str, Any] | None = None
+) -> Callable[[], dict[str, Any]]:
     """``primacy`` in two steps (see ``kb.queries.send``): its query is sent
     now; the function returned reads it and builds the part. ``counts``: the
     topic_counts row (with ``timeline``) when the caller has read it: it
@@ -133,19 +136,29 @@ def _send_primacy(db, slug: str, clocks: Clocks, limit: int | None,
     if counts is None:
         counts = _counts(db, slug, clocks, timeline=True)
     first = counts if counts["first_id"] is not None else None
-    timeline = (list) if first is None else send(db, "topic_timeline", slug=counts["slug"], limit=limit,
-                                                         **clocks.params())
+    timeline = (
+        (list) if first is None else send(db, "topic_timeline", slug=counts["slug"], limit=limit, **clocks.params())
+    )
     return lambda: {
         "topic": {"slug": counts["slug"], "name": counts["name"]},
         **_given(clocks),
         "limit": limit,
-        "primacy": None if first is None else {
-            "instrument": _inst(first, "first_"), "date": first["first_date"], "mode": first["first_mode"],
+        "primacy": None
+        if first is None
+        else {
+            "instrument": _inst(first, "first_"),
+            "date": first["first_date"],
+            "mode": first["first_mode"],
             "pinpoint": first["first_pinpoint"],
         },
         "timeline": [
-            {"instrument": _inst(r), "date": r["date"], "mode": r["mode"], "label": r["label"],
-             "reviewed": r["reviewed"]}
+            {
+                "instrument": _inst(r),
+                "date": r["date"],
+                "mode": r["mode"],
+                "label": r["label"],
+                "reviewed": r["reviewed"],
+            }
             for r in timeline()
         ],
         "timeline_counts": _tally(counts),
@@ -153,8 +166,13 @@ def _send_primacy(db, slug: str, clocks: Clocks, limit: int | None,
 
 
 TALLY = ("codified", "diverged", "implicit", "silent", "undated")
-_TALLY_COLUMNS = {"codified": "codified", "diverged": "diverged", "implicit": "implicit_after",
-                  "silent": "silent_after", "undated": "undated"}
+_TALLY_COLUMNS = {
+    "codified": "codified",
+    "diverged": "diverged",
+    "implicit": "implicit_after",
+    "silent": "silent_after",
+    "undated": "undated",
+}
 
 
 def _tally(counts: dict[str, Any]) -> dict[str, int]:
@@ -165,8 +183,7 @@ def _tally(counts: dict[str, Any]) -> dict[str, int]:
 def primacy_sentence(p: dict[str, Any] | None) -> str:
     if p is None:
         return "No tracked instrument addresses this topic yet, so none has primacy."
-    return (f"First addressed by {p['instrument']['name']} on {p['date'].isoformat()} "
-            f"({p['mode']}).")
+    return f"First addressed by {p['instrument']['name']} on {p['date'].isoformat()} ({p['mode']})."
 
 
 def timeline_tally(counts: dict[str, int]) -> str:
@@ -240,11 +257,12 @@ class GreedyPairs:
 
     def pairs(self) -> list[tuple[dict[str, Any], dict[str, Any]]]:
         made = [(e["row"], e["partner"]) for e in self.explicit if e["partner"] is not None]
-        return made if self.limit is None else made[:self.limit]
+        return made if self.limit is None else made[: self.limit]
 
 
-def forum_shopping(db, slug: str, clocks: Clocks | None = None, limit: int | None = PAGE_PAIRS,
-                   counts: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+def forum_shopping(
+    db, slug: str, clocks: Clocks | None = None, limit: int | None = PAGE_PAIRS, counts: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
     """The topic page's greedy explicit/silent pairs (the first ``limit``;
     None: all), as forum_shopping_pairs gives them. ``counts``: the
     topic_counts row, if read."""
@@ -252,8 +270,9 @@ def forum_shopping(db, slug: str, clocks: Clocks | None = None, limit: int | Non
     return in_one_read(db, lambda tx: _send_forum_shopping(tx, slug, clocks, limit, counts)())
 
 
-def _send_forum_shopping(db, slug: str, clocks: Clocks, limit: int | None,
-                         counts: dict[str, Any] | None) -> Callable[[], list[dict[str, Any]]]:
+def _send_forum_shopping(
+    db, slug: str, clocks: Clocks, limit: int | None, counts: dict[str, Any] | None
+) -> Callable[[], list[dict[str, Any]]]:
     """``forum_shopping`` in two steps (see ``kb.queries.send``): the first
     batch of candidates is asked for now; the function returned walks it and
     asks for more, after the last one read, while the pairs are not known.
@@ -277,10 +296,10 @@ def _send_forum_shopping(db, slug: str, clocks: Clocks, limit: int | None,
             if asked is None or len(rows) < asked or walk.decided():
                 break
             asked *= STREAM_GROWTH
-            rows = run(db, "forum_shopping_stream", slug=slug, after=rows[-1]["catalog_rank"], limit=asked,
-                       **clocks.params())
-        return [{"explicit": _inst(e), "silent": {**_inst(s), "reviewed": s["reviewed"]}}
-                for e, s in walk.pairs()]
+            rows = run(
+                db, "forum_shopping_stream", slug=slug, after=rows[-1]["catalog_rank"], limit=asked, **clocks.params()
+            )
+        return [{"explicit": _inst(e), "silent": {**_inst(s), "reviewed": s["reviewed"]}} for e, s in walk.pairs()]
 
     return pairs
 
@@ -294,8 +313,9 @@ def _first_batch(limit: int | None, explicit: int, candidates: int) -> int | Non
     return min(candidates, max(STREAM_MIN, -(-limit * candidates // explicit) * 5 // 4 + 8))
 
 
-def scored_pairs(db, slug: str, clocks: Clocks | None = None,
-                 limit: int | None = ALL_PAIRS_LIMIT) -> list[dict[str, Any]]:
+def scored_pairs(
+    db, slug: str, clocks: Clocks | None = None, limit: int | None = ALL_PAIRS_LIMIT
+) -> list[dict[str, Any]]:
     """forum_shopping_all's rows: the ``limit`` best-scored pairs (None: all)."""
     clocks = clocks or Clocks.resolve()
     return in_one_read(db, lambda tx: _scored_pairs(tx, slug, clocks, limit))
@@ -323,8 +343,7 @@ def _first_candidates(limit: int | None) -> int | None:
     return None if limit is None else max(PAIR_CANDIDATES, 2 * limit + 32)
 
 
-def _enough(side: list[dict[str, Any]], other: list[dict[str, Any]], limit: int | None,
-            candidates: int | None) -> bool:
+def _enough(side: list[dict[str, Any]], other: list[dict[str, Any]], limit: int | None, candidates: int | None) -> bool:
     """Whether no pair of one of ``side`` with an instrument the ``other``
     side's candidates left out can be among the best ``limit``: the other
     side was not cut short, or each of ``side`` has ``limit`` partners among
@@ -332,12 +351,12 @@ def _enough(side: list[dict[str, Any]], other: list[dict[str, Any]], limit: int 
     part, or the same and a lower catalog_rank)."""
     if limit is None or candidates is None or len(other) < candidates:
         return True
-    return all(sum(1 for _ in zip(range(limit), (y for y in other if not related(x, y)))) >= limit
-               for x in side)
+    return all(sum(1 for _ in zip(range(limit), (y for y in other if not related(x, y)))) >= limit for x in side)
 
 
-def _best_pairs(strict: list[dict[str, Any]], lenient: list[dict[str, Any]],
-                limit: int | None) -> list[tuple[int, dict[str, Any], dict[str, Any]]]:
+def _best_pairs(
+    strict: list[dict[str, Any]], lenient: list[dict[str, Any]], limit: int | None
+) -> list[tuple[int, dict[str, Any], dict[str, Any]]]:
     """The pairs by score, then strict and lenient catalog_rank, the first
     ``limit``: for each score, the strict instruments whose part leaves a
     lenient part that exists, in catalog order, each with the lenient ones of
@@ -361,11 +380,12 @@ def _best_pairs(strict: list[dict[str, Any]], lenient: list[dict[str, Any]],
 
 def _scored_row(score: int, s: dict[str, Any], x: dict[str, Any]) -> dict[str, Any]:
     """One pair as forum_shopping_all returns it."""
-    return {"score": score,
-            "kind": "explicit-silent" if x["mode"] == "silent" else "explicit-implicit (weaker)",
-            **{f"strict_{k}": s[k] for k in ("id", "name", "jurisdiction", "binding", "status")},
-            **{f"lenient_{k}": x[k] for k in ("id", "name", "jurisdiction", "mode", "reviewed", "binding",
-                                              "status")}}
+    return {
+        "score": score,
+        "kind": "explicit-silent" if x["mode"] == "silent" else "explicit-implicit (weaker)",
+        **{f"strict_{k}": s[k] for k in ("id", "name", "jurisdiction", "binding", "status")},
+        **{f"lenient_{k}": x[k] for k in ("id", "name", "jurisdiction", "mode", "reviewed", "binding", "status")},
+    }
 
 
 def conflicts(db, slug: str, clocks: Clocks | None = None) -> list[dict[str, Any]]:
@@ -384,8 +404,9 @@ def references(coverage: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if r["mode"] == "silent" or not (r["pinpoint"] or r["note"]):
             continue
         text = r["id"] + ": " + " — ".join(x for x in (r["pinpoint"], r["note"]) if x)
-        refs.append({"instrument": r["id"], "pinpoint": r["pinpoint"], "note": r["note"],
-                     "source": r["source"], "text": text})
+        refs.append(
+            {"instrument": r["id"], "pinpoint": r["pinpoint"], "note": r["note"], "source": r["source"], "text": text}
+        )
     return refs
 
 
@@ -407,8 +428,9 @@ def topic_data(db, slug: str, clocks: Clocks | None = None, limit: int | None = 
 SILENT_SPARE = 4  # read up to this many times `limit` coverage rows to find the first silent regimes in them
 
 
-def _send_coverage_and_silent(db, slug: str, clocks: Clocks, limit: int | None,
-                              counts: dict[str, int]) -> Callable[[], tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+def _send_coverage_and_silent(
+    db, slug: str, clocks: Clocks, limit: int | None, counts: dict[str, int]
+) -> Callable[[], tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
     """The first ``limit`` coverage rows and the first ``limit`` silent
     regimes, in two steps (see ``kb.queries.send``). Both lists are tracked
     instruments in catalog order, and the silent regimes are the coverage
@@ -447,13 +469,21 @@ def _topic_data(db, slug: str, clocks: Clocks, limit: int | None) -> dict[str, A
     coverage, silent = coverage_and_silent()
     p = primacy_part()
     return {
-        "topic": {"slug": slug, "name": t["name"], "definition": t["definition"],
-                  "question": t["question"], "rank": t["rank"]},
+        "topic": {
+            "slug": slug,
+            "name": t["name"],
+            "definition": t["definition"],
+            "question": t["question"],
+            "rank": t["rank"],
+        },
         **_given(clocks),
         "limit": limit,
         "counts": counts,
-        "totals": {"coverage": counts["tracked"], "timeline": p["timeline_counts"]["total"],
-                   "silent": counts["silent"]},
+        "totals": {
+            "coverage": counts["tracked"],
+            "timeline": p["timeline_counts"]["total"],
+            "silent": counts["silent"],
+        },
         "summary": summary_sentence(counts, clocks),
         "primacy": p["primacy"],
         "timeline": p["timeline"],
@@ -461,20 +491,44 @@ def _topic_data(db, slug: str, clocks: Clocks, limit: int | None) -> dict[str, A
         "forum_shopping": pairs(),
         "conflicts": _conflicts(conflict_rows()),
         "coverage": [
-            {"instrument": _inst(r), "mode": r["mode"], "reviewed": r["reviewed"], "pinpoint": r["pinpoint"],
-             "confidence": r["confidence"], "note": r["note"], "source": r["source"],
-             "binding": r["binding"], "status": r["status"], "adopted": r["adopted"],
-             "catalog_rank": r["catalog_rank"]}
+            {
+                "instrument": _inst(r),
+                "mode": r["mode"],
+                "reviewed": r["reviewed"],
+                "pinpoint": r["pinpoint"],
+                "confidence": r["confidence"],
+                "note": r["note"],
+                "source": r["source"],
+                "binding": r["binding"],
+                "status": r["status"],
+                "adopted": r["adopted"],
+                "catalog_rank": r["catalog_rank"],
+            }
             for r in coverage
         ],
-        "silent": [{"id": r["id"], "name": r["name"], "jurisdiction": r["jurisdiction"],
-                    "reviewed": r["reviewed"]} for r in silent],
+        "silent": [
+            {"id": r["id"], "name": r["name"], "jurisdiction": r["jurisdiction"], "reviewed": r["reviewed"]}
+            for r in silent
+        ],
         "references": references(coverage),
     }
 
 
-COVERAGE_COLUMNS = ["catalog_rank", "id", "name", "jurisdiction", "mode", "reviewed", "pinpoint",
-                    "confidence", "status", "binding", "adopted", "note", "source"]
+COVERAGE_COLUMNS = [
+    "catalog_rank",
+    "id",
+    "name",
+    "jurisdiction",
+    "mode",
+    "reviewed",
+    "pinpoint",
+    "confidence",
+    "status",
+    "binding",
+    "adopted",
+    "note",
+    "source",
+]
 
 
 def _when(clocks: Clocks) -> str:
@@ -488,8 +542,13 @@ def topic_page(db, slug: str, clocks: Clocks | None = None, limit: int | None = 
     d = topic_data(db, slug, clocks, limit)
     t = d["topic"]
     subtitle = f"{t['slug']} · AI-governance topic" + (f" · {clocks.describe()}" if clocks.describe() else "")
-    blocks: list[Any] = [Heading(t["name"], 1), Text(subtitle, dim=True), Text(d["summary"]),
-                         Heading("Definition and scope"), Text(t["definition"])]
+    blocks: list[Any] = [
+        Heading(t["name"], 1),
+        Text(subtitle, dim=True),
+        Text(d["summary"]),
+        Heading("Definition and scope"),
+        Text(t["definition"]),
+    ]
     if t["question"]:
         blocks.append(Text("Contested: " + t["question"]))
 
@@ -497,31 +556,55 @@ def topic_page(db, slug: str, clocks: Clocks | None = None, limit: int | None = 
     blocks.append(Text(primacy_sentence(d["primacy"])))
     if d["primacy"]:
         blocks.append(Text(timeline_tally(d["timeline_counts"])))
-        blocks.append(Table(
-            rows=[{"date": x["date"].isoformat() if x["date"] else "", "instrument": x["instrument"]["name"],
-                   "jurisdiction": x["instrument"]["jurisdiction"], "label": x["label"]} for x in d["timeline"]],
-            columns=["date", "instrument", "jurisdiction", "label"]))
+        blocks.append(
+            Table(
+                rows=[
+                    {
+                        "date": x["date"].isoformat() if x["date"] else "",
+                        "instrument": x["instrument"]["name"],
+                        "jurisdiction": x["instrument"]["jurisdiction"],
+                        "label": x["label"],
+                    }
+                    for x in d["timeline"]
+                ],
+                columns=["date", "instrument", "jurisdiction", "label"],
+            )
+        )
         _more(blocks, len(d["timeline"]), d["totals"]["timeline"], "timeline entries")
     blocks.append(Text("Forum-shopping pairs (explicit here, silent there):"))
-    blocks.append(Bullets([pair_text(p) for p in d["forum_shopping"]],
-                          empty="(no cross-jurisdiction explicit/silent pair)"))
+    blocks.append(
+        Bullets([pair_text(p) for p in d["forum_shopping"]], empty="(no cross-jurisdiction explicit/silent pair)")
+    )
     if d["conflicts"]:
         blocks.append(Text("Curated conflicts:"))
         blocks.append(Bullets([f"{c['a']['name']} ↔ {c['b']['name']}: {c['basis']}" for c in d["conflicts"]]))
 
     blocks.append(Heading("Cross-jurisdiction coverage"))
-    blocks.append(Table(
-        rows=[{"id": c["instrument"]["id"], "instrument": c["instrument"]["name"],
-               "jurisdiction": c["instrument"]["jurisdiction"], "mode": mode_cell(c["mode"], c["reviewed"]),
-               "pinpoint": c["pinpoint"]} for c in d["coverage"]],
-        columns=["id", "instrument", "jurisdiction", "mode", "pinpoint"]))
+    blocks.append(
+        Table(
+            rows=[
+                {
+                    "id": c["instrument"]["id"],
+                    "instrument": c["instrument"]["name"],
+                    "jurisdiction": c["instrument"]["jurisdiction"],
+                    "mode": mode_cell(c["mode"], c["reviewed"]),
+                    "pinpoint": c["pinpoint"],
+                }
+                for c in d["coverage"]
+            ],
+            columns=["id", "instrument", "jurisdiction", "mode", "pinpoint"],
+        )
+    )
     _more(blocks, len(d["coverage"]), d["totals"]["coverage"], "tracked instruments, in catalog order")
     blocks.append(Text(LEGEND, dim=True))
 
     blocks.append(Heading("Silent regimes — gap signal"))
     blocks.append(Text(f"Instruments that do not address {t['name']} — candidates for future policy work."))
-    blocks.append(Bullets([f"{s['name']} · {s['jurisdiction']}" + ("" if s["reviewed"] else " (unreviewed)")
-                           for s in d["silent"]]))
+    blocks.append(
+        Bullets(
+            [f"{s['name']} · {s['jurisdiction']}" + ("" if s["reviewed"] else " (unreviewed)") for s in d["silent"]]
+        )
+    )
     _more(blocks, len(d["silent"]), d["totals"]["silent"], "silent regimes, in catalog order")
 
     blocks.append(Heading("References"))
@@ -530,9 +613,16 @@ def topic_page(db, slug: str, clocks: Clocks | None = None, limit: int | None = 
     if len(d["coverage"]) < d["totals"]["coverage"]:
         blocks.append(Text("(the references of the instruments listed above)", dim=True))
 
-    rows = [{"catalog_rank": c["catalog_rank"], "id": c["instrument"]["id"], "name": c["instrument"]["name"],
-             "jurisdiction": c["instrument"]["jurisdiction"],
-             **{k: c[k] for k in COVERAGE_COLUMNS[4:]}} for c in d["coverage"]]
+    rows = [
+        {
+            "catalog_rank": c["catalog_rank"],
+            "id": c["instrument"]["id"],
+            "name": c["instrument"]["name"],
+            "jurisdiction": c["instrument"]["jurisdiction"],
+            **{k: c[k] for k in COVERAGE_COLUMNS[4:]},
+        }
+        for c in d["coverage"]
+    ]
     return Page(d, blocks, rows, COVERAGE_COLUMNS)
 
 
@@ -551,20 +641,30 @@ def primacy_page(db, slug: str, clocks: Clocks | None = None, limit: int | None 
         rows.append({"date": p["date"], **p["instrument"], "mode": p["mode"], "label": "first"})
     rows += [{"date": x["date"], **x["instrument"], "mode": x["mode"], "label": x["label"]} for x in d["timeline"]]
     columns = ["date", "id", "name", "jurisdiction", "mode", "label"]
-    blocks: list[Any] = [Heading(f"Historical primacy: {d['topic']['name']}{_when(clocks)}", 1),
-                         Text(primacy_sentence(d["primacy"]))]
+    blocks: list[Any] = [
+        Heading(f"Historical primacy: {d['topic']['name']}{_when(clocks)}", 1),
+        Text(primacy_sentence(d["primacy"])),
+    ]
     if d["primacy"]:
         blocks += [Text(timeline_tally(d["timeline_counts"])), Table(rows, columns)]
         _more(blocks, len(d["timeline"]), d["timeline_counts"]["total"], "timeline entries")
     return Page(d, blocks, rows, columns)
 
 
-PAIR_COLUMNS = ["explicit_id", "explicit", "explicit_jurisdiction", "silent_id", "silent", "silent_jurisdiction",
-                "silent_reviewed"]
+PAIR_COLUMNS = [
+    "explicit_id",
+    "explicit",
+    "explicit_jurisdiction",
+    "silent_id",
+    "silent",
+    "silent_jurisdiction",
+    "silent_reviewed",
+]
 
 
-def forum_shopping_page(db, slug: str, clocks: Clocks | None = None, all_pairs: bool = False,
-                        limit: int | None = ALL_PAIRS_LIMIT) -> Page:
+def forum_shopping_page(
+    db, slug: str, clocks: Clocks | None = None, all_pairs: bool = False, limit: int | None = ALL_PAIRS_LIMIT
+) -> Page:
     """Without ``all_pairs``: the topic page's pairs. With it: the ``limit``
     best-scored pairs (None: every pair)."""
     clocks = clocks or Clocks.resolve()
@@ -581,59 +681,121 @@ def _forum_shopping_page(db, slug: str, clocks: Clocks, all_pairs: bool, limit: 
     title = name + _when(clocks)
     if not all_pairs:
         pairs = _send_forum_shopping(db, slug, clocks, PAGE_PAIRS, counts)()
-        rows = [{"explicit_id": p["explicit"]["id"], "explicit": p["explicit"]["name"],
-                 "explicit_jurisdiction": p["explicit"]["jurisdiction"], "silent_id": p["silent"]["id"],
-                 "silent": p["silent"]["name"], "silent_jurisdiction": p["silent"]["jurisdiction"],
-                 "silent_reviewed": p["silent"]["reviewed"]} for p in pairs]
-        blocks = [Heading(f"Forum-shopping: {title}", 1),
-                  Text("Explicit instruments in catalog order, each paired with the first silent instrument "
-                       "of another jurisdiction not paired yet (at most three; --all for every pair)."),
-                  Bullets([pair_text(p) for p in pairs], empty="(no cross-jurisdiction explicit/silent pair)")]
+        rows = [
+            {
+                "explicit_id": p["explicit"]["id"],
+                "explicit": p["explicit"]["name"],
+                "explicit_jurisdiction": p["explicit"]["jurisdiction"],
+                "silent_id": p["silent"]["id"],
+                "silent": p["silent"]["name"],
+                "silent_jurisdiction": p["silent"]["jurisdiction"],
+                "silent_reviewed": p["silent"]["reviewed"],
+            }
+            for p in pairs
+        ]
+        blocks = [
+            Heading(f"Forum-shopping: {title}", 1),
+            Text(
+                "Explicit instruments in catalog order, each paired with the first silent instrument "
+                "of another jurisdiction not paired yet (at most three; --all for every pair)."
+            ),
+            Bullets([pair_text(p) for p in pairs], empty="(no cross-jurisdiction explicit/silent pair)"),
+        ]
         data = {"topic": {"slug": slug, "name": name}, **_given(clocks), "pairs": pairs}
         return Page(data, blocks, rows, PAIR_COLUMNS)
 
     scored = _scored_pairs(db, slug, clocks, limit)
     cons = conflicts(db, slug, clocks)
     pairs = [
-        {"score": r["score"], "kind": "explicit-silent" if r["lenient_mode"] == "silent" else "explicit-implicit",
-         "strict": {"id": r["strict_id"], "name": r["strict_name"], "jurisdiction": r["strict_jurisdiction"],
-                    "binding": r["strict_binding"], "status": r["strict_status"]},
-         "lenient": {"id": r["lenient_id"], "name": r["lenient_name"], "jurisdiction": r["lenient_jurisdiction"],
-                     "mode": r["lenient_mode"], "reviewed": r["lenient_reviewed"],
-                     "binding": r["lenient_binding"], "status": r["lenient_status"]}}
+        {
+            "score": r["score"],
+            "kind": "explicit-silent" if r["lenient_mode"] == "silent" else "explicit-implicit",
+            "strict": {
+                "id": r["strict_id"],
+                "name": r["strict_name"],
+                "jurisdiction": r["strict_jurisdiction"],
+                "binding": r["strict_binding"],
+                "status": r["strict_status"],
+            },
+            "lenient": {
+                "id": r["lenient_id"],
+                "name": r["lenient_name"],
+                "jurisdiction": r["lenient_jurisdiction"],
+                "mode": r["lenient_mode"],
+                "reviewed": r["lenient_reviewed"],
+                "binding": r["lenient_binding"],
+                "status": r["lenient_status"],
+            },
+        }
         for r in scored
     ]
-    columns = ["score", "kind", "strict_id", "strict_jurisdiction", "strict_binding", "strict_status",
-               "lenient_id", "lenient_jurisdiction", "lenient_mode", "lenient_reviewed", "lenient_binding",
-               "lenient_status"]
+    columns = [
+        "score",
+        "kind",
+        "strict_id",
+        "strict_jurisdiction",
+        "strict_binding",
+        "strict_status",
+        "lenient_id",
+        "lenient_jurisdiction",
+        "lenient_mode",
+        "lenient_reviewed",
+        "lenient_binding",
+        "lenient_status",
+    ]
     rows = [{k: r[k] if k != "kind" else p["kind"] for k in columns} for r, p in zip(scored, pairs)]
-    table_rows = [{"score": p["score"], "kind": p["kind"].replace("explicit-", "vs "),
-                   "strict": f"{p['strict']['id']} ({p['strict']['jurisdiction']})",
-                   "lenient": f"{p['lenient']['id']} ({p['lenient']['jurisdiction']})"
-                              + ("" if p["lenient"]["reviewed"] else " unreviewed")}
-                  for p in pairs]
+    table_rows = [
+        {
+            "score": p["score"],
+            "kind": p["kind"].replace("explicit-", "vs "),
+            "strict": f"{p['strict']['id']} ({p['strict']['jurisdiction']})",
+            "lenient": f"{p['lenient']['id']} ({p['lenient']['jurisdiction']})"
+            + ("" if p["lenient"]["reviewed"] else " unreviewed"),
+        }
+        for p in pairs
+    ]
     n_strong = sum(1 for p in pairs if p["kind"] == "explicit-silent")
     capped = limit is not None and len(pairs) >= limit
     blocks = [
         Heading(f"Forum-shopping, {'the best pairs' if capped else 'every pair'}: {title}", 1),
-        Text(f"{plural(n_strong, 'explicit-silent pair')} and "
-             f"{plural(len(pairs) - n_strong, 'weaker explicit-implicit pair')} across jurisdictions"
-             + (f": the {limit} best-scored (--limit N for more, --limit all for every pair)." if capped else ".")),
+        Text(
+            f"{plural(n_strong, 'explicit-silent pair')} and "
+            f"{plural(len(pairs) - n_strong, 'weaker explicit-implicit pair')} across jurisdictions"
+            + (f": the {limit} best-scored (--limit N for more, --limit all for every pair)." if capped else ".")
+        ),
         Text("Score (0-7): " + "; ".join(f"+{pts} {what}" for what, pts in SCORE_RULES) + ".", dim=True),
-        Table(table_rows, ["score", "kind", "strict", "lenient"],
-              headers={"strict": "explicit (strict)", "lenient": "silent or implicit (lenient)"}),
+        Table(
+            table_rows,
+            ["score", "kind", "strict", "lenient"],
+            headers={"strict": "explicit (strict)", "lenient": "silent or implicit (lenient)"},
+        ),
         Heading("Curated conflicts"),
         Bullets([f"{c['a']['id']} ↔ {c['b']['id']}: {c['basis']}" for c in cons]),
     ]
-    data = {"topic": {"slug": slug, "name": name}, **_given(clocks), "limit": limit,
-            "score": [{"points": pts, "when": what} for what, pts in SCORE_RULES],
-            "pairs": pairs, "conflicts": cons}
+    data = {
+        "topic": {"slug": slug, "name": name},
+        **_given(clocks),
+        "limit": limit,
+        "score": [{"points": pts, "when": what} for what, pts in SCORE_RULES],
+        "pairs": pairs,
+        "conflicts": cons,
+    }
     return Page(data, blocks, rows, columns)
 
 
 # -- salience -----------------------------------------------------------------
-SALIENCE_COLUMNS = ["position", "slug", "name", "salience", "explicit", "conflicts", "implicit", "silent",
-                    "unreviewed", "tracked"]
+SALIENCE_COLUMNS = [
+    "position",
+    "slug",
+    "name",
+    "salience",
+    "explicit",
+    "conflicts",
+    "implicit",
+    "silent",
+    "unreviewed",
+    "tracked",
+]
 
 
 def salience(db, clocks: Clocks | None = None) -> list[dict[str, Any]]:

@@ -25,7 +25,7 @@ Time (docs/history.md). Two clocks, kept apart:
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 import neo4j.time
@@ -76,7 +76,7 @@ REVOCATION_SCOPES = ("full", "partial")
 
 # The end of a record-time interval that is still open: a fact recorded and
 # not closed since is valid from its recorded_from up to FOREVER.
-FOREVER = datetime(9999, 12, 31, tzinfo=timezone.utc)
+FOREVER = datetime(9999, 12, 31, tzinfo=UTC)
 FOREVER_CYPHER = "datetime('9999-12-31T00:00:00Z')"  # the same, in Cypher
 
 # Properties kb keeps on every versioned record (states and curated edges).
@@ -277,8 +277,9 @@ class Topic(StructuredNode):
 
 
 # The names of those counts (kb sets them; data files do not have them).
-TOPIC_CELL_COUNTS = tuple(name for name in Topic.defined_properties(aliases=False, rels=False)
-                          if name.startswith("cells_"))
+TOPIC_CELL_COUNTS = tuple(
+    name for name in Topic.defined_properties(aliases=False, rels=False) if name.startswith("cells_")
+)
 
 
 class Developer(StructuredNode):
@@ -349,10 +350,20 @@ class GraphFormat(StructuredNode):
 
 
 NODE_CLASSES: tuple[type[StructuredNode], ...] = (
-    Source, Jurisdiction, Topic, Developer, Instrument, Paper,
+    Source,
+    Jurisdiction,
+    Topic,
+    Developer,
+    Instrument,
+    Paper,
 )
 STATE_CLASSES: tuple[type[StructuredNode], ...] = (
-    SourceState, JurisdictionState, TopicState, DeveloperState, InstrumentState, PaperState,
+    SourceState,
+    JurisdictionState,
+    TopicState,
+    DeveloperState,
+    InstrumentState,
+    PaperState,
 )
 HISTORY_CLASSES: tuple[type[StructuredNode], ...] = (ChangeSet, LoadLock, GraphFormat)
 FORMAT_VERSION = 2  # 1: properties on the records, InstrumentVersion and TREATED copies of old values

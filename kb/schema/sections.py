@@ -76,7 +76,7 @@ class EdgeSection:
         return graph_properties(self.cls)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def graph_properties(cls: type) -> dict[str, Property]:
     """A class's properties by their name in the graph (and in data files).
     Cached: neomodel's defined_properties() walks the class every call, and
@@ -101,18 +101,27 @@ SEP = "\u001f"  # joins the parts of a composite key; the validator rejects cont
 NODE_SECTIONS: tuple[NodeSection, ...] = (
     NodeSection("sources", model.Source, model.SourceState, "id"),
     NodeSection(
-        "jurisdictions", model.Jurisdiction, model.JurisdictionState, "code",
+        "jurisdictions",
+        model.Jurisdiction,
+        model.JurisdictionState,
+        "code",
         refs=(Ref("part_of", ("jurisdictions",), required=False, rel_type="PART_OF"),),
         prop_refs=(SOURCE_REF,),
     ),
     NodeSection("topics", model.Topic, model.TopicState, "slug", prop_refs=(SOURCE_REF,)),
     NodeSection(
-        "developers", model.Developer, model.DeveloperState, "id",
+        "developers",
+        model.Developer,
+        model.DeveloperState,
+        "id",
         refs=(Ref("home", ("jurisdictions",), rel_type="BASED_IN"),),
         prop_refs=(SOURCE_REF,),
     ),
     NodeSection(
-        "instruments", model.Instrument, model.InstrumentState, "id",
+        "instruments",
+        model.Instrument,
+        model.InstrumentState,
+        "id",
         refs=(
             Ref("jurisdiction", ("jurisdictions",), rel_type="ISSUED_IN"),
             Ref("issued_by", ("developers",), required=False, rel_type="ISSUED_BY"),
@@ -124,37 +133,72 @@ NODE_SECTIONS: tuple[NodeSection, ...] = (
 )
 
 EDGE_SECTIONS: tuple[EdgeSection, ...] = (
-    EdgeSection("treats", model.Treats, "TREATS",
-                Ref("instrument", ("instruments",)), Ref("topic", ("topics",)),
-                prop_refs=(SOURCE_REF,)),
-    EdgeSection("conflicts", model.ConflictsWith, "CONFLICTS_WITH",
-                Ref("instrument", ("instruments",)), Ref("other", ("instruments",)),
-                key_props=("topic",), prop_refs=(SOURCE_REF, Ref("topic", ("topics",))), undirected=True),
-    EdgeSection("cites", model.Cites, "CITES",
-                Ref("from", ("papers", "instruments")), Ref("to", ("instruments", "papers")),
-                prop_refs=(SOURCE_REF,)),
-    EdgeSection("addresses", model.Addresses, "ADDRESSES",
-                Ref("paper", ("papers",)), Ref("topic", ("topics",)),
-                prop_refs=(SOURCE_REF,)),
-    EdgeSection("similar", model.SimilarTo, "SIMILAR_TO",
-                Ref("paper", ("papers",)), Ref("other", ("papers",)),
-                prop_refs=(SOURCE_REF,)),
-    EdgeSection("signed", model.Signed, "SIGNED",
-                Ref("developer", ("developers",)), Ref("instrument", ("instruments",)),
-                prop_refs=(SOURCE_REF,)),
-    EdgeSection("revokes", model.Revokes, "REVOKES",
-                Ref("instrument", ("instruments",)), Ref("revoked", ("instruments",)),
-                prop_refs=(SOURCE_REF,)),
+    EdgeSection(
+        "treats",
+        model.Treats,
+        "TREATS",
+        Ref("instrument", ("instruments",)),
+        Ref("topic", ("topics",)),
+        prop_refs=(SOURCE_REF,),
+    ),
+    EdgeSection(
+        "conflicts",
+        model.ConflictsWith,
+        "CONFLICTS_WITH",
+        Ref("instrument", ("instruments",)),
+        Ref("other", ("instruments",)),
+        key_props=("topic",),
+        prop_refs=(SOURCE_REF, Ref("topic", ("topics",))),
+        undirected=True,
+    ),
+    EdgeSection(
+        "cites",
+        model.Cites,
+        "CITES",
+        Ref("from", ("papers", "instruments")),
+        Ref("to", ("instruments", "papers")),
+        prop_refs=(SOURCE_REF,),
+    ),
+    EdgeSection(
+        "addresses",
+        model.Addresses,
+        "ADDRESSES",
+        Ref("paper", ("papers",)),
+        Ref("topic", ("topics",)),
+        prop_refs=(SOURCE_REF,),
+    ),
+    EdgeSection(
+        "similar",
+        model.SimilarTo,
+        "SIMILAR_TO",
+        Ref("paper", ("papers",)),
+        Ref("other", ("papers",)),
+        prop_refs=(SOURCE_REF,),
+    ),
+    EdgeSection(
+        "signed",
+        model.Signed,
+        "SIGNED",
+        Ref("developer", ("developers",)),
+        Ref("instrument", ("instruments",)),
+        prop_refs=(SOURCE_REF,),
+    ),
+    EdgeSection(
+        "revokes",
+        model.Revokes,
+        "REVOKES",
+        Ref("instrument", ("instruments",)),
+        Ref("revoked", ("instruments",)),
+        prop_refs=(SOURCE_REF,),
+    ),
 )
 
-SECTIONS: dict[str, NodeSection | EdgeSection] = {
-    s.name: s for s in (*NODE_SECTIONS, *EDGE_SECTIONS)
-}
+SECTIONS: dict[str, NodeSection | EdgeSection] = {s.name: s for s in (*NODE_SECTIONS, *EDGE_SECTIONS)}
 NODE_SECTION_BY_NAME: dict[str, NodeSection] = {s.name: s for s in NODE_SECTIONS}
 NODE_SECTION_BY_LABEL: dict[str, NodeSection] = {s.label: s for s in NODE_SECTIONS}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def data_fields(section: NodeSection | EdgeSection) -> tuple[str, ...]:
     """Every field a record of this section may have, in a stable order."""
     if isinstance(section, NodeSection):
@@ -162,7 +206,7 @@ def data_fields(section: NodeSection | EdgeSection) -> tuple[str, ...]:
     return (section.start.field, section.end.field, *section.properties())
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def required_fields(section: NodeSection | EdgeSection) -> tuple[str, ...]:
     req = [k for k, p in section.properties().items() if p.required or getattr(p, "unique_index", False)]
     if isinstance(section, NodeSection):

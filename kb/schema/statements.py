@@ -33,9 +33,7 @@ def schema_statements() -> list[str]:
                     f"FOR (n:{label}) REQUIRE n.{name} IS UNIQUE"
                 )
             elif prop.index:
-                statements.append(
-                    f"CREATE INDEX index_{label}_{name} IF NOT EXISTS FOR (n:{label}) ON (n.{name})"
-                )
+                statements.append(f"CREATE INDEX index_{label}_{name} IF NOT EXISTS FOR (n:{label}) ON (n.{name})")
         for rel in cls.defined_properties(aliases=False, rels=True, properties=False).values():
             rel_type = rel.definition["relation_type"]
             rel_model = rel.definition.get("model")
@@ -45,8 +43,7 @@ def schema_statements() -> list[str]:
                 name = prop.db_property or attr
                 if prop.index:
                     rel_indexes[(rel_type, name)] = (
-                        f"CREATE INDEX index_{rel_type}_{name} IF NOT EXISTS "
-                        f"FOR ()-[r:{rel_type}]-() ON (r.{name})"
+                        f"CREATE INDEX index_{rel_type}_{name} IF NOT EXISTS FOR ()-[r:{rel_type}]-() ON (r.{name})"
                     )
     statements.extend(rel_indexes[k] for k in sorted(rel_indexes))
     return statements

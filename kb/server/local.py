@@ -22,9 +22,9 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from kb.config import DEFAULT_BOLT_PORT, DEFAULT_HTTP_PORT, DEFAULT_USER, kb_home
 from kb.errors import ServerError
@@ -106,7 +106,7 @@ class LocalServer:
 
     # -- construction -----------------------------------------------------
     @classmethod
-    def default(cls) -> "LocalServer":
+    def default(cls) -> LocalServer:
         """kb's own server in KB_HOME, on the ports its config names."""
         base = kb_home()
         server = cls(
@@ -193,8 +193,13 @@ class LocalServer:
                 shutil.rmtree(self.lib)
             self.lib.mkdir(parents=True)
             cmd = [
-                mvn, "-B", "-q", "-f", str(POM),
-                "dependency:copy-dependencies", f"-DoutputDirectory={self.lib}",
+                mvn,
+                "-B",
+                "-q",
+                "-f",
+                str(POM),
+                "dependency:copy-dependencies",
+                f"-DoutputDirectory={self.lib}",
             ]
             proc = subprocess.run(cmd, capture_output=True, text=True)
             if proc.returncode != 0:
@@ -237,9 +242,7 @@ class LocalServer:
         self.conf_file.write_text("\n".join(lines) + "\n")
 
     def _classpath(self) -> str:
-        return os.pathsep.join(
-            [f"{self.home / 'plugins'}/*", f"{self.conf_dir}/*", f"{self.lib}/*"]
-        )
+        return os.pathsep.join([f"{self.home / 'plugins'}/*", f"{self.conf_dir}/*", f"{self.lib}/*"])
 
     # -- password ---------------------------------------------------------
     def stored_password(self) -> str | None:
@@ -269,7 +272,9 @@ class LocalServer:
         env = dict(os.environ, NEO4J_HOME=str(self.home), NEO4J_CONF=str(self.conf_dir))
         proc = subprocess.run(
             [java, "-cp", self._classpath(), ADMIN_CLASS, "dbms", "set-initial-password", "--", password],
-            capture_output=True, text=True, env=env,
+            capture_output=True,
+            text=True,
+            env=env,
         )
         if proc.returncode != 0:
             out = (proc.stdout + proc.stderr).replace(password, "********")
@@ -325,13 +330,25 @@ class LocalServer:
         self._lay_out()
         self._ensure_initial_password(java)
         cmd = [
-            java, "-cp", self._classpath(), f"-Xms{self.heap}", f"-Xmx{self.heap}", *JVM_FLAGS,
-            MAIN_CLASS, f"--home-dir={self.home}", f"--config-dir={self.conf_dir}", "--console-mode",
+            java,
+            "-cp",
+            self._classpath(),
+            f"-Xms{self.heap}",
+            f"-Xmx{self.heap}",
+            *JVM_FLAGS,
+            MAIN_CLASS,
+            f"--home-dir={self.home}",
+            f"--config-dir={self.conf_dir}",
+            "--console-mode",
         ]
         log_fh = open(self.log_file, "ab")
         proc = subprocess.Popen(
-            cmd, stdout=log_fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            cwd=self.home, start_new_session=True,
+            cmd,
+            stdout=log_fh,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            cwd=self.home,
+            start_new_session=True,
         )
         log_fh.close()
         self.pid_file.write_text(f"{proc.pid}\n")
@@ -357,7 +374,7 @@ class LocalServer:
         if not port_in_use(self.bolt_port):
             return False
         from neo4j import GraphDatabase
-        from neo4j.exceptions import Neo4jError, DriverError
+        from neo4j.exceptions import DriverError, Neo4jError
 
         password = os.environ.get("NEO4J_PASSWORD") or self.stored_password()
         try:
