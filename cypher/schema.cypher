@@ -18,6 +18,7 @@ CREATE INDEX index_TopicState_slug IF NOT EXISTS FOR (n:TopicState) ON (n.slug);
 CREATE INDEX index_TopicState_rank IF NOT EXISTS FOR (n:TopicState) ON (n.rank);
 CREATE INDEX index_DeveloperState_recorded_to IF NOT EXISTS FOR (n:DeveloperState) ON (n.recorded_to);
 CREATE INDEX index_DeveloperState_id IF NOT EXISTS FOR (n:DeveloperState) ON (n.id);
+CREATE INDEX index_InstrumentState_recorded_from IF NOT EXISTS FOR (n:InstrumentState) ON (n.recorded_from);
 CREATE INDEX index_InstrumentState_recorded_to IF NOT EXISTS FOR (n:InstrumentState) ON (n.recorded_to);
 CREATE INDEX index_InstrumentState_id IF NOT EXISTS FOR (n:InstrumentState) ON (n.id);
 CREATE INDEX index_InstrumentState_adopted IF NOT EXISTS FOR (n:InstrumentState) ON (n.adopted);

@@ -21,13 +21,20 @@ after the page's instant and no instrument is adopted after its date; they
 walk the cells otherwise (a graph written by other means, a load committed
 in parts that stopped half way) and for pages at other clocks. ``kb db
 recount`` counts every topic again, for a graph edited outside ``kb load``.
+
+The same goes for each jurisdiction: its own instruments in the current
+catalog and the current topics none of them addresses (``own_instruments``,
+``own_gaps`` on the Jurisdiction node), which today's gaps page reads
+(jurisdiction_gaps_kept). A load that changes anything keeps them
+again for every jurisdiction (one walk of the current cells that are not
+silent).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kb.schema.model import FOREVER_CYPHER
+from kb.schema.model import FOREVER_CYPHER, JURISDICTION_KEPT
 from kb.schema.model import TOPIC_CELL_COUNTS as FIELDS
 
 END = FOREVER_CYPHER  # recorded_to of a current fact
@@ -62,6 +69,34 @@ RETURN count(t) AS topics
 # Drop every topic's stored counts (queries then walk the cells).
 FORGET = "MATCH (t:Topic) REMOVE " + ", ".join(f"t.{f}" for f in FIELDS)
 
+# Every jurisdiction's own instruments in the current catalog (ISSUED_IN it,
+# whatever their adoption date) and the current topics, in rank order, none
+# of them addresses (no current cell of theirs that is not silent).
+RECOUNT_JURISDICTIONS = f"""
+CALL () {{
+  MATCH (ts:TopicState)
+  WHERE ts.recorded_to = {END}
+  WITH ts ORDER BY ts.rank
+  RETURN collect(ts.slug) AS topics
+}}
+MATCH (j:Jurisdiction)
+CALL (j, topics) {{
+  OPTIONAL MATCH (j)<-[e:ISSUED_IN]-(n)
+  WHERE e.recorded_to = {END} AND EXISTS {{ (n)-[:HAS_STATE]->(i) WHERE i.recorded_to = {END} }}
+  WITH topics, collect(n) AS own
+  CALL (own) {{
+    UNWIND own AS n
+    MATCH (n)-[r:TREATS]->(t)
+    WHERE r.recorded_to = {END} AND r.mode <> 'silent'
+    RETURN collect(DISTINCT t.slug) AS addressed
+  }}
+  RETURN size(own) AS instruments, [s IN topics WHERE NOT s IN addressed] AS gaps
+}}
+SET j.own_instruments = instruments, j.own_gaps = gaps
+RETURN count(j) AS jurisdictions
+"""
+FORGET_JURISDICTIONS = "MATCH (j:Jurisdiction) REMOVE " + ", ".join(f"j.{f}" for f in JURISDICTION_KEPT)
+
 # The topics an instrument has current cells on.
 TOPICS_OF = f"""MATCH (n:Instrument)-[r:TREATS]->(t:Topic) WHERE n.id IN $ids AND r.recorded_to = {END}
 RETURN DISTINCT t.slug AS slug"""
@@ -76,8 +111,15 @@ def recount(tx, slugs: Iterable[str] | None = None) -> int:
     return tx.run(RECOUNT, slugs=wanted).single()["topics"]
 
 
+def recount_jurisdictions(tx) -> int:
+    """Keep every jurisdiction's own instruments and the topics they address
+    again, in the transaction ``tx``; how many jurisdictions."""
+    return tx.run(RECOUNT_JURISDICTIONS).single()["jurisdictions"]
+
+
 def forget(tx) -> None:
     tx.run(FORGET).consume()
+    tx.run(FORGET_JURISDICTIONS).consume()
 
 
 def touched(tx, topics: Iterable[str], instruments: Iterable[str]) -> set[str]:

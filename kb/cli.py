@@ -333,21 +333,23 @@ def db_schema() -> None:
 @db.command("recount")
 @click.pass_context
 def db_recount(ctx: click.Context) -> None:
-    """Count every topic's cells again and keep the counts on its Topic node.
+    """Count every topic's cells again and keep the counts on its Topic node
+    (and each jurisdiction's own instruments and the topics they address).
 
-    kb load keeps these counts itself; run this after editing cells or
-    adoption dates by other means (Neo4j Browser, your own Cypher), whose
-    changes the stored counts would not show.
+    kb load keeps these counts itself; run this after editing cells,
+    adoption dates or jurisdictions by other means (Neo4j Browser, your own
+    Cypher), whose changes the stored counts would not show.
 
     \b
     Example:
       kb db recount
     """
-    from kb.cell_counts import recount
+    from kb.cell_counts import recount, recount_jurisdictions
     from kb.load import LOCK_STATEMENT
 
     def work(tx) -> int:
         tx.run(LOCK_STATEMENT).consume()  # not while a load writes
+        recount_jurisdictions(tx)
         return recount(tx)
 
     n = database(ctx).write_tx(work)

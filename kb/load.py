@@ -293,7 +293,7 @@ def prune_nodes_statement(s: NodeSection) -> str:
         f"MATCH (n:{s.label})-[:HAS_STATE]->(x:{s.state_label}) WHERE {CURRENT} AND $keep[n.{s.key}] IS NULL "
         "SET x.recorded_to = $now "
         f"WITH n CALL (n) {{ MATCH (n)-[x]-() WHERE {CURRENT} SET x.recorded_to = $now "
-        "RETURN collect(type(x)) AS types }} "
+        "RETURN collect(type(x)) AS types } "
         "RETURN count(n) AS removed, reduce(all = [], t IN collect(types) | all + t) AS closed_edges, [] AS topics"
     )
 
@@ -751,14 +751,17 @@ def _begin(tx, at: datetime | None, clock: dict[str, datetime]) -> datetime:
 
 
 def _finish(tx, report: LoadReport, now: datetime, results: list, recount: set[str] | None) -> None:
-    """Count the cells of the ``recount`` topics again (None: all) and record
-    the change set, both in the load's last transaction."""
+    """Count the cells of the ``recount`` topics again (None: all), keep
+    the jurisdictions' own instruments and topics again when anything
+    changed, and record the change set, all in the load's last transaction."""
     from kb import __version__
 
     report.recounted = cell_counts.recount(tx, recount)
     created = sum(c.get("created", 0) for _, _, c in results)
     updated = sum(c.get("updated", 0) for _, _, c in results)
     removed = sum(c.get("removed", 0) for _, _, c in results)
+    if created or updated or removed or recount is None:
+        cell_counts.recount_jurisdictions(tx)
     report.change_set = None
     if created or updated or removed:
         stamp = now.strftime("%Y%m%dT%H%M%S.%fZ")

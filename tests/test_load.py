@@ -17,7 +17,7 @@ from conftest import CORPUS, FIXTURES
 from kb.errors import QueryError, ValidationFailed
 from kb.export import export
 from kb.load import load
-from kb.schema.model import FOREVER, FOREVER_CYPHER, INTERVAL, TOPIC_CELL_COUNTS
+from kb.schema.model import FOREVER, FOREVER_CYPHER, INTERVAL, JURISDICTION_KEPT, TOPIC_CELL_COUNTS
 from kb.schema.sections import NODE_SECTIONS
 from kb.stats import stats
 
@@ -287,7 +287,8 @@ def test_sub_national_jurisdictions_are_part_of_their_country(corpus_db):
 def test_identities_hold_only_their_key_and_states_their_properties(corpus_db):
     db = corpus_db
     for s in NODE_SECTIONS:
-        allowed = {s.key, *(TOPIC_CELL_COUNTS if s.label == "Topic" else ())}
+        kept = {"Topic": TOPIC_CELL_COUNTS, "Jurisdiction": JURISDICTION_KEPT}.get(s.label, ())
+        allowed = {s.key, *kept}
         extra = db.read(
             f"MATCH (n:{s.label}) UNWIND keys(n) AS k WITH k WHERE NOT k IN $allowed RETURN DISTINCT k",
             allowed=sorted(allowed),

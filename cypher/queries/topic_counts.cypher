@@ -45,14 +45,27 @@ CALL (t) {
          count(CASE WHEN r.mode = 'implicit' AND i.adopted IS NOT NULL THEN 1 END) AS implicit_dated,
          count(CASE WHEN r.mode = 'conflicts' AND i.adopted IS NOT NULL THEN 1 END) AS conflicts_dated
 }
-// the instruments then: how many, how many adopted on or after the primacy date (it included), undated
+// the instruments then: how many, how many adopted on or after the primacy date (it included), undated;
+// counted from the indexes: every state (the count store) less those not current then (closed by then,
+// or recorded later) and those adopted after $as_of or before the primacy date
 CALL (p) {
-  MATCH (i:InstrumentState)
-  WHERE i.recorded_from <= $as_recorded < i.recorded_to
-    AND coalesce(i.adopted, date()) <= $as_of
-  RETURN count(i) AS tracked,
-         count(CASE WHEN i.adopted >= p.adopted THEN 1 END) AS from_first,
-         count(CASE WHEN i.adopted IS NULL THEN 1 END) AS undated
+  CALL () { MATCH (i:InstrumentState) RETURN count(i) AS states }
+  CALL () { MATCH (i:InstrumentState) WHERE i.adopted IS NOT NULL RETURN count(i) AS dated_states }
+  CALL () { MATCH (i:InstrumentState) WHERE i.recorded_to <= $as_recorded
+            RETURN count(i) AS closed, count(i.adopted) AS closed_dated }
+  CALL () { MATCH (i:InstrumentState) WHERE i.recorded_from > $as_recorded
+            RETURN count(i) AS later, count(i.adopted) AS later_dated }
+  CALL () { MATCH (i:InstrumentState) USING INDEX i:InstrumentState(adopted)
+            WHERE i.adopted > $as_of AND i.recorded_from <= $as_recorded < i.recorded_to
+            RETURN count(i) AS after }
+  CALL (p) { MATCH (i:InstrumentState) USING INDEX i:InstrumentState(adopted)
+             WHERE i.adopted < p.adopted AND i.recorded_from <= $as_recorded < i.recorded_to
+             RETURN count(i) AS before }
+  WITH states - closed - later AS current, dated_states - closed_dated - later_dated AS dated_current, after, before
+  // an undated instrument counts as adopted today
+  WITH CASE WHEN date() <= $as_of THEN current - dated_current ELSE 0 END AS undated, dated_current - after AS dated,
+       before
+  RETURN dated + undated AS tracked, dated - before AS from_first, undated
 }
 OPTIONAL MATCH (pn)-[pj:ISSUED_IN]->(j:Jurisdiction)
 WHERE pj.recorded_from <= $as_recorded < pj.recorded_to

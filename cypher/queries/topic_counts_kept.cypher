@@ -2,7 +2,7 @@
 // title: A topic's counts, from the cell counts kb load keeps (today's pages)
 // description: topic_counts's row from what kb load and Neo4j keep: the topic's cell counts by mode on the
 //   Topic node (cells_explicit ..., the current catalog's) and the instruments counted from the count store
-//   and indexes. kept says whether that answers for these clocks: the topic has the counts, no change set
+//   and indexes. kept says whether that answers for these clocks: the topic has the counts, as_of is today or later, no change set
 //   is recorded after as_recorded, and no instrument then is adopted after as_of (the adopted index). kb
 //   reads it for today's pages only, and topic_counts when kept is false.
 // param: slug (string, required) topic slug, e.g. open_weight_release
@@ -32,7 +32,9 @@ OPTIONAL CALL (t) {
 // whether the catalog then is the current one (no change set since; a load closes an instrument's
 // cells with it) and every instrument then is one of the law on $as_of
 CALL () {
-  RETURN NOT EXISTS { MATCH (c:ChangeSet) WHERE c.at > $as_recorded }
+  // (an undated instrument counts as adopted today: so $as_of is today or later)
+  RETURN $as_of >= date()
+         AND NOT EXISTS { MATCH (c:ChangeSet) WHERE c.at > $as_recorded }
          AND NOT EXISTS { MATCH (i:InstrumentState) USING INDEX i:InstrumentState(adopted)
                           WHERE i.adopted > $as_of
                             AND i.recorded_from <= $as_recorded < i.recorded_to } AS holds

@@ -2,7 +2,7 @@
 // title: Topics ranked by salience, from the cell counts kb load keeps (today's kb topics)
 // description: topic_salience's rows from the counts kb load keeps on each Topic node (cells_explicit ...,
 //   cells_silent: the current catalog's) and the instruments counted from the count store. kept (on every
-//   row) says whether that answers for these clocks: every topic has the counts, no change set is recorded
+//   row) says whether that answers for these clocks: every topic has the counts, as_of is today or later, no change set is recorded
 //   after as_recorded, and no instrument then is adopted after as_of. kb reads it for today's kb topics
 //   only, and topic_salience when kept is false.
 // param: as_of (date, optional) legal time: the law on this date; today when not given
@@ -13,7 +13,9 @@
 CALL () {
   // whether the catalog then is the current one (no change set since; a load closes an instrument's
   // cells with it) and every instrument then is one of the law on $as_of
-  RETURN NOT EXISTS { MATCH (c:ChangeSet) WHERE c.at > $as_recorded }
+  // (an undated instrument counts as adopted today: so $as_of is today or later)
+  RETURN $as_of >= date()
+         AND NOT EXISTS { MATCH (c:ChangeSet) WHERE c.at > $as_recorded }
          AND NOT EXISTS { MATCH (i:InstrumentState) USING INDEX i:InstrumentState(adopted)
                           WHERE i.adopted > $as_of
                             AND i.recorded_from <= $as_recorded < i.recorded_to } AS holds

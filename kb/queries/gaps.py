@@ -2,7 +2,10 @@
 and the overall share of silent cells, with reviewed-silent and unreviewed
 counted apart; all at the two clocks (``kb.queries.clocks.Clocks``).
 
-Speed: the page walks the cells twice, not three times. The overall share
+Speed: today's page reads what kb load keeps on the topics and the
+jurisdictions (``topic_salience_kept``, ``jurisdiction_gaps_kept``, when
+they hold: kb.cell_counts) and walks no cell; at other clocks it walks them
+twice, not three times. The overall share
 (the named query ``silent_share``) is the sum of the per-topic rows of
 ``topic_gaps``, which counts each topic's cells by mode; ``overall_of``
 adds them up (tests/test_query_cli.py shows it equals ``silent_share`` on
@@ -61,6 +64,42 @@ def overall_sentence(o: dict[str, Any]) -> str:
     )
 
 
+def topics_from_kept(rows: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """topic_gaps's rows from topic_salience_kept's, which hold the same
+    counts from what kb load keeps on the topics; None when they do not hold
+    (the page then counts the cells: topic_gaps)."""
+    if not rows or not all(r["kept"] for r in rows):
+        return None
+    out = []
+    for r in rows:
+        total, silent = r["tracked"], r["silent"]
+        out.append(
+            {
+                "slug": r["slug"],
+                "name": r["name"],
+                "rank": r["topic_rank"],
+                "silent": silent,
+                "total": total,
+                "percent": percent(silent, total),
+                "reviewed_silent": silent - r["unreviewed"],
+                "unreviewed": r["unreviewed"],
+                "explicit": r["explicit"],
+                "implicit": r["implicit"],
+                "conflicts": r["conflicts"],
+            }
+        )
+    # topic_gaps's order: the largest silent share first, ties by topic rank
+    return sorted(out, key=lambda r: (-(r["silent"] / r["total"]) if r["total"] else 0.0, r["rank"]))
+
+
+def jurisdictions_from_kept(rows: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """jurisdiction_gaps's rows from jurisdiction_gaps_kept's; None when they
+    do not hold (the page then walks the cells: jurisdiction_gaps)."""
+    if not rows or not all(r["kept"] for r in rows):
+        return None
+    return [{k: v for k, v in r.items() if k != "kept"} for r in rows]
+
+
 def silent_regimes(db, slug: str, clocks: Clocks | None = None, limit: int | None = None) -> list[dict[str, Any]]:
     """The topic's silent regimes in catalog order (the first ``limit``; None: all)."""
     clocks = clocks or Clocks.resolve()
@@ -83,17 +122,22 @@ def _gaps_data(db, slug: str | None, clocks: Clocks, limit: int | None) -> dict[
     at = clocks.params()
     key = resolve(db, "topic", slug, clocks)["key"] if slug is not None else None
     # sent at once, read after: the server runs each while kb reads the one before
-    topics = send(db, "topic_gaps", **at)
-    jurisdictions = send(db, "jurisdiction_gaps", **at)
+    kept = send(db, "topic_salience_kept", **at) if clocks.today else None
+    kept_jurisdictions = send(db, "jurisdiction_gaps_kept", **at) if clocks.today else None
     counts = send(db, "topic_counts", slug=key, **at) if key is not None else None
     silent = send(db, "silent_regimes", slug=key, limit=limit, **at) if key is not None else None
-    topic_rows = topics()
+    topic_rows = topics_from_kept(kept()) if kept is not None else None
+    if topic_rows is None:
+        topic_rows = run(db, "topic_gaps", **at)
+    jurisdiction_rows = jurisdictions_from_kept(kept_jurisdictions()) if kept_jurisdictions is not None else None
+    if jurisdiction_rows is None:
+        jurisdiction_rows = run(db, "jurisdiction_gaps", **at)
     data: dict[str, Any] = {
         "as_of": clocks.as_of if clocks.as_of_given else None,
         "as_recorded": clocks.as_recorded if clocks.as_recorded_given else None,
         "overall": overall_of(topic_rows) or run(db, "silent_share", **at)[0],
         "topics": [{k: r[k] for k in TOPIC_COLUMNS} for r in topic_rows],
-        "jurisdictions": jurisdictions(),
+        "jurisdictions": jurisdiction_rows,
     }
     if key is not None:
         data["topic"] = key

@@ -204,6 +204,9 @@ class DeveloperState(State):
 
 
 class InstrumentState(State):
+    # indexed here too: pages count the instruments at an instant from the
+    # indexes (those recorded after it are one range seek)
+    recorded_from = DateTimeNeo4jFormatProperty(index=True)
     identifier = StringProperty(index=True, required=True, db_property="id")
     name = StringProperty(required=True)
     short_name = StringProperty()
@@ -254,6 +257,12 @@ class Source(StructuredNode):
 
 class Jurisdiction(StructuredNode):
     code = StringProperty(unique_index=True, required=True)
+    # Its own instruments in the current catalog (ISSUED_IN it) and the
+    # current topics, in rank order, none of them addresses (every cell
+    # silent or unreviewed); kept by kb load (kb.cell_counts), read only for
+    # today's gaps.
+    own_instruments = IntegerProperty()
+    own_gaps = ArrayProperty(StringProperty())
 
     states = RelationshipTo("JurisdictionState", "HAS_STATE", model=HasState)
     part_of = RelationshipTo("Jurisdiction", "PART_OF", model=Reference)
@@ -279,6 +288,9 @@ class Topic(StructuredNode):
 # The names of those counts (kb sets them; data files do not have them).
 TOPIC_CELL_COUNTS = tuple(
     name for name in Topic.defined_properties(aliases=False, rels=False) if name.startswith("cells_")
+)
+JURISDICTION_KEPT = tuple(
+    name for name in Jurisdiction.defined_properties(aliases=False, rels=False) if name.startswith("own_")
 )
 
 
