@@ -15,22 +15,15 @@ WHERE i.recorded_from <= $as_recorded < i.recorded_to
 MATCH (n:Instrument)-[:HAS_STATE]->(i)
 OPTIONAL MATCH (n)-[e:ISSUED_IN]->(j:Jurisdiction)
 WHERE e.recorded_from <= $as_recorded < e.recorded_to
-CALL (n) {
-  OPTIONAL MATCH (n)-[r:TREATS]->(t:Topic)
-  WHERE r.recorded_from <= $as_recorded < r.recorded_to
-  WITH t.slug AS slug, r.mode AS mode
-  RETURN collect(CASE mode WHEN 'explicit' THEN slug END) AS explicit,
-         collect(CASE mode WHEN 'implicit' THEN slug END) AS implicit,
-         collect(CASE mode WHEN 'conflicts' THEN slug END) AS conflicts,
-         collect(CASE mode WHEN 'silent' THEN slug END) AS silent
-}
+// the instrument's cells then, as [mode, topic] pairs (its TREATS edges end at topics)
+WITH i, j, [(n)-[r:TREATS]->(t) WHERE r.recorded_from <= $as_recorded < r.recorded_to | [r.mode, t.slug]] AS cells
 RETURN i.id AS instrument,
        i.name AS name,
        i.short_name AS short_name,
        j.code AS jurisdiction,
        i.catalog_rank AS catalog_rank,
-       explicit,
-       implicit,
-       conflicts,
-       silent
+       [c IN cells WHERE c[0] = 'explicit' | c[1]] AS explicit,
+       [c IN cells WHERE c[0] = 'implicit' | c[1]] AS implicit,
+       [c IN cells WHERE c[0] = 'conflicts' | c[1]] AS conflicts,
+       [c IN cells WHERE c[0] = 'silent' | c[1]] AS silent
 ORDER BY i.catalog_rank
