@@ -76,7 +76,7 @@ def run_kb(folder: Path, batch: int | None = None, commit_every: int | None = No
     most of the writing), write (a load in parts: writing after checking)
     and transaction (a load in one transaction, prepare included)."""
     import kb.load
-    import loaders
+    import kb.loaders
 
     if batch:
         kb.load.BATCH = batch
@@ -97,7 +97,7 @@ def run_kb(folder: Path, batch: int | None = None, commit_every: int | None = No
 
         return wrapper
 
-    loaders.read_paths = timed("read", loaders.read_paths)
+    kb.loaders.read_paths = timed("read", kb.loaders.read_paths)
     kb.load.prepare = timed("prepare", kb.load.prepare)
     kb.load.write = timed("write", kb.load.write)
     kb.load.check_and_write = timed("transaction", kb.load.check_and_write)

@@ -93,7 +93,7 @@ def cached_properties_patch():
 
 
 def validate(records) -> tuple[Any, list]:
-    """Validate records read by loaders.read_paths as kb load does
+    """Validate records read by kb.loaders.read_paths as kb load does
     (kb.validate.Validator: node records at once, then edge records one at a
     time); the catalog (edge rows in catalog.edges, in memory) and the problems."""
     from kb.schema.sections import EDGE_SECTIONS
@@ -114,7 +114,7 @@ def validate(records) -> tuple[Any, list]:
 
 
 def part_python(folder: Path, tag: str) -> dict[str, Any]:
-    from loaders import read_paths
+    from kb.loaders import read_paths
 
     out: dict[str, Any] = {}
     pr = cProfile.Profile()
@@ -161,7 +161,7 @@ def part_memory(folder: Path, tag: str) -> dict[str, Any]:
     import gc
 
     from kb.load import plan_writes
-    from loaders import read_paths
+    from kb.loaders import read_paths
 
     out: dict[str, Any] = {"rss_start_mib": round(rss_mib(), 1)}
     gc.collect()
@@ -387,7 +387,7 @@ def in_memory_steps(folder: Path) -> list:
     """kb's write steps with every row in memory (step.rows), edges included;
     kb.load itself streams edge rows from its stage instead."""
     from kb.load import plan_writes
-    from loaders import read_paths
+    from kb.loaders import read_paths
 
     catalog, _ = validate(read_paths([folder]).records)
     steps = plan_writes(catalog)

@@ -1,6 +1,6 @@
 """Load catalog files into the graph.
 
-``load()`` reads every file (``loaders``), validates every record
+``load()`` reads every file (``kb.loaders``), validates every record
 (``kb.validate``) and writes the whole catalog in ONE transaction: batched
 ``UNWIND $rows ...`` statements, nodes before edges. Writing starts while
 the files are still being checked, so the server writes one batch while kb
@@ -343,8 +343,8 @@ def prepare(
     as no problem has been found: the node rows once (``sink.nodes``), then
     each edge row (``sink.edge``). ``load`` writes them as they come, in the
     transaction that a problem found later rolls back."""
+    from kb.loaders import read_paths
     from kb.staging import EdgeStage
-    from loaders import read_paths
 
     result = read_paths(paths, stream=STREAMED)
     if known is None and db is not None and not prune:
@@ -390,7 +390,7 @@ def prepare(
 def _read_streams(v: Validator, stage, result, read, sink: _Streamer | None = None) -> int:
     """Validate the streamed CSV files row by row into the stage (and the
     sink); return how many records they held."""
-    from loaders import csv_section, iter_csv, unreadable
+    from kb.loaders import csv_section, iter_csv, unreadable
 
     records = 0
     for name, path in result.streams:

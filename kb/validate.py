@@ -22,7 +22,8 @@ from neomodel import ArrayProperty, BooleanProperty, IntegerProperty, StringProp
 from neomodel.properties import DateTimeNeo4jFormatProperty, Property
 
 from kb.errors import Problem
-from kb.schema.model import STATUSES, NativeDateProperty
+from kb.loaders.records import Record
+from kb.schema.model import CLAIM_PREFIX, CLAIMED_BY, STATUSES, NativeDateProperty
 from kb.schema.sections import (
     INFORMATIONAL_FIELDS,
     NODE_SECTION_BY_NAME,
@@ -33,7 +34,6 @@ from kb.schema.sections import (
     data_fields,
     required_fields,
 )
-from loaders.records import Record
 
 MAX_TEXT = 20_000
 RANKS = "instruments.catalog_rank"  # in ``known``: the stored current instruments' ranks, rank -> id
@@ -256,6 +256,52 @@ class _Checker:
             return None
         return value
 
+    def claims(
+        self, rec: Record, section: NodeSection | EdgeSection, props: dict[str, Any], refs: dict[str, Any] | None = None
+    ) -> bool:
+        """A record's departures from a source: each claimed_<field> the
+        source claimed_by gives, which must differ from the record's own
+        <field> (a property, or a reference in ``refs``); claimed_by and at
+        least one claimed value come together."""
+        fields = _claim_fields(section)
+        if not fields:
+            return True
+        by = props.get(CLAIMED_BY)
+        claimed = {k: props[k] for k in fields if props.get(k) is not None}
+        if not claimed and by is None:
+            return True
+        ok = True
+        if by is None:
+            first = next(iter(claimed))
+            self.problem(
+                rec,
+                first,
+                f"{first} has no claimed_by",
+                "add claimed_by: <id of the source that gives the claimed value>",
+            )
+            ok = False
+        if not claimed:
+            self.problem(
+                rec,
+                CLAIMED_BY,
+                f"claimed_by {_show(by)} names the source of no claimed value",
+                f"add the value it gives ({', '.join(fields)}) or remove claimed_by",
+            )
+            ok = False
+        for fld, value in claimed.items():
+            own_field = fld[len(CLAIM_PREFIX) :]
+            own = props.get(own_field) if own_field in props else (refs or {}).get(own_field)
+            if own == value:
+                shown = value.isoformat() if isinstance(value, date) else _show(value)
+                self.problem(
+                    rec,
+                    fld,
+                    f"{fld} {shown} is the record's own {own_field}",
+                    f"a claimed value records a departure: remove {fld}, or correct {own_field}",
+                )
+                ok = False
+        return ok
+
     def status_history(self, rec: Record, value: Any, status: str | None) -> dict[str, list] | None:
         if value is None:
             return {"status_dates": [], "status_values": [], "status_sources": []}
@@ -422,9 +468,10 @@ class Validator:
                         continue
                     refs[ref.field] = text
                     pending_refs.append((rec, ref, text))
-                if section.name == "instruments" and not (
+                in_order = section.name != "instruments" or (
                     self._rank(rec, key, props.get("catalog_rank")) & self._dates_in_order(rec, props)
-                ):
+                )
+                if not chk.claims(rec, section, props, refs) or not in_order:
                     continue
                 rows.append({"key": key, "props": props, "refs": refs, "source": props.get("source")})
         self._stored_ranks()
@@ -510,7 +557,8 @@ class Validator:
         for ref in section.prop_refs:
             if props.get(ref.field) is not None:
                 _resolve(chk, rec, ref, props[ref.field])
-        if start_sec is None or end_sec is None:
+        claims_ok = chk.claims(rec, section, props)
+        if start_sec is None or end_sec is None or not claims_ok:
             return None
         if section.name in ("conflicts", "similar") and start == end:
             chk.problem(
@@ -548,6 +596,12 @@ class Validator:
             _resolve(self.chk, rec, ref, value)
         self.pending_refs = []
         return self.chk.problems
+
+
+@functools.cache
+def _claim_fields(section: NodeSection | EdgeSection) -> tuple[str, ...]:
+    """The claimed_<field> properties of ``section`` (claimed_by aside)."""
+    return tuple(k for k in section.properties() if k.startswith(CLAIM_PREFIX) and k != CLAIMED_BY)
 
 
 @functools.cache

@@ -1,30 +1,50 @@
 """Every test gets a real Neo4j.
 
 Where it comes from, in order:
-1. NEO4J_TEST_URI (with NEO4J_TEST_USER, NEO4J_TEST_PASSWORD), e.g. a server
-   you run yourself. Its database is emptied: do not point it at data you keep.
+1. NEO4J_TEST_URI (with NEO4J_TEST_USER, NEO4J_TEST_PASSWORD,
+   NEO4J_TEST_DATABASE), a server you run yourself. The tests delete
+   everything in its database, before each test and at the end. A database
+   that holds data when the session starts (data this session did not write)
+   is refused: the run stops before anything is written. Set
+   NEO4J_TEST_ALLOW_WIPE=1 to let the tests delete what it holds.
 2. testcontainers' Neo4jContainer, when a Docker engine answers.
 3. kb's local server from Maven Central, started on free ports with a
-   throwaway data folder for this test session and stopped at the end.
+   throwaway data folder for this test session and killed at the end.
 
 When CI=true a server that cannot be had fails the run; it never skips.
+
+The session fixture ``neo4j_server`` owns the server; ``neo4j_http_port``
+and ``local_server`` hand out its HTTP port and, when it is kb's local
+server, the server itself. ``db`` is the database emptied for one test.
+``corpus_db``, ``synth_db`` and the graphs that test files build with
+``shared_graph`` are built once and shared by the tests that only read
+them: a test that writes to one is noticed (the database's last committed
+transaction moved) and the next test gets it built again. Within each test
+file the tests that share a graph run one after another.
+
+`pytest -m "not slow"` is a quick run: it leaves out the tests marked slow
+(more than a few seconds each) and the property tests try a third of their
+examples (helpers.examples); `make test` runs everything in full.
 """
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
-from pathlib import Path
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
+import helpers
 import pytest
 from click.testing import CliRunner
+from helpers import CORPUS, load_synth, refuse_data_not_ours
 
 from kb.config import Settings
 from kb.db import Database
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "data" / "corpus"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 NEO4J_IMAGE = "neo4j:5.26.30-community"
 TEST_PASSWORD_ENV = "NEO4J_TEST_PASSWORD"
 
@@ -45,15 +65,29 @@ def _unavailable(reason: str):
     pytest.skip(f"no Neo4j for the tests: {reason}")
 
 
+@dataclass
+class Neo4jUnderTest:
+    """The server the session's tests run against."""
+
+    settings: Settings
+    reused: bool = False  # NEO4J_TEST_URI: a server the tests did not start, whose data they must not take
+    local: Any = None  # kb's LocalServer, when the tests started one
+    http_host: str = "127.0.0.1"
+    http_port: int | None = None
+
+
 @pytest.fixture(scope="session")
-def neo4j_settings(tmp_path_factory) -> Settings:
+def neo4j_server(tmp_path_factory) -> Neo4jUnderTest:
     uri = os.environ.get("NEO4J_TEST_URI")
     if uri:
-        yield Settings(
-            uri=uri,
-            user=os.environ.get("NEO4J_TEST_USER", "neo4j"),
-            password=os.environ.get(TEST_PASSWORD_ENV),
-            database=os.environ.get("NEO4J_TEST_DATABASE", "neo4j"),
+        yield Neo4jUnderTest(
+            Settings(
+                uri=uri,
+                user=os.environ.get("NEO4J_TEST_USER", "neo4j"),
+                password=os.environ.get(TEST_PASSWORD_ENV),
+                database=os.environ.get("NEO4J_TEST_DATABASE", "neo4j"),
+            ),
+            reused=True,
         )
         return
     if _docker_answers():
@@ -61,7 +95,11 @@ def neo4j_settings(tmp_path_factory) -> Settings:
 
         password = "kb-test-password"
         with Neo4jContainer(NEO4J_IMAGE, password=password) as container:
-            yield Settings(uri=container.get_connection_url(), password=password)
+            yield Neo4jUnderTest(
+                Settings(uri=container.get_connection_url(), password=password),
+                http_host=container.get_container_host_ip(),
+                http_port=int(container.get_exposed_port(7474)),
+            )
         return
 
     from kb.errors import KbError
@@ -80,26 +118,57 @@ def neo4j_settings(tmp_path_factory) -> Settings:
         server.start(timeout=180)
     except KbError as e:
         _unavailable(f"the local server did not start: {e}")
-    pytest.local_test_server = server  # for tests that need the HTTP port
     try:
-        yield Settings(uri=server.bolt_uri, password=os.environ.get("NEO4J_PASSWORD") or server.stored_password())
+        yield Neo4jUnderTest(
+            Settings(uri=server.bolt_uri, password=os.environ.get("NEO4J_PASSWORD") or server.stored_password()),
+            local=server,
+            http_port=server.http_port,
+        )
     finally:
-        server.stop()
+        server.stop(timeout=0)  # a throwaway: killed, not shut down cleanly
         shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
-def session_db(neo4j_settings) -> Database:
+def neo4j_settings(neo4j_server) -> Settings:
+    return neo4j_server.settings
+
+
+@pytest.fixture(scope="session")
+def neo4j_http_port(neo4j_server) -> int:
+    """The test server's HTTP port (Neo4j Browser)."""
+    if neo4j_server.http_port is None:
+        pytest.skip("the HTTP port of the server at NEO4J_TEST_URI is not known")
+    return neo4j_server.http_port
+
+
+@pytest.fixture
+def local_server(neo4j_server):
+    """kb's local server the session started (kb.server.local.LocalServer)."""
+    if neo4j_server.local is None:
+        pytest.skip("the test server is not kb's local server (NEO4J_TEST_URI or Docker)")
+    return neo4j_server.local
+
+
+@pytest.fixture(scope="session")
+def session_db(neo4j_server) -> Database:
     from kb.schema.statements import schema_statements
 
-    db = Database(neo4j_settings)
+    settings = neo4j_server.settings
+    db = Database(settings)
     info = db.verify()
-    print(f"\nNeo4j under test: {info.get('version')} {info.get('edition')} at {neo4j_settings.uri}")
+    print(f"\nNeo4j under test: {info.get('version')} {info.get('edition')} at {settings.uri}")
+    if neo4j_server.reused:
+        refuse_data_not_ours(db, settings)
     _drop_stale_schema(db, schema_statements())
     for statement in schema_statements():
         db.write(statement)
-    yield db
-    db.close()
+    try:
+        yield db
+    finally:
+        if neo4j_server.reused:  # leave it empty, as it was found
+            db.write("MATCH (n) DETACH DELETE n")
+        db.close()
 
 
 def _drop_stale_schema(db: Database, statements: list[str]) -> None:
@@ -115,27 +184,73 @@ def _drop_stale_schema(db: Database, statements: list[str]) -> None:
                 db.write(f"DROP {kind} `{name}` IF EXISTS")
 
 
-_state = {"corpus_loaded": False}
+class SharedGraph:
+    """What the session's database holds: a graph built once and handed to
+    every test that asks for it while nothing has written to it since."""
+
+    def __init__(self, db: Database):
+        self.db = db
+        self.name: str | None = None
+        self.value: Any = None
+        self.mark: frozenset[str] = frozenset()
+        self.builds: Counter[str] = Counter()
+
+    def last_transaction(self) -> frozenset[str]:
+        """The bookmark of a read: it names the database's last committed
+        transaction, whoever committed it."""
+        with self.db.session(default_access_mode="READ") as s:
+            s.run("RETURN 1").consume()
+            return frozenset(s.last_bookmarks().raw_values)
+
+    def holding(self, name: str, build: Callable[[Database], Any]) -> Any:
+        """The database holding graph ``name``: built by ``build`` into an
+        empty database unless it holds that graph untouched. Returns a copy
+        of what ``build`` returned."""
+        if self.name != name or self.mark != self.last_transaction():
+            self.name = None
+            self.db.write("MATCH (n) DETACH DELETE n")
+            self.value = build(self.db)
+            self.name, self.mark = name, self.last_transaction()
+            self.builds[name] += 1
+        return copy.deepcopy(self.value)
+
+
+@pytest.fixture(scope="session")
+def shared_graph(session_db, pytestconfig) -> SharedGraph:
+    graph = SharedGraph(session_db)
+    pytestconfig._kb_shared_graph = graph  # for the summary at the end
+    return graph
 
 
 @pytest.fixture
-def db(session_db) -> Database:
+def db(shared_graph) -> Database:
     """A real database, emptied before the test."""
-    session_db.write("MATCH (n) DETACH DELETE n")
-    _state["corpus_loaded"] = False
-    return session_db
+    shared_graph.holding("empty", lambda db: None)
+    return shared_graph.db
 
 
 @pytest.fixture
-def corpus_db(session_db) -> Database:
+def corpus_db(shared_graph) -> Database:
     """The curated corpus, loaded once and shared by read-only tests."""
-    if not _state["corpus_loaded"]:
-        from kb.load import load
+    from kb.load import load
 
-        session_db.write("MATCH (n) DETACH DELETE n")
-        load(session_db, [CORPUS])
-        _state["corpus_loaded"] = True
-    return session_db
+    def build(db: Database) -> None:
+        load(db, [CORPUS])
+
+    shared_graph.holding("corpus", build)
+    return shared_graph.db
+
+
+@pytest.fixture
+def synth_db(shared_graph, tmp_path_factory) -> Database:
+    """The synthetic catalog loaded twice (helpers.load_synth), shared by read-only tests."""
+    root = tmp_path_factory.getbasetemp() / "synth"
+
+    def build(db: Database) -> None:
+        load_synth(db, root)
+
+    shared_graph.holding("synth", build)
+    return shared_graph.db
 
 
 NAME_CONSTRAINT = "kb_test_unique_instrument_name"
@@ -145,7 +260,7 @@ NAME_CONSTRAINT = "kb_test_unique_instrument_name"
 def unique_instrument_names(db):
     """A server that refuses a second instrument state with a name another
     state holds (a constraint an operator might add, not kb's): valid files
-    whose write the SERVER refuses part way (test_load.CLASH), for the tests
+    whose write the SERVER refuses part way (helpers.CLASH), for the tests
     of what a failed write leaves behind. Dropped after the test."""
     db.write(f"CREATE CONSTRAINT {NAME_CONSTRAINT} IF NOT EXISTS FOR (x:InstrumentState) REQUIRE x.name IS UNIQUE")
     try:
@@ -181,3 +296,48 @@ class Cli:
 def cli(cli_env) -> Cli:
     """Run `kb ...` in-process against the test server."""
     return Cli(cli_env)
+
+
+def pytest_configure(config):
+    """A run that leaves out the slow tests is a quick one: property tests
+    try fewer examples (helpers.examples); the full run tries them all."""
+    helpers.QUICK_RUN = "not slow" in " ".join((config.getoption("markexpr") or "").split())
+
+
+def _shared_graph_of(item) -> str | None:
+    """The fixture through which ``item`` reads a shared graph, if any."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return None
+    for name in item.fixturenames:
+        defs = info.name2fixturedefs.get(name)
+        if name != "db" and defs and "shared_graph" in defs[-1].argnames:
+            return name
+    return None
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Within each test file, the tests that read one shared graph run one
+    after another, where the first of them stood: each graph is built once
+    per file, not once per test that follows a test of another graph."""
+    out: list = []
+    start = 0
+    while start < len(items):
+        end = start
+        while end < len(items) and items[end].path == items[start].path:
+            end += 1
+        first: dict[str, int] = {}
+        keyed = []
+        for i, item in enumerate(items[start:end]):
+            graph = _shared_graph_of(item)
+            keyed.append((first.setdefault(graph, i) if graph else i, i, item))
+        out += [item for *_, item in sorted(keyed, key=lambda k: k[:2])]
+        start = end
+    items[:] = out
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    graph = getattr(config, "_kb_shared_graph", None)
+    if graph is not None and graph.builds:
+        built = ", ".join(f"{name} {n}" for name, n in sorted(graph.builds.items()) if name != "empty")
+        terminalreporter.write_line(f"shared graphs built: {built}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from conftest import ROOT
+from helpers import ROOT
 
 PACKAGE = ROOT / "kb"
 
@@ -98,3 +98,16 @@ def test_no_import_cycle_inside_kb():
 def test_only_the_cli_imports_click():
     users = sorted(n for n, p in ((module_name(p), p) for p in PACKAGE.rglob("*.py")) if "click" in imports_of(p, n))
     assert users == ["kb.cli"]
+
+
+def test_the_file_readers_sit_below_load_and_validate():
+    """kb.loaders is read by kb.load and kb.validate and reads only kb.errors
+    and the schema's sections (which file holds which section), never what
+    sits above it. Its ``__main__`` (``python -m kb.loaders``) is an entry
+    point like the CLI's, and runs the CLI."""
+    graph = import_graph()
+    readers = {n for n in graph if n == "kb.loaders" or n.startswith("kb.loaders.")} - {"kb.loaders.__main__"}
+    assert {"kb.loaders", "kb.loaders.records", "kb.loaders.yaml_file", "kb.loaders.csv_file"} <= readers
+    used = {t for n in readers for t in graph[n]} - readers
+    assert "kb.errors" in used and all(t == "kb.errors" or t.startswith("kb.schema") for t in used), used
+    assert "kb.loaders" in graph["kb.load"] and "kb.loaders.records" in graph["kb.validate"]

@@ -17,17 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import MINI, T1, T2
 
 from kb.load import load
 from kb.output import to_jsonable
 from kb.queries import load_queries, run
 from kb.queries.clocks import Clocks
 
-ROOT = Path(__file__).resolve().parent.parent
-MINI = ROOT / "tests" / "fixtures" / "mini" / "catalog.yaml"
+MINI_CATALOG = MINI / "catalog.yaml"
 
-T1 = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
-T2 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 LEGAL = "2026-04-01"  # --as-of on every page below: every dated fixture instrument adopted by then
 BEFORE_T1 = Clocks.resolve(as_of=LEGAL, as_recorded="2026-01-05")  # nothing recorded yet
 BETWEEN = Clocks.resolve(as_of=LEGAL, as_recorded="2026-02-01")  # the catalog as the first load left it
@@ -92,7 +90,7 @@ MINI_FIXES = [
 
 def _catalog(folder: Path, extra: str, fixes: list[tuple[str, str]] = ()) -> list[Path]:
     folder.mkdir()
-    text = MINI.read_text(encoding="utf-8")
+    text = MINI_CATALOG.read_text(encoding="utf-8")
     for old, new in fixes:
         assert text.count(old) == 1, old
         text = text.replace(old, new)
@@ -124,15 +122,20 @@ def _pages(db, clocks: Clocks) -> dict[str, Any]:
 
 
 @pytest.fixture
-def history(db, tmp_path):
+def history(shared_graph, tmp_path_factory):
     """The graph after both loads, and the pages kb showed right after the first."""
-    load(db, _catalog(tmp_path / "t1", EXTRA_T1), at=T1)
-    first = _pages(db, BETWEEN)
-    report = load(db, _catalog(tmp_path / "t2", EXTRA_T2, MINI_FIXES), at=T2, prune=True)
-    assert report.change_set == "cs-20260310T120000.000000Z"
-    removed = run(db, "changes", topic="alpha")
-    assert {(c["op"], c["key"]) for c in removed if c["op"] == "removed"} == {("removed", "BB-ACT-2022 -> alpha")}
-    return db, first
+
+    def build(db):
+        tmp_path = tmp_path_factory.mktemp("as-of-history")
+        load(db, _catalog(tmp_path / "t1", EXTRA_T1), at=T1)
+        first = _pages(db, BETWEEN)
+        report = load(db, _catalog(tmp_path / "t2", EXTRA_T2, MINI_FIXES), at=T2, prune=True)
+        assert report.change_set == "cs-20260310T120000.000000Z"
+        removed = run(db, "changes", topic="alpha")
+        assert {(c["op"], c["key"]) for c in removed if c["op"] == "removed"} == {("removed", "BB-ACT-2022 -> alpha")}
+        return first
+
+    return shared_graph.db, shared_graph.holding("test_as_of_history.history", build)
 
 
 def _by_id(rows: list[dict[str, Any]], key: str = "id") -> dict[str, dict[str, Any]]:

@@ -6,14 +6,11 @@ loaded twice; they are not read when an instrument is adopted after today."""
 
 from __future__ import annotations
 
-import textwrap
 from collections import Counter
 from pathlib import Path
 
 import pytest
-import test_queries
-from conftest import CORPUS, FIXTURES
-from test_load import CLASH
+from helpers import CLASH, CORPUS, MINI, write
 
 from kb import cell_counts
 from kb.errors import KbError
@@ -23,19 +20,7 @@ from kb.queries.clocks import Clocks
 from kb.queries.topic import SALIENCE_COLUMNS, salience
 from kb.schema.model import FOREVER_CYPHER
 
-MINI = FIXTURES / "mini"
 MODES = ("explicit", "implicit", "conflicts", "silent")
-
-
-@pytest.fixture
-def synth_db(db, tmp_path_factory):
-    """The synthetic catalog of test_queries, loaded twice."""
-    return test_queries.load_synth(db, tmp_path_factory)
-
-
-def write(path: Path, text: str) -> Path:
-    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
-    return path
 
 
 def cells(db) -> dict[str, dict[str, int]]:
@@ -121,6 +106,7 @@ def test_a_load_in_parts_recounts_every_topic(db):
     assert stored(db) == cells(db)
 
 
+@pytest.mark.slow  # loads in parts, one failing, and a rerun: seconds
 def test_a_failed_part_leaves_no_stale_counts_and_a_rerun_restores_them(unique_instrument_names, tmp_path):
     db = unique_instrument_names
     load(db, [MINI])
@@ -160,6 +146,7 @@ def answers(db) -> dict:
     return out
 
 
+@pytest.mark.slow  # every topic's counts three times over: seconds
 def test_the_queries_answer_the_same_with_the_stored_counts_and_without(corpus_db):
     with_counts = answers(corpus_db)
     assert with_counts[("counts", "open_weight_release", True)]["explicit"] == 3
@@ -187,6 +174,7 @@ KEEP_SILENT = (
 )
 
 
+@pytest.mark.slow  # the synthetic catalog, loaded twice
 def test_kept_counts_answer_as_the_plain_query_after_a_second_dated_load(synth_db):
     """On a synthetic catalog loaded twice (the second load changes cells,
     statuses and adoption dates), every topic's kept counts are its current

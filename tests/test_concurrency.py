@@ -10,13 +10,11 @@ import threading
 from pathlib import Path
 
 import pytest
-from test_load import CATALOG_LABELS, NOW, graph_dump
+from helpers import CATALOG_LABELS, MINI, NOW, graph_dump
 
 from kb.db import Database
 from kb.errors import KbError
 from kb.load import load
-
-MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 
 
 def write_catalog(

@@ -10,16 +10,14 @@ import shutil
 from datetime import UTC, date, datetime
 
 import pytest
-from conftest import CORPUS
-from test_load import FOREVER, NOW, catalog_dump, change_set_counts, versions_at
+from helpers import CORPUS, NOW, T1, T2, catalog_dump, change_set_counts, versions_at
 
 from kb.changes import changes
 from kb.load import load
 from kb.output import to_jsonable
 from kb.queries.clocks import Clocks
+from kb.schema.model import FOREVER
 
-T1 = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
-T2 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 BETWEEN, AFTER = "2026-02-01", "2026-04-01"  # record time: a day between the loads, a day after both
 
 
@@ -53,11 +51,17 @@ def page(db, clocks: Clocks):
 
 
 @pytest.fixture
-def two_loads(db, tmp_path):
-    load(db, [CORPUS], at=T1)
-    first = page(db, recorded(BETWEEN))
-    report = load(db, [corrected_corpus(tmp_path)], at=T2)
-    return first, report
+def two_loads(shared_graph, tmp_path_factory):
+    """The corpus loaded at T1, then corrected (corrected_corpus) at T2: the
+    database, the page recorded between the loads and the second load's report."""
+
+    def build(db):
+        load(db, [CORPUS], at=T1)
+        first = page(db, recorded(BETWEEN))
+        return first, load(db, [corrected_corpus(tmp_path_factory.mktemp("two-loads"))], at=T2)
+
+    first, report = shared_graph.holding("test_history.two_loads", build)
+    return shared_graph.db, first, report
 
 
 def test_a_load_records_a_change_set_with_file_hashes(db):
@@ -92,8 +96,8 @@ def test_a_load_cannot_be_recorded_in_the_future(db):
     assert db.read("MATCH (n) RETURN count(n) AS n")[0]["n"] == 0
 
 
-def test_the_page_recorded_between_two_loads_equals_the_first(db, two_loads):
-    first, report = two_loads
+def test_the_page_recorded_between_two_loads_equals_the_first(two_loads):
+    db, first, report = two_loads
     assert report.totals().updated == 2
     assert change_set_counts(db, report.change_set) == versions_at(db, T2) == {"created": 0, "updated": 2, "removed": 0}
     assert page(db, recorded(BETWEEN)) == first
@@ -109,7 +113,8 @@ def test_the_page_recorded_between_two_loads_equals_the_first(db, two_loads):
     }
 
 
-def test_the_old_versions_are_kept_closed_at_the_second_load(db, two_loads):
+def test_the_old_versions_are_kept_closed_at_the_second_load(two_loads):
+    db, _, _ = two_loads
     rows = db.read(
         "MATCH (:Instrument {id: 'META-FRONTIER-2024'})-[t:TREATS]->(:Topic {slug: 'open_weight_release'}) "
         "RETURN t.pinpoint AS p, t.recorded_from AS f, t.recorded_to AS to ORDER BY f"
@@ -128,7 +133,8 @@ def test_the_old_versions_are_kept_closed_at_the_second_load(db, two_loads):
     ]
 
 
-def test_the_change_list_shows_the_correction(db, two_loads):
+def test_the_change_list_shows_the_correction(two_loads):
+    db, _, _ = two_loads
     rows = changes(db, topic="open_weight_release")
     assert rows[0]["op"] == "changed"
     assert rows[0]["key"] == "META-FRONTIER-2024 -> open_weight_release"
@@ -146,7 +152,7 @@ def test_the_change_list_shows_the_correction(db, two_loads):
     assert [r["entity"] for r in first if r["entity"] != "TREATS"] == ["CONFLICTS_WITH"]
 
 
-def test_cli_changes_and_diff_in_record_time(cli, db, two_loads):
+def test_cli_changes_and_diff_in_record_time(cli, two_loads):
     out = cli("changes", "--topic", "open_weight_release", "--limit", "1", "--format", "json")
     assert out.exit_code == 0, out.output
     rows = json.loads(out.stdout)

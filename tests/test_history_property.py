@@ -36,7 +36,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import FIXTURES
+from helpers import FIXTURES
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (

@@ -19,13 +19,11 @@ from datetime import UTC, datetime
 
 import pytest
 import yaml
-from conftest import CORPUS, FIXTURES, ROOT
-from test_load import NOW
+from helpers import CORPUS, FIXTURES, MINI, NOW, ROOT
 
 LATER = ROOT / "data" / "examples" / "later-instruments"
 KOREA = FIXTURES / "korea"
 STATUS = FIXTURES / "status"
-MINI = FIXTURES / "mini"
 
 
 def ok(result):
@@ -51,9 +49,15 @@ def utc(text: str) -> datetime:
 
 # -- 1. legal time reads the catalog as known now -------------------------------------------
 @pytest.fixture
-def korea_recorded_late(cli, db):
-    ok(cli("load", "--recorded-at", "2026-01-01", str(CORPUS)))
-    ok(cli("load", "--recorded-at", "2026-03-01", str(KOREA)))
+def korea_recorded_late(cli, shared_graph):
+    """The corpus recorded on 2026-01-01, the Korean AI Basic Act (adopted
+    2025-01-21) on 2026-03-01; the CLI to read them."""
+
+    def build(db):
+        ok(cli("load", "--recorded-at", "2026-01-01", str(CORPUS)))
+        ok(cli("load", "--recorded-at", "2026-03-01", str(KOREA)))
+
+    shared_graph.holding("test_history_scenarios.korea_recorded_late", build)
     return cli
 
 

@@ -28,17 +28,15 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import FIXTURES
+from helpers import MINI, NOW, catalog_dump, examples, graph_dump
 from hypothesis import HealthCheck, assume, given, note, settings
 from hypothesis import strategies as st
-from test_load import NOW, catalog_dump, graph_dump
 
 from kb.errors import KbError, Problem, ValidationFailed
 from kb.load import load, prepare
+from kb.loaders import MAX_DOCUMENT_BYTES
 from kb.validate import CONTROL_RE, MAX_TEXT, Catalog
-from loaders import MAX_DOCUMENT_BYTES
 
-MINI = FIXTURES / "mini"
 MINI_DOC: dict[str, list[dict[str, Any]]] = yaml.safe_load((MINI / "catalog.yaml").read_text(encoding="utf-8"))
 # A command a data file might try to smuggle in: if it ever ran, this file would appear.
 PWNED = Path(tempfile.gettempdir()) / "kb-hostile-input-pwned"
@@ -357,7 +355,7 @@ def hostile_text_case(value: str, target: tuple, fmt: str, ascii_only: bool, fol
     return paths, expected_outcome(given_value, required, fmt)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     value=hostile_text,
     target=st.sampled_from(TEXT_FIELDS),
@@ -412,7 +410,7 @@ def mini_db(db) -> MiniDb:
     return MiniDb(db)
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     value=hostile_text,
     target=st.sampled_from(TEXT_FIELDS),
@@ -559,7 +557,7 @@ def write_any(doc: dict, folder: Path, fmt: str) -> list[Path] | None:
         return None  # the generator made something this format cannot hold
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(doc=mutated_catalog(), fmt=st.sampled_from(["yaml", "json", "csv"]))
 def test_malformed_records_give_clear_problems(tmp_path, doc, fmt):
     paths = write_any(doc, Path(tempfile.mkdtemp(dir=tmp_path)), fmt)
@@ -569,7 +567,7 @@ def test_malformed_records_give_clear_problems(tmp_path, doc, fmt):
         assert catalog.count() > 0
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(doc=mutated_catalog(), fmt=st.sampled_from(["yaml", "json", "csv"]))
 def test_malformed_records_against_neo4j(mini_db, tmp_path, doc, fmt):
     paths = write_any(doc, Path(tempfile.mkdtemp(dir=tmp_path)), fmt)
@@ -633,7 +631,7 @@ CSV_TRICKS = [
 ]
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     parts=st.lists(
         st.one_of(

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from helpers import FIXTURES
 
 from kb.load import load
 from kb.queries import run, run_one
@@ -52,38 +52,43 @@ def edited(tmp_path: Path, name: str, *changes: tuple[str, str]) -> Path:
 
 
 @pytest.fixture
-def history(db, tmp_path):
+def history(shared_graph, tmp_path_factory):
     """Three dated loads of the mini catalog: as it is; then the bill given an
     adoption date and the code's silent cell made implicit; then the law
     moved to another jurisdiction, its conflict cell made silent, and the
     bill undated again (with --prune)."""
-    load(db, [MINI], at=T1)
-    load(
-        db,
-        [
-            edited(
-                tmp_path,
-                "two",
-                ("status: proposed\n", "status: proposed\n    adopted: 2023-05-05\n"),
-                ("topic: alpha, mode: silent,", "topic: alpha, mode: implicit,"),
-            )
-        ],
-        at=T2,
-    )
-    load(
-        db,
-        [
-            edited(
-                tmp_path,
-                "three",
-                ("    jurisdiction: AA\n    catalog_rank: 1", "    jurisdiction: BB\n    catalog_rank: 1"),
-                ("topic: beta, mode: conflicts,", "topic: beta, mode: silent,"),
-            )
-        ],
-        at=T3,
-        prune=True,
-    )
-    return db
+
+    def build(db):
+        tmp_path = tmp_path_factory.mktemp("kept-gaps")
+        load(db, [MINI], at=T1)
+        load(
+            db,
+            [
+                edited(
+                    tmp_path,
+                    "two",
+                    ("status: proposed\n", "status: proposed\n    adopted: 2023-05-05\n"),
+                    ("topic: alpha, mode: silent,", "topic: alpha, mode: implicit,"),
+                )
+            ],
+            at=T2,
+        )
+        load(
+            db,
+            [
+                edited(
+                    tmp_path,
+                    "three",
+                    ("    jurisdiction: AA\n    catalog_rank: 1", "    jurisdiction: BB\n    catalog_rank: 1"),
+                    ("topic: beta, mode: conflicts,", "topic: beta, mode: silent,"),
+                )
+            ],
+            at=T3,
+            prune=True,
+        )
+
+    shared_graph.holding("test_kept_gaps.history", build)
+    return shared_graph.db
 
 
 INSTANTS = (None, "2025-12-31T00:00:00Z", "2026-01-15T00:00:00Z", "2026-02-15T00:00:00Z", "2026-03-15T00:00:00Z")

@@ -9,20 +9,24 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, FIXTURES
-from test_load import CLASH, NEW_INSTRUMENT, NOW, T1, T2, catalog_dump, graph_dump, versions_at
+from helpers import (
+    CLASH,
+    CORPUS,
+    MINI,
+    NEW_INSTRUMENT,
+    NOW,
+    T1,
+    T2,
+    catalog_dump,
+    graph_dump,
+    versions_at,
+    write,
+)
 
 from kb.errors import KbError, ValidationFailed
 from kb.load import load
+from kb.loaders import read_paths
 from kb.schema.model import FOREVER
-from loaders import read_paths
-
-MINI = FIXTURES / "mini"
-
-
-def write(path: Path, text: str) -> Path:
-    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
-    return path
 
 
 def change_sets(db) -> list[dict]:

@@ -22,7 +22,7 @@ import json
 from datetime import UTC, date, datetime
 
 import pytest
-from conftest import FIXTURES
+from helpers import FIXTURES
 
 from kb.load import load
 from kb.schema.model import FOREVER
@@ -336,6 +336,25 @@ def format_1(db):
         db.write(f"DROP INDEX {name} IF EXISTS")
 
 
+@pytest.fixture
+def migrated(shared_graph, cli):
+    """A format-1 graph after `kb db migrate`, shared by the tests that only
+    read it: the database and what the command wrote (stdout, stderr)."""
+
+    def build(db):
+        build_format_1(db)
+        try:
+            result = migrate(cli)
+        finally:
+            for name in OLD_NAMES:  # should the migration have failed: the other tests' schema
+                db.write(f"DROP CONSTRAINT {name} IF EXISTS")
+                db.write(f"DROP INDEX {name} IF EXISTS")
+        return result.stdout, result.stderr
+
+    stdout, stderr = shared_graph.holding("test_migrate.migrated", build)
+    return shared_graph.db, stdout, stderr
+
+
 # -- reading both formats ------------------------------------------------------------
 LABELS = {"Source": "id", "Jurisdiction": "code", "Topic": "slug", "Instrument": "id"}
 EDGES = ("ISSUED_IN", "PART_OF", "TREATS", "CONFLICTS_WITH")
@@ -453,9 +472,8 @@ def test_the_current_catalog_reads_the_same(format_1, cli):
     assert counts == [{"e": 2, "i": 0}]  # kept: they count the current catalog, which is the same
 
 
-def test_older_values_become_closed_versions(format_1, cli):
-    db = format_1
-    migrate(cli)
+def test_older_values_become_closed_versions(migrated):
+    db, _, _ = migrated
     eo = versions(db, "MATCH (:Instrument {id: $id})-[:HAS_STATE]->(x:InstrumentState)", id=EO["id"])
     assert [(f, t, first) for f, t, first, _ in eo] == [(T1, T2, T1), (T2, FOREVER, T1)]
     assert eo[0][3] == EO_OLD and eo[1][3] == EO
@@ -485,9 +503,8 @@ def test_older_values_become_closed_versions(format_1, cli):
     ]
 
 
-def test_pruned_records_come_back_as_closed_versions(format_1, cli):
-    db = format_1
-    result = migrate(cli)
+def test_pruned_records_come_back_as_closed_versions(migrated):
+    db, _, stderr = migrated
     # Y-PRUNED-2024: its InstrumentVersion says exactly when it was recorded
     y = versions(db, "MATCH (:Instrument {id: $id})-[:HAS_STATE]->(x)", id=PRUNED_Y["id"])
     assert [(f, t, first) for f, t, first, _ in y] == [(T1, T3, T1)]
@@ -516,13 +533,12 @@ def test_pruned_records_come_back_as_closed_versions(format_1, cli):
     assert catalog_at(db, datetime(2026, 1, 15, tzinfo=UTC))[("Instrument", EO["id"])]["status"] == "in_force"
     assert {k[1] for k in catalog_at(db, T3) if k[0] == "Instrument"} == {AIA["id"], EO["id"], WP["id"]}
     # what format 1 never recorded is said, on stderr
-    assert "Not recoverable: 2 instruments removed by a prune lost their ISSUED_IN edge" in result.stderr
-    assert PRUNED_X["id"] in result.stderr and PRUNED_Y["id"] in result.stderr
+    assert "Not recoverable: 2 instruments removed by a prune lost their ISSUED_IN edge" in stderr
+    assert PRUNED_X["id"] in stderr and PRUNED_Y["id"] in stderr
 
 
-def test_nothing_of_format_1_remains(format_1, cli):
-    db = format_1
-    migrate(cli)
+def test_nothing_of_format_1_remains(migrated):
+    db, _, _ = migrated
     left = db.read(
         "RETURN COUNT { (:InstrumentVersion) } AS versions, COUNT { (:Change) } AS changes, "
         "COUNT { ()-[:TREATED]->() } AS treated, COUNT { (n) WHERE n.recorded_at IS NOT NULL } AS nodes, "
@@ -593,9 +609,8 @@ def test_a_graph_of_both_formats_is_refused(format_1, cli):
     assert whole_graph(db) == graph
 
 
-def test_pages_recorded_before_the_prune_show_the_older_catalog(format_1, cli):
+def test_pages_recorded_before_the_prune_show_the_older_catalog(migrated, cli):
     """Needs the named queries of the new model (kb instruments reading states)."""
-    migrate(cli)
 
     def listed(*args):
         result = cli("instruments", "-f", "json", *args)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 import pytest
-import test_queries
 
 from kb.queries import check_params, load_queries, run
 
@@ -19,12 +18,6 @@ QUERIES = load_queries()
 KEYED = re.compile(r"\(\s*\w*\s*:\s*(\w+)\s*\{\s*(\w+)\s*:\s*\$(\w+)\s*\}\s*\)")
 # Reports over the whole history: they read every fact added since a day.
 FULL_SCAN_ALLOWED = {"changes"}
-
-
-@pytest.fixture
-def synth_db(db, tmp_path_factory):
-    """The synthetic catalog of test_queries, loaded twice."""
-    return test_queries.load_synth(db, tmp_path_factory)
 
 
 def operators(plan) -> list[tuple[str, str]]:
@@ -117,6 +110,7 @@ def profile(db, name: str, **params) -> list[tuple[str, str, int]]:
     return walk(db.read_tx(lambda tx: tx.run("PROFILE " + query.text, values).consume().profile))
 
 
+@pytest.mark.slow  # the synthetic catalog, loaded twice
 def test_walks_in_order_read_only_what_the_page_shows(synth_db):
     """On a catalog of 300 instruments (and their older states), the page's
     lists of 5 walk the catalog_rank and adopted indexes in order and stop:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_load import graph_dump
+from helpers import graph_dump
 
 REFUSED = [
     "CREATE (n:Instrument {id: 'X'}) RETURN n",

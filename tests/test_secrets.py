@@ -120,10 +120,8 @@ def test_unexpected_failure_traceback_is_redacted(neo4j_settings, secret):
         assert ("Traceback (most recent call last)" in out) == bool(verbose)
 
 
-def test_server_logs_do_not_hold_the_password(neo4j_settings):
-    server = getattr(pytest, "local_test_server", None)
-    if server is None:
-        pytest.skip("the test server is not kb's local server")
+def test_server_logs_do_not_hold_the_password(neo4j_settings, local_server):
+    server = local_server
     leaks = []
     for f in (server.home / "logs").rglob("*"):
         if f.is_file() and neo4j_settings.password.encode() in f.read_bytes():
@@ -163,10 +161,8 @@ def _listening(pid: int) -> list[str]:
     return found
 
 
-def test_local_server_listens_on_loopback_only(neo4j_settings):
-    server = getattr(pytest, "local_test_server", None)
-    if server is None:
-        pytest.skip("the test server is not kb's local server")
+def test_local_server_listens_on_loopback_only(local_server):
+    server = local_server
     pid = server.pid()
     listening = _listening(pid)
     assert f"127.0.0.1:{server.bolt_port}" in listening
@@ -176,13 +172,13 @@ def test_local_server_listens_on_loopback_only(neo4j_settings):
     assert "server.default_listen_address=127.0.0.1" in conf
 
 
-def test_local_server_password_file_is_private(neo4j_settings, tmp_path):
+def test_local_server_password_file_is_private(neo4j_server, tmp_path):
     """The lifecycle test (test_server.py, slow) checks a fresh `kb db start`;
     this checks the session's server, and that kb tightens a password file
     someone left readable before the first start."""
     from kb.server.local import LocalServer, _java
 
-    server = getattr(pytest, "local_test_server", None)
+    server = neo4j_server.local
     if server is not None and server.password_file.exists():
         assert stat.S_IMODE(server.password_file.stat().st_mode) == 0o600
     installed = LocalServer.default()

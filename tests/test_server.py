@@ -92,11 +92,8 @@ def test_status_of_running_server(cli, neo4j_settings):
     assert f"answers at {neo4j_settings.uri}" in result.output
 
 
-def test_browser_answers_on_the_test_server():
-    server = getattr(pytest, "local_test_server", None)
-    if server is None:
-        pytest.skip("the test server is not kb's local server (NEO4J_TEST_URI or Docker)")
-    with urllib.request.urlopen(server.browser_url, timeout=10) as r:
+def test_browser_answers_on_the_test_server(neo4j_server, neo4j_http_port):
+    with urllib.request.urlopen(f"http://{neo4j_server.http_host}:{neo4j_http_port}/browser/", timeout=10) as r:
         body = r.read().decode()
     assert r.status == 200
     assert "<title>Neo4j Browser</title>" in body

@@ -11,7 +11,7 @@
 // param: as_recorded (datetime, optional) record time: the catalog as recorded then; now when not given
 // param: limit (integer, optional) at most this many pairs, the best first; null = every pair
 // example: {"slug": "open_weight_release"}
-// returns: on the shipped corpus, 53 rows; the first is EU-AIA-2024 -> US-EO-14179 with score 7
+// returns: on the shipped corpus, 55 rows; the first is EU-AIA-2024 -> US-EO-14179 with score 7
 // browser: :param slug => 'open_weight_release'   :param as_of => date()   :param as_recorded => datetime()   :param limit => null
 MATCH (t:Topic {slug: $slug})-[:HAS_STATE]->(ts)
 WHERE ts.recorded_from <= $as_recorded < ts.recorded_to

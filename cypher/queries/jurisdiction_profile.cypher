@@ -9,7 +9,7 @@
 // param: as_of (date, optional) legal time: the law on this date; today when not given
 // param: as_recorded (datetime, optional) record time: the catalog as recorded then; now when not given
 // example: {"code": "US"}
-// returns: on the shipped corpus, 1 row: US with 9 instruments, 3 developers, one part (US-CA); development_rights_framing is its only gap
+// returns: on the shipped corpus, 1 row: US with 8 instruments, 3 developers, one part (US-CA); development_rights_framing is its only gap
 // browser: :param code => 'US'   :param as_of => date()   :param as_recorded => datetime()
 MATCH (j:Jurisdiction {code: $code})-[:HAS_STATE]->(js)
 WHERE js.recorded_from <= $as_recorded < js.recorded_to

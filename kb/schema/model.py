@@ -65,6 +65,7 @@ INSTRUMENT_KINDS = (
     "policy_statement",
     "voluntary_code",
     "international_treaty",
+    "memorandum_of_understanding",
     "resolution",
     "technical_standard",
 )
@@ -73,6 +74,14 @@ MODES = ("explicit", "implicit", "conflicts", "silent")
 CONFIDENCES = ("high", "medium", "low")
 POSTURES = ("open", "closed", "mixed")
 REVOCATION_SCOPES = ("full", "partial")
+
+# Departures from a source (docs/data-format.md, "Departures"): a record's
+# field ``claimed_<field>`` holds the value the source ``claimed_by`` gives
+# for ``<field>`` where the record itself holds another, checked against the
+# primary text. The claimed fields are declared on the classes below like any
+# other property; kb.validate checks them by these names.
+CLAIM_PREFIX = "claimed_"
+CLAIMED_BY = "claimed_by"
 
 # The end of a record-time interval that is still open: a fact recorded and
 # not closed since is valid from its recorded_from up to FOREVER.
@@ -114,6 +123,10 @@ class Treats(Provenance):
     pinpoint = StringProperty()
     confidence = StringProperty(required=True, choices=_choices(CONFIDENCES))
     note = StringProperty()
+    # what another source (claimed_by) gives where this cell departs from it
+    claimed_mode = StringProperty(choices=_choices(MODES))
+    claimed_pinpoint = StringProperty()
+    claimed_by = StringProperty()
 
 
 class ConflictsWith(Provenance):
@@ -234,6 +247,15 @@ class InstrumentState(State):
     wikidata = StringProperty()
     notes = StringProperty()
     source = StringProperty(required=True)
+    # what another source (claimed_by) gives where this record departs from
+    # it; claimed_jurisdiction is a jurisdiction code, kept as text (the
+    # record's own jurisdiction is its ISSUED_IN edge)
+    claimed_kind = StringProperty(choices=_choices(INSTRUMENT_KINDS))
+    claimed_status = StringProperty(choices=_choices(STATUSES))
+    claimed_adopted = NativeDateProperty()
+    claimed_effective = NativeDateProperty()
+    claimed_jurisdiction = StringProperty()
+    claimed_by = StringProperty()
 
 
 class PaperState(State):

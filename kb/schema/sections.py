@@ -95,6 +95,7 @@ INFORMATIONAL_FIELDS = ("recorded_from", "recorded_at")
 HIDDEN_PROPERTIES = {*model.INTERVAL, "status_dates", "status_values", "status_sources"}
 
 SOURCE_REF = Ref("source", ("sources",))
+CLAIMED_BY_REF = Ref(model.CLAIMED_BY, ("sources",), required=False)  # the source of a record's claimed_* values
 
 SEP = "\u001f"  # joins the parts of a composite key; the validator rejects control characters in data
 
@@ -126,7 +127,12 @@ NODE_SECTIONS: tuple[NodeSection, ...] = (
             Ref("jurisdiction", ("jurisdictions",), rel_type="ISSUED_IN"),
             Ref("issued_by", ("developers",), required=False, rel_type="ISSUED_BY"),
         ),
-        prop_refs=(SOURCE_REF, Ref("date_source", ("sources",), required=False)),
+        prop_refs=(
+            SOURCE_REF,
+            Ref("date_source", ("sources",), required=False),
+            CLAIMED_BY_REF,
+            Ref("claimed_jurisdiction", ("jurisdictions",), required=False),
+        ),
         extra_fields=("status_history",),
     ),
     NodeSection("papers", model.Paper, model.PaperState, "id", prop_refs=(SOURCE_REF,)),
@@ -139,7 +145,7 @@ EDGE_SECTIONS: tuple[EdgeSection, ...] = (
         "TREATS",
         Ref("instrument", ("instruments",)),
         Ref("topic", ("topics",)),
-        prop_refs=(SOURCE_REF,),
+        prop_refs=(SOURCE_REF, CLAIMED_BY_REF),
     ),
     EdgeSection(
         "conflicts",

@@ -233,7 +233,10 @@ class LocalServer:
             f"server.memory.heap.initial_size={self.heap}",
             f"server.memory.heap.max_size={self.heap}",
             f"server.memory.pagecache.size={self.pagecache}",
+            # No product-usage data: neither the server's usage report nor
+            # Neo4j Browser's product analytics (Browser reads client.allow_telemetry).
             "dbms.usage_report.enabled=false",
+            "client.allow_telemetry=false",
             "db.tx_log.rotation.retention_policy=2 files",
         ]
         if self.extra_conf_file.is_file():

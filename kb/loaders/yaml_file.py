@@ -4,7 +4,7 @@ Only YAML's safe types are accepted: a tag such as ``!!python/object`` is an
 error (on a scalar, a list or a mapping), and so are aliases (``*name``) and
 merge keys (``<<``), which kb data files never need and which can blow up
 memory ("billion laughs"). Keys are plain scalars. Numbers and dates keep the
-text they were written as (``loaders.records.written``), so a text field
+text they were written as (``kb.loaders.records.written``), so a text field
 stores exactly what the file says.
 """
 
@@ -17,7 +17,7 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from kb.errors import Problem
-from loaders.records import LinedDict, ReadResult, Record, written
+from kb.loaders.records import LinedDict, ReadResult, Record, written
 
 
 class _Loader(yaml.SafeLoader):

@@ -89,6 +89,6 @@ class ReadResult:
     problems: list = field(default_factory=list)  # list[kb.errors.Problem]
     files: list[str] = field(default_factory=list)
     hashes: list[str] = field(default_factory=list)  # sha256 of each file, taken as it is read
-    # CSV files of edge sections left to be read row by row (``loaders.iter_csv``)
+    # CSV files of edge sections left to be read row by row (``kb.loaders.iter_csv``)
     # by whoever asked ``read_paths`` to stream them: (name, path)
     streams: list = field(default_factory=list)

@@ -1,6 +1,6 @@
 """Read a JSON data file (same shape as YAML) into records, keeping the line
 each object starts on. Numbers keep the text they were written as
-(``loaders.records.written``), so ``1.10`` in a text field stays ``1.10``."""
+(``kb.loaders.records.written``), so ``1.10`` in a text field stays ``1.10``."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import json.scanner
 from pathlib import Path
 
 from kb.errors import Problem
-from loaders.records import LinedDict, ReadResult, written
-from loaders.yaml_file import sections_to_records
+from kb.loaders.records import LinedDict, ReadResult, written
+from kb.loaders.yaml_file import sections_to_records
 
 
 class _DuplicateKey(ValueError):

@@ -2,7 +2,7 @@
 
 ``read_paths`` walks files and folders and hands each file to the reader for
 its format. Validation (``kb.validate``) and writing (``kb.load``) come after;
-``python -m loaders PATH...`` runs the whole load, like ``kb load``.
+``python -m kb.loaders PATH...`` runs the whole load, like ``kb load``.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import hashlib
 from pathlib import Path
 
 from kb.errors import Problem
-from loaders.csv_file import csv_section, iter_csv, read_csv  # noqa: F401
-from loaders.json_file import read_json
-from loaders.records import LinedDict, ReadResult, Record  # noqa: F401
-from loaders.yaml_file import read_yaml
+from kb.loaders.csv_file import csv_section, iter_csv, read_csv  # noqa: F401
+from kb.loaders.json_file import read_json
+from kb.loaders.records import LinedDict, ReadResult, Record  # noqa: F401
+from kb.loaders.yaml_file import read_yaml
 
 READERS = {".yaml": read_yaml, ".yml": read_yaml, ".json": read_json, ".csv": read_csv}
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024  # YAML/JSON; CSV streams

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from kb.errors import Problem
-from loaders.records import LinedDict, ReadResult, Record
+from kb.loaders.records import LinedDict, ReadResult, Record
 
 csv.field_size_limit(1 << 24)
 

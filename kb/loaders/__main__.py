@@ -1,4 +1,4 @@
-"""``python -m loaders PATH...``: load catalog files, as ``kb load`` does."""
+"""``python -m kb.loaders PATH...``: load catalog files, as ``kb load`` does."""
 
 import sys
 

@@ -1,0 +1,225 @@
+"""cypher/browser.grass in the Neo4j Browser the test server serves, driven in
+headless Chromium (Debian's ``chromium`` and ``chromium-driver``) by Selenium:
+loaded by drag-and-drop and by paste, then a graph of TREATS edges drawn with it.
+
+Browser 5.24 styles relationships by type only, so the TREATS modes differ by
+their caption (the mode), not by colour."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+GRASS = Path(__file__).resolve().parents[1] / "cypher" / "browser.grass"
+INSTALL = "apt-get install -y chromium chromium-driver"
+MODES = ("explicit", "implicit", "conflicts", "silent")
+
+PASTE_JS = """
+const target = arguments[0], text = arguments[1];
+target.focus();
+const data = new DataTransfer();
+data.setData('text/plain', text);
+target.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
+"""
+
+# A file chosen in a file input, then dropped on Browser's drop zone as a user would drop it.
+DROP_JS = """
+const input = arguments[0], zone = document.querySelector('.filedrop');
+const data = new DataTransfer();
+data.items.add(input.files[0]);
+for (const type of ['dragenter', 'dragover', 'drop']) {
+  zone.dispatchEvent(new DragEvent(type, {dataTransfer: data, bubbles: true, cancelable: true}));
+}
+"""
+
+SVG_JS = """
+const nodes = [...document.querySelectorAll('svg g.node')].map(g => ({
+  r: g.querySelector('circle').getAttribute('r'),
+  fills: [...g.querySelectorAll('circle')].map(c => (c.getAttribute('fill') || '').toUpperCase()),
+  caption: [...g.querySelectorAll('text')].map(t => t.textContent.trim()).join(' ')}));
+const rels = [...document.querySelectorAll('svg g.relationship')].map(g => ({
+  caption: [...g.querySelectorAll('text')].map(t => t.textContent.trim()).join(' ')}));
+return JSON.stringify({nodes, rels});
+"""
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason}: install it with `{INSTALL}` (make test does so as root)", pytrace=False)
+    pytest.skip(f"{reason}: install it with `{INSTALL}`")
+
+
+@pytest.fixture(scope="module")
+def chrome(tmp_path_factory):
+    chromium = shutil.which("chromium")
+    driver_bin = shutil.which("chromedriver")
+    if not chromium or not driver_bin:
+        _unavailable("headless Chromium and its driver are needed for the Browser test and were not found")
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        _unavailable("the selenium package is missing (pip install -e '.[dev]')")
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = chromium
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1600,1000"):
+        opts.add_argument(arg)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(driver_bin), options=opts)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _script_errors(driver) -> list[str]:
+    """Errors the page's scripts logged (network failures to reach the internet are not ours)."""
+    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE" and e["source"] != "network"]
+
+
+class BrowserPage:
+    def __init__(self, driver):
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        self.d = driver
+        self.wait = WebDriverWait(driver, 60)
+
+    def css(self, selector):
+        from selenium.webdriver.common.by import By
+
+        return self.d.find_elements(By.CSS_SELECTOR, selector)
+
+    def ready(self, selector):
+        """The first element ``selector`` finds once it is shown and enabled (Browser draws its
+        connect form before it accepts input), else None."""
+        return next((e for e in self.css(selector) if e.is_displayed() and e.is_enabled()), None)
+
+    def body(self) -> str:
+        return self.css("body")[0].text
+
+    def connect(self, url: str, bolt_uri: str, user: str, password: str) -> None:
+        self.d.get(url)
+        address = self.wait.until(lambda d: self.ready('[data-testid="boltaddress"]'))
+        address.clear()
+        address.send_keys(bolt_uri)
+        username = self.wait.until(lambda d: self.ready('[data-testid="username"]'))
+        username.clear()
+        username.send_keys(user)
+        self.css('[data-testid="password"]')[0].send_keys(password)
+        self.css('[data-testid="connect"]')[0].click()
+        self.wait.until(lambda d: "You are connected" in self.body())
+
+    def frames(self):
+        return self.css('[data-testid="frame"]')
+
+    def new_frame(self, before: int):
+        """The newest frame once one more than ``before`` is shown and it has rendered."""
+        self.wait.until(lambda d: len(self.frames()) > before)
+        time.sleep(1)
+        return self.frames()[0]
+
+    def paste_and_run(self, text: str):
+        before = len(self.frames())
+        editor = self.css('[data-testid="activeEditor"] textarea')[0]
+        self.d.execute_script(PASTE_JS, editor, text)
+        self.css('[data-testid="editor-Run"]')[0].click()
+        return self.new_frame(before)
+
+    def drop_file(self, path: Path):
+        before = len(self.frames())
+        self.d.execute_script(
+            "const i = document.createElement('input'); i.type = 'file'; i.id = 'kb-file'; "
+            "document.body.appendChild(i);"
+        )
+        picker = self.css("#kb-file")[0]
+        picker.send_keys(str(path))
+        self.d.execute_script(DROP_JS, picker)
+        self.d.execute_script("document.getElementById('kb-file').remove();")
+        return self.new_frame(before)
+
+    def assert_no_error(self, frame) -> None:
+        assert not self.css('[data-testid="errorBanner"]'), self.css('[data-testid="errorBanner"]')[0].text
+        for marker in ("InvalidGrassError", "Could not parse grass", "Something went wrong"):
+            assert marker not in frame.text, frame.text[:2000]
+        assert not _script_errors(self.d)
+
+
+def _assert_style_frame(frame) -> None:
+    """`:style` shows the style Browser holds: kb's rules, captions included."""
+    text = frame.text
+    for rule in ("node.Instrument {", "node.Topic {", "node.Jurisdiction {", "relationship.TREATS {"):
+        assert rule in text, text[:2000]
+    assert 'caption: "{slug}";' in text and 'caption: "{mode}";' in text and 'caption: "{code}";' in text
+
+
+def test_style_loads_by_drop_and_paste_and_draws_modes(chrome, neo4j_server, neo4j_http_port, corpus_db, tmp_path):
+    settings = neo4j_server.settings
+    # one current TREATS edge of each mode the corpus holds
+    rows = corpus_db.read(
+        "MATCH (i:Instrument)-[t:TREATS]->(tp:Topic) WHERE t.recorded_to.year = 9999 "
+        "WITH t.mode AS mode, collect([elementId(t), i.id, tp.slug])[0] AS x "
+        "RETURN mode, x[0] AS rel, x[1] AS instrument, x[2] AS topic ORDER BY mode"
+    )
+    modes = {r["mode"] for r in rows}
+    assert {"explicit", "implicit", "silent"} <= modes <= set(MODES)
+
+    page = BrowserPage(chrome)
+    page.connect(
+        f"http://{neo4j_server.http_host}:{neo4j_http_port}/browser/", settings.uri, settings.user, settings.password
+    )
+
+    # drag-and-drop of the file
+    page.paste_and_run(":style reset")
+    frame = page.drop_file(GRASS)
+    page.assert_no_error(frame)
+    _assert_style_frame(frame)
+
+    # paste into the editor after :style
+    page.paste_and_run(":style reset")
+    frame = page.paste_and_run(":style " + GRASS.read_text())
+    page.assert_no_error(frame)
+    _assert_style_frame(frame)
+
+    ids = json.dumps([r["rel"] for r in rows])
+    frame = page.paste_and_run(f"MATCH p=()-[t:TREATS]->() WHERE elementId(t) IN {ids} RETURN p")
+    page.wait.until(lambda d: len(page.css("svg g.relationship")) >= len(rows))
+    time.sleep(2)
+    chrome.save_screenshot(str(tmp_path / "browser-style.png"))
+    page.assert_no_error(frame)
+    drawn = json.loads(chrome.execute_script(SVG_JS))
+
+    captions = [r["caption"] for r in drawn["rels"]]
+    assert "TREATS" not in captions, captions  # the type caption is replaced by the mode
+    for mode in modes:
+        assert mode in captions, (mode, captions)
+    by_caption = {n["caption"]: n for n in drawn["nodes"]}
+
+    def node(key: str) -> dict:
+        for caption, n in by_caption.items():
+            if caption == key or (caption.endswith("…") and key.startswith(caption[:-1])):
+                return n
+        raise AssertionError(f"no node captioned {key!r} in {sorted(by_caption)}")
+
+    for r in rows:
+        # diameters from the style: Instrument 65px, Topic 70px (Browser draws r = d/2 + 4)
+        assert node(r["instrument"])["r"] == "36.5"
+        assert node(r["topic"])["r"] == "39"
+        assert "#4C8EDA" in node(r["instrument"])["fills"]
+        assert "#F79767" in node(r["topic"])["fills"]
+
+
+def test_local_server_sends_no_product_usage(local_server, session_db):
+    """kb's neo4j.conf turns off the server's usage report and Browser's product analytics."""
+    rows = session_db.read(
+        "SHOW SETTINGS YIELD name, value WHERE name IN ['dbms.usage_report.enabled', 'client.allow_telemetry'] "
+        "RETURN name, value ORDER BY name"
+    )
+    assert [(r["name"], r["value"]) for r in rows] == [
+        ("client.allow_telemetry", "false"),
+        ("dbms.usage_report.enabled", "false"),
+    ]
