@@ -25,9 +25,11 @@ recount`` counts every topic again, for a graph edited outside ``kb load``.
 The same goes for each jurisdiction: its own instruments in the current
 catalog and the current topics none of them addresses (``own_instruments``,
 ``own_gaps`` on the Jurisdiction node), which today's gaps page reads
-(jurisdiction_gaps_kept). A load that changes anything keeps them
-again for every jurisdiction (one walk of the current cells that are not
-silent).
+(jurisdiction_gaps_kept). A load that changes anything drops them in its
+transaction and keeps them again for every jurisdiction in a transaction of
+its own just after (one walk of the current cells that are not silent; run
+inside the load's transaction, reading what it had just written, that walk
+grew with the square of a jurisdiction's instruments).
 """
 
 from __future__ import annotations
@@ -79,22 +81,30 @@ CALL () {{
   WITH ts ORDER BY ts.rank
   RETURN collect(ts.slug) AS topics
 }}
-MATCH (j:Jurisdiction)
-CALL (j, topics) {{
-  OPTIONAL MATCH (j)<-[e:ISSUED_IN]-(n)
-  WHERE e.recorded_to = {END} AND EXISTS {{ (n)-[:HAS_STATE]->(i) WHERE i.recorded_to = {END} }}
-  WITH topics, collect(n) AS own
-  CALL (own) {{
-    UNWIND own AS n
-    MATCH (n)-[r:TREATS]->(t)
-    WHERE r.recorded_to = {END} AND r.mode <> 'silent'
-    RETURN collect(DISTINCT t.slug) AS addressed
-  }}
-  RETURN size(own) AS instruments, [s IN topics WHERE NOT s IN addressed] AS gaps
+CALL (topics) {{
+  // the jurisdictions with instruments: one walk of the current ISSUED_IN edges (a current edge is a
+  // current instrument's) and of those instruments' current cells that are not silent
+  MATCH (n)-[e:ISSUED_IN]->(j:Jurisdiction)
+  WHERE e.recorded_to = {END}
+  OPTIONAL MATCH (n)-[r:TREATS]->(t)
+  WHERE r.recorded_to = {END} AND r.mode <> 'silent'
+  WITH topics, j, count(DISTINCT n) AS instruments, collect(DISTINCT t.slug) AS addressed
+  SET j.own_instruments = instruments, j.own_gaps = [s IN topics WHERE NOT s IN addressed]
+  RETURN count(j) AS with_instruments
 }}
-SET j.own_instruments = instruments, j.own_gaps = gaps
-RETURN count(j) AS jurisdictions
+CALL (topics) {{
+  // the others: none of their own, every topic a gap
+  MATCH (j:Jurisdiction)
+  WHERE NOT EXISTS {{ (j)<-[e:ISSUED_IN]-() WHERE e.recorded_to = {END} }}
+  SET j.own_instruments = 0, j.own_gaps = topics
+  RETURN count(j) AS without
+}}
+RETURN with_instruments + without AS jurisdictions
 """
+# Whether a jurisdiction lacks what is kept on it.
+JURISDICTIONS_UNKEPT = (
+    "RETURN EXISTS { MATCH (j:Jurisdiction) WHERE j.own_instruments IS NULL OR j.own_gaps IS NULL } AS unkept"
+)
 FORGET_JURISDICTIONS = "MATCH (j:Jurisdiction) REMOVE " + ", ".join(f"j.{f}" for f in JURISDICTION_KEPT)
 
 # The topics an instrument has current cells on.
@@ -119,6 +129,10 @@ def recount_jurisdictions(tx) -> int:
 
 def forget(tx) -> None:
     tx.run(FORGET).consume()
+    forget_jurisdictions(tx)
+
+
+def forget_jurisdictions(tx) -> None:
     tx.run(FORGET_JURISDICTIONS).consume()
 
 

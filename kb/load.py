@@ -751,9 +751,9 @@ def _begin(tx, at: datetime | None, clock: dict[str, datetime]) -> datetime:
 
 
 def _finish(tx, report: LoadReport, now: datetime, results: list, recount: set[str] | None) -> None:
-    """Count the cells of the ``recount`` topics again (None: all), keep
-    the jurisdictions' own instruments and topics again when anything
-    changed, and record the change set, all in the load's last transaction."""
+    """Count the cells of the ``recount`` topics again (None: all), drop
+    what is kept on the jurisdictions when anything changed, and record the
+    change set, all in the load's last transaction."""
     from kb import __version__
 
     report.recounted = cell_counts.recount(tx, recount)
@@ -761,7 +761,9 @@ def _finish(tx, report: LoadReport, now: datetime, results: list, recount: set[s
     updated = sum(c.get("updated", 0) for _, _, c in results)
     removed = sum(c.get("removed", 0) for _, _, c in results)
     if created or updated or removed or recount is None:
-        cell_counts.recount_jurisdictions(tx)
+        # kept again just after this transaction commits (keep_jurisdictions): in it, reading
+        # what it wrote grows with the square of a jurisdiction's instruments
+        cell_counts.forget_jurisdictions(tx)
     report.change_set = None
     if created or updated or removed:
         stamp = now.strftime("%Y%m%dT%H%M%S.%fZ")
@@ -984,7 +986,17 @@ def load(
                     progress(None)
         finally:
             catalog.close()
+    if not dry_run:
+        keep_jurisdictions(db)
     t = report.totals()
     if t.created + t.updated + t.removed >= REPLAN_AFTER:
         refresh_statistics(db)
     return report
+
+
+def keep_jurisdictions(db) -> None:
+    """Keep each jurisdiction's own instruments and gaps again, in a
+    transaction of its own, when a load (or anything else) dropped them;
+    until it commits, today's gaps page walks the cells."""
+    if db.read(cell_counts.JURISDICTIONS_UNKEPT)[0]["unkept"]:
+        db.write_tx(cell_counts.recount_jurisdictions)
