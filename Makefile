@@ -3,7 +3,7 @@
 #   make test   set up, run the test suite against a real Neo4j
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 # Python 3.13, when this machine has it: the fast tests run on it too
-PY313  ?= $(shell command -v python3.13 || ls $(HOME)/.pyenv/versions/3.13*/bin/python3.13 2>/dev/null | tail -n 1)
+PY313  ?= $(shell for p in $(HOME)/.pyenv/versions/3.13*/bin/python3.13 $$(command -v python3.13); do "$$p" -c "" 2>/dev/null && echo "$$p" && break; done)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.kb-installed
