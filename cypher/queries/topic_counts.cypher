@@ -29,8 +29,7 @@ OPTIONAL CALL (t) {
   ORDER BY p.adopted, p.catalog_rank
   LIMIT 1
 }
-// the topic's cells then, of the instruments then, by mode (the _dated ones: of instruments with a date).
-// Every dated cell that is not silent is on or after the primacy date: the tally's modes
+// the topic's cells then, of the instruments then, by mode (_dated: of dated instruments; the tally's modes)
 CALL (t) {
   MATCH (n:Instrument)-[r:TREATS]->(t)
   WHERE r.recorded_from <= $as_recorded < r.recorded_to
@@ -45,26 +44,20 @@ CALL (t) {
          count(CASE WHEN r.mode = 'implicit' AND i.adopted IS NOT NULL THEN 1 END) AS implicit_dated,
          count(CASE WHEN r.mode = 'conflicts' AND i.adopted IS NOT NULL THEN 1 END) AS conflicts_dated
 }
-// the instruments then: how many, how many adopted on or after the primacy date (it included), undated;
-// counted from the indexes: every state (the count store) less those not current then (closed by then,
-// or recorded later) and those adopted after $as_of or before the primacy date
+// the instruments then (from the primacy date on; undated), from the count store and indexes: every state
+// less those not current then (closed, or recorded later) and those adopted after $as_of or before the first
 CALL (p) {
   CALL () { MATCH (i:InstrumentState) RETURN count(i) AS states }
   CALL () { MATCH (i:InstrumentState) WHERE i.adopted IS NOT NULL RETURN count(i) AS dated_states }
-  CALL () { MATCH (i:InstrumentState) WHERE i.recorded_to <= $as_recorded
-            RETURN count(i) AS closed, count(i.adopted) AS closed_dated }
-  CALL () { MATCH (i:InstrumentState) WHERE i.recorded_from > $as_recorded
-            RETURN count(i) AS later, count(i.adopted) AS later_dated }
+  CALL () { MATCH (i:InstrumentState) WHERE i.recorded_to <= $as_recorded RETURN count(i) AS closed, count(i.adopted) AS closed_dated }
+  CALL () { MATCH (i:InstrumentState) WHERE i.recorded_from > $as_recorded RETURN count(i) AS later, count(i.adopted) AS later_dated }
   CALL () { MATCH (i:InstrumentState) USING INDEX i:InstrumentState(adopted)
-            WHERE i.adopted > $as_of AND i.recorded_from <= $as_recorded < i.recorded_to
-            RETURN count(i) AS after }
+            WHERE i.adopted > $as_of AND i.recorded_from <= $as_recorded < i.recorded_to RETURN count(i) AS after }
   CALL (p) { MATCH (i:InstrumentState) USING INDEX i:InstrumentState(adopted)
-             WHERE i.adopted < p.adopted AND i.recorded_from <= $as_recorded < i.recorded_to
-             RETURN count(i) AS before }
-  WITH states - closed - later AS current, dated_states - closed_dated - later_dated AS dated_current, after, before
-  // an undated instrument counts as adopted today
-  WITH CASE WHEN date() <= $as_of THEN current - dated_current ELSE 0 END AS undated, dated_current - after AS dated,
-       before
+             WHERE i.adopted < p.adopted AND i.recorded_from <= $as_recorded < i.recorded_to RETURN count(i) AS before }
+  WITH states - closed - later - (dated_states - closed_dated - later_dated) AS undated_now,
+       dated_states - closed_dated - later_dated - after AS dated, before
+  WITH CASE WHEN date() <= $as_of THEN undated_now ELSE 0 END AS undated, dated, before  // undated: adopted today
   RETURN dated + undated AS tracked, dated - before AS from_first, undated
 }
 OPTIONAL MATCH (pn)-[pj:ISSUED_IN]->(j:Jurisdiction)
@@ -75,12 +68,10 @@ WITH ts, p, pr, j, tracked, reviewed, explicit, implicit, conflicts, from_first 
      conflicts_dated - CASE pr.mode WHEN 'conflicts' THEN 1 ELSE 0 END AS diverged,
      implicit_dated - CASE pr.mode WHEN 'implicit' THEN 1 ELSE 0 END AS implicit_after
 RETURN ts.slug AS slug, ts.name AS name, ts.definition AS definition, ts.question AS question, ts.rank AS rank,
-       tracked, explicit, implicit, conflicts,
-       tracked - explicit - implicit - conflicts AS silent, tracked - reviewed AS unreviewed,
+       tracked, explicit, implicit, conflicts, tracked - explicit - implicit - conflicts AS silent, tracked - reviewed AS unreviewed,
        p.id AS first_id, p.name AS first_name, j.code AS first_jurisdiction, p.adopted AS first_date,
        pr.mode AS first_mode, pr.pinpoint AS first_pinpoint,
-       CASE WHEN p IS NOT NULL THEN codified WHEN $timeline THEN 0 END AS codified,
-       CASE WHEN p IS NOT NULL THEN diverged WHEN $timeline THEN 0 END AS diverged,
+       CASE WHEN p IS NOT NULL THEN codified WHEN $timeline THEN 0 END AS codified, CASE WHEN p IS NOT NULL THEN diverged WHEN $timeline THEN 0 END AS diverged,
        CASE WHEN p IS NOT NULL THEN implicit_after WHEN $timeline THEN 0 END AS implicit_after,
        CASE WHEN p IS NOT NULL THEN dated - codified - diverged - implicit_after WHEN $timeline THEN 0 END AS silent_after,
        CASE WHEN p IS NOT NULL THEN undated WHEN $timeline THEN 0 END AS undated,
