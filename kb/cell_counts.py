@@ -35,6 +35,7 @@ grew with the square of a jurisdiction's instruments).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from kb.schema.model import FOREVER_CYPHER, JURISDICTION_KEPT
 from kb.schema.model import TOPIC_CELL_COUNTS as FIELDS
@@ -43,33 +44,48 @@ END = FOREVER_CYPHER  # recorded_to of a current fact
 
 # Recount the topics named in $slugs (null: every topic), from the current
 # catalog: the current cells of the instruments whose state is current. A
-# topic with no cells gets zeros.
-RECOUNT = (
-    f"""
+# topic with no cells gets zeros. The figures go on the Topic node (today's
+# pages) and, when they differ from the topic's current CellCounts, into new
+# CellCounts from $now (the load's instant; null: the server's clock), the
+# old ones closed then.
+MODES = ("explicit", "implicit", "conflicts", "silent")
+_COUNTED = ", ".join(f"{m}: count(CASE mode WHEN '{m}' THEN 1 END)" for m in MODES)
+_DATES = ", ".join(f"{m}_adopted: collect(CASE mode WHEN '{m}' THEN adopted END)" for m in MODES)
+_ON_TOPIC = ", ".join(  # cells_explicit = counts.explicit, cells_explicit_dated = size(counts.explicit_adopted)
+    f"t.{f} = size(counts.{f[6:-6]}_adopted)" if f.endswith("_dated") else f"t.{f} = counts.{f[6:]}" for f in FIELDS
+)
+_KEPT = ", ".join(f".{m}, .{m}_adopted" for m in MODES)
+RECOUNT = f"""
 MATCH (t:Topic)
 WHERE $slugs IS NULL OR t.slug IN $slugs
 CALL (t) {{
   // walked from the topic, and from each instrument to its own states (a plan made on a
   // graph with few states would otherwise look every state up in the recorded_to index)
   OPTIONAL MATCH (n)-[r:TREATS]->(t) WHERE r.recorded_to = {END}
-  WITH r.mode AS mode, [(n)-[:HAS_STATE]->(i) WHERE i.recorded_to = {END} | i.adopted][0] IS NOT NULL AS dated
-  RETURN count(CASE WHEN mode = 'explicit' THEN 1 END) AS explicit,
-         count(CASE WHEN mode = 'implicit' THEN 1 END) AS implicit,
-         count(CASE WHEN mode = 'conflicts' THEN 1 END) AS conflicts,
-         count(CASE WHEN mode = 'explicit' AND dated THEN 1 END) AS explicit_dated,
-         count(CASE WHEN mode = 'implicit' AND dated THEN 1 END) AS implicit_dated,
-         count(CASE WHEN mode = 'conflicts' AND dated THEN 1 END) AS conflicts_dated,
-         count(CASE WHEN mode = 'silent' THEN 1 END) AS silent
+  WITH r.mode AS mode, [(n)-[:HAS_STATE]->(i) WHERE i.recorded_to = {END} | i.adopted][0] AS adopted
+  ORDER BY adopted
+  RETURN {{{_COUNTED},
+          {_DATES}}} AS counts
 }}
-SET """
-    + ", ".join(f"t.{f} = {f.removeprefix('cells_')}" for f in FIELDS)
-    + """
+SET {_ON_TOPIC}
+WITH t, counts, coalesce($now, datetime()) AS now
+CALL (t, counts, now) {{
+  OPTIONAL MATCH (t)-[:HAS_COUNTS]->(old:CellCounts) WHERE old.recorded_to = {END}
+  WITH old WHERE old IS NULL OR old {{{_KEPT}}} <> counts
+  FOREACH (o IN CASE WHEN old IS NULL THEN [] ELSE [old] END | SET o.recorded_to = now)
+  CREATE (t)-[:HAS_COUNTS]->(c:CellCounts)
+  SET c = counts, c.recorded_from = now, c.recorded_to = {END}
+}}
 RETURN count(t) AS topics
 """
-)
 
-# Drop every topic's stored counts (queries then walk the cells).
-FORGET = "MATCH (t:Topic) REMOVE " + ", ".join(f"t.{f}" for f in FIELDS)
+# Drop every topic's stored counts and close its current CellCounts at $now
+# (queries then walk the cells).
+FORGET = (
+    "MATCH (t:Topic) REMOVE "
+    + ", ".join(f"t.{f}" for f in FIELDS)
+    + f" WITH t MATCH (t)-[:HAS_COUNTS]->(c:CellCounts) WHERE c.recorded_to = {END} SET c.recorded_to = $now"
+)
 
 # Every jurisdiction's own instruments in the current catalog (ISSUED_IN it,
 # whatever their adoption date) and the current topics, in rank order, none
@@ -112,13 +128,15 @@ TOPICS_OF = f"""MATCH (n:Instrument)-[r:TREATS]->(t:Topic) WHERE n.id IN $ids AN
 RETURN DISTINCT t.slug AS slug"""
 
 
-def recount(tx, slugs: Iterable[str] | None = None) -> int:
+def recount(tx, slugs: Iterable[str] | None = None, now: datetime | None = None) -> int:
     """Count the cells of the topics ``slugs`` names (None: every topic)
-    again, in the transaction ``tx``; how many topics were counted."""
+    again, in the transaction ``tx``; counts that changed are recorded from
+    ``now`` (a load's instant; None: the server's clock). How many topics
+    were counted."""
     wanted = None if slugs is None else sorted(set(slugs))
     if wanted == []:
         return 0
-    return tx.run(RECOUNT, slugs=wanted).single()["topics"]
+    return tx.run(RECOUNT, slugs=wanted, now=now).single()["topics"]
 
 
 def recount_jurisdictions(tx) -> int:
@@ -127,8 +145,8 @@ def recount_jurisdictions(tx) -> int:
     return tx.run(RECOUNT_JURISDICTIONS).single()["jurisdictions"]
 
 
-def forget(tx) -> None:
-    tx.run(FORGET).consume()
+def forget(tx, now: datetime) -> None:
+    tx.run(FORGET, now=now).consume()
     forget_jurisdictions(tx)
 
 

@@ -334,7 +334,8 @@ def db_schema() -> None:
 @click.pass_context
 def db_recount(ctx: click.Context) -> None:
     """Count every topic's cells again and keep the counts on its Topic node
-    (and each jurisdiction's own instruments and the topics they address).
+    and, where they changed, in new CellCounts from now (and each
+    jurisdiction's own instruments and the topics they address).
 
     kb load keeps these counts itself; run this after editing cells,
     adoption dates or jurisdictions by other means (Neo4j Browser, your own

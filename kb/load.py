@@ -756,7 +756,7 @@ def _finish(tx, report: LoadReport, now: datetime, results: list, recount: set[s
     change set, all in the load's last transaction."""
     from kb import __version__
 
-    report.recounted = cell_counts.recount(tx, recount)
+    report.recounted = cell_counts.recount(tx, recount, now)
     created = sum(c.get("created", 0) for _, _, c in results)
     updated = sum(c.get("updated", 0) for _, _, c in results)
     removed = sum(c.get("removed", 0) for _, _, c in results)
@@ -834,7 +834,7 @@ def write(
                     # this part commits versions at ``now`` before the change set does
                     tx.run("MATCH (l:LoadLock {id: 'load'}) SET l.written = $now", now=now).consume()
                     if first_part:  # until the last part recounts them, queries count the cells themselves
-                        cell_counts.forget(tx)
+                        cell_counts.forget(tx, now)
                     return (index, token), now, sender, False
             index, token = index + 1, None
         sender.settle()

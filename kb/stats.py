@@ -5,7 +5,10 @@
 * ``state``: state nodes (``InstrumentState`` ...): current versions and
   closed ones (history);
 * ``relationship``: curated edges, current and closed; ``HAS_STATE`` links
-  identities to their states and is counted whole;
+  identities to their states, ``HAS_COUNTS`` topics to their cell counts,
+  and both are counted whole;
+* ``kept``: what kb load keeps beside the facts (each topic's
+  ``CellCounts`` at each load's instant), current and closed;
 * ``history``: change sets and the load's own nodes; any other label or
   type (written by hand) is counted whole.
 """
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.schema.model import FOREVER_CYPHER, HISTORY_CLASSES, NODE_CLASSES, STATE_CLASSES
+from kb.schema.model import FOREVER_CYPHER, HISTORY_CLASSES, KEPT_CLASSES, NODE_CLASSES, STATE_CLASSES
 
 CURRENT = f"x.recorded_to = {FOREVER_CYPHER}"
 CLOSED = f"x.recorded_to < {FOREVER_CYPHER}"
@@ -39,6 +42,7 @@ def stats(db) -> list[dict[str, Any]]:
     state_of = {i.__label__: s.__label__ for i, s in zip(NODE_CLASSES, STATE_CLASSES)}
     states = set(state_of.values())
     history = {c.__label__ for c in HISTORY_CLASSES}
+    kept = {c.__label__ for c in KEPT_CLASSES}
     rows: list[dict[str, Any]] = []
     for label in labels:
         count = _count(db, f"(x:{_name(label)})")
@@ -50,6 +54,9 @@ def stats(db) -> list[dict[str, Any]]:
             state = _name(label if label in states else state_of[label])
             current = _count(db, f"(x:{state})", CURRENT)
             closed = count - current
+        elif label in kept:  # kept by kb load beside the facts, over intervals of their own
+            kind, current = "kept", _count(db, f"(x:{_name(label)})", CURRENT)
+            closed = count - current
         rows.append({"kind": kind, "name": label, "count": count, "current": current, "closed": closed})
     for rel_type in types:
         pattern = f"()-[x:{_name(rel_type)}]->()"
@@ -57,7 +64,8 @@ def stats(db) -> list[dict[str, Any]]:
         if not count:
             continue
         current = closed = None
-        if rel_type != "HAS_STATE":  # curated edges carry their interval (hand-written ones may not)
+        # curated edges carry their interval (hand-written ones may not)
+        if rel_type not in ("HAS_STATE", "HAS_COUNTS"):
             current, closed = _count(db, pattern, CURRENT), _count(db, pattern, CLOSED)
         rows.append({"kind": "relationship", "name": rel_type, "count": count, "current": current, "closed": closed})
     return rows

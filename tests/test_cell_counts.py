@@ -1,12 +1,14 @@
 """Each topic's cell counts, kept on its Topic node by kb load
 (kb.cell_counts): after every kind of load they equal the topic's current
-cells, and today's pages, which read them (topic_counts_kept), answer as the
-plain query (topic_counts) does, on the corpus and on a synthetic catalog
-loaded twice; they are not read when an instrument is adopted after today."""
+cells, and the pages, which read them (topic_counts_kept, with the
+CellCounts each load keeps at its instant), answer as the plain query
+(topic_counts) does, on the corpus and on a synthetic catalog loaded twice,
+an instrument adopted after today included."""
 
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -158,11 +160,14 @@ def test_the_queries_answer_the_same_with_the_stored_counts_and_without(corpus_d
     }
 
     # one topic without its counts (the whole-catalog queries then count every cell)
-    corpus_db.write("MATCH (t:Topic {slug: 'open_weight_release'}) REMOVE t.cells_explicit")
+    corpus_db.write(
+        "MATCH (t:Topic {slug: 'open_weight_release'})-[:HAS_COUNTS]->(c) DETACH DELETE c REMOVE t.cells_explicit"
+    )
     assert run_one(corpus_db, "topic_counts_kept", slug="open_weight_release")["kept"] is False
     assert answers(corpus_db) == with_counts
-    # none with them
-    corpus_db.write(cell_counts.FORGET)
+    # none with them (closed now, as the first part of a load in parts does)
+    corpus_db.write(cell_counts.FORGET, now=datetime.now(UTC))
+    assert not any(run_one(corpus_db, "topic_counts_kept", slug=s)["kept"] for s in cells(corpus_db))
     assert answers(corpus_db) == with_counts
 
 
@@ -213,15 +218,19 @@ treats:
 """
 
 
-def test_kept_counts_are_not_read_when_an_instrument_is_adopted_after_today(db, tmp_path):
-    """The kept counts count every current cell; today's page does not count
-    the cells of an instrument adopted after today, so while there is one
-    it reads the cells themselves."""
+def test_kept_counts_count_an_instrument_adopted_after_today_from_its_date(db, tmp_path):
+    """The kept counts on the Topic count every current cell; today's page
+    does not count the cells of an instrument adopted after today, so the
+    whole-catalog queries read the cells while there is one, and the topic's
+    counts are read from the adoption dates its CellCounts keep."""
     later = tmp_path / "later.yaml"
     later.write_text(FUTURE)
     load(db, [CORPUS, later])
     assert stored(db)["open_weight_release"]["cells_explicit"] == 4
-    assert run_one(db, "topic_counts_kept", slug="open_weight_release")["kept"] is False
+    for clocks in (Clocks.resolve(), Clocks.resolve("2099-06-01"), Clocks.resolve("2024-06-01")):
+        kept = run_one(db, "topic_counts_kept", slug="open_weight_release", timeline=True, **clocks.params())
+        assert kept.pop("kept") is True
+        assert kept == plain_counts(db, "open_weight_release", clocks, timeline=True)
     counts = page_counts(db, "open_weight_release", timeline=True)
     assert counts == plain_counts(db, "open_weight_release", timeline=True)
     assert (counts["tracked"], counts["explicit"], counts["silent"]) == (26, 3, 16)

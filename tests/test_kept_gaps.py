@@ -18,9 +18,10 @@ import pytest
 from helpers import FIXTURES
 
 from kb.load import load
-from kb.queries import run, run_one
+from kb.queries import get, run, run_one
 from kb.queries.clocks import Clocks
 from kb.queries.gaps import gaps_data, jurisdictions_from_kept, topics_from_kept
+from kb.schema.model import FOREVER
 
 MINI = FIXTURES / "mini"
 T1, T2, T3 = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC), datetime(2026, 3, 1, tzinfo=UTC))
@@ -172,3 +173,52 @@ def test_recount_keeps_the_jurisdictions_again_after_an_edit_by_hand(cli, corpus
     kept = run(corpus_db, "jurisdiction_gaps_kept", **today.params())
     assert all(r["kept"] for r in kept)
     assert jurisdictions_from_kept(kept) == run(corpus_db, "jurisdiction_gaps", **today.params())
+
+
+def test_topic_counts_kept_at_each_load_answer_as_the_cells_do_at_any_two_clocks(history):
+    """The CellCounts each load keeps (closed and opened at its instant) give
+    topic_counts's row at every instant and date of the history: a cell made
+    implicit, a conflict made silent, an adoption date added and removed, a
+    prune."""
+    seen = set()
+    for as_recorded in INSTANTS:
+        for as_of in DATES:
+            clocks = Clocks.resolve(as_of, as_recorded)
+            for slug in ("alpha", "beta"):
+                for timeline in (True, False):
+                    walked_row = run_one(history, "topic_counts", slug=slug, timeline=timeline, **clocks.params())
+                    kept_row = run_one(history, "topic_counts_kept", slug=slug, timeline=timeline, **clocks.params())
+                    if walked_row is None:  # the topic was not recorded yet
+                        assert kept_row is None and as_recorded == INSTANTS[1]
+                        continue
+                    assert kept_row.pop("kept") is True, (slug, as_of, as_recorded)
+                    assert kept_row == walked_row, (slug, as_of, as_recorded, timeline)
+                    figures = ("explicit", "implicit", "conflicts", "silent", "unreviewed")
+                    seen.add(tuple(walked_row[k] for k in figures))
+    assert len(seen) >= 4  # the clocks gave different answers, not one answer many times
+    # each load that changed a topic's counts closed its CellCounts and opened new ones at its instant:
+    # alpha's changed at every load (a cell made implicit, the bill dated, then undated again)
+    for slug, starts in (("alpha", [T1, T2, T3]), ("beta", [T1, T3])):
+        intervals = history.read(
+            "MATCH (:Topic {slug: $slug})-[:HAS_COUNTS]->(c) "
+            "RETURN c.recorded_from AS f, c.recorded_to AS t ORDER BY f",
+            slug=slug,
+        )
+        assert [r["f"].to_native() for r in intervals] == starts, slug
+        assert [r["t"].to_native() for r in intervals] == [*starts[1:], FOREVER], slug
+
+
+def test_topic_counts_are_walked_where_nothing_was_kept(history):
+    """A graph written by other means has no CellCounts: kept is false and
+    the page walks the cells (kb.queries.topic)."""
+    before = Clocks.resolve("2023-06-01", "2026-02-15T00:00:00Z")
+    row = run_one(history, "topic_counts_kept", slug="beta", timeline=True, **before.params())
+    assert row["kept"] is True
+    with history.session() as session:  # the graph as it was before kb kept counts, then rolled back
+        tx = session.begin_transaction()
+        try:
+            tx.run("MATCH (c:CellCounts) DETACH DELETE c").consume()
+            rows = tx.run(get("topic_counts_kept").text, slug="beta", timeline=True, **before.params()).data()
+            assert [r["kept"] for r in rows] == [False]
+        finally:
+            tx.rollback()

@@ -93,7 +93,8 @@ def test_open_weight_column_matches_the_topic_page(corpus_db):
 
 
 def test_every_fact_has_a_known_source(corpus_db):
-    """Every state and every curated edge names a source the catalog holds now."""
+    """Every state and every curated edge names a source the catalog holds now
+    (the counts kb keeps, HAS_COUNTS, are derived, not facts)."""
     known = f"EXISTS {{ MATCH (:Source {{id: x.source}})-[:HAS_STATE]->(s:SourceState) WHERE s.recorded_to = {NOW} }}"
     missing = corpus_db.read(
         "MATCH (n)-[:HAS_STATE]->(x) WHERE NOT n:Source "
@@ -101,7 +102,7 @@ def test_every_fact_has_a_known_source(corpus_db):
     )
     assert missing == []
     missing_edges = corpus_db.read(
-        f"MATCH ()-[x]->() WHERE type(x) <> 'HAS_STATE' AND (x.source IS NULL OR NOT {known}) "
+        f"MATCH ()-[x]->() WHERE NOT type(x) IN ['HAS_STATE', 'HAS_COUNTS'] AND (x.source IS NULL OR NOT {known}) "
         "RETURN type(x) AS t, count(*) AS n"
     )
     assert missing_edges == []
@@ -200,13 +201,18 @@ def test_identities_hold_only_their_key_and_states_their_properties(corpus_db):
     (at,) = [r["at"] for r in db.read("MATCH (s:ChangeSet) RETURN s.at AS at")]
     for what, match in (
         ("states", "MATCH (x) WHERE any(l IN labels(x) WHERE l IN $states)"),
-        ("edges", "MATCH ()-[x]->() WHERE type(x) <> 'HAS_STATE'"),
+        ("edges", "MATCH ()-[x]->() WHERE NOT type(x) IN ['HAS_STATE', 'HAS_COUNTS']"),
     ):
         rows = db.read(
             match + " RETURN x.recorded_from AS f, x.recorded_to AS t, x.first_recorded_at AS first, count(*) AS n",
             states=STATE_LABELS,
         )
         assert [(r["f"], r["t"].to_native(), r["first"]) for r in rows] == [(at, FOREVER, at)], what
+    # and each topic's cell counts were kept from that instant
+    assert db.read(
+        "MATCH (t:Topic) OPTIONAL MATCH (t)-[:HAS_COUNTS]->(c) "
+        "RETURN count(t) AS topics, collect(DISTINCT c.recorded_from) AS f, collect(DISTINCT c.recorded_to) AS t"
+    ) == [{"topics": 24, "f": [at], "t": [FOREVER]}]
     # the old model's history nodes and edges are gone
     assert db.read("MATCH (n) WHERE n:InstrumentVersion OR n:Change RETURN count(n) AS n")[0]["n"] == 0
     assert db.read("MATCH ()-[r:TREATED|VERSION_OF|IN_CHANGE_SET]->() RETURN count(r) AS n")[0]["n"] == 0

@@ -61,7 +61,7 @@ def test_the_check_catches_a_scan(corpus_db):
 # -- the topic pages' walks -----------------------------------------------------------------
 # The index (or count store) each page query reaches its instruments through: catalog order
 # (catalog_rank), adoption order (adopted), the kept counts' checks (ChangeSet(at), closed states by
-# recorded_to, every state from the count store), the conflicts by their topic.
+# recorded_to, later ones by recorded_from, every state from the count store), the conflicts by their topic.
 WALKS = {
     "topic_coverage": [":InstrumentState(catalog_rank)"],
     "silent_regimes": [":InstrumentState(catalog_rank)"],
@@ -70,9 +70,9 @@ WALKS = {
     "topic_timeline": [":InstrumentState(adopted)", ":InstrumentState(catalog_rank)"],
     "topic_counts": [":InstrumentState(adopted)", ":InstrumentState(recorded_to)"],
     "topic_counts_kept": [
-        ":ChangeSet(at)",
         ":InstrumentState(adopted)",
         ":InstrumentState(recorded_to)",
+        ":InstrumentState(recorded_from)",
         "count( (:InstrumentState) )",
     ],
     "topic_salience_kept": [

@@ -77,14 +77,13 @@ def _counts(db, slug: str, clocks: Clocks, timeline: bool = False) -> dict[str, 
 
 
 def _counts_at(db, slug: str, clocks: Clocks, timeline: bool) -> dict[str, Any] | None:
-    """topic_counts's row. Today's pages read it from the cell counts kb
-    load keeps on the topic (topic_counts_kept) when they hold: the topic has
-    them and no instrument is adopted after today (``kept``); else, and at
-    any other clocks, from the topic's cells (topic_counts)."""
-    if clocks.today:
-        row = run_one(db, "topic_counts_kept", slug=slug, timeline=timeline, **clocks.params())
-        if row is None or row.pop("kept"):
-            return row
+    """topic_counts's row, at any two clocks, read from the cell counts kb
+    load keeps for the topic at each load's instant (topic_counts_kept) when
+    the topic has them then (``kept``); else from the topic's cells
+    (topic_counts)."""
+    row = run_one(db, "topic_counts_kept", slug=slug, timeline=timeline, **clocks.params())
+    if row is None or row.pop("kept"):
+        return row
     return run_one(db, "topic_counts", slug=slug, timeline=timeline, **clocks.params())
 
 
