@@ -1,11 +1,11 @@
 // name: catalog_keys
 // title: Every key in the catalog
 // description: The key and display name of every instrument (id), topic (slug), jurisdiction (code),
-//   developer (id) and paper (id) recorded at as_recorded, with the instrument's adoption date. kb
+//   developer (id), paper (id) and source (id) recorded at as_recorded, with the instrument's adoption date. kb
 //   uses it to accept a key typed in another case and to suggest the closest matches for an unknown one.
 // param: as_recorded (datetime, optional) record time: the catalog as recorded then; now when not given
 // example: {}
-// returns: on the shipped corpus, 75 rows: 26 instruments, 24 topics, 17 jurisdictions, 6 developers, 2 papers
+// returns: on the shipped corpus, 150 rows: 26 instruments, 24 topics, 17 jurisdictions, 6 developers, 2 papers, 75 sources
 // browser: :param as_recorded => datetime()
 CALL () {
   MATCH (s:InstrumentState) WHERE s.recorded_from <= $as_recorded < s.recorded_to
@@ -22,6 +22,9 @@ CALL () {
   UNION ALL
   MATCH (s:PaperState) WHERE s.recorded_from <= $as_recorded < s.recorded_to
   RETURN 'paper' AS kind, s.id AS key, s.title AS name, null AS adopted, 0 AS sort
+  UNION ALL
+  MATCH (s:SourceState) WHERE s.recorded_from <= $as_recorded < s.recorded_to
+  RETURN 'source' AS kind, s.id AS key, s.title AS name, null AS adopted, 0 AS sort
 }
 RETURN kind, key, name, adopted
 ORDER BY kind, sort, key

@@ -18,7 +18,7 @@ from typing import Any
 from kb.errors import KbError, NotFound, closest
 from kb.schema.model import FOREVER
 
-KINDS = ("instrument", "topic", "jurisdiction", "developer", "paper")
+KINDS = ("instrument", "topic", "jurisdiction", "developer", "paper", "source")
 
 
 class NotRecorded(KbError):
