@@ -36,10 +36,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kb.schema.model import FOREVER_CYPHER, JURISDICTION_KEPT
+from kb.schema.model import FOREVER_CYPHER as END  # recorded_to of a current fact
+from kb.schema.model import JURISDICTION_KEPT
 from kb.schema.model import TOPIC_CELL_COUNTS as FIELDS
-
-END = FOREVER_CYPHER  # recorded_to of a current fact
 
 # Recount the topics named in $slugs (null: every topic), from the current
 # catalog: the current cells of the instruments whose state is current. A
