@@ -94,19 +94,19 @@ def page_query_params(db, slug: str) -> dict[str, dict[str, Any]]:
     from run import page_queries
 
     from kb.queries import ALL_PAIRS_LIMIT, PAGE_LIMIT
-    from kb.queries.gaps import gaps_page
-    from kb.queries.matrix import matrix_page
-    from kb.queries.topic import forum_shopping_page, primacy_page, topic_page
+    from kb.queries.gaps import gaps_data
+    from kb.queries.matrix import matrix_data
+    from kb.queries.topic import forum_shopping_data, primacy, topic_data
 
     pages = {
-        "topic page": lambda k: topic_page(db, slug, clocks(), limit=PAGE_LIMIT),
-        "forum-shopping": lambda k: forum_shopping_page(db, slug, clocks(), all_pairs=False, limit=ALL_PAIRS_LIMIT),
-        "forum-shopping --all": lambda k: forum_shopping_page(
+        "topic page": lambda k: topic_data(db, slug, clocks(), limit=PAGE_LIMIT),
+        "forum-shopping": lambda k: forum_shopping_data(db, slug, clocks(), all_pairs=False, limit=ALL_PAIRS_LIMIT),
+        "forum-shopping --all": lambda k: forum_shopping_data(
             db, slug, clocks(), all_pairs=True, limit=ALL_PAIRS_LIMIT
         ),
-        "gaps": lambda k: gaps_page(db, None, clocks(), limit=PAGE_LIMIT),
-        "primacy": lambda k: primacy_page(db, slug, clocks(), limit=PAGE_LIMIT),
-        "matrix": lambda k: matrix_page(db, clocks(), ()),
+        "gaps": lambda k: gaps_data(db, None, clocks(), limit=PAGE_LIMIT),
+        "primacy": lambda k: primacy(db, slug, clocks(), limit=PAGE_LIMIT),
+        "matrix": lambda k: matrix_data(db, clocks(), ()),
     }
     if db.read("MATCH (i:Instrument) RETURN count(i) AS n")[0]["n"] > 2000:
         del pages["matrix"]
@@ -119,9 +119,9 @@ def part_pages(db, slug: str, runs: int) -> tuple[dict, str]:
     """Count and time the reads each page makes (by wrapping db.read)."""
     import kb.queries as Q
     from kb.queries import ALL_PAIRS_LIMIT, PAGE_LIMIT
-    from kb.queries.gaps import gaps_page
-    from kb.queries.matrix import matrix_page
-    from kb.queries.topic import forum_shopping_page, primacy_page, topic_page
+    from kb.queries.gaps import gaps_data
+    from kb.queries.matrix import matrix_data
+    from kb.queries.topic import forum_shopping_data, primacy, topic_data
 
     by_text = {q.text: name for name, q in Q.load_queries().items()}
     calls: list[tuple[str, float, int]] = []
@@ -133,8 +133,8 @@ def part_pages(db, slug: str, runs: int) -> tuple[dict, str]:
         calls.append((by_text.get(query, query[:40]), (time.perf_counter() - t) * 1000, len(rows)))
         return rows
 
-    one = getattr(Q, "_OneRead", None)  # pages send their queries inside one read transaction
-    sent = getattr(one, "send", None)
+    one = getattr(Q, "OneRead", None)  # pages send their queries inside one read transaction
+    sent = getattr(one, "send_text", None)
 
     def send(this, query, params):
         """Sent now, read later (pipelined): the time noted is the page's
@@ -153,15 +153,15 @@ def part_pages(db, slug: str, runs: int) -> tuple[dict, str]:
 
     db.read = read
     if sent is not None:
-        one.send = send
+        one.send_text = send
     pages = {
-        "topic page": lambda: topic_page(db, slug, clocks(), limit=PAGE_LIMIT),
-        "forum-shopping": lambda: forum_shopping_page(db, slug, clocks(), all_pairs=False, limit=ALL_PAIRS_LIMIT),
-        "gaps": lambda: gaps_page(db, None, clocks(), limit=PAGE_LIMIT),
-        "primacy": lambda: primacy_page(db, slug, clocks(), limit=PAGE_LIMIT),
+        "topic page": lambda: topic_data(db, slug, clocks(), limit=PAGE_LIMIT),
+        "forum-shopping": lambda: forum_shopping_data(db, slug, clocks(), all_pairs=False, limit=ALL_PAIRS_LIMIT),
+        "gaps": lambda: gaps_data(db, None, clocks(), limit=PAGE_LIMIT),
+        "primacy": lambda: primacy(db, slug, clocks(), limit=PAGE_LIMIT),
     }
     if runs and db.read("MATCH (i:Instrument) RETURN count(i) AS n")[0]["n"] <= 2000:
-        pages["matrix"] = lambda: matrix_page(db, clocks(), ())
+        pages["matrix"] = lambda: matrix_data(db, clocks(), ())
     out: dict[str, Any] = {}
     lines = []
     try:
@@ -198,7 +198,7 @@ def part_pages(db, slug: str, runs: int) -> tuple[dict, str]:
     finally:
         del db.read  # the instance attribute: Database.read again
         if sent is not None:
-            one.send = sent
+            one.send_text = sent
     return out, "\n".join(lines)
 
 
@@ -357,7 +357,7 @@ def part_explain(db, slug: str) -> tuple[dict, str]:
 
 def part_matrix(db, runs: int) -> tuple[dict, str]:
     import kb.queries as Q
-    from kb.queries.matrix import matrix_page
+    from kb.queries.matrix import matrix_data
 
     q = Q.get("matrix")
     given = params_for(q, "")
@@ -365,7 +365,7 @@ def part_matrix(db, runs: int) -> tuple[dict, str]:
     read_ms, rows = median_ms(lambda: db.read(q.text, **params), runs)
     native_ms, _ = median_ms(lambda: [Q.native(r) for r in rows], runs)
     run_ms, _ = median_ms(lambda: Q.run(db, "matrix", **given), runs)
-    page_ms, _ = median_ms(lambda: matrix_page(db, clocks(), ()), runs)
+    page_ms, _ = median_ms(lambda: matrix_data(db, clocks(), ()), runs)
 
     def work(tx):
         result = tx.run(q.text, params)

@@ -501,7 +501,7 @@ def settle(bench: BenchServer, idle_ms: float) -> dict[str, Any]:
 
 class PageReads:
     """Which named queries pages run, and with which parameters: while
-    active, every query sent inside ``kb.queries.in_one_read`` (``_OneRead.send``)
+    active, every query sent inside ``Reader.one_read`` (``OneRead.send_text``)
     and every ``db.read`` is noted as (name, parameters); a statement that is
     no named query (a speed trick's own Cypher) is noted by its first words."""
 
@@ -517,8 +517,8 @@ class PageReads:
         self.calls.append((name if name else "cypher: " + " ".join(query.split())[:60], dict(params)))
 
     def __enter__(self) -> PageReads:
-        one = getattr(self.Q, "_OneRead", None)
-        self._send = getattr(one, "send", None)
+        one = getattr(self.Q, "OneRead", None)
+        self._send = getattr(one, "send_text", None)
         if one is not None and self._send is not None:
             original = self._send
 
@@ -526,7 +526,7 @@ class PageReads:
                 self._note(query, params)
                 return original(this, query, params)
 
-            one.send = send
+            one.send_text = send
         read = self.db.read
 
         def noted_read(query, **params):
@@ -537,9 +537,9 @@ class PageReads:
         return self
 
     def __exit__(self, *exc) -> None:
-        one = getattr(self.Q, "_OneRead", None)
+        one = getattr(self.Q, "OneRead", None)
         if one is not None and self._send is not None:
-            one.send = self._send
+            one.send_text = self._send
         del self.db.read  # the instance attribute: Database.read again
 
     def named(self) -> dict[str, dict[str, Any]]:
@@ -638,9 +638,9 @@ def bench_queries(
     import kb.queries as Q
     from kb.queries import ALL_PAIRS_LIMIT, PAGE_LIMIT
     from kb.queries.clocks import Clocks
-    from kb.queries.gaps import gaps_page
-    from kb.queries.matrix import matrix_page
-    from kb.queries.topic import forum_shopping_page, primacy_page, topic_page
+    from kb.queries.gaps import gaps_data
+    from kb.queries.matrix import matrix_data
+    from kb.queries.topic import forum_shopping_data, primacy, topic_data
 
     db = query_db(bench, limit)
     slugs = topic_slugs(db, topics)
@@ -648,14 +648,14 @@ def bench_queries(
     now = Clocks.resolve
     out: dict[str, Any] = {"topics_used": slugs, "pages": {}, "named": {}}
     pages: dict[str, Callable[[int], Any]] = {
-        "topic page": lambda k: topic_page(db, slug(k), now(), limit=PAGE_LIMIT),
-        "forum-shopping": lambda k: forum_shopping_page(db, slug(k), now(), all_pairs=False, limit=ALL_PAIRS_LIMIT),
-        "forum-shopping --all": lambda k: forum_shopping_page(
+        "topic page": lambda k: topic_data(db, slug(k), now(), limit=PAGE_LIMIT),
+        "forum-shopping": lambda k: forum_shopping_data(db, slug(k), now(), all_pairs=False, limit=ALL_PAIRS_LIMIT),
+        "forum-shopping --all": lambda k: forum_shopping_data(
             db, slug(k), now(), all_pairs=True, limit=ALL_PAIRS_LIMIT
         ),
-        "gaps": lambda k: gaps_page(db, None, now(), limit=PAGE_LIMIT),
-        "primacy": lambda k: primacy_page(db, slug(k), now(), limit=PAGE_LIMIT),
-        "matrix": lambda k: matrix_page(db, now(), ()),
+        "gaps": lambda k: gaps_data(db, None, now(), limit=PAGE_LIMIT),
+        "primacy": lambda k: primacy(db, slug(k), now(), limit=PAGE_LIMIT),
+        "matrix": lambda k: matrix_data(db, now(), ()),
     }
     time_group(out["pages"], {"RETURN 1": lambda k: db.read("RETURN 1"), **pages}, runs, budget, limit, skip)
     if named:
@@ -741,7 +741,7 @@ def history_queries(
     import kb.queries as Q
     from kb.queries import PAGE_LIMIT
     from kb.queries.clocks import Clocks
-    from kb.queries.topic import topic_page
+    from kb.queries.topic import topic_data
 
     db = query_db(bench, limit)
     slugs = topic_slugs(db, topics)
@@ -770,7 +770,7 @@ def history_queries(
         )
     }
     pages = {
-        label: (lambda k, c=c: topic_page(db, slug(k), c or Clocks.resolve(), limit=PAGE_LIMIT))
+        label: (lambda k, c=c: topic_data(db, slug(k), c or Clocks.resolve(), limit=PAGE_LIMIT))
         for label, c in clocks.items()
     }
     time_group(out["pages"], pages, runs, budget, limit, label="[history] ")

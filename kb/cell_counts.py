@@ -37,10 +37,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from kb.schema.model import FOREVER_CYPHER, JURISDICTION_KEPT
+from kb.schema.model import FOREVER_CYPHER as END  # recorded_to of a current fact
+from kb.schema.model import JURISDICTION_KEPT, MODES
 from kb.schema.model import TOPIC_CELL_COUNTS as FIELDS
-
-END = FOREVER_CYPHER  # recorded_to of a current fact
 
 # Recount the topics named in $slugs (null: every topic), from the current
 # catalog: the current cells of the instruments whose state is current. A
@@ -48,7 +47,6 @@ END = FOREVER_CYPHER  # recorded_to of a current fact
 # pages) and, when they differ from the topic's current CellCounts, into new
 # CellCounts from $now (the load's instant; null: the server's clock), the
 # old ones closed then.
-MODES = ("explicit", "implicit", "conflicts", "silent")
 _COUNTED = ", ".join(f"{m}: count(CASE mode WHEN '{m}' THEN 1 END)" for m in MODES)
 _DATES = ", ".join(f"{m}_adopted: collect(CASE mode WHEN '{m}' THEN adopted END)" for m in MODES)
 _ON_TOPIC = ", ".join(  # cells_explicit = counts.explicit, cells_explicit_dated = size(counts.explicit_adopted)

@@ -61,9 +61,10 @@ def changes(db, topic: str | None = None, since: date | None = None, limit: int 
 
     if topic is not None:
         from kb.queries.lookup import NotRecorded, resolve
+        from kb.queries.reader import Reader
 
         try:
-            topic = resolve(db, "topic", topic)["key"]
+            topic = resolve(Reader(db), "topic", topic)["key"]
         except NotRecorded:
             pass  # a topic removed since: its history is still there
     rows = run(db, "changes", topic=topic, since=since, limit=limit)

@@ -71,8 +71,9 @@ def _date_parts(d: Any) -> dict[str, Any] | None:
 def paper_item(db, paper_id: str) -> dict[str, Any]:
     from kb.queries import run_one
     from kb.queries.lookup import resolve
+    from kb.queries.reader import Reader
 
-    key = resolve(db, "paper", paper_id)["key"]
+    key = resolve(Reader(db), "paper", paper_id)["key"]
     p = run_one(db, "paper_profile", id=key)["paper"]
     item: dict[str, Any] = {
         "id": p["id"],
@@ -116,8 +117,9 @@ CSL_TYPE = {
 def instrument_item(db, instrument_id: str) -> dict[str, Any]:
     from kb.queries import run_one
     from kb.queries.lookup import resolve
+    from kb.queries.reader import Reader
 
-    found = resolve(db, "instrument", instrument_id)
+    found = resolve(Reader(db), "instrument", instrument_id)
     today = datetime.now(UTC).date()
     # the instrument as recorded now, on a date by which it was adopted (even one adopted later than today)
     row = run_one(db, "instrument_profile", id=found["key"], as_of=max(found["adopted"] or today, today))
@@ -145,8 +147,9 @@ def instrument_item(db, instrument_id: str) -> dict[str, Any]:
 
 def topic_item(db, slug: str, as_of: date | None = None, as_recorded: datetime | None = None) -> dict[str, Any]:
     from kb.queries.lookup import resolve
+    from kb.queries.reader import Reader
 
-    found = resolve(db, "topic", slug, as_recorded)
+    found = resolve(Reader(db), "topic", slug, as_recorded)
     key = found["key"]
     when = as_of or datetime.now(UTC).date()
     identifier = f"kb:topic/{key}?asOf={when.isoformat()}"

@@ -91,7 +91,7 @@ def database(ctx: click.Context):
 
 # -- shared options -------------------------------------------------------------
 def output_option(f: Callable) -> Callable:
-    from kb.output import FORMATS
+    from kb.render.formats import FORMATS
 
     return click.option(
         "-f",
@@ -104,7 +104,7 @@ def output_option(f: Callable) -> Callable:
 
 
 def resolve_format(fmt: str | None) -> str:
-    from kb.output import default_format
+    from kb.render.formats import default_format
 
     return fmt or default_format()
 
@@ -426,7 +426,8 @@ def load_cmd(
     """
     from kb.config import corpus_dir
     from kb.load import load
-    from kb.output import render
+    from kb.render.formats import render_rows
+    from kb.words import plural
 
     conn = database(ctx)
     targets = list(paths) or [corpus_dir()]
@@ -443,13 +444,14 @@ def load_cmd(
     )
     if dry_run:
         click.echo(
-            f"OK: {_n(report.records, 'record')} in {_n(len(report.files), 'file')} are valid; nothing was written.",
+            f"OK: {plural(report.records, 'record')} in {plural(len(report.files), 'file')} are valid; "
+            "nothing was written.",
             err=True,
         )
         return
     t = report.totals()
     click.echo(
-        f"Loaded {_n(report.records, 'record')} from {_n(len(report.files), 'file')}: "
+        f"Loaded {plural(report.records, 'record')} from {plural(len(report.files), 'file')}: "
         f"{t.created} created, {t.updated} updated, {t.unchanged} unchanged, {t.removed} removed.",
         err=True,
     )
@@ -459,11 +461,7 @@ def load_cmd(
         else "Nothing changed; no change set recorded.",
         err=True,
     )
-    render(report.rows(), resolve_format(fmt), title="Load summary")
-
-
-def _n(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+    render_rows(report.rows(), resolve_format(fmt), title="Load summary")
 
 
 def _progress_factory():
@@ -532,11 +530,12 @@ def export_cmd(ctx: click.Context, directory: Path, fmt: str) -> None:
       kb export --format csv catalog/   # CSV, e.g. catalog/treats.csv
     """
     from kb.export import export
+    from kb.words import plural
 
     files = export(database(ctx), directory, fmt)
     for f in files:
         click.echo(str(f))
-    click.echo(f"Exported {_n(len(files), 'file')} to {directory}", err=True)
+    click.echo(f"Exported {plural(len(files), 'file')} to {directory}", err=True)
 
 
 @main.command("cite")
@@ -594,11 +593,13 @@ def changes_cmd(ctx: click.Context, topic: str | None, since: str | None, limit:
       kb changes --since 2026-11-01 --format csv
     """
     from kb.changes import changes
-    from kb.output import render
     from kb.queries import to_date
+    from kb.render.formats import render_rows
 
     rows = changes(database(ctx), topic=topic, since=to_date(since, "--since") if since else None, limit=limit or None)
-    render(rows, resolve_format(fmt), columns=["at", "change_set", "op", "entity", "key", "detail"], title="Changes")
+    render_rows(
+        rows, resolve_format(fmt), columns=["at", "change_set", "op", "entity", "key", "detail"], title="Changes"
+    )
     if limit and len(rows) == limit:
         click.echo(f"(showing the newest {limit}; --limit 0 shows all)", err=True)
 
@@ -644,8 +645,8 @@ def diff_cmd(
       kb diff open_weight_release --from 2026-06-01 --format json
     """
     from kb.diff import diff
-    from kb.output import dumps, render
     from kb.queries.clocks import Clocks
+    from kb.render.formats import dumps, render_rows
 
     if frm is None and recorded_from is None:
         raise click.UsageError("give --from (legal time), --recorded-from (record time), or both")
@@ -663,7 +664,7 @@ def diff_cmd(
     if out == "table":
         click.echo(f"{result['topic']}: {result['from']} → {result['to']}")
         click.echo(f"  then: {result['summary_from']}\n  now:  {result['summary_to']}")
-    render(result["changes"], out, columns=["what", "key", "from", "to"], title="Differences")
+    render_rows(result["changes"], out, columns=["what", "key", "from", "to"], title="Differences")
     if out == "table" and not result["changes"]:
         click.echo("No differences.")
 
@@ -673,10 +674,10 @@ def diff_cmd(
 @click.pass_context
 def stats_cmd(ctx: click.Context, fmt: str | None) -> None:
     """Count nodes per label and relationships per type."""
-    from kb.output import render
+    from kb.render.formats import render_rows
     from kb.stats import stats
 
-    render(stats(database(ctx)), resolve_format(fmt), title="Graph")
+    render_rows(stats(database(ctx)), resolve_format(fmt), title="Graph")
 
 
 # -- queries (kb/queries) --
@@ -768,7 +769,7 @@ def _titled(title: str, clocks) -> str:
 
 
 def _show_page(page, fmt: str | None) -> None:
-    from kb.queries.pages import render_page
+    from kb.render.pages import render_page
 
     render_page(page, resolve_format(fmt))
 
@@ -796,10 +797,11 @@ def topic_cmd(ctx: click.Context, slug: str, limit: int | None, all_rows: bool, 
       kb topic open_weight_release --all -f csv
       kb topic open_weight_release -f json | jq .primacy
     """
-    from kb.queries.topic import topic_page
+    from kb.queries.topic import topic_data
+    from kb.render.topic_page import topic_page
 
     rows = page_limit(limit, all_rows, _given(ctx, "limit"))
-    _show_page(topic_page(database(ctx), slug, clocks, limit=rows), fmt)
+    _show_page(topic_page(topic_data(database(ctx), slug, clocks, limit=rows), clocks), fmt)
 
 
 @main.command("topics")
@@ -814,10 +816,10 @@ def topics_cmd(ctx: click.Context, clocks, fmt: str | None) -> None:
       kb topics
       kb topics --as-of 2023-12-31 -f csv
     """
-    from kb.output import render
     from kb.queries.topic import SALIENCE_COLUMNS, salience
+    from kb.render.formats import render_rows
 
-    render(
+    render_rows(
         salience(database(ctx), clocks),
         resolve_format(fmt),
         SALIENCE_COLUMNS,
@@ -837,13 +839,13 @@ def instruments_cmd(ctx: click.Context, clocks, fmt: str | None) -> None:
       kb instruments
       kb instruments --as-of 2024-06-01 -f csv
     """
-    from kb.output import render
     from kb.queries import run
+    from kb.render.formats import render_rows
 
     rows = run(database(ctx), "instrument_list", **clocks.params())
     fmt = resolve_format(fmt)
     narrow = ["catalog_rank", "id", "jurisdiction", "kind", "binding", "adopted", "status", "topics_addressed"]
-    render(rows, fmt, narrow if fmt == "table" else None, title=_titled("Instruments", clocks))
+    render_rows(rows, fmt, narrow if fmt == "table" else None, title=_titled("Instruments", clocks))
 
 
 @main.command("primacy")
@@ -867,10 +869,11 @@ def primacy_cmd(ctx: click.Context, slug: str, limit: int | None, all_rows: bool
       kb primacy open_weight_release
       kb primacy compute_reporting --as-of 2024-01-01 -f json
     """
-    from kb.queries.topic import primacy_page
+    from kb.queries.topic import primacy
+    from kb.render.topic_page import primacy_page
 
     rows = page_limit(limit, all_rows, _given(ctx, "limit"))
-    _show_page(primacy_page(database(ctx), slug, clocks, limit=rows), fmt)
+    _show_page(primacy_page(primacy(database(ctx), slug, clocks, limit=rows), clocks), fmt)
 
 
 @main.command("forum-shopping")
@@ -906,17 +909,14 @@ def forum_shopping_cmd(
       kb forum-shopping open_weight_release --all --limit all
     """
     from kb.queries import ALL_PAIRS_LIMIT
-    from kb.queries.topic import forum_shopping_page
+    from kb.queries.topic import forum_shopping_data
+    from kb.render.topic_page import forum_shopping_page, scored_pairs_page
 
     given = _given(ctx, "limit")
     if given and not all_pairs:
         raise click.UsageError("--limit goes with --all (without it the page has at most three pairs)")
-    _show_page(
-        forum_shopping_page(
-            database(ctx), slug, clocks, all_pairs=all_pairs, limit=limit if given else ALL_PAIRS_LIMIT
-        ),
-        fmt,
-    )
+    d = forum_shopping_data(database(ctx), slug, clocks, all_pairs=all_pairs, limit=limit if given else ALL_PAIRS_LIMIT)
+    _show_page((scored_pairs_page if all_pairs else forum_shopping_page)(d, clocks), fmt)
 
 
 @main.command("gaps")
@@ -937,10 +937,11 @@ def gaps_cmd(ctx: click.Context, slug: str | None, limit: int | None, all_rows: 
       kb gaps open_weight_release           # + its silent regimes (csv: those rows)
       kb gaps --as-of 2024-01-01 -f json
     """
-    from kb.queries.gaps import gaps_page
+    from kb.queries.gaps import gaps_data
+    from kb.render.gaps_page import gaps_page
 
     rows = page_limit(limit, all_rows, _given(ctx, "limit"))
-    _show_page(gaps_page(database(ctx), slug, clocks, limit=rows), fmt)
+    _show_page(gaps_page(gaps_data(database(ctx), slug, clocks, limit=rows), clocks), fmt)
 
 
 @main.command("matrix")
@@ -961,9 +962,10 @@ def matrix_cmd(ctx: click.Context, topics: tuple[str, ...], clocks, fmt: str | N
       kb matrix --topic open_weight_release --topic compute_reporting
       kb matrix --as-of 2024-01-01 -f csv > matrix.csv
     """
-    from kb.queries.matrix import matrix_page
+    from kb.queries.matrix import matrix_data
+    from kb.render.matrix_page import matrix_page
 
-    _show_page(matrix_page(database(ctx), clocks, topics), fmt)
+    _show_page(matrix_page(matrix_data(database(ctx), clocks, topics), clocks), fmt)
 
 
 @main.command("compare")
@@ -981,9 +983,10 @@ def compare_cmd(ctx: click.Context, a: str, b: str, clocks, fmt: str | None) -> 
       kb compare EU-AIA-2024 US-EO-14110
       kb compare US-EO-14110 UK-WHITEPAPER-2023 --as-of 2024-06-01 -f json
     """
-    from kb.queries.compare import compare_page
+    from kb.queries.compare import compare_data
+    from kb.render.compare_page import compare_page
 
-    _show_page(compare_page(database(ctx), a, b, clocks), fmt)
+    _show_page(compare_page(compare_data(database(ctx), a, b, clocks), clocks), fmt)
 
 
 @main.command("instrument")
@@ -1000,9 +1003,10 @@ def instrument_cmd(ctx: click.Context, id_: str, clocks, fmt: str | None) -> Non
       kb instrument US-EO-14110
       kb instrument EU-AIA-2024 -f csv      # its coverage cells
     """
-    from kb.queries.entities import instrument_page
+    from kb.queries.entities import instrument_data
+    from kb.render.entity_pages import instrument_page
 
-    _show_page(instrument_page(database(ctx), id_, clocks), fmt)
+    _show_page(instrument_page(instrument_data(database(ctx), id_, clocks), clocks), fmt)
 
 
 @main.command("jurisdiction")
@@ -1018,9 +1022,10 @@ def jurisdiction_cmd(ctx: click.Context, code: str, clocks, fmt: str | None) -> 
       kb jurisdiction US
       kb jurisdiction US-CA -f json
     """
-    from kb.queries.entities import jurisdiction_page
+    from kb.queries.entities import jurisdiction_data
+    from kb.render.entity_pages import jurisdiction_page
 
-    _show_page(jurisdiction_page(database(ctx), code, clocks), fmt)
+    _show_page(jurisdiction_page(jurisdiction_data(database(ctx), code, clocks), clocks), fmt)
 
 
 @main.command("developer")
@@ -1040,9 +1045,10 @@ def developer_cmd(ctx: click.Context, id_: str, topic: str | None, clocks, fmt: 
       kb developer meta
       kb developer anthropic --topic catastrophic_risk
     """
-    from kb.queries.entities import developer_page
+    from kb.queries.entities import developer_data
+    from kb.render.entity_pages import developer_page
 
-    _show_page(developer_page(database(ctx), id_, topic, clocks), fmt)
+    _show_page(developer_page(developer_data(database(ctx), id_, topic, clocks), clocks), fmt)
 
 
 @main.command("paper")
@@ -1057,9 +1063,10 @@ def paper_cmd(ctx: click.Context, id_: str, clocks, fmt: str | None) -> None:
     Examples:
       kb paper arXiv:2602.19682
     """
-    from kb.queries.entities import paper_page
+    from kb.queries.entities import paper_data
+    from kb.render.entity_pages import paper_page
 
-    _show_page(paper_page(database(ctx), id_, clocks), fmt)
+    _show_page(paper_page(paper_data(database(ctx), id_, clocks), clocks), fmt)
 
 
 @main.command("query")
@@ -1088,13 +1095,13 @@ def query_cmd(
       kb query topic_coverage -p slug=open_weight_release -p as_of=2024-06-01 -f csv
       kb query forum_shopping_all --show     # the Cypher, for Neo4j Browser
     """
-    from kb.output import render
     from kb.queries import get, list_queries, parse_assignments, run
+    from kb.render.formats import render_rows
 
     if list_ or not name:
         if not list_:
             raise click.UsageError("name a query, or list them with `kb query --list`")
-        render(
+        render_rows(
             list_queries(),
             resolve_format(fmt),
             ["name", "params", "title"] if fmt in (None, "table") else None,
@@ -1107,7 +1114,7 @@ def query_cmd(
         click.echo(f"// {q.title}\n// Neo4j Browser: {q.browser}\n{header}\n{q.text}".replace("\n\n", "\n"), nl=False)
         return
     rows = run(database(ctx), name, **parse_assignments(params))
-    render(rows, resolve_format(fmt), title=q.title)
+    render_rows(rows, resolve_format(fmt), title=q.title)
 
 
 @main.command("cypher")
@@ -1134,9 +1141,9 @@ def cypher_cmd(ctx: click.Context, statement: str, params: tuple[str, ...], writ
       kb cypher 'MATCH (i:Instrument {id: $id}) RETURN i.name' -p id=EU-AIA-2024
       kb cypher - < my-query.cypher
     """
-    from kb.output import render
     from kb.queries import parse_assignments
     from kb.queries.adhoc import parse_value, run_cypher
+    from kb.render.formats import render_rows
 
     if statement == "-":
         statement = sys.stdin.read()
@@ -1144,7 +1151,7 @@ def cypher_cmd(ctx: click.Context, statement: str, params: tuple[str, ...], writ
     rows = run_cypher(
         database(ctx), statement, values, write=write, warn=lambda m: click.echo(f"Warning: {m}", err=True)
     )
-    render(rows, resolve_format(fmt))
+    render_rows(rows, resolve_format(fmt))
 
 
 if __name__ == "__main__":  # pragma: no cover  (python -m kb.cli)

@@ -48,7 +48,7 @@ def _pair(p: dict[str, Any]) -> str:
 
 def diff(db, slug: str, before: Clocks, after: Clocks) -> dict[str, Any]:
     """The topic page at ``before`` and at ``after``, and the rows that differ."""
-    from kb.queries.topic import topic_data
+    from kb.queries.topic import COUNTS, topic_data
 
     a = topic_data(db, slug, before, limit=None)  # every row: a diff compares whole lists
     b = topic_data(db, slug, after, limit=None)
@@ -58,7 +58,7 @@ def diff(db, slug: str, before: Clocks, after: Clocks) -> dict[str, Any]:
         if old != new:
             rows.append({"what": what, "key": key, "from": old, "to": new})
 
-    for k in ("tracked", "explicit", "implicit", "conflicts", "silent", "unreviewed"):
+    for k in COUNTS:
         add("count", k, a["counts"][k], b["counts"][k])
     add("primacy", "first addressed by", _primacy(a["primacy"]), _primacy(b["primacy"]))
 

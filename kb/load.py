@@ -34,7 +34,8 @@ from typing import Any
 from kb import cell_counts
 from kb.errors import KbError, Problem, ValidationFailed
 from kb.graph_format import check_writable
-from kb.schema.model import FOREVER_CYPHER
+from kb.schema.model import CURRENT
+from kb.schema.model import FOREVER_CYPHER as END  # recorded_to of a current fact
 from kb.schema.sections import (
     EDGE_SECTIONS,
     NODE_SECTION_BY_LABEL,
@@ -113,8 +114,6 @@ class LoadReport:
 # statement that closes and opens, unchanged rows are not written at all. A
 # read followed by a CREATE is safe because every load holds the LoadLock for
 # its whole transaction.
-END = FOREVER_CYPHER  # recorded_to of a current fact
-CURRENT = f"x.recorded_to = {END}"
 _OPEN = f"x.recorded_from = $now, x.recorded_to = {END}"
 _SAME = "all(p IN keys(row.props) WHERE coalesce(x[p] = row.props[p], x[p] IS NULL AND row.props[p] IS NULL))"
 _STATE = f"CASE WHEN x IS NULL THEN 0 WHEN {_SAME} THEN 1 ELSE 2 END AS state"

@@ -83,11 +83,11 @@ from neomodel import ArrayProperty, DateProperty, DateTimeNeo4jFormatProperty, D
 from kb.graph_format import FORMAT_ID, FORMAT_LABEL, MARK, OLD_FORMAT, graph_format  # noqa: F401
 from kb.graph_format import graph_format_of as _format
 from kb.schema import model
-from kb.schema.model import FOREVER_CYPHER, FORMAT_VERSION, TOPIC_CELL_COUNTS
+from kb.schema.model import FOREVER_CYPHER as END  # recorded_to of a current fact
+from kb.schema.model import FORMAT_VERSION, TOPIC_CELL_COUNTS
 from kb.schema.sections import EDGE_SECTIONS, NODE_SECTION_BY_LABEL, NODE_SECTION_BY_NAME, NODE_SECTIONS
 from kb.schema.statements import schema_names, schema_statements
 
-END = FOREVER_CYPHER  # recorded_to of a current fact
 STATUS_LISTS = ("status_dates", "status_values", "status_sources")
 NOT_VALUES = frozenset({"recorded_at", *model.INTERVAL, *TOPIC_CELL_COUNTS})  # never a state's or edge's value
 NO_FACT = "None -> None"  # the key format 1 gave a changed reference edge

@@ -17,9 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.schema.model import FOREVER_CYPHER, HISTORY_CLASSES, KEPT_CLASSES, NODE_CLASSES, STATE_CLASSES
+from kb.schema.model import CURRENT, FOREVER_CYPHER, HISTORY_CLASSES, KEPT_CLASSES, NODE_CLASSES, STATE_CLASSES
 
-CURRENT = f"x.recorded_to = {FOREVER_CYPHER}"
 CLOSED = f"x.recorded_to < {FOREVER_CYPHER}"
 
 

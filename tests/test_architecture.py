@@ -111,3 +111,23 @@ def test_the_file_readers_sit_below_load_and_validate():
     used = {t for n in readers for t in graph[n]} - readers
     assert "kb.errors" in used and all(t == "kb.errors" or t.startswith("kb.schema") for t in used), used
     assert "kb.loaders" in graph["kb.load"] and "kb.loaders.records" in graph["kb.validate"]
+
+
+def _package(graph: dict[str, set[str]], name: str) -> set[str]:
+    return {n for n in graph if n == name or n.startswith(name + ".")}
+
+
+def test_imports_point_from_the_cli_to_render_to_queries():
+    """kb.cli -> kb.render -> kb.queries -> the database: kb.queries returns
+    plain data and never imports kb.render or kb.cli; kb.render lays out
+    that data and never imports kb.cli, nor reads the graph itself (no
+    kb.db, no reader: it is given data)."""
+    graph = import_graph()
+    queries, render = _package(graph, "kb.queries"), _package(graph, "kb.render")
+    assert {"kb.queries.registry", "kb.queries.reader", "kb.render.pages", "kb.render.topic_page"} <= queries | render
+    upward = {(n, t) for n in queries for t in graph[n] if t.startswith(("kb.render", "kb.cli"))}
+    assert upward == set()
+    from_render = {t for n in render for t in graph[n]} - render
+    assert "kb.cli" not in from_render and "kb.db" not in from_render, from_render
+    assert not {t for t in from_render if t in ("kb.queries.reader", "kb.queries.registry")}, from_render
+    assert any(t.startswith("kb.render") for t in graph["kb.cli"])

@@ -20,9 +20,9 @@ import pytest
 from helpers import MINI, T1, T2
 
 from kb.load import load
-from kb.output import to_jsonable
 from kb.queries import load_queries, run
 from kb.queries.clocks import Clocks
+from kb.render.formats import to_jsonable
 
 MINI_CATALOG = MINI / "catalog.yaml"
 
@@ -104,14 +104,14 @@ def _pages(db, clocks: Clocks) -> dict[str, Any]:
     from kb.queries.compare import compare_data
     from kb.queries.gaps import gaps_data
     from kb.queries.matrix import matrix_data
-    from kb.queries.topic import forum_shopping_page, primacy_page, salience, topic_data
+    from kb.queries.topic import forum_shopping_data, primacy, salience, topic_data
 
     return to_jsonable(
         {
             "topic alpha": topic_data(db, "alpha", clocks, limit=None),
             "topic beta": topic_data(db, "beta", clocks, limit=None),
-            "primacy alpha": primacy_page(db, "alpha", clocks, limit=None).data,
-            "forum-shopping --all alpha": forum_shopping_page(db, "alpha", clocks, all_pairs=True).data,
+            "primacy alpha": primacy(db, "alpha", clocks, limit=None),
+            "forum-shopping --all alpha": forum_shopping_data(db, "alpha", clocks, all_pairs=True),
             "salience": salience(db, clocks),
             "gaps alpha": gaps_data(db, "alpha", clocks),
             "matrix": matrix_data(db, clocks),

@@ -129,9 +129,10 @@ def test_a_failed_part_leaves_no_stale_counts_and_a_rerun_restores_them(unique_i
 
 def page_counts(db, slug: str, clocks: Clocks | None = None, timeline: bool = False) -> dict:
     """The counts today's topic page reads (the kept counts when they hold)."""
+    from kb.queries.reader import Reader
     from kb.queries.topic import _counts
 
-    return _counts(db, slug, clocks or Clocks.resolve(), timeline=timeline)
+    return _counts(Reader(db), slug, clocks or Clocks.resolve(), timeline=timeline)
 
 
 def plain_counts(db, slug: str, clocks: Clocks | None = None, timeline: bool = False) -> dict:

@@ -14,8 +14,8 @@ from helpers import CORPUS, NOW, T1, T2, catalog_dump, change_set_counts, versio
 
 from kb.changes import changes
 from kb.load import load
-from kb.output import to_jsonable
 from kb.queries.clocks import Clocks
+from kb.render.formats import to_jsonable
 from kb.schema.model import FOREVER
 
 BETWEEN, AFTER = "2026-02-01", "2026-04-01"  # record time: a day between the loads, a day after both

@@ -49,9 +49,9 @@ from hypothesis.stateful import (
 )
 
 from kb.load import load
-from kb.output import to_jsonable
 from kb.queries import native, run
 from kb.queries.clocks import Clocks
+from kb.render.formats import to_jsonable
 
 MINI_DOC: dict[str, list[dict[str, Any]]] = yaml.safe_load(
     (FIXTURES / "mini" / "catalog.yaml").read_text(encoding="utf-8")

@@ -277,15 +277,16 @@ def test_as_of_topic_page(corpus_db):
 
 def test_unknown_keys_suggest_the_closest(corpus_db):
     from kb.queries.lookup import resolve
+    from kb.queries.reader import Reader
     from kb.queries.topic import topic_data
 
     with pytest.raises(NotFound, match=r"no topic 'open_weight'; did you mean 'open_weight_release'\?"):
         topic_data(corpus_db, "open_weight")
     with pytest.raises(NotFound, match=r"did you mean 'EU-AIA-2024'"):
-        resolve(corpus_db, "instrument", "EU-AIA-2025")
-    assert resolve(corpus_db, "instrument", "us-eo-14110")["key"] == "US-EO-14110"
+        resolve(Reader(corpus_db), "instrument", "EU-AIA-2025")
+    assert resolve(Reader(corpus_db), "instrument", "us-eo-14110")["key"] == "US-EO-14110"
     with pytest.raises(NotFound) as e:
-        resolve(corpus_db, "topic", "qqqqqqqqqq")
+        resolve(Reader(corpus_db), "topic", "qqqqqqqqqq")
     assert e.value.exit_code == 1 and e.value.suggestions == []
 
 
@@ -319,7 +320,7 @@ def test_salience_gaps_matrix_on_the_corpus(corpus_db):
 
 def test_compare_and_entities_on_the_corpus(corpus_db):
     from kb.queries.compare import compare_data
-    from kb.queries.entities import developer_page, instrument_page
+    from kb.queries.entities import developer_data, instrument_data
 
     c = compare_data(corpus_db, "EU-AIA-2024", "US-EO-14110")
     assert len(c["topics"]) == 24 and sum(c["summary"].values()) == 24
@@ -330,11 +331,11 @@ def test_compare_and_entities_on_the_corpus(corpus_db):
     with pytest.raises(KbError, match="EU-AIA-2024 was not adopted by 2024-06-01"):
         compare_data(corpus_db, "EU-AIA-2024", "US-EO-14110", mid_2024)
 
-    eo = instrument_page(corpus_db, "US-EO-14110").data
+    eo = instrument_data(corpus_db, "US-EO-14110")
     assert [s["status"] for s in eo["status_history"]] == ["in_force", "revoked"]
     assert eo["revoked_by"][0]["id"] == "US-EO-14179"
 
-    meta = developer_page(corpus_db, "meta").data
+    meta = developer_data(corpus_db, "meta")
     assert [(i["id"], i["mode"]) for i in meta["issued"]] == [("META-FRONTIER-2024", "explicit")]
     assert ("SEOUL-2024", "implicit") in [(i["id"], i["mode"]) for i in meta["signed"]]
 
@@ -439,24 +440,20 @@ def test_mini_pairs_walked_a_batch_at_a_time_are_the_plain_querys(mini_db, monke
     when those cannot be sure. With batches and candidates of one, the
     answers are still the plain queries'."""
     from kb.queries import topic
+    from kb.queries.reader import OneRead
 
     greedy = [(r["explicit_id"], r["silent_id"]) for r in run(mini_db, "forum_shopping_pairs", slug="gamma")]
     scored = run(mini_db, "forum_shopping_all", slug="gamma")
     monkeypatch.setattr(topic, "_first_batch", lambda limit, explicit, candidates: None if limit is None else 1)
     monkeypatch.setattr(topic, "_first_candidates", lambda limit: None if limit is None else 1)
     asked: list = []
-    real_run, real_send = topic.run, topic.send
+    real_send = OneRead.send  # the page's queries run in one read; its run is send then read
 
-    def counting_run(db, name, **params):
+    def counting_send(read, name, **params):
         asked.append((name, params.get("limit", params.get("candidates"))))
-        return real_run(db, name, **params)
+        return real_send(read, name, **params)
 
-    def counting_send(db, name, **params):
-        asked.append((name, params.get("limit", params.get("candidates"))))
-        return real_send(db, name, **params)
-
-    monkeypatch.setattr(topic, "run", counting_run)
-    monkeypatch.setattr(topic, "send", counting_send)
+    monkeypatch.setattr(OneRead, "send", counting_send)
     for limit in (1, 2, 3, None):
         pairs = topic.forum_shopping(mini_db, "gamma", limit=limit)
         assert [(p["explicit"]["id"], p["silent"]["id"]) for p in pairs] == greedy[:limit]
@@ -522,14 +519,14 @@ def test_mini_salience_gaps_matrix_compare(mini_db):
 
 
 def test_mini_entities(mini_db):
-    from kb.queries.entities import developer_page, jurisdiction_page, paper_page
+    from kb.queries.entities import developer_data, jurisdiction_data, paper_data
 
-    dev = developer_page(mini_db, "dev-a", "alpha").data
+    dev = developer_data(mini_db, "dev-a", "alpha")
     assert [(i["id"], i["mode"]) for i in dev["issued"]] == [("BB-CODE-2021", "silent")]
     assert [(i["id"], i["mode"], i["signed"]) for i in dev["signed"]] == [("AA-LAW-2020", "explicit", date(2020, 2, 2))]
-    aa = jurisdiction_page(mini_db, "AA").data
+    aa = jurisdiction_data(mini_db, "AA")
     assert [p["code"] for p in aa["parts"]] == ["AA-N"] and aa["gaps"] == []
-    paper = paper_page(mini_db, "arXiv:0000.00001").data
+    paper = paper_data(mini_db, "arXiv:0000.00001")
     assert [c["id"] for c in paper["cites"]] == ["AA-LAW-2020"]
     assert [a["topic"] for a in paper["addresses"]] == ["alpha"]
 

@@ -64,3 +64,53 @@ def test_data_format_doc_lists_every_field():
                 section.name,
                 field,
             )
+
+
+def _declared(cls: type) -> set[str]:
+    """The graph names of the properties a neomodel class declares."""
+    return {(p.db_property or k) for k, p in cls.defined_properties(aliases=False, rels=False).items()}
+
+
+def test_every_property_the_graph_holds_is_declared_on_its_class(db, tmp_path):
+    """What kb writes (kb load, its change sets and counts, kb db init) is
+    what kb/schema/model.py declares: no label, relationship type or
+    property the classes do not name. Read from the server's own schema,
+    after two loads (closed versions too) and kb db init."""
+    import shutil
+
+    from helpers import CORPUS
+
+    from kb.load import load
+    from kb.schema import model
+    from kb.schema.statements import schema_statements
+
+    for s in schema_statements():
+        db.write(s)
+    from kb.graph_format import MARK
+
+    db.write(MARK, version=model.FORMAT_VERSION)
+    load(db, [CORPUS])
+    changed = tmp_path / "corpus"
+    shutil.copytree(CORPUS, changed)
+    first = sorted(changed.rglob("*.yaml"))[0]
+    first.write_text(first.read_text(encoding="utf-8").replace("source:", "source: ", 1), encoding="utf-8")
+    load(db, [changed], prune=True)
+
+    nodes = {c.__label__: _declared(c) for c in (*model.NODE_CLASSES, *model.STATE_CLASSES, *model.HISTORY_CLASSES)}
+    rels: dict[str, set[str]] = {}
+    for c in model.NODE_CLASSES:
+        for r in c.defined_properties(aliases=False, properties=False, rels=True).values():
+            rels.setdefault(r.definition["relation_type"], set()).update(_declared(r.definition["model"]))
+
+    undeclared = set()
+    for r in db.read("CALL db.schema.nodeTypeProperties() YIELD nodeLabels, propertyName RETURN *"):
+        for label in r["nodeLabels"]:
+            if label not in nodes or (r["propertyName"] and r["propertyName"] not in nodes[label]):
+                undeclared.add((label, r["propertyName"]))
+    for r in db.read("CALL db.schema.relTypeProperties() YIELD relType, propertyName RETURN *"):
+        rel_type = r["relType"].strip(":`")
+        if rel_type not in rels or (r["propertyName"] and r["propertyName"] not in rels[rel_type]):
+            undeclared.add((rel_type, r["propertyName"]))
+    assert undeclared == set()
+    found = {label for r in db.read("CALL db.labels() YIELD label RETURN label") for label in [r["label"]]}
+    assert {"Instrument", "InstrumentState", "ChangeSet", "LoadLock", "GraphFormat", "Topic"} <= found

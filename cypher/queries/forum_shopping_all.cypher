@@ -42,26 +42,27 @@ WITH collect({id: i.id, name: i.name, rank: i.catalog_rank, binding: i.binding, 
               up: [(j)-[po:PART_OF*0..]->(a:Jurisdiction)
                    WHERE all(e IN po WHERE e.recorded_from <= $as_recorded < e.recorded_to) | a.code],
               in_force: status IN ['in_force', 'partially_in_force']}) AS rows
-UNWIND [x IN rows WHERE x.mode = 'explicit'] AS s
-UNWIND [x IN rows WHERE x.mode <> 'explicit'] AS x
-WITH s, x
-WHERE NOT (x.jurisdiction IN s.up OR s.jurisdiction IN x.up)
-WITH s, x, CASE WHEN x.mode = 'silent' THEN 2 ELSE 0 END + CASE WHEN s.binding THEN 2 ELSE 0 END
-           + CASE WHEN s.in_force THEN 1 ELSE 0 END + CASE WHEN x.binding THEN 1 ELSE 0 END
-           + CASE WHEN x.in_force THEN 1 ELSE 0 END AS score
-ORDER BY score DESC, s.rank, x.rank
+UNWIND [row IN rows WHERE row.mode = 'explicit'] AS strict
+UNWIND [row IN rows WHERE row.mode <> 'explicit'] AS lenient
+WITH strict, lenient
+WHERE NOT (lenient.jurisdiction IN strict.up OR strict.jurisdiction IN lenient.up)
+WITH strict, lenient,
+     CASE WHEN lenient.mode = 'silent' THEN 2 ELSE 0 END + CASE WHEN strict.binding THEN 2 ELSE 0 END
+     + CASE WHEN strict.in_force THEN 1 ELSE 0 END + CASE WHEN lenient.binding THEN 1 ELSE 0 END
+     + CASE WHEN lenient.in_force THEN 1 ELSE 0 END AS score
+ORDER BY score DESC, strict.rank, lenient.rank
 LIMIT coalesce($limit, 9223372036854775807)
 RETURN score,
-       CASE WHEN x.mode = 'silent' THEN 'explicit-silent' ELSE 'explicit-implicit (weaker)' END AS kind,
-       s.id AS strict_id,
-       s.name AS strict_name,
-       s.jurisdiction AS strict_jurisdiction,
-       s.binding AS strict_binding,
-       s.status AS strict_status,
-       x.id AS lenient_id,
-       x.name AS lenient_name,
-       x.jurisdiction AS lenient_jurisdiction,
-       x.mode AS lenient_mode,
-       x.reviewed AS lenient_reviewed,
-       x.binding AS lenient_binding,
-       x.status AS lenient_status
+       CASE WHEN lenient.mode = 'silent' THEN 'explicit-silent' ELSE 'explicit-implicit (weaker)' END AS kind,
+       strict.id AS strict_id,
+       strict.name AS strict_name,
+       strict.jurisdiction AS strict_jurisdiction,
+       strict.binding AS strict_binding,
+       strict.status AS strict_status,
+       lenient.id AS lenient_id,
+       lenient.name AS lenient_name,
+       lenient.jurisdiction AS lenient_jurisdiction,
+       lenient.mode AS lenient_mode,
+       lenient.reviewed AS lenient_reviewed,
+       lenient.binding AS lenient_binding,
+       lenient.status AS lenient_status

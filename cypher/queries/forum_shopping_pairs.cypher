@@ -32,24 +32,25 @@ WITH collect({id: i.id, name: i.name, jurisdiction: j.code, reviewed: r IS NOT N
               explicit: coalesce(r.mode, 'silent') = 'explicit',
               up: [(j)-[po:PART_OF*0..]->(a:Jurisdiction)
                    WHERE all(e IN po WHERE e.recorded_from <= $as_recorded < e.recorded_to) | a.code]}) AS rows
-WITH [x IN rows WHERE x.explicit] AS explicit, [x IN rows WHERE NOT x.explicit] AS silent
+WITH [row IN rows WHERE row.explicit] AS explicit, [row IN rows WHERE NOT row.explicit] AS silent
 // the greedy walk: each explicit instrument in turn takes the first silent one not taken yet from an
 // unrelated jurisdiction (neither in the other's up)
-WITH reduce(acc = {pairs: [], used: []}, e IN explicit |
-       CASE WHEN $limit IS NOT NULL AND size(acc.pairs) >= $limit THEN acc
-       ELSE coalesce(head([s IN [head([s IN silent WHERE NOT s.id IN acc.used
-                                                        AND NOT (s.jurisdiction IN e.up OR e.jurisdiction IN s.up)])]
-                           WHERE s IS NOT NULL | {pairs: acc.pairs + [{explicit: e, silent: s}], used: acc.used + s.id}]),
-                      acc)
+WITH reduce(walk = {pairs: [], used: []}, strict IN explicit |
+       CASE WHEN $limit IS NOT NULL AND size(walk.pairs) >= $limit THEN walk
+       ELSE coalesce(head([quiet IN [head([quiet IN silent WHERE NOT quiet.id IN walk.used
+                                     AND NOT (quiet.jurisdiction IN strict.up OR strict.jurisdiction IN quiet.up)])]
+                           WHERE quiet IS NOT NULL
+                           | {pairs: walk.pairs + [{explicit: strict, silent: quiet}], used: walk.used + quiet.id}]),
+                      walk)
        END).pairs AS pairs
 UNWIND range(0, size(pairs) - 1) AS k
-WITH k, pairs[k] AS p
+WITH k, pairs[k] AS pair
 RETURN k + 1 AS position,
-       p.explicit.id AS explicit_id,
-       p.explicit.name AS explicit_name,
-       p.explicit.jurisdiction AS explicit_jurisdiction,
-       p.silent.id AS silent_id,
-       p.silent.name AS silent_name,
-       p.silent.jurisdiction AS silent_jurisdiction,
-       p.silent.reviewed AS silent_reviewed
+       pair.explicit.id AS explicit_id,
+       pair.explicit.name AS explicit_name,
+       pair.explicit.jurisdiction AS explicit_jurisdiction,
+       pair.silent.id AS silent_id,
+       pair.silent.name AS silent_name,
+       pair.silent.jurisdiction AS silent_jurisdiction,
+       pair.silent.reviewed AS silent_reviewed
 ORDER BY position

@@ -40,23 +40,23 @@ WITH n, i, mode, status, mode <> 'silent' OR n IN silent AS reviewed,
      END + CASE WHEN status IN ['in_force', 'partially_in_force'] THEN 1 ELSE 0 END AS part
 ORDER BY part DESC, i.catalog_rank
 // each side's first $candidates (collected as values: their states would weigh on memory)
-WITH side, collect({n: n, id: i.id, name: i.name, rank: i.catalog_rank, binding: i.binding, status: status,
+WITH side, collect({instrument: n, id: i.id, name: i.name, rank: i.catalog_rank, binding: i.binding, status: status,
                     mode: mode, reviewed: reviewed, part: part}) AS best
 ORDER BY side DESC
-UNWIND best[..coalesce($candidates, 2147483647)] AS x
-WITH side, x, x.n AS n
+UNWIND best[..coalesce($candidates, 2147483647)] AS candidate
+WITH side, candidate, candidate.instrument AS n
 OPTIONAL MATCH (n)-[ij:ISSUED_IN]->(j:Jurisdiction)
 WHERE ij.recorded_from <= $as_recorded < ij.recorded_to
 RETURN side,
-       x.part AS part,
-       x.rank AS catalog_rank,
-       x.id AS id,
-       x.name AS name,
+       candidate.part AS part,
+       candidate.rank AS catalog_rank,
+       candidate.id AS id,
+       candidate.name AS name,
        j.code AS jurisdiction,
        // up: the jurisdiction and all it is part of then (PART_OF*)
        [(j)-[po:PART_OF*0..]->(a:Jurisdiction)
         WHERE all(e IN po WHERE e.recorded_from <= $as_recorded < e.recorded_to) | a.code] AS up,
-       x.binding AS binding,
-       x.status AS status,
-       x.mode AS mode,
-       x.reviewed AS reviewed
+       candidate.binding AS binding,
+       candidate.status AS status,
+       candidate.mode AS mode,
+       candidate.reviewed AS reviewed

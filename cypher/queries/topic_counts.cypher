@@ -14,19 +14,19 @@
 // browser: :param slug => 'open_weight_release'   :param as_of => date()   :param as_recorded => datetime()   :param timeline => true
 MATCH (t:Topic {slug: $slug})-[:HAS_STATE]->(ts)
 WHERE ts.recorded_from <= $as_recorded < ts.recorded_to
-// the primacy instrument, as topic_primacy finds it (with $timeline): p its state, pr its cell
+// the primacy instrument, as topic_primacy finds it (with $timeline)
 OPTIONAL CALL (t) {
   WITH t WHERE $timeline
-  MATCH (p:InstrumentState)
-  USING INDEX p:InstrumentState(adopted)
-  WHERE p.adopted <= $as_of
-    AND p.recorded_from <= $as_recorded < p.recorded_to
-  MATCH (pn:Instrument)-[:HAS_STATE]->(p)
-  MATCH (pn)-[pr:TREATS]->(t)
-  WHERE pr.recorded_from <= $as_recorded < pr.recorded_to
-    AND pr.mode <> 'silent'
-  RETURN pn, p, pr
-  ORDER BY p.adopted, p.catalog_rank
+  MATCH (primacy:InstrumentState)
+  USING INDEX primacy:InstrumentState(adopted)
+  WHERE primacy.adopted <= $as_of
+    AND primacy.recorded_from <= $as_recorded < primacy.recorded_to
+  MATCH (primacy_instrument:Instrument)-[:HAS_STATE]->(primacy)
+  MATCH (primacy_instrument)-[primacy_cell:TREATS]->(t)
+  WHERE primacy_cell.recorded_from <= $as_recorded < primacy_cell.recorded_to
+    AND primacy_cell.mode <> 'silent'
+  RETURN primacy_instrument, primacy, primacy_cell
+  ORDER BY primacy.adopted, primacy.catalog_rank
   LIMIT 1
 }
 // the topic's cells then, of the instruments then, by mode (_dated: of dated instruments; the tally's modes)
@@ -46,33 +46,33 @@ CALL (t) {
 }
 // the instruments then (from the primacy date on; undated), from the count store and indexes: every state
 // less those not current then (closed, or recorded later) and those adopted after $as_of or before the first
-CALL (p) {
+CALL (primacy) {
   CALL () { MATCH (i:InstrumentState) RETURN count(i) AS states }
   CALL () { MATCH (i:InstrumentState) WHERE i.adopted IS NOT NULL RETURN count(i) AS dated_states }
   CALL () { MATCH (i:InstrumentState) WHERE i.recorded_to <= $as_recorded RETURN count(i) AS closed, count(i.adopted) AS closed_dated }
   CALL () { MATCH (i:InstrumentState) WHERE i.recorded_from > $as_recorded RETURN count(i) AS later, count(i.adopted) AS later_dated }
   CALL () { MATCH (i:InstrumentState) USING INDEX i:InstrumentState(adopted)
             WHERE i.adopted > $as_of AND i.recorded_from <= $as_recorded < i.recorded_to RETURN count(i) AS after }
-  CALL (p) { MATCH (i:InstrumentState) USING INDEX i:InstrumentState(adopted)
-             WHERE i.adopted < p.adopted AND i.recorded_from <= $as_recorded < i.recorded_to RETURN count(i) AS before }
+  CALL (primacy) { MATCH (i:InstrumentState) USING INDEX i:InstrumentState(adopted)
+             WHERE i.adopted < primacy.adopted AND i.recorded_from <= $as_recorded < i.recorded_to RETURN count(i) AS before }
   WITH states - closed - later - (dated_states - closed_dated - later_dated) AS undated_now,
        dated_states - closed_dated - later_dated - after AS dated, before
   WITH CASE WHEN date() <= $as_of THEN undated_now ELSE 0 END AS undated, dated, before  // undated: adopted today
   RETURN dated + undated AS tracked, dated - before AS from_first, undated
 }
-OPTIONAL MATCH (pn)-[pj:ISSUED_IN]->(j:Jurisdiction)
-WHERE pj.recorded_from <= $as_recorded < pj.recorded_to
-WITH ts, p, pr, j, tracked, reviewed, explicit, implicit, conflicts, from_first - 1 AS dated,
-     CASE WHEN p IS NULL THEN 0 ELSE undated END AS undated,
-     explicit_dated - CASE pr.mode WHEN 'explicit' THEN 1 ELSE 0 END AS codified,
-     conflicts_dated - CASE pr.mode WHEN 'conflicts' THEN 1 ELSE 0 END AS diverged,
-     implicit_dated - CASE pr.mode WHEN 'implicit' THEN 1 ELSE 0 END AS implicit_after
+OPTIONAL MATCH (primacy_instrument)-[primacy_issued:ISSUED_IN]->(j:Jurisdiction)
+WHERE primacy_issued.recorded_from <= $as_recorded < primacy_issued.recorded_to
+WITH ts, primacy, primacy_cell, j, tracked, reviewed, explicit, implicit, conflicts, from_first - 1 AS dated,
+     CASE WHEN primacy IS NULL THEN 0 ELSE undated END AS undated,
+     explicit_dated - CASE primacy_cell.mode WHEN 'explicit' THEN 1 ELSE 0 END AS codified,
+     conflicts_dated - CASE primacy_cell.mode WHEN 'conflicts' THEN 1 ELSE 0 END AS diverged,
+     implicit_dated - CASE primacy_cell.mode WHEN 'implicit' THEN 1 ELSE 0 END AS implicit_after
 RETURN ts.slug AS slug, ts.name AS name, ts.definition AS definition, ts.question AS question, ts.rank AS rank,
        tracked, explicit, implicit, conflicts, tracked - explicit - implicit - conflicts AS silent, tracked - reviewed AS unreviewed,
-       p.id AS first_id, p.name AS first_name, j.code AS first_jurisdiction, p.adopted AS first_date,
-       pr.mode AS first_mode, pr.pinpoint AS first_pinpoint,
-       CASE WHEN p IS NOT NULL THEN codified WHEN $timeline THEN 0 END AS codified, CASE WHEN p IS NOT NULL THEN diverged WHEN $timeline THEN 0 END AS diverged,
-       CASE WHEN p IS NOT NULL THEN implicit_after WHEN $timeline THEN 0 END AS implicit_after,
-       CASE WHEN p IS NOT NULL THEN dated - codified - diverged - implicit_after WHEN $timeline THEN 0 END AS silent_after,
-       CASE WHEN p IS NOT NULL THEN undated WHEN $timeline THEN 0 END AS undated,
-       CASE WHEN p IS NOT NULL THEN dated + undated WHEN $timeline THEN 0 END AS timeline_total
+       primacy.id AS first_id, primacy.name AS first_name, j.code AS first_jurisdiction, primacy.adopted AS first_date,
+       primacy_cell.mode AS first_mode, primacy_cell.pinpoint AS first_pinpoint,
+       CASE WHEN primacy IS NOT NULL THEN codified WHEN $timeline THEN 0 END AS codified, CASE WHEN primacy IS NOT NULL THEN diverged WHEN $timeline THEN 0 END AS diverged,
+       CASE WHEN primacy IS NOT NULL THEN implicit_after WHEN $timeline THEN 0 END AS implicit_after,
+       CASE WHEN primacy IS NOT NULL THEN dated - codified - diverged - implicit_after WHEN $timeline THEN 0 END AS silent_after,
+       CASE WHEN primacy IS NOT NULL THEN undated WHEN $timeline THEN 0 END AS undated,
+       CASE WHEN primacy IS NOT NULL THEN dated + undated WHEN $timeline THEN 0 END AS timeline_total

@@ -15,7 +15,9 @@ from collections.abc import Callable
 from typing import Any
 
 from kb.errors import QueryError
-from kb.queries import native, to_date, to_datetime
+from kb.queries.clocks import to_date, to_datetime
+from kb.queries.reader import quiet_driver
+from kb.queries.values import native
 
 READ_ONLY_MESSAGE = (
     "read-only: this statement writes to the graph, and kb cypher runs in a read "
@@ -75,8 +77,6 @@ def run_cypher(
     """Rows as dicts (nodes and relationships as their properties). The
     server's warnings (an unknown label, a cartesian product) go to ``warn``."""
     from neo4j.exceptions import ClientError
-
-    from kb.queries import quiet_driver
 
     quiet_driver()
     params = params or {}

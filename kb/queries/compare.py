@@ -6,25 +6,23 @@ from __future__ import annotations
 from typing import Any
 
 from kb.errors import KbError
-from kb.queries import in_one_read, run
 from kb.queries.clocks import Clocks
 from kb.queries.lookup import resolve
-from kb.queries.pages import Heading, Page, Table, Text, mode_cell, plural
+from kb.queries.reader import Reader, one_read
 
 RELATIONS = ("converges", "asymmetric", "both_silent")
-COLUMNS = ["topic", "relation", "a_mode", "a_reviewed", "a_pinpoint", "b_mode", "b_reviewed", "b_pinpoint"]
 
 
 def compare_data(db, a: str, b: str, clocks: Clocks | None = None) -> dict[str, Any]:
     """Read in one read transaction, at ``clocks`` (today, as recorded now, by default)."""
     clocks = clocks or Clocks.resolve()
-    return in_one_read(db, lambda tx: _compare_data(tx, a, b, clocks))
+    return one_read(db, lambda read: _compare_data(read, a, b, clocks))
 
 
-def _compare_data(db, a: str, b: str, clocks: Clocks) -> dict[str, Any]:
+def _compare_data(read: Reader, a: str, b: str, clocks: Clocks) -> dict[str, Any]:
     day = clocks.as_of
-    ra, rb = resolve(db, "instrument", a, clocks), resolve(db, "instrument", b, clocks)
-    rows = run(db, "compare_instruments", a=ra["key"], b=rb["key"], **clocks.params())
+    ra, rb = resolve(read, "instrument", a, clocks), resolve(read, "instrument", b, clocks)
+    rows = read.run("compare_instruments", a=ra["key"], b=rb["key"], **clocks.params())
     if not rows:  # one of them was not adopted by then (the query's legal-time predicate)
         for r in (ra, rb):
             if r["adopted"] is None or r["adopted"] > day:
@@ -60,46 +58,3 @@ def _compare_data(db, a: str, b: str, clocks: Clocks) -> dict[str, Any]:
         "summary": {k: sum(1 for t in topics if t["relation"] == k) for k in RELATIONS},
         "topics": topics,
     }
-
-
-def compare_page(db, a: str, b: str, clocks: Clocks | None = None) -> Page:
-    clocks = clocks or Clocks.resolve()
-    d = compare_data(db, a, b, clocks)
-    s = d["summary"]
-    when = clocks.bracketed()
-    A, B = d["a"], d["b"]
-    blocks = [
-        Heading(f"{A['id']} ↔ {B['id']}{when}", 1),
-        Text(f"A: {A['name']} ({A['jurisdiction']}, {A['status']})"),
-        Text(f"B: {B['name']} ({B['jurisdiction']}, {B['status']})"),
-        Text(
-            f"On {plural(len(d['topics']), 'topic')}: {s['converges']} converge, {s['asymmetric']} asymmetric, "
-            f"{s['both_silent']} both silent."
-        ),
-        Table(
-            [
-                {
-                    "topic": t["topic"],
-                    "A": mode_cell(t["a"]["mode"], t["a"]["reviewed"]),
-                    "B": mode_cell(t["b"]["mode"], t["b"]["reviewed"]),
-                    "relation": t["relation"],
-                }
-                for t in d["topics"]
-            ],
-            ["topic", "A", "B", "relation"],
-        ),
-    ]
-    rows = [
-        {
-            "topic": t["topic"],
-            "relation": t["relation"],
-            "a_mode": t["a"]["mode"],
-            "a_reviewed": t["a"]["reviewed"],
-            "a_pinpoint": t["a"]["pinpoint"],
-            "b_mode": t["b"]["mode"],
-            "b_reviewed": t["b"]["reviewed"],
-            "b_pinpoint": t["b"]["pinpoint"],
-        }
-        for t in d["topics"]
-    ]
-    return Page(d, blocks, rows, COLUMNS)

@@ -1,40 +1,23 @@
-"""Entity pages: one instrument, jurisdiction, developer or paper, at the
-two clocks (``kb.queries.clocks.Clocks``): the law on ``as_of`` as the
-catalog recorded it at ``as_recorded``."""
+"""Entity pages' data: one instrument, jurisdiction, developer or paper, at
+the two clocks (``kb.queries.clocks.Clocks``): the law on ``as_of`` as the
+catalog recorded it at ``as_recorded``. Each is one named query's row
+(``instrument_profile`` ...), read in one read transaction, with the clocks
+asked for (kb.render.entity_pages lays them out)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from kb.errors import KbError
-from kb.queries import in_one_read, run_one
 from kb.queries.clocks import Clocks
 from kb.queries.lookup import resolve
-from kb.queries.pages import Bullets, Heading, Page, Table, Text, mode_cell, plural
-
-
-def _iso(d: Any) -> str:
-    return d.isoformat() if d is not None else ""
+from kb.queries.reader import Reader, one_read
 
 
 def _given(clocks: Clocks) -> tuple[Any, Any]:
     """The page's ``as_of`` and ``as_recorded`` keys: each clock when it was
     asked for, else None (today's law, as recorded now)."""
     return (clocks.as_of if clocks.as_of_given else None, clocks.as_recorded if clocks.as_recorded_given else None)
-
-
-def _facts(pairs: list[tuple[str, Any]]) -> Table:
-    rows = [
-        {"field": k, "value": _iso(v) if hasattr(v, "isoformat") else v} for k, v in pairs if v not in (None, "", [])
-    ]
-    return Table(rows, ["field", "value"])
-
-
-def _when(clocks: Clocks) -> str:
-    """' (as of 2024-06-01)' for a title; nothing for today's page."""
-    text = clocks.describe()
-    return f" ({text})" if text else ""
 
 
 def _adopted_by(found: dict[str, Any], clocks: Clocks) -> None:
@@ -47,249 +30,62 @@ def _adopted_by(found: dict[str, Any], clocks: Clocks) -> None:
         )
 
 
-def _link(x: dict[str, Any]) -> str:
-    note = f" — {x['note']}" if x.get("note") else ""
-    return f"{x['id']} ({x.get('label', '').lower() or 'instrument'}): {x['name']}{note}"
-
-
-# -- instrument ---------------------------------------------------------------
-CELL_COLUMNS = ["topic", "mode", "pinpoint", "confidence", "note", "source"]
-
-
-def instrument_page(db, key: str, clocks: Clocks | None = None) -> Page:
+def instrument_data(db, key: str, clocks: Clocks | None = None) -> dict[str, Any]:
+    """instrument_profile's row: the record, status history, cells,
+    conflicts, citations, revocations and signatories."""
     clocks = clocks or Clocks.resolve()
-    return in_one_read(db, lambda tx: _instrument_page(tx, key, clocks))
+    return one_read(db, lambda read: _instrument_data(read, key, clocks))
 
 
-def _instrument_page(db, key: str, clocks: Clocks) -> Page:
-    found = resolve(db, "instrument", key, clocks)
-    d = run_one(db, "instrument_profile", id=found["key"], **clocks.params())
+def _instrument_data(read: Reader, key: str, clocks: Clocks) -> dict[str, Any]:
+    found = resolve(read, "instrument", key, clocks)
+    d = read.run_one("instrument_profile", id=found["key"], **clocks.params())
     if d is None:
         _adopted_by(found, clocks)
         raise KbError(f"no instrument {found['key']!r} {clocks.describe() or 'now'}")
     d["as_of"], d["as_recorded"] = _given(clocks)
-    i, j, dev = d["instrument"], d["jurisdiction"] or {}, d["issued_by"]
-    kind = f"{i['kind']} · {'binding' if i['binding'] else 'voluntary'} · {i['status']}"
-    blocks: list[Any] = [
-        Heading(i["name"] + _when(clocks), 1),
-        Text(f"{i['id']} · {j.get('name', '?')} ({j.get('code', '?')}) · {kind}", dim=True),
-        _facts(
-            [
-                ("short name", i["short_name"]),
-                ("adopted", i["adopted"]),
-                ("effective", i["effective"]),
-                ("ended", i["ended"]),
-                ("citation", i["citation"]),
-                ("url", i["url"]),
-                ("issued by", f"{dev['name']} ({dev['id']})" if dev else None),
-                ("catalog rank", i["catalog_rank"]),
-                ("source", i["source"]),
-                ("date note", i["date_note"]),
-            ]
-        ),
-    ]
-    if i["notes"]:
-        blocks.append(Text(i["notes"]))
-    if d["status_history"]:
-        blocks += [
-            Heading("Status history"),
-            Table(
-                [{"from": _iso(s["date"]), "status": s["status"], "source": s["source"]} for s in d["status_history"]],
-                ["from", "status", "source"],
-            ),
-        ]
-    addressed = sum(1 for c in d["cells"] if c["mode"] != "silent")
-    blocks += [
-        Heading("Coverage"),
-        Text(
-            f"Addresses {plural(addressed, 'topic')}; reviewed and silent on "
-            f"{sum(1 for c in d['cells'] if c['mode'] == 'silent')}; not reviewed for {d['unreviewed_topics']}."
-        ),
-        Table(
-            [
-                {
-                    "topic": c["topic"],
-                    "mode": mode_cell(c["mode"]),
-                    "pinpoint": c["pinpoint"],
-                    "confidence": c["confidence"],
-                }
-                for c in d["cells"]
-            ],
-            ["topic", "mode", "pinpoint", "confidence"],
-        ),
-    ]
-    if d["conflicts"]:
-        blocks += [
-            Heading("Curated conflicts"),
-            Bullets([f"{c['topic']}: ↔ {c['other']} ({c['other_name']}) — {c['basis']}" for c in d["conflicts"]]),
-        ]
-    for title, k in (("Cites", "cites"), ("Cited by", "cited_by")):
-        if d[k]:
-            blocks += [Heading(title), Bullets([_link(x) for x in d[k]])]
-    for title, k in (("Revokes", "revokes"), ("Revoked by", "revoked_by")):
-        if d[k]:
-            blocks += [
-                Heading(title),
-                Bullets(
-                    [
-                        f"{x['id']} on {_iso(x['date'])} ({x['scope']}): {x['name']}"
-                        + (f" — {x['note']}" if x["note"] else "")
-                        for x in d[k]
-                    ]
-                ),
-            ]
-    if d["signatories"]:
-        blocks += [
-            Heading("Signed by"),
-            Bullets(
-                [
-                    f"{s['name']} ({s['id']}, {s['posture']} weights)" + (f" on {_iso(s['date'])}" if s["date"] else "")
-                    for s in d["signatories"]
-                ]
-            ),
-        ]
-    return Page(d, blocks, d["cells"], CELL_COLUMNS)
+    return d
 
 
-# -- jurisdiction -------------------------------------------------------------
-INSTRUMENT_COLUMNS = ["id", "name", "kind", "binding", "adopted", "status"]
-
-
-def jurisdiction_page(db, code: str, clocks: Clocks | None = None) -> Page:
+def jurisdiction_data(db, code: str, clocks: Clocks | None = None) -> dict[str, Any]:
+    """jurisdiction_profile's row, and ``gaps``: the topics none of its
+    instruments addresses, in rank order."""
     clocks = clocks or Clocks.resolve()
-    return in_one_read(db, lambda tx: _jurisdiction_page(tx, code, clocks))
+    return one_read(db, lambda read: _jurisdiction_data(read, code, clocks))
 
 
-def _jurisdiction_page(db, code: str, clocks: Clocks) -> Page:
-    code = resolve(db, "jurisdiction", code, clocks)["key"]
-    d = run_one(db, "jurisdiction_profile", code=code, **clocks.params())
+def _jurisdiction_data(read: Reader, code: str, clocks: Clocks) -> dict[str, Any]:
+    code = resolve(read, "jurisdiction", code, clocks)["key"]
+    d = read.run_one("jurisdiction_profile", code=code, **clocks.params())
     d["as_of"], d["as_recorded"] = _given(clocks)
-    j = d["jurisdiction"]
-    addressed = [t for t in d["topics"] if t["mode"] != "silent"]
-    gaps = [t["topic"] for t in d["topics"] if t["mode"] == "silent"]
-    blocks: list[Any] = [
-        Heading(f"{j['name']} ({j['code']})" + _when(clocks), 1),
-        Text(
-            j["kind"]
-            + (f" · part of {d['part_of']['name']} ({d['part_of']['code']})" if d["part_of"] else "")
-            + (" · parts: " + ", ".join(p["code"] for p in d["parts"]) if d["parts"] else ""),
-            dim=True,
-        ),
-        Heading("Instruments"),
-        Table(
-            [{**i, "adopted": _iso(i["adopted"])} for i in d["instruments"]],
-            INSTRUMENT_COLUMNS,
-            empty="(no tracked instrument issued here)",
-        ),
-    ]
-    if d["developers"]:
-        blocks += [
-            Heading("Developers based here"),
-            Bullets([f"{x['name']} ({x['id']}, {x['posture']} weights)" for x in d["developers"]]),
-        ]
-    if d["instruments"]:
-        blocks += [
-            Heading("Topics its instruments address"),
-            Table(
-                [
-                    {"topic": t["topic"], "mode": mode_cell(t["mode"]), "instruments": ", ".join(t["instruments"])}
-                    for t in addressed
-                ],
-                ["topic", "mode", "instruments"],
-            ),
-            Heading("Gaps"),
-            Text(", ".join(gaps) if gaps else "(none: every topic is addressed by one of its instruments)"),
-        ]
-    d["gaps"] = gaps
-    return Page(d, blocks, d["instruments"], INSTRUMENT_COLUMNS)
+    d["gaps"] = [t["topic"] for t in d["topics"] if t["mode"] == "silent"]
+    return d
 
 
-# -- developer ----------------------------------------------------------------
-DEV_COLUMNS = ["relation", "id", "name", "jurisdiction", "binding", "status", "date", "mode", "reviewed", "pinpoint"]
-
-
-def developer_page(db, key: str, topic: str | None = None, clocks: Clocks | None = None) -> Page:
+def developer_data(db, key: str, topic: str | None = None, clocks: Clocks | None = None) -> dict[str, Any]:
+    """developer_profile's row: the instruments it issued or signed, and how
+    they treat ``topic`` (default: open_weight_release)."""
     clocks = clocks or Clocks.resolve()
-    return in_one_read(db, lambda tx: _developer_page(tx, key, topic, clocks))
+    return one_read(db, lambda read: _developer_data(read, key, topic, clocks))
 
 
-def _developer_page(db, key: str, topic: str | None, clocks: Clocks) -> Page:
-    key = resolve(db, "developer", key, clocks)["key"]
-    slug = resolve(db, "topic", topic, clocks)["key"] if topic else None
-    d = run_one(db, "developer_profile", id=key, topic=slug, **clocks.params())
+def _developer_data(read: Reader, key: str, topic: str | None, clocks: Clocks) -> dict[str, Any]:
+    key = resolve(read, "developer", key, clocks)["key"]
+    slug = resolve(read, "topic", topic, clocks)["key"] if topic else None
+    d = read.run_one("developer_profile", id=key, topic=slug, **clocks.params())
     d["as_of"], d["as_recorded"] = _given(clocks)
-    dev, home = d["developer"], d["home"] or {}
-    rows = [{"relation": "issued", **x, "date": x["adopted"]} for x in d["issued"]] + [
-        {"relation": "signed", **x, "date": x["signed"]} for x in d["signed"]
-    ]
-    for r in rows:
-        r.pop("adopted", None), r.pop("signed", None)
-    blocks: list[Any] = [
-        Heading(dev["name"] + _when(clocks), 1),
-        Text(
-            f"{dev['id']} · {dev['posture']} weights · based in {home.get('name', '?')} ({home.get('code', '?')})",
-            dim=True,
-        ),
-    ]
-    if dev.get("note"):
-        blocks.append(Text(dev["note"]))
-    blocks += [
-        Heading(f"Instruments it issued or signed, and how they treat {d['topic']}"),
-        Table(
-            [
-                {
-                    "relation": r["relation"],
-                    "id": r["id"],
-                    "jurisdiction": r["jurisdiction"],
-                    "date": _iso(r["date"]),
-                    "mode": mode_cell(r["mode"], r["reviewed"]),
-                    "pinpoint": r["pinpoint"],
-                }
-                for r in rows
-            ],
-            ["relation", "id", "jurisdiction", "date", "mode", "pinpoint"],
-            empty="(it issued or signed no tracked instrument)",
-        ),
-    ]
-    return Page(d, blocks, rows, DEV_COLUMNS)
+    return d
 
 
-# -- paper --------------------------------------------------------------------
-PAPER_COLUMNS = ["relation", "id", "name", "note"]
-
-
-def paper_page(db, key: str, clocks: Clocks | None = None) -> Page:
-    """A paper has no legal time: the page is the catalog as recorded at
-    ``clocks.as_recorded`` (``as_of`` does not change it)."""
+def paper_data(db, key: str, clocks: Clocks | None = None) -> dict[str, Any]:
+    """paper_profile's row. A paper has no legal time: it is the catalog as
+    recorded at ``clocks.as_recorded`` (``as_of`` does not change it)."""
     clocks = clocks or Clocks.resolve()
-    return in_one_read(db, lambda tx: _paper_page(tx, key, clocks))
+    return one_read(db, lambda read: _paper_data(read, key, clocks))
 
 
-def _paper_page(db, key: str, clocks: Clocks) -> Page:
-    key = resolve(db, "paper", key, clocks)["key"]
-    d = run_one(db, "paper_profile", id=key, as_recorded=clocks.as_recorded)
+def _paper_data(read: Reader, key: str, clocks: Clocks) -> dict[str, Any]:
+    key = resolve(read, "paper", key, clocks)["key"]
+    d = read.run_one("paper_profile", id=key, as_recorded=clocks.as_recorded)
     d["as_recorded"] = _given(clocks)[1]
-    p = d["paper"]
-    blocks: list[Any] = [
-        Heading(p["title"] + _when(replace(clocks, as_of_given=False)), 1),
-        Text(
-            f"{p['id']} · {', '.join(p['authors'])} · {p['year']}" + (f" · {p['venue']}" if p["venue"] else ""),
-            dim=True,
-        ),
-        _facts([("doi", p["doi"]), ("url", p["url"]), ("class", p["primary_class"]), ("source", p["source"])]),
-        Heading("Topics it addresses"),
-        Bullets([f"{a['topic']}: {a['name']}" + (f" — {a['note']}" if a["note"] else "") for a in d["addresses"]]),
-        Heading("Cites"),
-        Bullets([_link(x) for x in d["cites"]]),
-    ]
-    if d["cited_by"]:
-        blocks += [Heading("Cited by"), Bullets([_link(x) for x in d["cited_by"]])]
-    if d["similar"]:
-        blocks += [Heading("Similar papers"), Bullets([f"{s['id']}: {s['title']} ({s['year']})" for s in d["similar"]])]
-    rows = (
-        [{"relation": "cites", "id": x["id"], "name": x["name"], "note": x["note"]} for x in d["cites"]]
-        + [{"relation": "cited_by", "id": x["id"], "name": x["name"], "note": x["note"]} for x in d["cited_by"]]
-        + [{"relation": "addresses", "id": a["topic"], "name": a["name"], "note": a["note"]} for a in d["addresses"]]
-        + [{"relation": "similar", "id": s["id"], "name": s["title"], "note": s["note"]} for s in d["similar"]]
-    )
-    return Page(d, blocks, rows, PAPER_COLUMNS)
+    return d

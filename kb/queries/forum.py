@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from kb.errors import KbError
-from kb.queries import run
 from kb.queries.clocks import Clocks
 from kb.queries.lookup import resolve
+from kb.queries.reader import Reader
 from kb.schema.model import INSTRUMENT_KINDS
 
 # The lenient side's basis, as pages say it.
@@ -54,9 +54,16 @@ def jurisdiction_pairs(
     each with the instruments behind it."""
     clocks = clocks or Clocks.resolve()
     wanted = check_kinds(kinds)
-    topic = resolve(db, "topic", slug, clocks)
-    rows = run(
-        db,
+    return Reader(db).one_read(
+        lambda read: _jurisdiction_pairs(read, slug, clocks, include_voluntary, include_proposed, wanted)
+    )
+
+
+def _jurisdiction_pairs(
+    read: Reader, slug: str, clocks: Clocks, include_voluntary: bool, include_proposed: bool, wanted: list[str] | None
+) -> dict[str, Any]:
+    topic = resolve(read, "topic", slug, clocks)
+    rows = read.run(
         "forum_shopping_jurisdictions",
         slug=topic["key"],
         include_voluntary=include_voluntary or None,

@@ -17,10 +17,10 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from kb.queries import PAGE_LIMIT, in_one_read, run, send
 from kb.queries.clocks import Clocks
+from kb.queries.limits import PAGE_LIMIT
 from kb.queries.lookup import resolve
-from kb.queries.pages import Bullets, Heading, Page, Table, Text
+from kb.queries.reader import Reader, one_read
 
 TOPIC_COLUMNS = ["slug", "name", "silent", "total", "percent", "reviewed_silent", "unreviewed"]
 SILENT_COLUMNS = ["id", "name", "jurisdiction", "reviewed", "note"]
@@ -51,17 +51,6 @@ def overall_of(topic_rows: list[dict[str, Any]]) -> dict[str, Any] | None:
         **sums,
         "percent": percent(sums["silent"], cells),
     }
-
-
-def overall_sentence(o: dict[str, Any]) -> str:
-    if not o["cells"]:
-        return "No instrument x topic cells to count."
-    return (
-        f"Of {o['cells']} instrument × topic cells ({o['instruments']} instruments × {o['topics']} topics), "
-        f"{o['silent']} ({o['percent']}%) are silent: {o['reviewed_silent']} reviewed and found silent, "
-        f"{o['unreviewed']} not reviewed yet. {o['explicit']} are explicit, {o['implicit']} implicit, "
-        f"{o['conflicts']} in conflict."
-    )
 
 
 def topics_from_kept(rows: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
@@ -100,42 +89,33 @@ def jurisdictions_from_kept(rows: list[dict[str, Any]]) -> list[dict[str, Any]] 
     return [{k: v for k, v in r.items() if k != "kept"} for r in rows]
 
 
-def silent_regimes(db, slug: str, clocks: Clocks | None = None, limit: int | None = None) -> list[dict[str, Any]]:
-    """The topic's silent regimes in catalog order (the first ``limit``; None: all)."""
-    clocks = clocks or Clocks.resolve()
-    slug = resolve(db, "topic", slug, clocks)["key"]
-    return [
-        {k: r[k] for k in SILENT_COLUMNS} for r in run(db, "silent_regimes", slug=slug, limit=limit, **clocks.params())
-    ]
-
-
 def gaps_data(
     db, slug: str | None = None, clocks: Clocks | None = None, limit: int | None = PAGE_LIMIT
 ) -> dict[str, Any]:
     """Gaps, read in one read transaction. With a slug, its silent regimes:
     the first ``limit`` (None: all), and ``silent_total`` how many in all."""
     clocks = clocks or Clocks.resolve()
-    return in_one_read(db, lambda tx: _gaps_data(tx, slug, clocks, limit))
+    return one_read(db, lambda read: _gaps_data(read, slug, clocks, limit))
 
 
-def _gaps_data(db, slug: str | None, clocks: Clocks, limit: int | None) -> dict[str, Any]:
+def _gaps_data(read: Reader, slug: str | None, clocks: Clocks, limit: int | None) -> dict[str, Any]:
     at = clocks.params()
-    key = resolve(db, "topic", slug, clocks)["key"] if slug is not None else None
+    key = resolve(read, "topic", slug, clocks)["key"] if slug is not None else None
     # sent at once, read after: the server runs each while kb reads the one before
-    kept = send(db, "topic_salience_kept", **at) if clocks.today else None
-    kept_jurisdictions = send(db, "jurisdiction_gaps_kept", **at) if clocks.today else None
-    counts = send(db, "topic_counts", slug=key, **at) if key is not None else None
-    silent = send(db, "silent_regimes", slug=key, limit=limit, **at) if key is not None else None
+    kept = read.send("topic_salience_kept", **at) if clocks.today else None
+    kept_jurisdictions = read.send("jurisdiction_gaps_kept", **at) if clocks.today else None
+    counts = read.send("topic_counts", slug=key, **at) if key is not None else None
+    silent = read.send("silent_regimes", slug=key, limit=limit, **at) if key is not None else None
     topic_rows = topics_from_kept(kept()) if kept is not None else None
     if topic_rows is None:
-        topic_rows = run(db, "topic_gaps", **at)
+        topic_rows = read.run("topic_gaps", **at)
     jurisdiction_rows = jurisdictions_from_kept(kept_jurisdictions()) if kept_jurisdictions is not None else None
     if jurisdiction_rows is None:
-        jurisdiction_rows = run(db, "jurisdiction_gaps", **at)
+        jurisdiction_rows = read.run("jurisdiction_gaps", **at)
     data: dict[str, Any] = {
         "as_of": clocks.as_of if clocks.as_of_given else None,
         "as_recorded": clocks.as_recorded if clocks.as_recorded_given else None,
-        "overall": overall_of(topic_rows) or run(db, "silent_share", **at)[0],
+        "overall": overall_of(topic_rows) or read.run("silent_share", **at)[0],
         "topics": [{k: r[k] for k in TOPIC_COLUMNS} for r in topic_rows],
         "jurisdictions": jurisdiction_rows,
     }
@@ -145,53 +125,3 @@ def _gaps_data(db, slug: str | None, clocks: Clocks, limit: int | None) -> dict[
         data["silent_total"] = counts()[0]["silent"]
         data["silent_regimes"] = [{k: r[k] for k in SILENT_COLUMNS} for r in silent()]
     return data
-
-
-def gaps_page(db, slug: str | None = None, clocks: Clocks | None = None, limit: int | None = PAGE_LIMIT) -> Page:
-    clocks = clocks or Clocks.resolve()
-    d = gaps_data(db, slug, clocks, limit)
-    when = clocks.bracketed()
-    blocks: list[Any] = [Heading("Coverage gaps" + when, 1), Text(overall_sentence(d["overall"]))]
-    if slug is not None:
-        blocks += [
-            Heading(f"Silent regimes on {d['topic']}"),
-            Bullets(
-                [
-                    f"{s['id']} · {s['jurisdiction']}" + ("" if s["reviewed"] else " (unreviewed)")
-                    for s in d["silent_regimes"]
-                ],
-                empty="(none: every tracked instrument addresses it)",
-            ),
-        ]
-        if len(d["silent_regimes"]) < d["silent_total"]:
-            blocks.append(
-                Text(
-                    f"The first {len(d['silent_regimes']):,} of {d['silent_total']:,} silent regimes, "
-                    "in catalog order (--all lists every one, --limit N the first N).",
-                    dim=True,
-                )
-            )
-    blocks += [
-        Heading("Silent share per topic (largest first)"),
-        Table(
-            [
-                {
-                    **t,
-                    "silent/total": f"{t['silent']}/{t['total']}",
-                    "percent": "" if t["percent"] is None else f"{t['percent']}%",
-                }
-                for t in d["topics"]
-            ],
-            ["slug", "silent/total", "percent", "reviewed_silent", "unreviewed"],
-            headers={"reviewed_silent": "reviewed silent"},
-        ),
-        Heading("Topics none of a jurisdiction's own instruments addresses"),
-        Table(
-            [{**j, "gaps": ", ".join(j["gaps"])} for j in d["jurisdictions"]],
-            ["code", "instruments", "gap_count", "gaps"],
-            headers={"gap_count": "gaps (n)", "gaps": "topics"},
-        ),
-    ]
-    if slug is not None:
-        return Page(d, blocks, d["silent_regimes"], SILENT_COLUMNS)
-    return Page(d, blocks, d["topics"], TOPIC_COLUMNS)

@@ -1,6 +1,7 @@
 """Resolve what a user typed to a key in the graph, or say what they may have meant.
 
-``resolve(db, "topic", "open_weight")`` returns the exact key when the
+``resolve(read, "topic", "open_weight")`` (``read``: a
+``kb.queries.reader.Reader``) returns the exact key when the
 catalog held it at the record instant asked for (found by its index), the
 one key held then that matches ignoring case (``eu-aia-2024`` ->
 ``EU-AIA-2024``), and otherwise raises ``NotFound`` with the closest keys
@@ -16,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from kb.errors import KbError, NotFound, closest
+from kb.queries.reader import Reader
 from kb.schema.model import FOREVER
 
 KINDS = ("instrument", "topic", "jurisdiction", "developer", "paper", "source")
@@ -30,17 +32,15 @@ def _as_recorded(clocks: Any) -> datetime | None:
     return getattr(clocks, "as_recorded", clocks)
 
 
-def catalog_keys(db, clocks: Any = None) -> list[dict[str, Any]]:
+def catalog_keys(read: Reader, clocks: Any = None) -> list[dict[str, Any]]:
     """Every key the catalog held at the record instant (now when None)."""
-    from kb.queries import run
-
-    return run(db, "catalog_keys", as_recorded=_as_recorded(clocks))
+    return read.run("catalog_keys", as_recorded=_as_recorded(clocks))
 
 
-def keys_of(db, kind: str, clocks: Any = None) -> list[dict[str, Any]]:
+def keys_of(read: Reader, kind: str, clocks: Any = None) -> list[dict[str, Any]]:
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
-    return [r for r in catalog_keys(db, clocks) if r["kind"] == kind]
+    return [r for r in catalog_keys(read, clocks) if r["kind"] == kind]
 
 
 def _instant(t: datetime) -> str:
@@ -66,7 +66,7 @@ def not_recorded(row: dict[str, Any], as_recorded: datetime | None, given: bool 
     )
 
 
-def resolve(db, kind: str, key: str, clocks: Any = None) -> dict[str, Any]:
+def resolve(read: Reader, kind: str, key: str, clocks: Any = None) -> dict[str, Any]:
     """The row for ``key`` (kind, key, name, adopted) as the catalog recorded
     it at ``clocks`` (a Clocks, a record instant, or None: now).
 
@@ -74,15 +74,13 @@ def resolve(db, kind: str, key: str, clocks: Any = None) -> dict[str, Any]:
     every key held then (catalog_keys), to accept one that differs in case
     or to suggest the closest. A key held only at other instants raises
     ``NotRecorded``, which says when it was removed or first recorded."""
-    from kb.queries import run
-
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
     as_recorded = _as_recorded(clocks)
-    exact = run(db, "catalog_key", kind=kind, key=key, as_recorded=as_recorded)
+    exact = read.run("catalog_key", kind=kind, key=key, as_recorded=as_recorded)
     if exact and exact[0]["recorded"]:
         return exact[0]
-    rows = keys_of(db, kind, as_recorded)
+    rows = keys_of(read, kind, as_recorded)
     same = [r for r in rows if r["key"].casefold() == key.casefold()]
     if len(same) == 1:
         return same[0]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.queries import run_one
 from kb.queries.clocks import Clocks
 from kb.queries.lookup import resolve
+from kb.queries.reader import Reader
 
 
 def source_data(db, source_id: str, clocks: Clocks | None = None) -> dict[str, Any]:
@@ -15,5 +15,6 @@ def source_data(db, source_id: str, clocks: Clocks | None = None) -> dict[str, A
     whose state cites it and the facts on edges that cite it, as recorded at
     the clocks' record instant. An unknown id raises with the closest ones."""
     clocks = clocks or Clocks.resolve()
-    key = resolve(db, "source", source_id, clocks)["key"]
-    return run_one(db, "source_profile", id=key, as_recorded=clocks.as_recorded)
+    read = Reader(db)
+    key = resolve(read, "source", source_id, clocks)["key"]
+    return read.run_one("source_profile", id=key, as_recorded=clocks.as_recorded)

@@ -3,7 +3,7 @@
 Every figure comes from a named query in ``cypher/queries/``, read at the
 page's two clocks (``kb.queries.clocks.Clocks``: the law on ``as_of`` as the
 catalog recorded it at ``as_recorded``); this module puts the rows together
-into a page (see ``kb.queries.pages``). Two speed tricks live here, beside
+into a page's data (kb.render.topic_page lays it out). Two speed tricks live here, beside
 the plain queries, and tests show they answer as those do:
 
 * today's pages read the topic's cell counts that kb load keeps on the
@@ -23,20 +23,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from kb.queries import ALL_PAIRS_LIMIT, PAGE_LIMIT, in_one_read, run, run_one, send
 from kb.queries.clocks import Clocks
+from kb.queries.limits import ALL_PAIRS_LIMIT, PAGE_LIMIT
 from kb.queries.lookup import resolve
-from kb.queries.pages import (
-    LEGEND,
-    Bullets,
-    Heading,
-    Page,
-    Table,
-    Text,
-    mode_cell,
-    plural,
-)
+from kb.queries.reader import Reader, one_read
+from kb.words import plural
 
+COUNTS = ("tracked", "explicit", "implicit", "conflicts", "silent", "unreviewed")  # a topic page's counts
 PAGE_PAIRS = 3  # forum-shopping pairs on a topic page
 STREAM_MIN = 16  # candidates the page's pairing walk reads at least, in its first batch
 STREAM_GROWTH = 4  # each later batch of candidates is this many times the one before
@@ -51,8 +44,8 @@ SCORE_RULES = [
 ]
 
 
-def _topic(db, slug: str, clocks: Clocks) -> str:
-    return resolve(db, "topic", slug, clocks)["key"]
+def _topic(read: Reader, slug: str, clocks: Clocks) -> str:
+    return resolve(read, "topic", slug, clocks)["key"]
 
 
 def _given(clocks: Clocks) -> dict[str, Any]:
@@ -64,27 +57,27 @@ def _given(clocks: Clocks) -> dict[str, Any]:
     }
 
 
-def _counts(db, slug: str, clocks: Clocks, timeline: bool = False) -> dict[str, Any]:
+def _counts(read: Reader, slug: str, clocks: Clocks, timeline: bool = False) -> dict[str, Any]:
     """The topic_counts row of the topic ``slug`` names (``timeline``: with
     the primacy instrument and the timeline's tally). The slug as typed is
     tried first (its unique index finds it, so an exact slug costs no
     separate lookup); only when it finds nothing does ``resolve`` accept a
     slug that differs in case, or say what was meant."""
-    row = _counts_at(db, slug, clocks, timeline)
+    row = _counts_at(read, slug, clocks, timeline)
     if row is None:
-        row = _counts_at(db, _topic(db, slug, clocks), clocks, timeline)
+        row = _counts_at(read, _topic(read, slug, clocks), clocks, timeline)
     return row
 
 
-def _counts_at(db, slug: str, clocks: Clocks, timeline: bool) -> dict[str, Any] | None:
+def _counts_at(read: Reader, slug: str, clocks: Clocks, timeline: bool) -> dict[str, Any] | None:
     """topic_counts's row, at any two clocks, read from the cell counts kb
     load keeps for the topic at each load's instant (topic_counts_kept) when
     the topic has them then (``kept``); else from the topic's cells
     (topic_counts)."""
-    row = run_one(db, "topic_counts_kept", slug=slug, timeline=timeline, **clocks.params())
+    row = read.run_one("topic_counts_kept", slug=slug, timeline=timeline, **clocks.params())
     if row is None or row.pop("kept"):
         return row
-    return run_one(db, "topic_counts", slug=slug, timeline=timeline, **clocks.params())
+    return read.run_one("topic_counts", slug=slug, timeline=timeline, **clocks.params())
 
 
 def _inst(r: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -122,21 +115,21 @@ def primacy(db, slug: str, clocks: Clocks | None = None, limit: int | None = PAG
     """The first instrument to address the topic, and the timeline after it
     (the first ``limit`` entries; ``timeline_counts`` tallies all of them)."""
     clocks = clocks or Clocks.resolve()
-    return in_one_read(db, lambda tx: _send_primacy(tx, slug, clocks, limit)())
+    return one_read(db, lambda read: _send_primacy(read, slug, clocks, limit)())
 
 
 def _send_primacy(
-    db, slug: str, clocks: Clocks, limit: int | None, counts: dict[str, Any] | None = None
+    read: Reader, slug: str, clocks: Clocks, limit: int | None, counts: dict[str, Any] | None = None
 ) -> Callable[[], dict[str, Any]]:
-    """``primacy`` in two steps (see ``kb.queries.send``): its query is sent
+    """``primacy`` in two steps (see ``Reader.send``): its query is sent
     now; the function returned reads it and builds the part. ``counts``: the
     topic_counts row (with ``timeline``) when the caller has read it: it
     holds the primacy instrument and the timeline's tally."""
     if counts is None:
-        counts = _counts(db, slug, clocks, timeline=True)
+        counts = _counts(read, slug, clocks, timeline=True)
     first = counts if counts["first_id"] is not None else None
     timeline = (
-        (list) if first is None else send(db, "topic_timeline", slug=counts["slug"], limit=limit, **clocks.params())
+        (list) if first is None else read.send("topic_timeline", slug=counts["slug"], limit=limit, **clocks.params())
     )
     return lambda: {
         "topic": {"slug": counts["slug"], "name": counts["name"]},
@@ -164,7 +157,6 @@ def _send_primacy(
     }
 
 
-TALLY = ("codified", "diverged", "implicit", "silent", "undated")
 _TALLY_COLUMNS = {
     "codified": "codified",
     "diverged": "diverged",
@@ -177,26 +169,6 @@ _TALLY_COLUMNS = {
 def _tally(counts: dict[str, Any]) -> dict[str, int]:
     """The timeline's tally by label, from the topic_counts row."""
     return {**{k: counts[c] for k, c in _TALLY_COLUMNS.items()}, "total": counts["timeline_total"]}
-
-
-def primacy_sentence(p: dict[str, Any] | None) -> str:
-    if p is None:
-        return "No tracked instrument addresses this topic yet, so none has primacy."
-    return f"First addressed by {p['instrument']['name']} on {p['date'].isoformat()} ({p['mode']})."
-
-
-def timeline_tally(counts: dict[str, int]) -> str:
-    """'Since then: 3 codified, 0 diverged, 6 implicit, 12 silent, 1 undated.'
-    from the whole timeline's tally (``timeline_counts``)."""
-    shown = [f"{counts[k]} {k}" for k in TALLY if counts[k] or k in ("codified", "diverged", "silent")]
-    return "Since then: " + ", ".join(shown) + "."
-
-
-def more_text(shown: int, total: int, what: str) -> str | None:
-    """'... the first 50 of 8,333 silent regimes, in catalog order (--all lists every one).'"""
-    if shown >= total:
-        return None
-    return f"The first {shown:,} of {total:,} {what} (--all lists every one, --limit N the first N)."
 
 
 # -- forum-shopping -------------------------------------------------------------
@@ -266,13 +238,13 @@ def forum_shopping(
     None: all), as forum_shopping_pairs gives them. ``counts``: the
     topic_counts row, if read."""
     clocks = clocks or Clocks.resolve()
-    return in_one_read(db, lambda tx: _send_forum_shopping(tx, slug, clocks, limit, counts)())
+    return one_read(db, lambda read: _send_forum_shopping(read, slug, clocks, limit, counts)())
 
 
 def _send_forum_shopping(
-    db, slug: str, clocks: Clocks, limit: int | None, counts: dict[str, Any] | None
+    read: Reader, slug: str, clocks: Clocks, limit: int | None, counts: dict[str, Any] | None
 ) -> Callable[[], list[dict[str, Any]]]:
-    """``forum_shopping`` in two steps (see ``kb.queries.send``): the first
+    """``forum_shopping`` in two steps (see ``Reader.send``): the first
     batch of candidates is asked for now; the function returned walks it and
     asks for more, after the last one read, while the pairs are not known.
     The first batch holds as many candidates as the topic's share of
@@ -280,12 +252,12 @@ def _send_forum_shopping(
     STREAM_GROWTH times more. A batch shorter than asked for ends the stream
     (datasette's habit: no count ahead)."""
     if counts is None:
-        counts = _counts(db, slug, clocks)
+        counts = _counts(read, slug, clocks)
     slug, explicit, quiet = counts["slug"], counts["explicit"], counts["silent"]
     if not explicit or not quiet:
         return list
     batch = _first_batch(limit, explicit, explicit + quiet)
-    first = send(db, "forum_shopping_stream", slug=slug, after=None, limit=batch, **clocks.params())
+    first = read.send("forum_shopping_stream", slug=slug, after=None, limit=batch, **clocks.params())
 
     def pairs() -> list[dict[str, Any]]:
         walk, rows, asked = GreedyPairs(limit), first(), batch
@@ -295,8 +267,8 @@ def _send_forum_shopping(
             if asked is None or len(rows) < asked or walk.decided():
                 break
             asked *= STREAM_GROWTH
-            rows = run(
-                db, "forum_shopping_stream", slug=slug, after=rows[-1]["catalog_rank"], limit=asked, **clocks.params()
+            rows = read.run(
+                "forum_shopping_stream", slug=slug, after=rows[-1]["catalog_rank"], limit=asked, **clocks.params()
             )
         return [{"explicit": _inst(e), "silent": {**_inst(s), "reviewed": s["reviewed"]}} for e, s in walk.pairs()]
 
@@ -317,10 +289,10 @@ def scored_pairs(
 ) -> list[dict[str, Any]]:
     """forum_shopping_all's rows: the ``limit`` best-scored pairs (None: all)."""
     clocks = clocks or Clocks.resolve()
-    return in_one_read(db, lambda tx: _scored_pairs(tx, slug, clocks, limit))
+    return one_read(db, lambda read: _scored_pairs(read, slug, clocks, limit))
 
 
-def _scored_pairs(db, slug: str, clocks: Clocks, limit: int | None) -> list[dict[str, Any]]:
+def _scored_pairs(read: Reader, slug: str, clocks: Clocks, limit: int | None) -> list[dict[str, Any]]:
     """The score is a strict part plus a lenient part, so the best pairs are
     among the best instruments of each side (forum_shopping_sides): the
     first ``candidates`` of each are paired here, and when that cannot be
@@ -328,7 +300,7 @@ def _scored_pairs(db, slug: str, clocks: Clocks, limit: int | None) -> list[dict
     more, then with all."""
     candidates = _first_candidates(limit)
     while True:
-        rows = run(db, "forum_shopping_sides", slug=slug, candidates=candidates, **clocks.params())
+        rows = read.run("forum_shopping_sides", slug=slug, candidates=candidates, **clocks.params())
         strict = [r for r in rows if r["side"] == "strict"]
         lenient = [r for r in rows if r["side"] == "lenient"]
         if _enough(strict, lenient, limit, candidates) and _enough(lenient, strict, limit, candidates):
@@ -388,8 +360,13 @@ def _scored_row(score: int, s: dict[str, Any], x: dict[str, Any]) -> dict[str, A
 
 
 def conflicts(db, slug: str, clocks: Clocks | None = None) -> list[dict[str, Any]]:
+    """The topic's curated conflicts (``slug``: as the catalog has it)."""
     clocks = clocks or Clocks.resolve()
-    return _conflicts(send(db, "topic_conflicts", slug=slug, **clocks.params())())
+    return one_read(db, lambda read: _read_conflicts(read, slug, clocks))
+
+
+def _read_conflicts(read: Reader, slug: str, clocks: Clocks) -> list[dict[str, Any]]:
+    return _conflicts(read.run("topic_conflicts", slug=slug, **clocks.params()))
 
 
 def _conflicts(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -409,29 +386,23 @@ def references(coverage: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return refs
 
 
-def pair_text(p: dict[str, Any]) -> str:
-    e, s = p["explicit"], p["silent"]
-    tail = "" if s.get("reviewed", True) else ", unreviewed"
-    return f"{e['name']} ({e['jurisdiction']}, explicit) ↔ {s['name']} ({s['jurisdiction']}, silent{tail})"
-
-
 # -- the page -----------------------------------------------------------------
 def topic_data(db, slug: str, clocks: Clocks | None = None, limit: int | None = PAGE_LIMIT) -> dict[str, Any]:
     """The topic page's data at ``clocks``, read in one read transaction.
     Long lists (coverage, timeline, silent) hold their first ``limit`` rows
     (None: all); ``totals`` says how many there are in all."""
     clocks = clocks or Clocks.resolve()
-    return in_one_read(db, lambda tx: _topic_data(tx, slug, clocks, limit))
+    return one_read(db, lambda read: _topic_data(read, slug, clocks, limit))
 
 
 SILENT_SPARE = 4  # read up to this many times `limit` coverage rows to find the first silent regimes in them
 
 
 def _send_coverage_and_silent(
-    db, slug: str, clocks: Clocks, limit: int | None, counts: dict[str, int]
+    read: Reader, slug: str, clocks: Clocks, limit: int | None, counts: dict[str, int]
 ) -> Callable[[], tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
     """The first ``limit`` coverage rows and the first ``limit`` silent
-    regimes, in two steps (see ``kb.queries.send``). Both lists are tracked
+    regimes, in two steps (see ``Reader.send``). Both lists are tracked
     instruments in catalog order, and the silent regimes are the coverage
     rows whose mode is silent; so the coverage query is asked for enough
     rows to hold them too (as many as the topic's share of silent
@@ -439,32 +410,32 @@ def _send_coverage_and_silent(
     those rows did not hold them all."""
     tracked, quiet = counts["tracked"], counts["silent"]
     want = quiet if limit is None else min(limit, quiet)
-    read = limit
+    wanted = limit
     if limit is not None and want:
-        read = max(limit, -(-want * tracked // quiet) * 5 // 4 + 8)
-        if read > SILENT_SPARE * limit:
-            read = limit
-    sent = send(db, "topic_coverage", slug=slug, limit=read, **clocks.params())
+        wanted = max(limit, -(-want * tracked // quiet) * 5 // 4 + 8)
+        if wanted > SILENT_SPARE * limit:
+            wanted = limit
+    sent = read.send("topic_coverage", slug=slug, limit=wanted, **clocks.params())
 
     def parts() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         rows = sent()
         silent = [r for r in rows if r["mode"] == "silent"]
         if len(silent) < want and len(rows) < tracked:
-            silent = run(db, "silent_regimes", slug=slug, limit=limit, **clocks.params())
+            silent = read.run("silent_regimes", slug=slug, limit=limit, **clocks.params())
         return (rows if limit is None else rows[:limit]), (silent if limit is None else silent[:limit])
 
     return parts
 
 
-def _topic_data(db, slug: str, clocks: Clocks, limit: int | None) -> dict[str, Any]:
-    t = _counts(db, slug, clocks, timeline=True)
+def _topic_data(read: Reader, slug: str, clocks: Clocks, limit: int | None) -> dict[str, Any]:
+    t = _counts(read, slug, clocks, timeline=True)
     slug = t["slug"]
-    counts = {k: t[k] for k in ("tracked", "explicit", "implicit", "conflicts", "silent", "unreviewed")}
+    counts = {k: t[k] for k in COUNTS}
     # the page's other queries, sent at once (pipelined), then read
-    coverage_and_silent = _send_coverage_and_silent(db, slug, clocks, limit, counts)
-    primacy_part = _send_primacy(db, slug, clocks, limit, counts=t)
-    pairs = _send_forum_shopping(db, slug, clocks, PAGE_PAIRS, t)
-    conflict_rows = send(db, "topic_conflicts", slug=slug, **clocks.params())
+    coverage_and_silent = _send_coverage_and_silent(read, slug, clocks, limit, counts)
+    primacy_part = _send_primacy(read, slug, clocks, limit, counts=t)
+    pairs = _send_forum_shopping(read, slug, clocks, PAGE_PAIRS, t)
+    conflict_rows = read.send("topic_conflicts", slug=slug, **clocks.params())
     coverage, silent = coverage_and_silent()
     p = primacy_part()
     return {
@@ -513,275 +484,6 @@ def _topic_data(db, slug: str, clocks: Clocks, limit: int | None) -> dict[str, A
     }
 
 
-COVERAGE_COLUMNS = [
-    "catalog_rank",
-    "id",
-    "name",
-    "jurisdiction",
-    "mode",
-    "reviewed",
-    "pinpoint",
-    "confidence",
-    "status",
-    "binding",
-    "adopted",
-    "note",
-    "source",
-]
-
-
-def _when(clocks: Clocks) -> str:
-    """' (as of 2024-06-01)' for a title; nothing for today's page."""
-    text = clocks.describe()
-    return f" ({text})" if text else ""
-
-
-def topic_page(db, slug: str, clocks: Clocks | None = None, limit: int | None = PAGE_LIMIT) -> Page:
-    clocks = clocks or Clocks.resolve()
-    d = topic_data(db, slug, clocks, limit)
-    t = d["topic"]
-    subtitle = f"{t['slug']} · AI-governance topic" + (f" · {clocks.describe()}" if clocks.describe() else "")
-    blocks: list[Any] = [
-        Heading(t["name"], 1),
-        Text(subtitle, dim=True),
-        Text(d["summary"]),
-        Heading("Definition and scope"),
-        Text(t["definition"]),
-    ]
-    if t["question"]:
-        blocks.append(Text("Contested: " + t["question"]))
-
-    blocks.append(Heading("Historical primacy & cross-jurisdiction tension"))
-    blocks.append(Text(primacy_sentence(d["primacy"])))
-    if d["primacy"]:
-        blocks.append(Text(timeline_tally(d["timeline_counts"])))
-        blocks.append(
-            Table(
-                rows=[
-                    {
-                        "date": x["date"].isoformat() if x["date"] else "",
-                        "instrument": x["instrument"]["name"],
-                        "jurisdiction": x["instrument"]["jurisdiction"],
-                        "label": x["label"],
-                    }
-                    for x in d["timeline"]
-                ],
-                columns=["date", "instrument", "jurisdiction", "label"],
-            )
-        )
-        _more(blocks, len(d["timeline"]), d["totals"]["timeline"], "timeline entries")
-    blocks.append(Text("Forum-shopping pairs (explicit here, silent there):"))
-    blocks.append(
-        Bullets([pair_text(p) for p in d["forum_shopping"]], empty="(no cross-jurisdiction explicit/silent pair)")
-    )
-    if d["conflicts"]:
-        blocks.append(Text("Curated conflicts:"))
-        blocks.append(Bullets([f"{c['a']['name']} ↔ {c['b']['name']}: {c['basis']}" for c in d["conflicts"]]))
-
-    blocks.append(Heading("Cross-jurisdiction coverage"))
-    blocks.append(
-        Table(
-            rows=[
-                {
-                    "id": c["instrument"]["id"],
-                    "instrument": c["instrument"]["name"],
-                    "jurisdiction": c["instrument"]["jurisdiction"],
-                    "mode": mode_cell(c["mode"], c["reviewed"]),
-                    "pinpoint": c["pinpoint"],
-                }
-                for c in d["coverage"]
-            ],
-            columns=["id", "instrument", "jurisdiction", "mode", "pinpoint"],
-        )
-    )
-    _more(blocks, len(d["coverage"]), d["totals"]["coverage"], "tracked instruments, in catalog order")
-    blocks.append(Text(LEGEND, dim=True))
-
-    blocks.append(Heading("Silent regimes — gap signal"))
-    blocks.append(Text(f"Instruments that do not address {t['name']} — candidates for future policy work."))
-    blocks.append(
-        Bullets(
-            [f"{s['name']} · {s['jurisdiction']}" + ("" if s["reviewed"] else " (unreviewed)") for s in d["silent"]]
-        )
-    )
-    _more(blocks, len(d["silent"]), d["totals"]["silent"], "silent regimes, in catalog order")
-
-    blocks.append(Heading("References"))
-    blocks.append(Bullets([r["text"] for r in d["references"]]))
-
-    if len(d["coverage"]) < d["totals"]["coverage"]:
-        blocks.append(Text("(the references of the instruments listed above)", dim=True))
-
-    rows = [
-        {
-            "catalog_rank": c["catalog_rank"],
-            "id": c["instrument"]["id"],
-            "name": c["instrument"]["name"],
-            "jurisdiction": c["instrument"]["jurisdiction"],
-            **{k: c[k] for k in COVERAGE_COLUMNS[4:]},
-        }
-        for c in d["coverage"]
-    ]
-    return Page(d, blocks, rows, COVERAGE_COLUMNS)
-
-
-def _more(blocks: list[Any], shown: int, total: int, what: str) -> None:
-    text = more_text(shown, total, what)
-    if text:
-        blocks.append(Text(text, dim=True))
-
-
-def primacy_page(db, slug: str, clocks: Clocks | None = None, limit: int | None = PAGE_LIMIT) -> Page:
-    clocks = clocks or Clocks.resolve()
-    d = primacy(db, slug, clocks, limit)
-    rows = []
-    if d["primacy"]:
-        p = d["primacy"]
-        rows.append({"date": p["date"], **p["instrument"], "mode": p["mode"], "label": "first"})
-    rows += [{"date": x["date"], **x["instrument"], "mode": x["mode"], "label": x["label"]} for x in d["timeline"]]
-    columns = ["date", "id", "name", "jurisdiction", "mode", "label"]
-    blocks: list[Any] = [
-        Heading(f"Historical primacy: {d['topic']['name']}{_when(clocks)}", 1),
-        Text(primacy_sentence(d["primacy"])),
-    ]
-    if d["primacy"]:
-        blocks += [Text(timeline_tally(d["timeline_counts"])), Table(rows, columns)]
-        _more(blocks, len(d["timeline"]), d["timeline_counts"]["total"], "timeline entries")
-    return Page(d, blocks, rows, columns)
-
-
-PAIR_COLUMNS = [
-    "explicit_id",
-    "explicit",
-    "explicit_jurisdiction",
-    "silent_id",
-    "silent",
-    "silent_jurisdiction",
-    "silent_reviewed",
-]
-
-
-def forum_shopping_page(
-    db, slug: str, clocks: Clocks | None = None, all_pairs: bool = False, limit: int | None = ALL_PAIRS_LIMIT
-) -> Page:
-    """Without ``all_pairs``: the topic page's pairs. With it: the ``limit``
-    best-scored pairs (None: every pair)."""
-    clocks = clocks or Clocks.resolve()
-    return in_one_read(db, lambda tx: _forum_shopping_page(tx, slug, clocks, all_pairs, limit))
-
-
-def _forum_shopping_page(db, slug: str, clocks: Clocks, all_pairs: bool, limit: int | None) -> Page:
-    if all_pairs:  # the scored pairs need only the topic's name
-        topic = resolve(db, "topic", slug, clocks)
-        slug, name = topic["key"], topic["name"]
-    else:  # the pairs' walk reads as many candidates as the topic's counts say it needs
-        counts = _counts(db, slug, clocks)
-        slug, name = counts["slug"], counts["name"]
-    title = name + _when(clocks)
-    if not all_pairs:
-        pairs = _send_forum_shopping(db, slug, clocks, PAGE_PAIRS, counts)()
-        rows = [
-            {
-                "explicit_id": p["explicit"]["id"],
-                "explicit": p["explicit"]["name"],
-                "explicit_jurisdiction": p["explicit"]["jurisdiction"],
-                "silent_id": p["silent"]["id"],
-                "silent": p["silent"]["name"],
-                "silent_jurisdiction": p["silent"]["jurisdiction"],
-                "silent_reviewed": p["silent"]["reviewed"],
-            }
-            for p in pairs
-        ]
-        blocks = [
-            Heading(f"Forum-shopping: {title}", 1),
-            Text(
-                "Explicit instruments in catalog order, each paired with the first silent instrument "
-                "of another jurisdiction not paired yet (at most three; --all for every pair)."
-            ),
-            Bullets([pair_text(p) for p in pairs], empty="(no cross-jurisdiction explicit/silent pair)"),
-        ]
-        data = {"topic": {"slug": slug, "name": name}, **_given(clocks), "pairs": pairs}
-        return Page(data, blocks, rows, PAIR_COLUMNS)
-
-    scored = _scored_pairs(db, slug, clocks, limit)
-    cons = conflicts(db, slug, clocks)
-    pairs = [
-        {
-            "score": r["score"],
-            "kind": "explicit-silent" if r["lenient_mode"] == "silent" else "explicit-implicit",
-            "strict": {
-                "id": r["strict_id"],
-                "name": r["strict_name"],
-                "jurisdiction": r["strict_jurisdiction"],
-                "binding": r["strict_binding"],
-                "status": r["strict_status"],
-            },
-            "lenient": {
-                "id": r["lenient_id"],
-                "name": r["lenient_name"],
-                "jurisdiction": r["lenient_jurisdiction"],
-                "mode": r["lenient_mode"],
-                "reviewed": r["lenient_reviewed"],
-                "binding": r["lenient_binding"],
-                "status": r["lenient_status"],
-            },
-        }
-        for r in scored
-    ]
-    columns = [
-        "score",
-        "kind",
-        "strict_id",
-        "strict_jurisdiction",
-        "strict_binding",
-        "strict_status",
-        "lenient_id",
-        "lenient_jurisdiction",
-        "lenient_mode",
-        "lenient_reviewed",
-        "lenient_binding",
-        "lenient_status",
-    ]
-    rows = [{k: r[k] if k != "kind" else p["kind"] for k in columns} for r, p in zip(scored, pairs)]
-    table_rows = [
-        {
-            "score": p["score"],
-            "kind": p["kind"].replace("explicit-", "vs "),
-            "strict": f"{p['strict']['id']} ({p['strict']['jurisdiction']})",
-            "lenient": f"{p['lenient']['id']} ({p['lenient']['jurisdiction']})"
-            + ("" if p["lenient"]["reviewed"] else " unreviewed"),
-        }
-        for p in pairs
-    ]
-    n_strong = sum(1 for p in pairs if p["kind"] == "explicit-silent")
-    capped = limit is not None and len(pairs) >= limit
-    blocks = [
-        Heading(f"Forum-shopping, {'the best pairs' if capped else 'every pair'}: {title}", 1),
-        Text(
-            f"{plural(n_strong, 'explicit-silent pair')} and "
-            f"{plural(len(pairs) - n_strong, 'weaker explicit-implicit pair')} across jurisdictions"
-            + (f": the {limit} best-scored (--limit N for more, --limit all for every pair)." if capped else ".")
-        ),
-        Text("Score (0-7): " + "; ".join(f"+{pts} {what}" for what, pts in SCORE_RULES) + ".", dim=True),
-        Table(
-            table_rows,
-            ["score", "kind", "strict", "lenient"],
-            headers={"strict": "explicit (strict)", "lenient": "silent or implicit (lenient)"},
-        ),
-        Heading("Curated conflicts"),
-        Bullets([f"{c['a']['id']} ↔ {c['b']['id']}: {c['basis']}" for c in cons]),
-    ]
-    data = {
-        "topic": {"slug": slug, "name": name},
-        **_given(clocks),
-        "limit": limit,
-        "score": [{"points": pts, "when": what} for what, pts in SCORE_RULES],
-        "pairs": pairs,
-        "conflicts": cons,
-    }
-    return Page(data, blocks, rows, columns)
-
-
 # -- salience -----------------------------------------------------------------
 SALIENCE_COLUMNS = [
     "position",
@@ -803,12 +505,66 @@ def salience(db, clocks: Clocks | None = None) -> list[dict[str, Any]]:
     (topic_salience_kept) when they hold; else, and at other clocks, every
     cell (topic_salience)."""
     clocks = clocks or Clocks.resolve()
-    return in_one_read(db, lambda tx: [{k: r[k] for k in SALIENCE_COLUMNS} for r in _salience(tx, clocks)])
+    return one_read(db, lambda read: [{k: r[k] for k in SALIENCE_COLUMNS} for r in _salience(read, clocks)])
 
 
-def _salience(db, clocks: Clocks) -> list[dict[str, Any]]:
+def _salience(read: Reader, clocks: Clocks) -> list[dict[str, Any]]:
     if clocks.today:
-        rows = run(db, "topic_salience_kept", **clocks.params())
+        rows = read.run("topic_salience_kept", **clocks.params())
         if rows and all(r["kept"] for r in rows):
             return rows
-    return run(db, "topic_salience", **clocks.params())
+    return read.run("topic_salience", **clocks.params())
+
+
+# -- forum-shopping, the page's data ------------------------------------------
+def forum_shopping_data(
+    db, slug: str, clocks: Clocks | None = None, all_pairs: bool = False, limit: int | None = ALL_PAIRS_LIMIT
+) -> dict[str, Any]:
+    """Without ``all_pairs``: the topic page's pairs. With it: the ``limit``
+    best-scored pairs (None: every pair), the score's rules and the topic's
+    curated conflicts. Read in one read transaction."""
+    clocks = clocks or Clocks.resolve()
+    return one_read(db, lambda read: _forum_shopping_data(read, slug, clocks, all_pairs, limit))
+
+
+def _forum_shopping_data(read: Reader, slug: str, clocks: Clocks, all_pairs: bool, limit: int | None) -> dict[str, Any]:
+    if not all_pairs:  # the pairs' walk reads as many candidates as the topic's counts say it needs
+        counts = _counts(read, slug, clocks)
+        slug, name = counts["slug"], counts["name"]
+        pairs = _send_forum_shopping(read, slug, clocks, PAGE_PAIRS, counts)()
+        return {"topic": {"slug": slug, "name": name}, **_given(clocks), "pairs": pairs}
+    topic = resolve(read, "topic", slug, clocks)  # the scored pairs need only the topic's name
+    slug, name = topic["key"], topic["name"]
+    scored = _scored_pairs(read, slug, clocks, limit)
+    return {
+        "topic": {"slug": slug, "name": name},
+        **_given(clocks),
+        "limit": limit,
+        "score": [{"points": pts, "when": what} for what, pts in SCORE_RULES],
+        "pairs": [_scored_pair(r) for r in scored],
+        "conflicts": _read_conflicts(read, slug, clocks),
+    }
+
+
+def _scored_pair(r: dict[str, Any]) -> dict[str, Any]:
+    """One of forum_shopping_all's rows as the page's data holds it."""
+    return {
+        "score": r["score"],
+        "kind": "explicit-silent" if r["lenient_mode"] == "silent" else "explicit-implicit",
+        "strict": {
+            "id": r["strict_id"],
+            "name": r["strict_name"],
+            "jurisdiction": r["strict_jurisdiction"],
+            "binding": r["strict_binding"],
+            "status": r["strict_status"],
+        },
+        "lenient": {
+            "id": r["lenient_id"],
+            "name": r["lenient_name"],
+            "jurisdiction": r["lenient_jurisdiction"],
+            "mode": r["lenient_mode"],
+            "reviewed": r["lenient_reviewed"],
+            "binding": r["lenient_binding"],
+            "status": r["lenient_status"],
+        },
+    }

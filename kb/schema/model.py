@@ -87,6 +87,7 @@ CLAIMED_BY = "claimed_by"
 # not closed since is valid from its recorded_from up to FOREVER.
 FOREVER = datetime(9999, 12, 31, tzinfo=UTC)
 FOREVER_CYPHER = "datetime('9999-12-31T00:00:00Z')"  # the same, in Cypher
+CURRENT = f"x.recorded_to = {FOREVER_CYPHER}"  # Cypher: the fact (or state) named x is current
 
 # Properties kb keeps on every versioned record (states and curated edges).
 INTERVAL = ("recorded_from", "recorded_to", "first_recorded_at")
@@ -293,9 +294,8 @@ class Jurisdiction(StructuredNode):
 class Topic(StructuredNode):
     slug = StringProperty(unique_index=True, required=True)
     # The topic's cells in the current catalog, by mode (the _dated ones: of
-    # instruments with an adoption date), and the latest adoption date among
-    # the instruments with a cell; kept by kb load (kb.cell_counts), read
-    # only for today's pages, which they answer exactly as the cells do.
+    # instruments with an adoption date); kept by kb load (kb.cell_counts),
+    # read only for today's pages, which they answer exactly as the cells do.
     cells_explicit = IntegerProperty()
     cells_implicit = IntegerProperty()
     cells_conflicts = IntegerProperty()

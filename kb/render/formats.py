@@ -1,7 +1,10 @@
-"""Render rows as a table, JSON, CSV or Markdown.
+"""Rows (a list of dicts) as a table, JSON, CSV or Markdown: what the list
+commands (kb topics, kb instruments, kb query, kb cypher ...) write.
 
 Data goes to stdout; progress and messages go to stderr, so output can be
-piped. A table is the default on a terminal, JSON otherwise.
+piped. A table is the default on a terminal, JSON otherwise. ``cell`` is
+how one value reads in a table, CSV or Markdown cell; ``to_jsonable`` how
+it reads in JSON (pages use both, kb.render.pages).
 """
 
 from __future__ import annotations
@@ -62,7 +65,7 @@ def columns_of(rows: list[dict[str, Any]], columns: Iterable[str] | None) -> lis
     return cols
 
 
-def render(
+def render_rows(
     rows: list[dict[str, Any]],
     fmt: str,
     columns: Iterable[str] | None = None,

@@ -1,10 +1,9 @@
-"""Pages: what the page-like commands (kb topic, kb gaps, kb instrument ...) return.
+"""Pages written for a terminal (``--format table``, drawn with rich),
+as Markdown (``--format md``), as JSON (the page's data) or as CSV (its
+main table's rows): ``render_page`` writes one of them to stdout.
 
-A ``Page`` holds the same answer three ways: ``data`` (one JSON object),
-``blocks`` (headings, paragraphs, bullet lists and tables, drawn with rich for
-``--format table`` or written as Markdown for ``--format md``) and ``rows``
-(the page's main table, for ``--format csv``). ``render_page`` writes one of
-them to stdout.
+The blocks are ``kb.render.blocks``'; an HTML or SVG writer would sit
+beside this module and take the same ``Page``.
 """
 
 from __future__ import annotations
@@ -12,99 +11,11 @@ from __future__ import annotations
 import csv
 import io
 import sys
-from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from kb.output import cell, dumps
-
-SYMBOLS = {"explicit": "●", "implicit": "◐", "conflicts": "⚠", "silent": "·"}
-LEGEND = "● explicit   ◐ implicit   ⚠ conflicts   · silent   (a dim · or ·? = silent because not reviewed)"
-MODE_WORDS = {"explicit": "explicit", "implicit": "implicit", "conflicts": "conflicts", "silent": "silent"}
-
-
-class Dim(str):
-    """A table cell drawn dim; ``md`` is what Markdown shows instead."""
-
-    md: str
-
-    def __new__(cls, value: str, md: str | None = None) -> Dim:
-        obj = super().__new__(cls, value)
-        obj.md = value if md is None else md
-        return obj
-
-
-def mode_cell(mode: str, reviewed: bool = True, words: bool = True) -> str:
-    """``● explicit``; an unreviewed silent cell is dim: ``· unreviewed``."""
-    sym = SYMBOLS.get(mode, "?")
-    if not reviewed:
-        return Dim(f"{sym} unreviewed" if words else sym, f"{sym}? unreviewed" if words else f"{sym}?")
-    return f"{sym} {MODE_WORDS.get(mode, mode)}" if words else sym
-
-
-def cell_value(mode: str, reviewed: bool) -> str:
-    """The matrix cell as JSON and CSV show it: the mode, or ``unreviewed``."""
-    return mode if reviewed else "unreviewed"
-
-
-class LazyRows:
-    """Rows built on first use: a page holds its table and its csv rows, but
-    one output format needs only one of them (json neither)."""
-
-    def __init__(self, count: int, build):
-        self._count, self._build, self._rows = count, build, None
-
-    def _get(self) -> list[dict[str, Any]]:
-        if self._rows is None:
-            self._rows = self._build()
-        return self._rows
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __bool__(self) -> bool:
-        return self._count > 0
-
-    def __iter__(self):
-        return iter(self._get())
-
-    def __getitem__(self, k):
-        return self._get()[k]
-
-
-# -- blocks -----------------------------------------------------------------
-@dataclass
-class Heading:
-    text: str
-    level: int = 2
-
-
-@dataclass
-class Text:
-    text: str
-    dim: bool = False
-
-
-@dataclass
-class Bullets:
-    items: list[str]
-    empty: str = "(none)"
-
-
-@dataclass
-class Table:
-    rows: list[dict[str, Any]]
-    columns: list[str]
-    headers: dict[str, str] = field(default_factory=dict)
-    compact: bool = False
-    empty: str = "(none)"
-
-
-@dataclass
-class Page:
-    data: Any
-    blocks: list[Any]
-    rows: list[dict[str, Any]]
-    columns: list[str]
+from kb.render.blocks import Bullets, Dim, Heading, Page, Table, Text
+from kb.render.formats import cell, dumps
+from kb.render.formats import console as make_console
 
 
 def render_page(page: Page, fmt: str, stream: TextIO | None = None) -> None:
@@ -161,8 +72,6 @@ def draw(blocks: list[Any], stream: TextIO) -> None:
     from rich.table import Table as RichTable
     from rich.text import Text as RichText
 
-    from kb.output import console as make_console
-
     con = make_console(stream)
     plain = con.color_system is None  # no styles: show a dim cell by its Markdown form
 
@@ -206,17 +115,3 @@ def draw(blocks: list[Any], stream: TextIO) -> None:
                 t.add_row(*(text_of(r.get(c)) for c in b.columns))
             con.print(t)
         first = False
-
-
-# -- helpers for page builders ---------------------------------------------
-def ref(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """``{id, name, jurisdiction}`` from a row's ``<prefix>id`` etc."""
-    return {
-        "id": row.get(prefix + "id"),
-        "name": row.get(prefix + "name"),
-        "jurisdiction": row.get(prefix + "jurisdiction"),
-    }
-
-
-def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"

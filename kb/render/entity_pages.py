@@ -1,0 +1,235 @@
+"""Entity pages: one instrument (``kb instrument``), jurisdiction, developer
+or paper, laid out from kb.queries.entities' data."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from kb.queries.clocks import Clocks
+from kb.render.blocks import Bullets, Heading, Page, Table, Text, mode_cell
+from kb.words import plural
+
+
+def _iso(d: Any) -> str:
+    return d.isoformat() if d is not None else ""
+
+
+def _facts(pairs: list[tuple[str, Any]]) -> Table:
+    rows = [
+        {"field": k, "value": _iso(v) if hasattr(v, "isoformat") else v} for k, v in pairs if v not in (None, "", [])
+    ]
+    return Table(rows, ["field", "value"])
+
+
+def _link(x: dict[str, Any]) -> str:
+    note = f" — {x['note']}" if x.get("note") else ""
+    return f"{x['id']} ({x.get('label', '').lower() or 'instrument'}): {x['name']}{note}"
+
+
+# -- instrument ---------------------------------------------------------------
+CELL_COLUMNS = ["topic", "mode", "pinpoint", "confidence", "note", "source"]
+
+
+def instrument_page(d: dict[str, Any], clocks: Clocks) -> Page:
+    """The page of ``kb.queries.entities.instrument_data``'s ``d``; CSV: its cells."""
+    i, j, dev = d["instrument"], d["jurisdiction"] or {}, d["issued_by"]
+    kind = f"{i['kind']} · {'binding' if i['binding'] else 'voluntary'} · {i['status']}"
+    blocks: list[Any] = [
+        Heading(i["name"] + clocks.bracketed(), 1),
+        Text(f"{i['id']} · {j.get('name', '?')} ({j.get('code', '?')}) · {kind}", dim=True),
+        _facts(
+            [
+                ("short name", i["short_name"]),
+                ("adopted", i["adopted"]),
+                ("effective", i["effective"]),
+                ("ended", i["ended"]),
+                ("citation", i["citation"]),
+                ("url", i["url"]),
+                ("issued by", f"{dev['name']} ({dev['id']})" if dev else None),
+                ("catalog rank", i["catalog_rank"]),
+                ("source", i["source"]),
+                ("date note", i["date_note"]),
+            ]
+        ),
+    ]
+    if i["notes"]:
+        blocks.append(Text(i["notes"]))
+    if d["status_history"]:
+        blocks += [
+            Heading("Status history"),
+            Table(
+                [{"from": _iso(s["date"]), "status": s["status"], "source": s["source"]} for s in d["status_history"]],
+                ["from", "status", "source"],
+            ),
+        ]
+    addressed = sum(1 for c in d["cells"] if c["mode"] != "silent")
+    blocks += [
+        Heading("Coverage"),
+        Text(
+            f"Addresses {plural(addressed, 'topic')}; reviewed and silent on "
+            f"{sum(1 for c in d['cells'] if c['mode'] == 'silent')}; not reviewed for {d['unreviewed_topics']}."
+        ),
+        Table(
+            [
+                {
+                    "topic": c["topic"],
+                    "mode": mode_cell(c["mode"]),
+                    "pinpoint": c["pinpoint"],
+                    "confidence": c["confidence"],
+                }
+                for c in d["cells"]
+            ],
+            ["topic", "mode", "pinpoint", "confidence"],
+        ),
+    ]
+    if d["conflicts"]:
+        blocks += [
+            Heading("Curated conflicts"),
+            Bullets([f"{c['topic']}: ↔ {c['other']} ({c['other_name']}) — {c['basis']}" for c in d["conflicts"]]),
+        ]
+    for title, k in (("Cites", "cites"), ("Cited by", "cited_by")):
+        if d[k]:
+            blocks += [Heading(title), Bullets([_link(x) for x in d[k]])]
+    for title, k in (("Revokes", "revokes"), ("Revoked by", "revoked_by")):
+        if d[k]:
+            blocks += [
+                Heading(title),
+                Bullets(
+                    [
+                        f"{x['id']} on {_iso(x['date'])} ({x['scope']}): {x['name']}"
+                        + (f" — {x['note']}" if x["note"] else "")
+                        for x in d[k]
+                    ]
+                ),
+            ]
+    if d["signatories"]:
+        blocks += [
+            Heading("Signed by"),
+            Bullets(
+                [
+                    f"{s['name']} ({s['id']}, {s['posture']} weights)" + (f" on {_iso(s['date'])}" if s["date"] else "")
+                    for s in d["signatories"]
+                ]
+            ),
+        ]
+    return Page(d, blocks, d["cells"], CELL_COLUMNS)
+
+
+# -- jurisdiction -------------------------------------------------------------
+INSTRUMENT_COLUMNS = ["id", "name", "kind", "binding", "adopted", "status"]
+
+
+def jurisdiction_page(d: dict[str, Any], clocks: Clocks) -> Page:
+    """The page of ``kb.queries.entities.jurisdiction_data``'s ``d``; CSV: its instruments."""
+    j, gaps = d["jurisdiction"], d["gaps"]
+    addressed = [t for t in d["topics"] if t["mode"] != "silent"]
+    blocks: list[Any] = [
+        Heading(f"{j['name']} ({j['code']})" + clocks.bracketed(), 1),
+        Text(
+            j["kind"]
+            + (f" · part of {d['part_of']['name']} ({d['part_of']['code']})" if d["part_of"] else "")
+            + (" · parts: " + ", ".join(p["code"] for p in d["parts"]) if d["parts"] else ""),
+            dim=True,
+        ),
+        Heading("Instruments"),
+        Table(
+            [{**i, "adopted": _iso(i["adopted"])} for i in d["instruments"]],
+            INSTRUMENT_COLUMNS,
+            empty="(no tracked instrument issued here)",
+        ),
+    ]
+    if d["developers"]:
+        blocks += [
+            Heading("Developers based here"),
+            Bullets([f"{x['name']} ({x['id']}, {x['posture']} weights)" for x in d["developers"]]),
+        ]
+    if d["instruments"]:
+        blocks += [
+            Heading("Topics its instruments address"),
+            Table(
+                [
+                    {"topic": t["topic"], "mode": mode_cell(t["mode"]), "instruments": ", ".join(t["instruments"])}
+                    for t in addressed
+                ],
+                ["topic", "mode", "instruments"],
+            ),
+            Heading("Gaps"),
+            Text(", ".join(gaps) if gaps else "(none: every topic is addressed by one of its instruments)"),
+        ]
+    return Page(d, blocks, d["instruments"], INSTRUMENT_COLUMNS)
+
+
+# -- developer ----------------------------------------------------------------
+DEV_COLUMNS = ["relation", "id", "name", "jurisdiction", "binding", "status", "date", "mode", "reviewed", "pinpoint"]
+
+
+def developer_page(d: dict[str, Any], clocks: Clocks) -> Page:
+    """The page of ``kb.queries.entities.developer_data``'s ``d``; CSV: its instruments."""
+    dev, home = d["developer"], d["home"] or {}
+    rows = [{"relation": "issued", **x, "date": x["adopted"]} for x in d["issued"]] + [
+        {"relation": "signed", **x, "date": x["signed"]} for x in d["signed"]
+    ]
+    for r in rows:
+        r.pop("adopted", None), r.pop("signed", None)
+    blocks: list[Any] = [
+        Heading(dev["name"] + clocks.bracketed(), 1),
+        Text(
+            f"{dev['id']} · {dev['posture']} weights · based in {home.get('name', '?')} ({home.get('code', '?')})",
+            dim=True,
+        ),
+    ]
+    if dev.get("note"):
+        blocks.append(Text(dev["note"]))
+    blocks += [
+        Heading(f"Instruments it issued or signed, and how they treat {d['topic']}"),
+        Table(
+            [
+                {
+                    "relation": r["relation"],
+                    "id": r["id"],
+                    "jurisdiction": r["jurisdiction"],
+                    "date": _iso(r["date"]),
+                    "mode": mode_cell(r["mode"], r["reviewed"]),
+                    "pinpoint": r["pinpoint"],
+                }
+                for r in rows
+            ],
+            ["relation", "id", "jurisdiction", "date", "mode", "pinpoint"],
+            empty="(it issued or signed no tracked instrument)",
+        ),
+    ]
+    return Page(d, blocks, rows, DEV_COLUMNS)
+
+
+# -- paper --------------------------------------------------------------------
+PAPER_COLUMNS = ["relation", "id", "name", "note"]
+
+
+def paper_page(d: dict[str, Any], clocks: Clocks) -> Page:
+    """The page of ``kb.queries.entities.paper_data``'s ``d``: the catalog as
+    recorded then (a paper has no legal time); CSV: its links."""
+    p = d["paper"]
+    blocks: list[Any] = [
+        Heading(p["title"] + replace(clocks, as_of_given=False).bracketed(), 1),
+        Text(
+            f"{p['id']} · {', '.join(p['authors'])} · {p['year']}" + (f" · {p['venue']}" if p["venue"] else ""),
+            dim=True,
+        ),
+        _facts([("doi", p["doi"]), ("url", p["url"]), ("class", p["primary_class"]), ("source", p["source"])]),
+        Heading("Topics it addresses"),
+        Bullets([f"{a['topic']}: {a['name']}" + (f" — {a['note']}" if a["note"] else "") for a in d["addresses"]]),
+        Heading("Cites"),
+        Bullets([_link(x) for x in d["cites"]]),
+    ]
+    if d["cited_by"]:
+        blocks += [Heading("Cited by"), Bullets([_link(x) for x in d["cited_by"]])]
+    if d["similar"]:
+        blocks += [Heading("Similar papers"), Bullets([f"{s['id']}: {s['title']} ({s['year']})" for s in d["similar"]])]
+    rows = (
+        [{"relation": "cites", "id": x["id"], "name": x["name"], "note": x["note"]} for x in d["cites"]]
+        + [{"relation": "cited_by", "id": x["id"], "name": x["name"], "note": x["note"]} for x in d["cited_by"]]
+        + [{"relation": "addresses", "id": a["topic"], "name": a["name"], "note": a["note"]} for a in d["addresses"]]
+        + [{"relation": "similar", "id": s["id"], "name": s["title"], "note": s["note"]} for s in d["similar"]]
+    )
+    return Page(d, blocks, rows, PAPER_COLUMNS)
