@@ -879,42 +879,103 @@ def primacy_cmd(ctx: click.Context, slug: str, limit: int | None, all_rows: bool
 @main.command("forum-shopping")
 @click.argument("slug")
 @click.option(
-    "--all", "all_pairs", is_flag=True, help="Cross-jurisdiction pairs, scored, best first, plus curated conflicts."
+    "--all",
+    "all_pairs",
+    is_flag=True,
+    help="Every pair of a strict and a lenient jurisdiction, with the instruments behind each side.",
+)
+@click.option(
+    "--instruments",
+    is_flag=True,
+    help="With --all: scored pairs of instruments instead of jurisdictions, plus curated conflicts.",
+)
+@click.option(
+    "--include-voluntary", is_flag=True, help="With --all: voluntary instruments (codes, declarations) count too."
+)
+@click.option(
+    "--include-proposed",
+    is_flag=True,
+    help="With --all: proposed and adopted-not-in-force instruments count too.",
+)
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    metavar="KIND",
+    help="With --all: only instruments of this kind count (repeat for more), e.g. binding_regulation.",
 )
 @click.option(
     "--limit",
     "limit",
     type=LIMIT,
     default=None,
-    help="With --all: list the N best pairs (default 100); 'all' lists every pair.",
+    help="With --all: list the first N pairs (with --instruments the N best (default 100)); 'all' lists every pair.",
 )  # ALL_PAIRS_LIMIT
 @clock_options
 @output_option
 @click.pass_context
 def forum_shopping_cmd(
-    ctx: click.Context, slug: str, all_pairs: bool, limit: int | None, clocks, fmt: str | None
+    ctx: click.Context,
+    slug: str,
+    all_pairs: bool,
+    instruments: bool,
+    include_voluntary: bool,
+    include_proposed: bool,
+    kinds: tuple[str, ...],
+    limit: int | None,
+    clocks,
+    fmt: str | None,
 ) -> None:
-    """Where a developer could pick a silent forum over an explicit one.
+    """Where a developer could pick a lenient jurisdiction over a strict one.
 
     Without --all: the topic page's pairs (at most three): explicit
     instruments in catalog order, each paired with the first silent one of
-    another jurisdiction not yet paired. With --all: explicit-silent pairs
-    and, weaker, explicit-implicit, ranked by a score (docs/queries.md), the
-    100 best (--limit N, or --limit all for every pair).
+    another jurisdiction not yet paired. With --all: pairs of jurisdictions,
+    a strict one whose own binding law in force treats the topic explicitly
+    and an unrelated one where no binding law in force that applies there
+    addresses it, with the instruments behind each side (--include-voluntary,
+    --include-proposed and --kind change what counts as law). With --all
+    --instruments: explicit-silent and, weaker, explicit-implicit pairs of
+    instruments, ranked by a score (docs/queries.md), the 100 best.
 
     \b
     Examples:
       kb forum-shopping open_weight_release
-      kb forum-shopping open_weight_release --all -f csv
-      kb forum-shopping open_weight_release --all --limit all
+      kb forum-shopping open_weight_release --all
+      kb forum-shopping open_weight_release --all --include-voluntary -f csv
+      kb forum-shopping open_weight_release --all --as-of 2024-12-31
+      kb forum-shopping open_weight_release --all --instruments --limit all
     """
     from kb.queries import ALL_PAIRS_LIMIT
+
+    given = _given(ctx, "limit")
+    widened = [
+        name
+        for name, on in (
+            ("--instruments", instruments),
+            ("--include-voluntary", include_voluntary),
+            ("--include-proposed", include_proposed),
+            ("--kind", bool(kinds)),
+            ("--limit", given),
+        )
+        if on
+    ]
+    if widened and not all_pairs:
+        raise click.UsageError(f"{widened[0]} goes with --all (without it the page has at most three pairs)")
+    if instruments and (include_voluntary or include_proposed or kinds):
+        raise click.UsageError(
+            "--include-voluntary, --include-proposed and --kind go with jurisdiction pairs, not --instruments"
+        )
+    if all_pairs and not instruments:
+        from kb.queries.forum import jurisdiction_pairs
+        from kb.render.forum_page import jurisdiction_pairs_page
+
+        d = jurisdiction_pairs(database(ctx), slug, clocks, include_voluntary, include_proposed, kinds)
+        _show_page(jurisdiction_pairs_page(d, clocks, limit if given else None), fmt)
+        return
     from kb.queries.topic import forum_shopping_data
     from kb.render.topic_page import forum_shopping_page, scored_pairs_page
 
-    given = _given(ctx, "limit")
-    if given and not all_pairs:
-        raise click.UsageError("--limit goes with --all (without it the page has at most three pairs)")
     d = forum_shopping_data(database(ctx), slug, clocks, all_pairs=all_pairs, limit=limit if given else ALL_PAIRS_LIMIT)
     _show_page((scored_pairs_page if all_pairs else forum_shopping_page)(d, clocks), fmt)
 
@@ -1067,6 +1128,26 @@ def paper_cmd(ctx: click.Context, id_: str, clocks, fmt: str | None) -> None:
     from kb.render.entity_pages import paper_page
 
     _show_page(paper_page(paper_data(database(ctx), id_, clocks), clocks), fmt)
+
+
+@main.command("source")
+@click.argument("id_")
+@clock_options
+@output_option
+@click.pass_context
+def source_cmd(ctx: click.Context, id_: str, clocks, fmt: str | None) -> None:
+    """One source: its title, URL and kind, and every record and fact that
+    cites it (a primary source's cells were checked in it).
+
+    \b
+    Examples:
+      kb source eurlex:32024R1689
+      kb source pw:open-weight-release -f csv
+    """
+    from kb.queries.sources import source_data
+    from kb.render.entity_pages import source_page
+
+    _show_page(source_page(source_data(database(ctx), id_, clocks), clocks), fmt)
 
 
 @main.command("query")

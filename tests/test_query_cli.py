@@ -27,6 +27,7 @@ QUERY_COMMANDS = [
     "jurisdiction",
     "developer",
     "paper",
+    "source",
     "query",
     "cypher",
 ]
@@ -44,6 +45,7 @@ CLOCK_COMMANDS = [
     "jurisdiction",
     "developer",
     "paper",
+    "source",
 ]
 
 
@@ -189,7 +191,7 @@ def test_primacy_and_forum_shopping(corpus_db, cli):
         ("META-FRONTIER-2024", "G7-HIROSHIMA"),
     ]
 
-    d = as_json(cli("forum-shopping", "open_weight_release", "--all", "-f", "json"))
+    d = as_json(cli("forum-shopping", "open_weight_release", "--all", "--instruments", "-f", "json"))
     scores = [p["score"] for p in d["pairs"]]
     assert scores == sorted(scores, reverse=True) and scores[0] == 7
     assert (d["pairs"][0]["strict"]["id"], d["pairs"][0]["lenient"]["id"]) == ("EU-AIA-2024", "US-EO-14179")
@@ -199,7 +201,7 @@ def test_primacy_and_forum_shopping(corpus_db, cli):
     assert not [p for p in d["pairs"] if p["strict"]["id"] == "CA-SB-1047" and p["lenient"]["jurisdiction"] == "US"]
     assert [(c["a"]["id"], c["b"]["id"]) for c in d["conflicts"]] == [("META-FRONTIER-2024", "CA-SB-1047")]
     assert sum(s["points"] for s in d["score"]) == 7
-    table = ok(cli("forum-shopping", "open_weight_release", "--all", "-f", "table"))
+    table = ok(cli("forum-shopping", "open_weight_release", "--all", "--instruments", "-f", "table"))
     assert "Score (0-7)" in table and "Curated conflicts" in table
 
 
@@ -470,15 +472,74 @@ def test_primacy_and_gaps_list_the_first_n_rows(corpus_db, cli):
 
 
 def test_forum_shopping_all_lists_the_best_n_pairs(corpus_db, cli):
-    every = as_json(cli("forum-shopping", "open_weight_release", "--all", "--limit", "all", "-f", "json"))
+    every = as_json(
+        cli("forum-shopping", "open_weight_release", "--all", "--instruments", "--limit", "all", "-f", "json")
+    )
     assert every["limit"] is None and len(every["pairs"]) == 55
-    default = as_json(cli("forum-shopping", "open_weight_release", "--all", "-f", "json"))
+    default = as_json(cli("forum-shopping", "open_weight_release", "--all", "--instruments", "-f", "json"))
     assert default["limit"] == 100 and default["pairs"] == every["pairs"]  # 55 < 100: nothing cut
-    best = as_json(cli("forum-shopping", "open_weight_release", "--all", "--limit", "5", "-f", "json"))
+    best = as_json(cli("forum-shopping", "open_weight_release", "--all", "--instruments", "--limit", "5", "-f", "json"))
     assert best["limit"] == 5 and best["pairs"] == every["pairs"][:5]
     assert "the 5 best-scored" in ok(
-        cli("forum-shopping", "open_weight_release", "--all", "--limit", "5", "-f", "table")
+        cli("forum-shopping", "open_weight_release", "--all", "--instruments", "--limit", "5", "-f", "table")
     )
+
+
+def test_forum_shopping_all_pairs_jurisdictions(corpus_db, cli):
+    d = as_json(cli("forum-shopping", "open_weight_release", "--all", "-f", "json"))
+    assert d["counted"] == {"binding": True, "voluntary": False, "in_force": True, "proposed": False, "kinds": None}
+    assert [(p["strict_jurisdiction"], p["lenient_jurisdiction"], p["lenient_basis"]) for p in d["pairs"]] == [
+        ("EU", "IN", "silent"),
+        ("EU", "US", "silent"),
+        ("EU", "US-CA", "silent"),
+        ("EU", "BR", "none"),
+        ("EU", "JP", "none"),
+        ("EU", "SG", "none"),
+        ("EU", "UK", "none"),
+    ]
+    table = ok(cli("forum-shopping", "open_weight_release", "--all", "-f", "table"))
+    assert "Law that counts: binding instruments in force today." in table
+    assert "7 pairs from 1 strict jurisdiction (EU)." in table
+    assert "│ EU (EU-AIA-2024) │ US (United States)  │ reviewed: silent   │ US-EO-14179 (silent)  │" in table
+    csv_out = ok(cli("forum-shopping", "open_weight_release", "--all", "--include-proposed", "-f", "csv"))
+    assert csv_out.splitlines()[:2] == [
+        "strict_jurisdiction,strict_instruments,lenient_jurisdiction,lenient_basis,lenient_instruments",
+        "EU,EU-AIA-2024,BR,silent,BR-AIBILL-2024 (silent)",
+    ]
+    voluntary = as_json(
+        cli(
+            "forum-shopping",
+            "open_weight_release",
+            "--all",
+            "--include-voluntary",
+            "--kind",
+            "voluntary_code",
+            "-f",
+            "json",
+        )
+    )
+    assert {p["strict_jurisdiction"] for p in voluntary["pairs"]} == {"US"}  # Meta's framework; the AI Act is no code
+    assert voluntary["counted"]["kinds"] == ["voluntary_code"]
+    first = as_json(cli("forum-shopping", "open_weight_release", "--all", "--limit", "2", "-f", "json"))
+    assert first["pairs"] == d["pairs"][:2]
+    r = cli("forum-shopping", "open_weight_release", "--all", "--kind", "law")
+    assert r.exit_code == 1 and "unknown instrument kind 'law'; use one of: binding_regulation," in r.output
+
+
+def test_source_page(corpus_db, cli):
+    d = as_json(cli("source", "EURLEX:32024R1689", "-f", "json"))
+    assert d["source"]["url"] == "https://eur-lex.europa.eu/eli/reg/2024/1689/oj" and d["records"] == []
+    assert [f["to"] for f in d["facts"]][:2] == ["agentic_systems_governance", "catastrophic_risk"]
+    table = ok(cli("source", "eurlex:32024R1689", "-f", "table"))
+    assert "eurlex:32024R1689 · primary source · Publications Office of the European Union (EUR-Lex)" in table
+    assert "Cells citing it: mode and pinpoint checked in it." in table
+    catalog = ok(cli("source", "pw:open-weight-release", "-f", "table"))
+    assert "Cells citing it: mode and pinpoint taken from it, not checked in the primary text." in catalog
+    csv_out = ok(cli("source", "eurlex:32024R1689", "-f", "csv")).splitlines()
+    assert csv_out[0] == "cited_by,type,from,to,mode,pinpoint"
+    assert "fact,TREATS,EU-AIA-2024,redress,explicit,Arts. 85-86" in csv_out
+    r = cli("source", "eurlex:2024")
+    assert r.exit_code == 1 and "no source 'eurlex:2024'; did you mean 'eurlex:32024R1689'" in r.output
 
 
 def test_limit_options_are_checked_before_anything_runs(cli):
@@ -488,6 +549,10 @@ def test_limit_options_are_checked_before_anything_runs(cli):
     assert r.exit_code == 2 and "'0' is not a positive whole number or 'all'" in r.output
     r = cli("forum-shopping", "open_weight_release", "--limit", "5")
     assert r.exit_code == 2 and "--limit goes with --all" in r.output
+    r = cli("forum-shopping", "open_weight_release", "--include-voluntary")
+    assert r.exit_code == 2 and "--include-voluntary goes with --all" in r.output
+    r = cli("forum-shopping", "open_weight_release", "--all", "--instruments", "--kind", "resolution")
+    assert r.exit_code == 2 and "go with jurisdiction pairs, not --instruments" in r.output
 
 
 def test_help_states_the_library_defaults():

@@ -21,13 +21,6 @@ from kb.queries.lookup import resolve
 from kb.queries.reader import Reader
 from kb.schema.model import INSTRUMENT_KINDS
 
-# The lenient side's basis, as pages say it.
-BASES = {
-    "silent": "reviewed: silent",
-    "none": "no law that counts",
-    "unreviewed": "not reviewed",
-}
-
 
 def check_kinds(kinds: Iterable[str] | None) -> list[str] | None:
     """The instrument kinds asked for, checked (None: every kind)."""

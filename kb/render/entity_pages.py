@@ -233,3 +233,31 @@ def paper_page(d: dict[str, Any], clocks: Clocks) -> Page:
         + [{"relation": "similar", "id": s["id"], "name": s["title"], "note": s["note"]} for s in d["similar"]]
     )
     return Page(d, blocks, rows, PAPER_COLUMNS)
+
+
+SOURCE_COLUMNS = ["cited_by", "type", "from", "to", "mode", "pinpoint"]
+
+
+def source_page(d: dict[str, Any], clocks: Clocks) -> Page:
+    """The page of ``kb.queries.sources.source_data``'s ``d``: the catalog as
+    recorded then (a source has no legal time); CSV: what cites it."""
+    s = d["source"]
+    checked = "checked in it" if s["kind"] == "primary" else "taken from it, not checked in the primary text"
+    blocks: list[Any] = [
+        Heading(s["title"] + replace(clocks, as_of_given=False).bracketed(), 1),
+        Text(f"{s['id']} · {s['kind']} source" + (f" · {s['publisher']}" if s["publisher"] else ""), dim=True),
+        _facts([("url", s["url"]), ("accessed", s["accessed"]), ("note", s["note"])]),
+        Heading("Records that cite it"),
+        Bullets([f"{r['label']} {r['key']}: {r['name']}" for r in d["records"]]),
+        Heading("Facts that cite it"),
+        Text(f"Cells citing it: mode and pinpoint {checked}.", dim=True),
+        Table(
+            [{**f, "pinpoint": f["pinpoint"] or ""} for f in d["facts"]],
+            ["type", "from", "to", "mode", "pinpoint"],
+        ),
+    ]
+    rows = [
+        {"cited_by": "record", "type": r["label"], "from": r["key"], "to": None, "mode": None, "pinpoint": None}
+        for r in d["records"]
+    ] + [{"cited_by": "fact", **f} for f in d["facts"]]
+    return Page(d, blocks, rows, SOURCE_COLUMNS)
