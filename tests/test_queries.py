@@ -512,10 +512,16 @@ def test_mini_salience_gaps_matrix_compare(mini_db):
         "BB-ACT-2022",
     ]
 
-    rel = {t["topic"]: t["relation"] for t in compare_data(mini_db, "AA-LAW-2020", "A0-ACT")["topics"]}
-    assert rel == {"alpha": "converges", "beta": "asymmetric", "gamma": "asymmetric"}
+    # A0-ACT was reviewed on alpha only: beta and gamma are not compared, never "asymmetric" or "both silent"
+    law = compare_data(mini_db, "AA-LAW-2020", "A0-ACT")
+    assert {t["topic"]: t["relation"] for t in law["topics"]} == {
+        "alpha": "converges",
+        "beta": "unreviewed",
+        "gamma": "unreviewed",
+    }
+    assert law["summary"] == {"converges": 1, "asymmetric": 0, "both_silent": 0, "unreviewed": 2}
     rel = {t["topic"]: t["relation"] for t in compare_data(mini_db, "AA-N-BILL", "A0-ACT")["topics"]}
-    assert rel == {"alpha": "asymmetric", "beta": "both_silent", "gamma": "both_silent"}
+    assert rel == {"alpha": "asymmetric", "beta": "unreviewed", "gamma": "unreviewed"}
 
 
 def test_mini_entities(mini_db):

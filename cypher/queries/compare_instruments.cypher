@@ -1,8 +1,8 @@
 // name: compare_instruments
 // title: Compare two instruments topic by topic
 // description: For every topic (rank order), how instrument a and instrument b treat it, and the
-//   relation: both_silent (neither addresses it; unreviewed counts as silent), converges (same mode)
-//   or asymmetric (different modes). Each row also carries both instruments' names, jurisdictions and
+//   relation: converges (same mode), asymmetric (different modes), both_silent (both reviewed and
+//   silent) or unreviewed (either has no cell on it: nothing to compare, never silent in disguise). Each row also carries both instruments' names, jurisdictions and
 //   status on as_of. All as the catalog recorded them at as_recorded. No rows when an id is unknown
 //   then, or when either was not adopted by as_of.
 // param: a (string, required) instrument id, e.g. EU-AIA-2024
@@ -33,7 +33,8 @@ RETURN ts.slug AS topic,
        ts.name AS topic_name,
        a_mode,
        b_mode,
-       CASE WHEN a_mode = 'silent' AND b_mode = 'silent' THEN 'both_silent'
+       CASE WHEN ra IS NULL OR rb IS NULL THEN 'unreviewed'
+            WHEN a_mode = 'silent' AND b_mode = 'silent' THEN 'both_silent'
             WHEN a_mode = b_mode THEN 'converges'
             ELSE 'asymmetric'
        END AS relation,

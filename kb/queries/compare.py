@@ -1,5 +1,6 @@
 """Compare two instruments topic by topic: converges (same mode), asymmetric
-(different modes) or both silent (unreviewed counts as silent)."""
+(different modes), both silent (both reviewed and silent) or unreviewed
+(either side has no cell: not compared)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from kb.queries.clocks import Clocks
 from kb.queries.lookup import resolve
 from kb.queries.reader import Reader, one_read
 
-RELATIONS = ("converges", "asymmetric", "both_silent")
+RELATIONS = ("converges", "asymmetric", "both_silent", "unreviewed")
 
 
 def compare_data(db, a: str, b: str, clocks: Clocks | None = None) -> dict[str, Any]:

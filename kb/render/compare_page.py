@@ -22,7 +22,8 @@ def compare_page(d: dict[str, Any], clocks: Clocks) -> Page:
         Text(f"B: {B['name']} ({B['jurisdiction']}, {B['status']})"),
         Text(
             f"On {plural(len(d['topics']), 'topic')}: {s['converges']} converge, {s['asymmetric']} asymmetric, "
-            f"{s['both_silent']} both silent."
+            f"{s['both_silent']} both silent"
+            + (f", {s['unreviewed']} not compared (a side not reviewed on it)." if s["unreviewed"] else ".")
         ),
         Table(
             [
