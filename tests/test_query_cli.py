@@ -264,7 +264,21 @@ def test_entity_pages(corpus_db, cli):
     d = as_json(cli("jurisdiction", "US-CA", "-f", "json"))
     assert d["part_of"]["code"] == "US" and [i["id"] for i in d["instruments"]] == ["CA-SB-1047"]
     d = as_json(cli("jurisdiction", "US", "-f", "json"))
-    assert len(d["instruments"]) == 8 and len(d["developers"]) == 3 and d["gaps"] == ["development_rights_framing"]
+    assert len(d["instruments"]) == 8 and len(d["developers"]) == 3
+    # company frameworks apart from public law; EO 14110 was revoked, so the law in effect is EO 14179's,
+    # which is silent on open-weight release, while Meta's framework is explicit on it
+    assert [i["id"] for i in d["instruments"] if i["framework"]] == [
+        "ANTHROPIC-RSP-2024",
+        "OPENAI-PREPAREDNESS-2023",
+        "META-FRONTIER-2024",
+    ]
+    owr = next(t for t in d["topics"] if t["topic"] == "open_weight_release")
+    assert (owr["mode"], owr["instruments"], owr["ended"]) == ("silent", ["US-EO-14110"], ["US-EO-14110"])
+    assert (owr["frameworks_mode"], owr["frameworks"][-1]) == ("explicit", "META-FRONTIER-2024")
+    assert "open_weight_release" in d["gaps_silent"] and d["gaps_unreviewed"] == ["ai_worker_displacement", "elections"]
+    assert d["gaps"] == [t["topic"] for t in d["topics"] if t["topic"] in d["gaps_silent"] + d["gaps_unreviewed"]]
+    table = ok(cli("jurisdiction", "US", "-f", "table"))
+    assert "Company frameworks" in table and "Not reviewed, or no public instrument in effect (2)" in table
     d = as_json(cli("developer", "meta", "-f", "json"))
     assert d["topic"] == "open_weight_release" and d["issued"][0]["id"] == "META-FRONTIER-2024"
     assert ("SEOUL-2024", "implicit") in [(x["id"], x["mode"]) for x in d["signed"]]
@@ -285,6 +299,8 @@ def test_entity_pages_as_of_a_date(corpus_db, cli):
     d = as_json(cli("jurisdiction", "US", "--as-of", "2024-06-01", "-f", "json"))
     assert "US-EO-14179" not in [i["id"] for i in d["instruments"]]
     assert next(i for i in d["instruments"] if i["id"] == "US-EO-14110")["status"] == "in_force"
+    owr = next(t for t in d["topics"] if t["topic"] == "open_weight_release")
+    assert (owr["mode"], owr["ended"]) == ("implicit", [])  # EO 14110 was in effect then
     d = as_json(cli("developer", "meta", "--as-of", "2023-01-01", "-f", "json"))
     assert d["issued"] == [] and d["signed"] == []
 

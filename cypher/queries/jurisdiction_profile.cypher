@@ -1,15 +1,17 @@
 // name: jurisdiction_profile
 // title: One jurisdiction: its instruments, developers and gaps
 // description: A jurisdiction's record, what it is part of and what is part of it, the instruments issued
-//   in it and adopted by as_of (catalog order, with kind, binding, adoption date and status on as_of), the
-//   developers based there, and per topic (rank order) the best mode any of those instruments gives it:
-//   explicit, then conflicts, then implicit, else silent (a gap). All as the catalog recorded them at
-//   as_recorded. One row; none when the code is unknown then.
+//   in it and adopted by as_of (catalog order, with kind, binding, adoption date, status on as_of, and
+//   framework: issued by a developer, a company's own framework rather than public law), the developers
+//   based there, and per topic (rank order) the cells those instruments have on it (with their status),
+//   public law (law) and company frameworks (frameworks) apart, silent ones included (no cell:
+//   unreviewed). All as the
+//   catalog recorded them at as_recorded. One row; none when the code is unknown then.
 // param: code (string, required) jurisdiction code, e.g. US
 // param: as_of (date, optional) legal time: the law on this date; today when not given
 // param: as_recorded (datetime, optional) record time: the catalog as recorded then; now when not given
 // example: {"code": "US"}
-// returns: on the shipped corpus, 1 row: US with 8 instruments, 3 developers, one part (US-CA); development_rights_framing is its only gap
+// returns: on the shipped corpus, 1 row: US with 8 instruments (3 of them company frameworks), 3 developers, one part (US-CA)
 // browser: :param code => 'US'   :param as_of => date()   :param as_recorded => datetime()
 MATCH (j:Jurisdiction {code: $code})-[:HAS_STATE]->(js)
 WHERE js.recorded_from <= $as_recorded < js.recorded_to
@@ -17,13 +19,18 @@ OPTIONAL MATCH (j)-[p:PART_OF]->(:Jurisdiction)-[:HAS_STATE]->(parent)
 WHERE p.recorded_from <= $as_recorded < p.recorded_to
   AND parent.recorded_from <= $as_recorded < parent.recorded_to
 WITH j, js, parent, COLLECT {
-  // its instruments then: (n, i) pairs, catalog order
+  // its instruments then, catalog order: identity, state, whether a developer issued it, and its row
   MATCH (n:Instrument)-[e:ISSUED_IN]->(j)
   WHERE e.recorded_from <= $as_recorded < e.recorded_to
   MATCH (n)-[:HAS_STATE]->(i)
   WHERE i.recorded_from <= $as_recorded < i.recorded_to
     AND coalesce(i.adopted, date()) <= $as_of
-  RETURN {n: n, i: i} ORDER BY i.catalog_rank
+  WITH n, i, EXISTS { (n)-[b:ISSUED_BY]->() WHERE b.recorded_from <= $as_recorded < b.recorded_to } AS framework
+  RETURN {n: n, i: i, framework: framework,
+          row: i {.id, .name, .kind, .binding, .adopted, .catalog_rank, framework: framework,
+                  status: coalesce(last([k IN range(0, size(i.status_dates) - 1)
+                                         WHERE i.status_dates[k] <= $as_of | i.status_values[k]]), i.status)}}
+  ORDER BY i.catalog_rank
 } AS own
 RETURN js {.code, .name, .kind} AS jurisdiction,
        parent {.code, .name} AS part_of,
@@ -32,10 +39,7 @@ RETURN js {.code, .name, .kind} AS jurisdiction,
          WHERE p.recorded_from <= $as_recorded < p.recorded_to AND c.recorded_from <= $as_recorded < c.recorded_to
          RETURN c {.code, .name} ORDER BY c.code
        } AS parts,
-       [i IN [x IN own | x.i] | i {.id, .name, .kind, .binding, .adopted, .catalog_rank,
-         status: coalesce(last([k IN range(0, size(i.status_dates) - 1)
-                                WHERE i.status_dates[k] <= $as_of | i.status_values[k]]), i.status)}]
-         AS instruments,
+       [x IN own | x.row] AS instruments,
        COLLECT {
          MATCH (j)<-[b:BASED_IN]-(:Developer)-[:HAS_STATE]->(d)
          WHERE b.recorded_from <= $as_recorded < b.recorded_to AND d.recorded_from <= $as_recorded < d.recorded_to
@@ -46,16 +50,13 @@ RETURN js {.code, .name, .kind} AS jurisdiction,
          WHERE ts.recorded_from <= $as_recorded < ts.recorded_to
          WITH ts, COLLECT {
            UNWIND own AS x
-           WITH x.n AS n, x.i AS i
+           WITH x.n AS n, x.i AS i, x.framework AS framework, x.row.status AS status
            MATCH (n)-[r:TREATS]->(t)
-           WHERE r.recorded_from <= $as_recorded < r.recorded_to AND r.mode <> 'silent'
-           RETURN {id: i.id, mode: r.mode} ORDER BY i.catalog_rank
-         } AS by
+           WHERE r.recorded_from <= $as_recorded < r.recorded_to
+           RETURN {id: i.id, mode: r.mode, status: status, framework: framework} ORDER BY i.catalog_rank
+         } AS cells
          RETURN {topic: ts.slug, name: ts.name,
-                 mode: CASE WHEN any(x IN by WHERE x.mode = 'explicit') THEN 'explicit'
-                            WHEN any(x IN by WHERE x.mode = 'conflicts') THEN 'conflicts'
-                            WHEN size(by) > 0 THEN 'implicit'
-                            ELSE 'silent' END,
-                 instruments: [x IN by | x.id]}
+                 law: [c IN cells WHERE NOT c.framework | c {.id, .mode, .status}],
+                 frameworks: [c IN cells WHERE c.framework | c {.id, .mode, .status}]}
          ORDER BY ts.rank
        } AS topics

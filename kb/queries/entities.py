@@ -54,11 +54,49 @@ def jurisdiction_data(db, code: str, clocks: Clocks | None = None) -> dict[str, 
     return one_read(db, lambda read: _jurisdiction_data(read, code, clocks))
 
 
+# The statuses of law in effect: an instrument proposed, vetoed or revoked is listed, but
+# does not make a jurisdiction's law address a topic.
+IN_EFFECT = ("in_force", "partially_in_force", "adopted_not_in_force")
+
+
+def _mode(cells: list[dict[str, Any]], instruments: int) -> str:
+    """The best mode the cells of instruments in effect give a topic: explicit,
+    conflicts, implicit; else silent when one of them was reviewed on it, else
+    unreviewed (none was), or none (no instrument in effect of that kind)."""
+    live = [c["mode"] for c in cells if c["status"] in IN_EFFECT]
+    for mode in ("explicit", "conflicts", "implicit", "silent"):
+        if mode in live:
+            return mode
+    return "unreviewed" if instruments else "none"
+
+
 def _jurisdiction_data(read: Reader, code: str, clocks: Clocks) -> dict[str, Any]:
+    """Per topic: ``mode`` and ``instruments`` of its public law (the cells
+    of instruments in effect decide the mode; every instrument addressing it
+    is listed), ``frameworks_mode`` and ``frameworks`` of the company
+    frameworks issued here, apart; ``gaps``: the topics its public law in
+    effect does not address, ``gaps_silent`` (reviewed and silent) and
+    ``gaps_unreviewed`` (not reviewed, or no public law in effect) apart."""
     code = resolve(read, "jurisdiction", code, clocks)["key"]
     d = read.run_one("jurisdiction_profile", code=code, **clocks.params())
     d["as_of"], d["as_recorded"] = _given(clocks)
-    d["gaps"] = [t["topic"] for t in d["topics"] if t["mode"] == "silent"]
+    law = sum(1 for i in d["instruments"] if not i["framework"] and i["status"] in IN_EFFECT)
+    frameworks = sum(1 for i in d["instruments"] if i["framework"] and i["status"] in IN_EFFECT)
+    d["topics"] = [
+        {
+            "topic": t["topic"],
+            "name": t["name"],
+            "mode": _mode(t["law"], law),
+            "instruments": [c["id"] for c in t["law"] if c["mode"] != "silent"],
+            "ended": [c["id"] for c in t["law"] if c["mode"] != "silent" and c["status"] not in IN_EFFECT],
+            "frameworks_mode": _mode(t["frameworks"], frameworks),
+            "frameworks": [c["id"] for c in t["frameworks"] if c["mode"] != "silent"],
+        }
+        for t in d["topics"]
+    ]
+    d["gaps_silent"] = [t["topic"] for t in d["topics"] if t["mode"] == "silent"]
+    d["gaps_unreviewed"] = [t["topic"] for t in d["topics"] if t["mode"] in ("unreviewed", "none")]
+    d["gaps"] = [t["topic"] for t in d["topics"] if t["mode"] in ("silent", "unreviewed", "none")]
     return d
 
 

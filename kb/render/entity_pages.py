@@ -120,10 +120,21 @@ def instrument_page(d: dict[str, Any], clocks: Clocks) -> Page:
 INSTRUMENT_COLUMNS = ["id", "name", "kind", "binding", "adopted", "status"]
 
 
+def _law_cell(mode: str, ids: list[str], ended: list[str] = ()) -> str:
+    """'● explicit: EU-AIA-2024' (instruments no longer or not yet in effect marked)."""
+    names = [f"{i} (not in effect)" if i in ended else i for i in ids]
+    if mode == "none":
+        cell = "- none in effect"
+    else:
+        cell = mode_cell("silent", False) if mode == "unreviewed" else mode_cell(mode)
+    return cell + (": " + ", ".join(names) if names else "")
+
+
 def jurisdiction_page(d: dict[str, Any], clocks: Clocks) -> Page:
     """The page of ``kb.queries.entities.jurisdiction_data``'s ``d``; CSV: its instruments."""
-    j, gaps = d["jurisdiction"], d["gaps"]
-    addressed = [t for t in d["topics"] if t["mode"] != "silent"]
+    j = d["jurisdiction"]
+    law = [i for i in d["instruments"] if not i["framework"]]
+    frameworks = [i for i in d["instruments"] if i["framework"]]
     blocks: list[Any] = [
         Heading(f"{j['name']} ({j['code']})" + clocks.bracketed(), 1),
         Text(
@@ -134,30 +145,52 @@ def jurisdiction_page(d: dict[str, Any], clocks: Clocks) -> Page:
         ),
         Heading("Instruments"),
         Table(
-            [{**i, "adopted": _iso(i["adopted"])} for i in d["instruments"]],
+            [{**i, "adopted": _iso(i["adopted"])} for i in law],
             INSTRUMENT_COLUMNS,
-            empty="(no tracked instrument issued here)",
+            empty="(no tracked public instrument issued here)",
         ),
     ]
+    if frameworks:
+        blocks += [
+            Heading("Company frameworks"),
+            Text("Issued by developers based here: their own commitments, not public law.", dim=True),
+            Table([{**i, "adopted": _iso(i["adopted"])} for i in frameworks], INSTRUMENT_COLUMNS),
+        ]
     if d["developers"]:
         blocks += [
             Heading("Developers based here"),
             Bullets([f"{x['name']} ({x['id']}, {x['posture']} weights)" for x in d["developers"]]),
         ]
     if d["instruments"]:
+        columns = ["topic", "law"] + (["frameworks"] if frameworks else [])
         blocks += [
-            Heading("Topics its instruments address"),
+            Heading("Topics"),
+            Text(
+                "Public instruments (laws, orders, policies, standards): the best mode those in effect give "
+                "each topic (those proposed, vetoed or revoked are listed, marked not in effect); ·? "
+                "unreviewed: none of them was reviewed on it." + (" Company frameworks apart." if frameworks else ""),
+                dim=True,
+            ),
             Table(
                 [
-                    {"topic": t["topic"], "mode": mode_cell(t["mode"]), "instruments": ", ".join(t["instruments"])}
-                    for t in addressed
+                    {
+                        "topic": t["topic"],
+                        "law": _law_cell(t["mode"], t["instruments"], t["ended"]),
+                        "frameworks": _law_cell(t["frameworks_mode"], t["frameworks"]),
+                    }
+                    for t in d["topics"]
                 ],
-                ["topic", "mode", "instruments"],
+                columns,
+                headers={"law": "public instruments", "frameworks": "company frameworks"},
             ),
             Heading("Gaps"),
-            Text(", ".join(gaps) if gaps else "(none: every topic is addressed by one of its instruments)"),
+            Text(f"Reviewed and silent ({len(d['gaps_silent'])}): " + (", ".join(d["gaps_silent"]) or "none")),
+            Text(
+                f"Not reviewed, or no public instrument in effect ({len(d['gaps_unreviewed'])}): "
+                + (", ".join(d["gaps_unreviewed"]) or "none")
+            ),
         ]
-    return Page(d, blocks, d["instruments"], INSTRUMENT_COLUMNS)
+    return Page(d, blocks, d["instruments"], INSTRUMENT_COLUMNS + ["framework"])
 
 
 # -- developer ----------------------------------------------------------------
