@@ -288,6 +288,26 @@ def test_entity_pages(corpus_db, cli):
     assert "open_weight_release" in [a["topic"] for a in d["addresses"]]
 
 
+def test_developer_exposure_is_the_binding_law_where_it_is_based_or_operates(corpus_db, cli):
+    d = as_json(cli("developer", "openai", "-f", "json"))
+    assert [(x["id"], x["via"], x["mode"]) for x in d["exposure"]] == [
+        ("EU-AIA-2024", ["operates in EU"], "explicit"),
+        ("US-EO-14179", ["based in US"], "silent"),
+    ]
+    # France is part of the EU: the AI Act reaches Mistral; company frameworks and revoked orders never reach
+    d = as_json(cli("developer", "mistral", "-f", "json"))
+    assert [(x["id"], x["via"]) for x in d["exposure"]] == [("EU-AIA-2024", ["based in FR"])]
+    d = as_json(cli("developer", "meta", "--topic", "transparency", "-f", "json"))
+    assert [x["id"] for x in d["exposure"]] == ["US-EO-14179"]
+    # as of 2024-12-31 EO 14110 was in force and reached Meta (implicit on open-weight release)
+    d = as_json(cli("developer", "meta", "--as-of", "2024-12-31", "-f", "json"))
+    assert [(x["id"], x["mode"]) for x in d["exposure"]] == [("US-EO-14110", "implicit")]
+    csv_out = ok(cli("developer", "openai", "-f", "csv")).splitlines()
+    assert "reaches,EU-AIA-2024,EU AI Act,EU,true,in_force,,explicit,true,Art. 53(2) + Recital 102/104" in csv_out
+    table = ok(cli("developer", "google-deepmind", "-f", "table"))
+    assert "(no tracked binding instrument in force where it is based or operates)" in table
+
+
 def test_entity_pages_as_of_a_date(corpus_db, cli):
     # the law on a date: the status then, the history and revocations up to then
     d = as_json(cli("instrument", "US-EO-14110", "--as-of", "2024-06-01", "-f", "json"))

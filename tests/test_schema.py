@@ -96,7 +96,8 @@ def test_every_property_the_graph_holds_is_declared_on_its_class(db, tmp_path):
     first.write_text(first.read_text(encoding="utf-8").replace("source:", "source: ", 1), encoding="utf-8")
     load(db, [changed], prune=True)
 
-    nodes = {c.__label__: _declared(c) for c in (*model.NODE_CLASSES, *model.STATE_CLASSES, *model.HISTORY_CLASSES)}
+    classes = (*model.NODE_CLASSES, *model.STATE_CLASSES, *model.HISTORY_CLASSES, *model.KEPT_CLASSES)
+    nodes = {c.__label__: _declared(c) for c in classes}
     rels: dict[str, set[str]] = {}
     for c in model.NODE_CLASSES:
         for r in c.defined_properties(aliases=False, properties=False, rels=True).values():

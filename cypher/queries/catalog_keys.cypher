@@ -5,7 +5,7 @@
 //   uses it to accept a key typed in another case and to suggest the closest matches for an unknown one.
 // param: as_recorded (datetime, optional) record time: the catalog as recorded then; now when not given
 // example: {}
-// returns: on the shipped corpus, 150 rows: 26 instruments, 24 topics, 17 jurisdictions, 6 developers, 2 papers, 75 sources
+// returns: on the shipped corpus, 151 rows: 26 instruments, 24 topics, 17 jurisdictions, 6 developers, 2 papers, 76 sources
 // browser: :param as_recorded => datetime()
 CALL () {
   MATCH (s:InstrumentState) WHERE s.recorded_from <= $as_recorded < s.recorded_to

@@ -102,7 +102,8 @@ def _jurisdiction_data(read: Reader, code: str, clocks: Clocks) -> dict[str, Any
 
 def developer_data(db, key: str, topic: str | None = None, clocks: Clocks | None = None) -> dict[str, Any]:
     """developer_profile's row: the instruments it issued or signed, and how
-    they treat ``topic`` (default: open_weight_release)."""
+    they treat ``topic`` (default: open_weight_release); ``exposure``: the
+    binding law in force where it is based or operates (developer_exposure)."""
     clocks = clocks or Clocks.resolve()
     return one_read(db, lambda read: _developer_data(read, key, topic, clocks))
 
@@ -112,6 +113,7 @@ def _developer_data(read: Reader, key: str, topic: str | None, clocks: Clocks) -
     slug = resolve(read, "topic", topic, clocks)["key"] if topic else None
     d = read.run_one("developer_profile", id=key, topic=slug, **clocks.params())
     d["as_of"], d["as_recorded"] = _given(clocks)
+    d["exposure"] = read.run("developer_exposure", id=key, topic=slug, **clocks.params())
     return d
 
 

@@ -231,6 +231,35 @@ def developer_page(d: dict[str, Any], clocks: Clocks) -> Page:
             ["relation", "id", "jurisdiction", "date", "mode", "pinpoint"],
             empty="(it issued or signed no tracked instrument)",
         ),
+        Heading(f"Binding law that reaches it, and how it treats {d['topic']}"),
+        Text(
+            "Binding instruments in force where it is based or operates (or in what those are part of).",
+            dim=True,
+        ),
+        Table(
+            [
+                {
+                    "id": x["id"],
+                    "jurisdiction": x["jurisdiction"],
+                    "via": ", ".join(x["via"]),
+                    "status": x["status"],
+                    "mode": mode_cell(x["mode"], x["reviewed"]),
+                    "pinpoint": x["pinpoint"],
+                }
+                for x in d["exposure"]
+            ],
+            ["id", "jurisdiction", "via", "status", "mode", "pinpoint"],
+            empty="(no tracked binding instrument in force where it is based or operates)",
+        ),
+    ]
+    rows += [
+        {
+            "relation": "reaches",
+            **{k: x[k] for k in ("id", "name", "jurisdiction", "status", "mode", "reviewed", "pinpoint")},
+            "binding": True,
+            "date": None,
+        }
+        for x in d["exposure"]
     ]
     return Page(d, blocks, rows, DEV_COLUMNS)
 

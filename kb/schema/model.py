@@ -155,6 +155,14 @@ class Signed(Provenance):
     note = StringProperty()
 
 
+class OperatesIn(Provenance):
+    """(:Developer)-[:OPERATES_IN]->(:Jurisdiction): the developer offers its
+    models or services there (beside where it is based, BASED_IN), so the
+    binding law in force there reaches it."""
+
+    note = StringProperty()
+
+
 class Revokes(Provenance):
     """A dated revocation, in legal time: the instrument revoked the other on
     ``date``, fully or in part."""
@@ -344,6 +352,7 @@ class Developer(StructuredNode):
     states = RelationshipTo("DeveloperState", "HAS_STATE", model=HasState)
     home = RelationshipTo("Jurisdiction", "BASED_IN", model=Reference)
     signed = RelationshipTo("Instrument", "SIGNED", model=Signed)
+    operates = RelationshipTo("Jurisdiction", "OPERATES_IN", model=OperatesIn)
 
 
 class Instrument(StructuredNode):

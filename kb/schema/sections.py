@@ -190,6 +190,14 @@ EDGE_SECTIONS: tuple[EdgeSection, ...] = (
         prop_refs=(SOURCE_REF,),
     ),
     EdgeSection(
+        "operates",
+        model.OperatesIn,
+        "OPERATES_IN",
+        Ref("developer", ("developers",)),
+        Ref("jurisdiction", ("jurisdictions",)),
+        prop_refs=(SOURCE_REF,),
+    ),
+    EdgeSection(
         "revokes",
         model.Revokes,
         "REVOKES",
