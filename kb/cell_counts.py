@@ -101,23 +101,26 @@ CALL (topics) {{
   MATCH (n)-[e:ISSUED_IN]->(j:Jurisdiction)
   WHERE e.recorded_to = {END}
   OPTIONAL MATCH (n)-[r:TREATS]->(t)
-  WHERE r.recorded_to = {END} AND r.mode <> 'silent'
-  WITH topics, j, count(DISTINCT n) AS instruments, collect(DISTINCT t.slug) AS addressed
-  SET j.own_instruments = instruments, j.own_gaps = [s IN topics WHERE NOT s IN addressed]
+  WHERE r.recorded_to = {END}
+  WITH topics, j, count(DISTINCT n) AS instruments, collect(DISTINCT t.slug) AS reviewed,
+       collect(DISTINCT CASE WHEN r.mode <> 'silent' THEN t.slug END) AS addressed
+  WITH j, instruments, reviewed, [s IN topics WHERE NOT s IN addressed] AS gaps
+  SET j.own_instruments = instruments, j.own_gaps = gaps, j.own_unreviewed = [s IN gaps WHERE NOT s IN reviewed]
   RETURN count(j) AS with_instruments
 }}
 CALL (topics) {{
   // the others: none of their own, every topic a gap
   MATCH (j:Jurisdiction)
   WHERE NOT EXISTS {{ (j)<-[e:ISSUED_IN]-() WHERE e.recorded_to = {END} }}
-  SET j.own_instruments = 0, j.own_gaps = topics
+  SET j.own_instruments = 0, j.own_gaps = topics, j.own_unreviewed = topics
   RETURN count(j) AS without
 }}
 RETURN with_instruments + without AS jurisdictions
 """
 # Whether a jurisdiction lacks what is kept on it.
 JURISDICTIONS_UNKEPT = (
-    "RETURN EXISTS { MATCH (j:Jurisdiction) WHERE j.own_instruments IS NULL OR j.own_gaps IS NULL } AS unkept"
+    "RETURN EXISTS { MATCH (j:Jurisdiction) WHERE j.own_instruments IS NULL OR j.own_gaps IS NULL "
+    "OR j.own_unreviewed IS NULL } AS unkept"
 )
 FORGET_JURISDICTIONS = "MATCH (j:Jurisdiction) REMOVE " + ", ".join(f"j.{f}" for f in JURISDICTION_KEPT)
 

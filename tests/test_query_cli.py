@@ -507,6 +507,21 @@ def test_primacy_and_gaps_list_the_first_n_rows(corpus_db, cli):
     assert len(as_json(cli("gaps", "open_weight_release", "--all", "-f", "json"))["silent_regimes"]) == 16
 
 
+def test_jurisdiction_gaps_say_which_are_unreviewed(corpus_db, cli):
+    rows = {j["code"]: j for j in as_json(cli("gaps", "-f", "json"))["jurisdictions"]}
+    # the African Union's one strategy was reviewed on 2 topics only (implicit on both)
+    assert rows["AU"]["gap_count"] == 22 and rows["AU"]["unreviewed"] == rows["AU"]["gaps"]
+    # India's law: 3 of its 22 gaps were reviewed and found silent (open-weight release among them)
+    assert [g for g in rows["IN"]["gaps"] if g not in rows["IN"]["unreviewed"]] == [
+        "criminal_justice",
+        "compute_reporting",
+        "open_weight_release",
+    ]
+    assert all(set(j["unreviewed"]) <= set(j["gaps"]) for j in rows.values())
+    table = ok(cli("gaps", "-f", "table"))
+    assert "?: none of its instruments was reviewed on the topic" in table and "transparency?, " in table
+
+
 def test_forum_shopping_all_lists_the_best_n_pairs(corpus_db, cli):
     every = as_json(
         cli("forum-shopping", "open_weight_release", "--all", "--instruments", "--limit", "all", "-f", "json")

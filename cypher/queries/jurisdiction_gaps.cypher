@@ -2,8 +2,9 @@
 // title: Topics a jurisdiction leaves open
 // description: For every jurisdiction that issued at least one instrument adopted by as_of: the topics none
 //   of its own instruments (ISSUED_IN that jurisdiction; a sub-national one such as US-CA counts apart
-//   from its parent) addresses, i.e. every cell is silent or unreviewed. Topics in rank order; most
-//   gaps first, ties by code. All as the catalog recorded them at as_recorded.
+//   from its parent) addresses, i.e. every cell is silent or unreviewed, and of those the unreviewed ones
+//   (none of its instruments has a cell on it; the others were reviewed and found silent). Topics in rank
+//   order; most gaps first, ties by code. All as the catalog recorded them at as_recorded.
 // param: as_of (date, optional) legal time: the law on this date; today when not given
 // param: as_recorded (datetime, optional) record time: the catalog as recorded then; now when not given
 // example: {}
@@ -22,14 +23,16 @@ MATCH (n:Instrument)-[:HAS_STATE]->(i)
 MATCH (n)-[e:ISSUED_IN]->(j:Jurisdiction)
 WHERE e.recorded_from <= $as_recorded < e.recorded_to
 OPTIONAL MATCH (n)-[r:TREATS]->(t:Topic)
-WHERE r.recorded_from <= $as_recorded < r.recorded_to AND r.mode <> 'silent'
-WITH topics, j, count(DISTINCT n) AS instruments, collect(DISTINCT t.slug) AS addressed
-WITH j, instruments, [s IN topics WHERE NOT s IN addressed] AS gaps
+WHERE r.recorded_from <= $as_recorded < r.recorded_to
+WITH topics, j, count(DISTINCT n) AS instruments, collect(DISTINCT t.slug) AS reviewed,
+     collect(DISTINCT CASE WHEN r.mode <> 'silent' THEN t.slug END) AS addressed
+WITH j, instruments, reviewed, [s IN topics WHERE NOT s IN addressed] AS gaps
 MATCH (j)-[:HAS_STATE]->(js)
 WHERE js.recorded_from <= $as_recorded < js.recorded_to
 RETURN j.code AS code,
        js.name AS name,
        instruments,
        size(gaps) AS gap_count,
-       gaps
+       gaps,
+       [s IN gaps WHERE NOT s IN reviewed] AS unreviewed
 ORDER BY gap_count DESC, code

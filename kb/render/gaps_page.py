@@ -61,10 +61,26 @@ def gaps_page(d: dict[str, Any], clocks: Clocks) -> Page:
             headers={"reviewed_silent": "reviewed silent"},
         ),
         Heading("Topics none of a jurisdiction's own instruments addresses"),
+        Text(
+            "?: none of its instruments was reviewed on the topic; the others were reviewed and found silent.", dim=True
+        ),
         Table(
-            [{**j, "gaps": ", ".join(j["gaps"])} for j in d["jurisdictions"]],
-            ["code", "instruments", "gap_count", "gaps"],
-            headers={"gap_count": "gaps (n)", "gaps": "topics"},
+            [
+                {
+                    **j,
+                    "silent": j["gap_count"] - len(j["unreviewed"]),
+                    "unreviewed_count": len(j["unreviewed"]),
+                    "gaps": ", ".join(g + ("?" if g in j["unreviewed"] else "") for g in j["gaps"]),
+                }
+                for j in d["jurisdictions"]
+            ],
+            ["code", "instruments", "gap_count", "silent", "unreviewed_count", "gaps"],
+            headers={
+                "gap_count": "gaps (n)",
+                "silent": "reviewed silent",
+                "unreviewed_count": "unreviewed",
+                "gaps": "topics",
+            },
         ),
     ]
     if slug is not None:

@@ -294,6 +294,7 @@ class Jurisdiction(StructuredNode):
     # today's gaps.
     own_instruments = IntegerProperty()
     own_gaps = ArrayProperty(StringProperty())
+    own_unreviewed = ArrayProperty(StringProperty())  # of own_gaps, those none of them was reviewed on
 
     states = RelationshipTo("JurisdictionState", "HAS_STATE", model=HasState)
     part_of = RelationshipTo("Jurisdiction", "PART_OF", model=Reference)
