@@ -229,6 +229,9 @@ def test_topic_page_after_the_correction_differs_in_exactly_the_corrected_facts(
         "pinpoint": ("s. 3", None),
         "confidence": ("medium", None),
         "source": ("test:one", None),
+        "source_title": ("Test source one", None),
+        "source_url": ("https://example.org/one", None),
+        "checked": (False, None),
         "status": ("in_force", "adopted_not_in_force"),
     }
     assert cov_after["AA-CODE-2023"]["mode"] == "implicit"

@@ -507,6 +507,20 @@ def test_primacy_and_gaps_list_the_first_n_rows(corpus_db, cli):
     assert len(as_json(cli("gaps", "open_weight_release", "--all", "-f", "json"))["silent_regimes"]) == 16
 
 
+def test_topic_page_names_its_sources_with_title_and_url(corpus_db, cli):
+    d = as_json(cli("topic", "open_weight_release", "-f", "json"))
+    assert [(x["id"], x["kind"], x["cells"], x["checked"]) for x in d["sources"]] == [
+        ("pw:open-weight-release", "catalog", 25, False),
+        ("cac:genai-measures-2023", "primary", 1, True),
+    ]
+    assert d["sources"][0]["url"].startswith("https://") and d["sources"][0]["title"]
+    china = next(c for c in d["coverage"] if c["instrument"]["id"] == "CN-GENAI-2023")
+    assert (china["source"], china["checked"]) == ("cac:genai-measures-2023", True)
+    assert china["source_url"] == d["sources"][1]["url"]
+    md = ok(cli("topic", "open_weight_release", "-f", "md"))
+    assert "## Sources" in md and f"<{d['sources'][1]['url']}> (primary; 1 cell, checked in it)" in md
+
+
 def test_jurisdiction_gaps_say_which_are_unreviewed(corpus_db, cli):
     rows = {j["code"]: j for j in as_json(cli("gaps", "-f", "json"))["jurisdictions"]}
     # the African Union's one strategy was reviewed on 2 topics only (implicit on both)

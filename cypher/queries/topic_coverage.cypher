@@ -1,7 +1,8 @@
 // name: topic_coverage
 // title: Coverage of a topic
 // description: Every tracked instrument, in catalog order, with how it treats one topic: its mode
-//   (explicit, implicit, conflicts, silent), pinpoint, note and confidence, and its status on as_of.
+//   (explicit, implicit, conflicts, silent), pinpoint, note and confidence, the source the cell cites
+//   (id, title, URL, kind: primary = checked in the primary text), and its status on as_of.
 //   An instrument with no TREATS edge to the topic has not been reviewed for it: it counts as silent
 //   and has reviewed = false. With limit, only the first limit instruments (the catalog_rank index,
 //   walked in order).
@@ -30,6 +31,9 @@ OPTIONAL MATCH (n)-[ij:ISSUED_IN]->(j:Jurisdiction)
 WHERE ij.recorded_from <= $as_recorded < ij.recorded_to
 OPTIONAL MATCH (n)-[r:TREATS]->(t)
 WHERE r.recorded_from <= $as_recorded < r.recorded_to
+// the source the cell cites, as recorded then
+OPTIONAL MATCH (:Source {id: r.source})-[:HAS_STATE]->(src)
+WHERE src.recorded_from <= $as_recorded < src.recorded_to
 RETURN i.id AS id,
        i.name AS name,
        i.short_name AS short_name,
@@ -44,5 +48,8 @@ RETURN i.id AS id,
        r.pinpoint AS pinpoint,
        r.note AS note,
        r.confidence AS confidence,
-       r.source AS source
+       r.source AS source,
+       src.title AS source_title,
+       src.url AS source_url,
+       src.kind AS source_kind
 ORDER BY i.catalog_rank

@@ -379,11 +379,43 @@ def references(coverage: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for r in coverage:
         if r["mode"] == "silent" or not (r["pinpoint"] or r["note"]):
             continue
-        text = r["id"] + ": " + " — ".join(x for x in (r["pinpoint"], r["note"]) if x)
+        text = r["id"] + ": " + " — ".join(x for x in (r["pinpoint"], r["note"]) if x) + f" [{r['source']}]"
         refs.append(
-            {"instrument": r["id"], "pinpoint": r["pinpoint"], "note": r["note"], "source": r["source"], "text": text}
+            {
+                "instrument": r["id"],
+                "pinpoint": r["pinpoint"],
+                "note": r["note"],
+                "source": r["source"],
+                "source_title": r["source_title"],
+                "source_url": r["source_url"],
+                "checked": r["source_kind"] == "primary",
+                "text": text,
+            }
         )
     return refs
+
+
+def cited_sources(coverage: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The sources the listed cells cite, in order of first citation: id,
+    title, URL, kind, how many cells cite each, and whether those cells were
+    checked in the primary text (the source is one)."""
+    found: dict[str, dict[str, Any]] = {}
+    for r in coverage:
+        if r["source"] is None:
+            continue
+        entry = found.setdefault(
+            r["source"],
+            {
+                "id": r["source"],
+                "title": r["source_title"],
+                "url": r["source_url"],
+                "kind": r["source_kind"],
+                "checked": r["source_kind"] == "primary",
+                "cells": 0,
+            },
+        )
+        entry["cells"] += 1
+    return list(found.values())
 
 
 # -- the page -----------------------------------------------------------------
@@ -469,6 +501,9 @@ def _topic_data(read: Reader, slug: str, clocks: Clocks, limit: int | None) -> d
                 "confidence": r["confidence"],
                 "note": r["note"],
                 "source": r["source"],
+                "source_title": r["source_title"],
+                "source_url": r["source_url"],
+                "checked": None if r["source"] is None else r["source_kind"] == "primary",
                 "binding": r["binding"],
                 "status": r["status"],
                 "adopted": r["adopted"],
@@ -481,6 +516,7 @@ def _topic_data(read: Reader, slug: str, clocks: Clocks, limit: int | None) -> d
             for r in silent
         ],
         "references": references(coverage),
+        "sources": cited_sources(coverage),
     }
 
 

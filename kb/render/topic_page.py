@@ -33,6 +33,16 @@ def more_text(shown: int, total: int, what: str) -> str | None:
     return f"The first {shown:,} of {total:,} {what} (--all lists every one, --limit N the first N)."
 
 
+def source_text(x: dict[str, Any]) -> str:
+    """'pw:hub: Policy Window, ... <https://...> (catalog; 26 cells, not checked in the primary text)'."""
+    checked = "checked in it" if x["checked"] else "not checked in the primary text"
+    return (
+        f"{x['id']}: {x['title']}"
+        + (f" <{x['url']}>" if x["url"] else "")
+        + f" ({x['kind']}; {x['cells']} {'cell' if x['cells'] == 1 else 'cells'}, {checked})"
+    )
+
+
 def pair_text(p: dict[str, Any]) -> str:
     e, s = p["explicit"], p["silent"]
     tail = "" if s.get("reviewed", True) else ", unreviewed"
@@ -134,6 +144,8 @@ def topic_page(d: dict[str, Any], clocks: Clocks) -> Page:
 
     blocks.append(Heading("References"))
     blocks.append(Bullets([r["text"] for r in d["references"]]))
+    blocks.append(Heading("Sources"))
+    blocks.append(Bullets([source_text(x) for x in d["sources"]]))
 
     if len(d["coverage"]) < d["totals"]["coverage"]:
         blocks.append(Text("(the references of the instruments listed above)", dim=True))
