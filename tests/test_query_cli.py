@@ -521,6 +521,18 @@ def test_topic_page_names_its_sources_with_title_and_url(corpus_db, cli):
     assert "## Sources" in md and f"<{d['sources'][1]['url']}> (primary; 1 cell, checked in it)" in md
 
 
+def test_instrument_page_names_its_sources(corpus_db, cli):
+    d = as_json(cli("instrument", "EU-AIA-2024", "-f", "json"))
+    by_id = {x["id"]: x for x in d["sources"]}
+    assert (by_id["eurlex:32024R1689"]["cells"], by_id["eurlex:32024R1689"]["checked"]) == (5, True)
+    assert by_id["pw:hub"]["cells"] == 0  # cited by its conflict, not by a cell
+    training = next(c for c in d["cells"] if c["topic"] == "training_data")
+    assert (training["source"], training["checked"]) == ("eurlex:32024R1689", True)
+    assert sum(x["cells"] for x in d["sources"]) == len(d["cells"])
+    table = ok(cli("instrument", "EU-AIA-2024", "-f", "table"))
+    assert "pw:eu-ai-act (not checked)" in table and "Sources" in table
+
+
 def test_jurisdiction_gaps_say_which_are_unreviewed(corpus_db, cli):
     rows = {j["code"]: j for j in as_json(cli("gaps", "-f", "json"))["jurisdictions"]}
     # the African Union's one strategy was reviewed on 2 topics only (implicit on both)

@@ -12,7 +12,7 @@
 // param: as_recorded (datetime, optional) record time: the catalog as recorded then; now when not given
 // param: include_voluntary (boolean, optional) voluntary instruments count too; null = binding ones only
 // param: include_proposed (boolean, optional) proposed and adopted-not-in-force instruments count too; null = in force only
-// param: kinds (string, optional) comma-separated instrument kinds that count, e.g. binding_regulation; null = every kind
+// param: kinds (strings, optional) the instrument kinds that count, e.g. binding_regulation; null = every kind
 // example: {"slug": "open_weight_release"}
 // returns: on the shipped corpus, 7 rows: EU (EU-AIA-2024) strict, lenient BR, IN, JP, SG, UK, US, US-CA
 // browser: :param slug => 'open_weight_release'   :param as_of => date()   :param as_recorded => datetime()   :param include_voluntary => null   :param include_proposed => null   :param kinds => null
@@ -37,7 +37,7 @@ CALL (t, up) {
                       WHERE i.status_dates[k] <= $as_of | i.status_values[k]]), i.status) AS status
   ORDER BY i.catalog_rank
   RETURN count(i) AS tracked,
-         collect(CASE WHEN (i.binding OR $include_voluntary) AND ($kinds IS NULL OR i.kind IN split($kinds, ','))
+         collect(CASE WHEN (i.binding OR $include_voluntary) AND ($kinds IS NULL OR i.kind IN $kinds)
                        AND (status IN ['in_force', 'partially_in_force']
                             OR ($include_proposed AND status IN ['proposed', 'adopted_not_in_force']))
                       THEN {id: i.id, jurisdiction: a.code, mode: mode} END) AS applying

@@ -44,7 +44,34 @@ def _instrument_data(read: Reader, key: str, clocks: Clocks) -> dict[str, Any]:
         _adopted_by(found, clocks)
         raise KbError(f"no instrument {found['key']!r} {clocks.describe() or 'now'}")
     d["as_of"], d["as_recorded"] = _given(clocks)
+    d["sources"] = _sources(read, d, clocks)
+    for c in d["cells"]:
+        c["checked"] = d["sources_by_id"][c["source"]]["checked"] if c["source"] in d["sources_by_id"] else None
+    del d["sources_by_id"]
     return d
+
+
+def _sources(read: Reader, d: dict[str, Any], clocks: Clocks) -> list[dict[str, Any]]:
+    """The sources an instrument page cites (its record, its dates, its status
+    history, its cells and conflicts), in that order, each with title, URL,
+    kind, how many of its cells cite it and whether those were checked in the
+    primary text; ``d["sources_by_id"]`` the same by id."""
+    i = d["instrument"]
+    cited = [i["source"], i.get("date_source")]
+    cited += [s["source"] for s in d["status_history"]]
+    cited += [c["source"] for c in d["cells"]] + [c["source"] for c in d["conflicts"]]
+    ids = list(dict.fromkeys(x for x in cited if x))
+    rows = read.run("source_list", ids=ids, as_recorded=clocks.as_recorded) if ids else []
+    found = {
+        r["id"]: {
+            **r,
+            "checked": r["kind"] == "primary",
+            "cells": sum(1 for c in d["cells"] if c["source"] == r["id"]),
+        }
+        for r in rows
+    }
+    d["sources_by_id"] = found
+    return [found[x] for x in ids if x in found]
 
 
 def jurisdiction_data(db, code: str, clocks: Clocks | None = None) -> dict[str, Any]:

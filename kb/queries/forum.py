@@ -61,7 +61,7 @@ def _jurisdiction_pairs(
         slug=topic["key"],
         include_voluntary=include_voluntary or None,
         include_proposed=include_proposed or None,
-        kinds=",".join(wanted) if wanted else None,
+        kinds=wanted,
         **clocks.params(),
     )
     return {

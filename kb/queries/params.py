@@ -16,7 +16,7 @@ from typing import Any
 from kb.errors import KbError
 from kb.queries.clocks import to_date, to_datetime, to_instant
 
-PARAM_TYPES = ("string", "date", "datetime", "integer", "boolean")
+PARAM_TYPES = ("string", "strings", "date", "datetime", "integer", "boolean")
 CLOCK_PARAMS = ("as_of", "as_recorded")  # the two clocks (kb.queries.clocks); today and now when not given
 
 
@@ -53,6 +53,12 @@ class Param:
             if isinstance(value, str) and value.strip().lower() in ("true", "false"):
                 return value.strip().lower() == "true"
             raise KbError(f"{where}: expected true or false, got {value!r}")
+        if self.type == "strings":  # a list; from --param, comma-separated
+            if isinstance(value, str):
+                return [v.strip() for v in value.split(",") if v.strip()]
+            if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+                return list(value)
+            raise KbError(f"{where}: expected a list of strings (a,b,c), got {value!r}")
         if not isinstance(value, str):
             raise KbError(f"{where}: expected a string, got {value!r}")
         return value

@@ -8,6 +8,7 @@ from typing import Any
 
 from kb.queries.clocks import Clocks
 from kb.render.blocks import Bullets, Heading, Page, Table, Text, mode_cell
+from kb.render.topic_page import source_text
 from kb.words import plural
 
 
@@ -28,7 +29,7 @@ def _link(x: dict[str, Any]) -> str:
 
 
 # -- instrument ---------------------------------------------------------------
-CELL_COLUMNS = ["topic", "mode", "pinpoint", "confidence", "note", "source"]
+CELL_COLUMNS = ["topic", "mode", "pinpoint", "confidence", "note", "source", "checked"]
 
 
 def instrument_page(d: dict[str, Any], clocks: Clocks) -> Page:
@@ -77,10 +78,11 @@ def instrument_page(d: dict[str, Any], clocks: Clocks) -> Page:
                     "mode": mode_cell(c["mode"]),
                     "pinpoint": c["pinpoint"],
                     "confidence": c["confidence"],
+                    "source": c["source"] + ("" if c["checked"] else " (not checked)"),
                 }
                 for c in d["cells"]
             ],
-            ["topic", "mode", "pinpoint", "confidence"],
+            ["topic", "mode", "pinpoint", "confidence", "source"],
         ),
     ]
     if d["conflicts"]:
@@ -113,6 +115,7 @@ def instrument_page(d: dict[str, Any], clocks: Clocks) -> Page:
                 ]
             ),
         ]
+    blocks += [Heading("Sources"), Bullets([source_text(x) for x in d["sources"]])]
     return Page(d, blocks, d["cells"], CELL_COLUMNS)
 
 

@@ -35,12 +35,12 @@ def more_text(shown: int, total: int, what: str) -> str | None:
 
 def source_text(x: dict[str, Any]) -> str:
     """'pw:hub: Policy Window, ... <https://...> (catalog; 26 cells, not checked in the primary text)'."""
-    checked = "checked in it" if x["checked"] else "not checked in the primary text"
-    return (
-        f"{x['id']}: {x['title']}"
-        + (f" <{x['url']}>" if x["url"] else "")
-        + f" ({x['kind']}; {x['cells']} {'cell' if x['cells'] == 1 else 'cells'}, {checked})"
-    )
+    if not x["cells"]:
+        cells = ""
+    else:
+        checked = "checked in it" if x["checked"] else "not checked in the primary text"
+        cells = f"; {x['cells']} {'cell' if x['cells'] == 1 else 'cells'}, {checked}"
+    return f"{x['id']}: {x['title']}" + (f" <{x['url']}>" if x["url"] else "") + f" ({x['kind']}{cells})"
 
 
 def pair_text(p: dict[str, Any]) -> str:
