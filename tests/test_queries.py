@@ -148,6 +148,12 @@ def test_parameters_are_checked_before_anything_runs():
             check_params(q, {"slug": "x", "as_of": bad})
     with pytest.raises(NotFound, match=r"no query 'topic_coverag'; did you mean 'topic_coverage'"):
         get("topic_coverag")
+    # a list of strings: comma-separated from --param, a list from Python
+    sources = get("source_list")
+    assert check_params(sources, {"ids": " a, b ,,c"})["ids"] == ["a", "b", "c"]
+    assert check_params(sources, {"ids": ("a", "b")})["ids"] == ["a", "b"]
+    with pytest.raises(KbError, match=r"parameter 'ids' of query 'source_list': expected a list of strings"):
+        check_params(sources, {"ids": [1, 2]})
 
 
 # -- the catalog's topic page on the shipped corpus ------------------------------------------
