@@ -32,15 +32,16 @@ def _as_recorded(clocks: Any) -> datetime | None:
     return getattr(clocks, "as_recorded", clocks)
 
 
-def catalog_keys(read: Reader, clocks: Any = None) -> list[dict[str, Any]]:
-    """Every key the catalog held at the record instant (now when None)."""
-    return read.run("catalog_keys", as_recorded=_as_recorded(clocks))
+def catalog_keys(read: Reader, clocks: Any = None, kind: str | None = None) -> list[dict[str, Any]]:
+    """Every key (of ``kind``; None: of every kind) the catalog held at the
+    record instant (now when None)."""
+    return read.run("catalog_keys", kind=kind, as_recorded=_as_recorded(clocks))
 
 
 def keys_of(read: Reader, kind: str, clocks: Any = None) -> list[dict[str, Any]]:
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
-    return [r for r in catalog_keys(read, clocks) if r["kind"] == kind]
+    return catalog_keys(read, clocks, kind)
 
 
 def _instant(t: datetime) -> str:
