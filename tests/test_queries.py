@@ -580,7 +580,7 @@ def test_the_pairing_walks_answer_as_the_plain_queries(synth_db, clocks, monkeyp
     from kb.queries import topic
 
     slugs = [r["slug"] for r in run(synth_db, "topic_salience", **clocks.params())]
-    real_batch, real_candidates = topic._first_batch, topic._first_candidates
+    real_batch, real_candidates, real_first = topic._first_batch, topic._first_candidates, topic.STREAM_FIRST
     for k, slug in enumerate(slugs):
         tiny = k % 2 == 1
         monkeypatch.setattr(
@@ -589,6 +589,12 @@ def test_the_pairing_walks_answer_as_the_plain_queries(synth_db, clocks, monkeyp
         monkeypatch.setattr(
             topic, "_first_candidates", (lambda limit: None if limit is None else 3) if tiny else real_candidates
         )
+        monkeypatch.setattr(topic, "STREAM_FIRST", 2 if tiny else real_first)
+        page = topic.forum_shopping_data(synth_db, slug, clocks)["pairs"]  # the page's one-query walk
+        assert [(p["explicit"]["id"], p["silent"]["id"]) for p in page] == [
+            (r["explicit_id"], r["silent_id"])
+            for r in run(synth_db, "forum_shopping_pairs", slug=slug, limit=3, **clocks.params())
+        ]
         for limit in (3, None):
             greedy = [
                 (r["explicit_id"], r["silent_id"], r["silent_reviewed"])

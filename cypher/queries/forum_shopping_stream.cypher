@@ -2,8 +2,9 @@
 // title: Forum-shopping candidates for a topic, in catalog order
 // description: The instruments explicit on the topic or silent on it (reviewed or not), in catalog
 //   order (the catalog_rank index, walked in order), after the catalog_rank after, at most limit of
-//   them; each with its jurisdiction and all that jurisdiction is part of (up, PART_OF*). kb pairs them
-//   in Python as forum_shopping_pairs does, reading only as many as the pairs need.
+//   them; each with the topic's slug and name, its jurisdiction and all that jurisdiction is part of
+//   (up, PART_OF*). kb pairs them in Python as forum_shopping_pairs does, reading only as many as the
+//   pairs need.
 // param: slug (string, required) topic slug, e.g. open_weight_release
 // param: as_of (date, optional) legal time: the law on this date; today when not given
 // param: as_recorded (datetime, optional) record time: the catalog as recorded then; now when not given
@@ -32,7 +33,9 @@ CALL (t) {
 }
 OPTIONAL MATCH (n)-[ij:ISSUED_IN]->(j:Jurisdiction)
 WHERE ij.recorded_from <= $as_recorded < ij.recorded_to
-RETURN i.catalog_rank AS catalog_rank,
+RETURN ts.slug AS topic,
+       ts.name AS topic_name,
+       i.catalog_rank AS catalog_rank,
        i.id AS id,
        i.name AS name,
        coalesce(r.mode, 'silent') AS mode,

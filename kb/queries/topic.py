@@ -33,6 +33,7 @@ COUNTS = ("tracked", "explicit", "implicit", "conflicts", "silent", "unreviewed"
 PAGE_PAIRS = 3  # forum-shopping pairs on a topic page
 STREAM_MIN = 16  # candidates the page's pairing walk reads at least, in its first batch
 STREAM_GROWTH = 4  # each later batch of candidates is this many times the one before
+STREAM_FIRST = 64  # candidates the forum-shopping page reads first, before it knows the topic's counts
 PAIR_CANDIDATES = 16  # instruments of each side `kb forum-shopping --all` reads at least, at first
 
 SCORE_RULES = [
@@ -258,21 +259,51 @@ def _send_forum_shopping(
         return list
     batch = _first_batch(limit, explicit, explicit + quiet)
     first = read.send("forum_shopping_stream", slug=slug, after=None, limit=batch, **clocks.params())
+    return lambda: _walk(read, slug, clocks, GreedyPairs(limit), first(), batch)
 
-    def pairs() -> list[dict[str, Any]]:
-        walk, rows, asked = GreedyPairs(limit), first(), batch
-        while True:
-            for r in rows:
-                walk.add(r)
-            if asked is None or len(rows) < asked or walk.decided():
-                break
-            asked *= STREAM_GROWTH
-            rows = read.run(
+
+def _walk(
+    read: Reader, slug: str, clocks: Clocks, walk: GreedyPairs, rows: list[dict[str, Any]], asked: int | None
+) -> list[dict[str, Any]]:
+    """Feed ``walk`` the candidates ``rows`` (a batch of ``asked``) and the
+    batches after them, each STREAM_GROWTH times larger, until the pairs are
+    known or the stream ends; the pairs."""
+    while True:
+        for r in rows:
+            walk.add(r)
+        if asked is None or len(rows) < asked or walk.decided():
+            break
+        asked *= STREAM_GROWTH
+        rows = read.run(
+            "forum_shopping_stream", slug=slug, after=rows[-1]["catalog_rank"], limit=asked, **clocks.params()
+        )
+    return [{"explicit": _inst(e), "silent": {**_inst(s), "reviewed": s["reviewed"]}} for e, s in walk.pairs()]
+
+
+def _page_pairs(read: Reader, slug: str, clocks: Clocks) -> dict[str, Any]:
+    """The forum-shopping page's topic and pairs, read with one query where
+    it can: the first STREAM_FIRST candidates, which name the topic and
+    mostly hold the page's pairs. Only when they do not does it read the
+    topic's counts (no explicit or no silent instrument: no pairs) and walk
+    on. A slug not found as typed goes the counts' way, which resolves it."""
+    rows = read.run("forum_shopping_stream", slug=slug, after=None, limit=STREAM_FIRST, **clocks.params())
+    if not rows:
+        counts = _counts(read, slug, clocks)
+        pairs = _send_forum_shopping(read, counts["slug"], clocks, PAGE_PAIRS, counts)()
+        return {"slug": counts["slug"], "name": counts["name"], "pairs": pairs}
+    slug = rows[0]["topic"]
+    walk = GreedyPairs(PAGE_PAIRS)
+    for r in rows:
+        walk.add(r)
+    if not (walk.decided() or len(rows) < STREAM_FIRST):
+        counts = _counts(read, slug, clocks)
+        if counts["explicit"] and counts["silent"]:
+            asked = STREAM_FIRST * STREAM_GROWTH
+            more = read.run(
                 "forum_shopping_stream", slug=slug, after=rows[-1]["catalog_rank"], limit=asked, **clocks.params()
             )
-        return [{"explicit": _inst(e), "silent": {**_inst(s), "reviewed": s["reviewed"]}} for e, s in walk.pairs()]
-
-    return pairs
+            return {"slug": slug, "name": rows[0]["topic_name"], "pairs": _walk(read, slug, clocks, walk, more, asked)}
+    return {"slug": slug, "name": rows[0]["topic_name"], "pairs": _walk(read, slug, clocks, walk, [], None)}
 
 
 def _first_batch(limit: int | None, explicit: int, candidates: int) -> int | None:
@@ -564,11 +595,9 @@ def forum_shopping_data(
 
 
 def _forum_shopping_data(read: Reader, slug: str, clocks: Clocks, all_pairs: bool, limit: int | None) -> dict[str, Any]:
-    if not all_pairs:  # the pairs' walk reads as many candidates as the topic's counts say it needs
-        counts = _counts(read, slug, clocks)
-        slug, name = counts["slug"], counts["name"]
-        pairs = _send_forum_shopping(read, slug, clocks, PAGE_PAIRS, counts)()
-        return {"topic": {"slug": slug, "name": name}, **_given(clocks), "pairs": pairs}
+    if not all_pairs:
+        page = _page_pairs(read, slug, clocks)
+        return {"topic": {"slug": page["slug"], "name": page["name"]}, **_given(clocks), "pairs": page["pairs"]}
     topic = resolve(read, "topic", slug, clocks)  # the scored pairs need only the topic's name
     slug, name = topic["key"], topic["name"]
     scored = _scored_pairs(read, slug, clocks, limit)
