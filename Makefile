@@ -61,7 +61,7 @@ test-3.13:
 	@echo "No Python 3.13 on this machine: the fast tests ran on $$($(BIN)/python --version) only."
 endif
 
-# The benchmark starts its own throwaway Neo4j; results in bench/results.json.
+# The benchmark starts its own throwaway Neo4j; results in bench/results/ (ignored by git).
 bench: neo4j
 	$(BIN)/python bench/run.py
 

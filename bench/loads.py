@@ -68,7 +68,7 @@ def database():
 
 
 # -- kb's loader ---------------------------------------------------------------
-def run_kb(folder: Path, batch: int | None = None, commit_every: int | None = None, at: datetime | None = None) -> None:
+def run_kb(folder: Path, commit_every: int | None = None, at: datetime | None = None) -> None:
     """kb.load.load, untouched, with timers wrapped around its phases from
     outside: read (the files read whole: nodes, YAML), prepare (read + the
     edge files streamed + validation, the read included; in a load in one
@@ -78,8 +78,6 @@ def run_kb(folder: Path, batch: int | None = None, commit_every: int | None = No
     import kb.load
     import kb.loaders
 
-    if batch:
-        kb.load.BATCH = batch
     phases: dict[str, float] = {}
 
     def timed(name, fn):
@@ -162,14 +160,14 @@ DATES = {"accessed", "introduced", "adopted", "effective", "ended", "date"}
 INTS = {"rank", "catalog_rank", "year"}
 BOOLS = {"binding"}
 LISTS = {"authors"}
-KEY_OF = {"Source": "id", "Jurisdiction": "code", "Topic": "slug", "Developer": "id", "Instrument": "id", "Paper": "id"}
+KEY_OF = {label: key for _, label, key in NODE_FILES}
 # The interval of a fact recorded now and current: [now, FOREVER).
 OPEN = "x.recorded_from = $now, x.recorded_to = datetime('9999-12-31T00:00:00Z'), x.first_recorded_at = $now"
-# Properties kb writes as null when a field is empty: the floor writes the same
-# keys, so both graphs hold the same properties.
 
 
 def typed(field: str, value: str):
+    """A CSV value as kb types it; an empty field is null, as kb writes it
+    (so both graphs hold the same properties)."""
     if value == "":
         return None
     if field in DATES:
@@ -183,7 +181,7 @@ def typed(field: str, value: str):
     return value
 
 
-def run_floor(folder: Path, batch: int = 5000, one_tx: bool = True, commit_every: int | None = None) -> None:
+def run_floor(folder: Path, commit_every: int | None = None, batch: int = 5000) -> None:
     db = database()
     now = datetime.now(UTC)
     sent = {"rows": 0, "statements": 0}
@@ -296,19 +294,8 @@ def run_floor(folder: Path, batch: int = 5000, one_tx: bool = True, commit_every
         chunked = Chunked()
         work(chunked)
         chunked.flush()
-    elif one_tx:
+    else:
         db.write_tx(work)
-    else:  # one transaction per statement: what the floor gives up by keeping ONE transaction
-
-        class PerStatement:
-            def run(self, statement, **params):
-                db.write(statement, **params)
-                return self
-
-            def consume(self):
-                return None
-
-        work(PerStatement())
     total = time.monotonic() - t
     db.close()
     emit("done", seconds=round(total, 3), write_seconds=round(write_seconds[0], 3), **sent)
@@ -418,8 +405,6 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("how", choices=["kb", "floor", "orm"])
     ap.add_argument("folder", type=Path)
-    ap.add_argument("--batch", type=int, default=None, help="rows per statement (kb: overrides kb.load.BATCH)")
-    ap.add_argument("--per-batch-tx", action="store_true", help="floor: commit every batch (not one transaction)")
     ap.add_argument(
         "--commit-every",
         type=int,
@@ -433,9 +418,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.how == "kb":
         at = datetime.fromisoformat(args.at.replace("Z", "+00:00")) if args.at else None
-        run_kb(args.folder, args.batch, args.commit_every, at)
+        run_kb(args.folder, args.commit_every, at)
     elif args.how == "floor":
-        run_floor(args.folder, args.batch or 5000, one_tx=not args.per_batch_tx, commit_every=args.commit_every)
+        run_floor(args.folder, args.commit_every)
     else:
         run_orm(args.folder, args.seconds)
     return 0

@@ -1,6 +1,6 @@
 """kb's performance bench: loader and queries against their floors.
 
-    .venv/bin/python bench/run.py                  # the full bench (~30 minutes)
+    .venv/bin/python bench/run.py                  # the full bench (~90 minutes on 2 cores)
     .venv/bin/python bench/run.py --sizes 1000x50  # one size only
     .venv/bin/python bench/run.py --quick          # smaller time limits, no 50k x 500
 
@@ -27,8 +27,9 @@ writes a synthetic catalog (bench/synth.py) and measures, on the same rows:
 and, once: a load of about 100k cells for kb's memory, and ``kb --help``
 start-up time. Each load runs in a child process with a time limit and an RSS
 cap; a load that fails or runs out of time is reported as such, with how far
-it got. Results go to bench/results.json, and a table to stdout, with kb's
-figures beside the baseline's (--baseline, bench/figures-2026-11-28b.json).
+it got. Results go to bench/results/results.json (git ignores bench/results/),
+and a table to stdout, with kb's figures beside the previous run's (the
+results.json it replaces, kept as results.previous.json; or --baseline).
 
 "cells" below means coverage records (rows of treats.csv, one TREATS edge
 each); the grid (instruments x topics) is reported beside it.
@@ -76,7 +77,7 @@ TARGETS = {
     "load_100k_rss_mib": "kb's memory <= 300 MiB while loading 100k cells",
     "no_worse": "no other figure worse by more than 20% than the baseline (timings: and by more than 1 ms)",
 }
-BASELINE = HERE / "figures-2026-11-28b.json"  # the figures before the two-clock model (issue 13)
+RESULTS = HERE / "results"  # ignored by git: results.json, results.previous.json, profiles/
 WORSE_RATIO = 1.2  # a figure more than 20% above the baseline's is worse ...
 WORSE_MS = 1.0  # ... and a timing only if also more than this many ms above (below, it is noise:
 # RETURN 1 alone takes 1-1.5 ms)
@@ -254,15 +255,13 @@ class BenchServer:
 # -- running a load in a child process --------------------------------------------
 class ServerWatch(threading.Thread):
     """Polls the server once a second while a load runs: the load
-    transaction's estimated heap (SHOW TRANSACTIONS) and the JVM's heap in use."""
+    transaction's estimated heap (SHOW TRANSACTIONS)."""
 
     def __init__(self, bench: BenchServer):
         super().__init__(daemon=True)
         self.bench = bench
         self.stop_flag = threading.Event()
         self.tx_heap_peak = 0
-        self.jvm_heap_peak = 0
-        self.errors = 0
         self.db = None
 
     def run(self) -> None:
@@ -280,22 +279,14 @@ class ServerWatch(threading.Thread):
                     "WHERE NOT q STARTS WITH 'SHOW' RETURN max(h) AS h"
                 )
                 self.tx_heap_peak = max(self.tx_heap_peak, rows[0]["h"] or 0)
-                rows = self.db.read(
-                    'CALL dbms.queryJmx("java.lang:type=Memory") YIELD attributes '
-                    "RETURN attributes.HeapMemoryUsage.value.properties.used AS used"
-                )
-                self.jvm_heap_peak = max(self.jvm_heap_peak, rows[0]["used"] or 0)
-            except Exception:
-                self.errors += 1
+            except Exception:  # the server busy or restarting: the next poll
+                pass
         self.db.close()
 
     def finish(self) -> dict[str, Any]:
         self.stop_flag.set()
         self.join(timeout=10)
-        return {
-            "tx_heap_peak_mib": round(self.tx_heap_peak / 2**20, 1),
-            "jvm_heap_used_peak_mib": round(self.jvm_heap_peak / 2**20, 1),
-        }
+        return {"tx_heap_peak_mib": round(self.tx_heap_peak / 2**20, 1)}
 
 
 def run_child(
@@ -517,16 +508,13 @@ class PageReads:
         self.calls.append((name if name else "cypher: " + " ".join(query.split())[:60], dict(params)))
 
     def __enter__(self) -> PageReads:
-        one = getattr(self.Q, "OneRead", None)
-        self._send = getattr(one, "send_text", None)
-        if one is not None and self._send is not None:
-            original = self._send
+        self._send = original = self.Q.OneRead.send_text
 
-            def send(this, query, params):
-                self._note(query, params)
-                return original(this, query, params)
+        def send(this, query, params):
+            self._note(query, params)
+            return original(this, query, params)
 
-            one.send_text = send
+        self.Q.OneRead.send_text = send
         read = self.db.read
 
         def noted_read(query, **params):
@@ -537,9 +525,7 @@ class PageReads:
         return self
 
     def __exit__(self, *exc) -> None:
-        one = getattr(self.Q, "OneRead", None)
-        if one is not None and self._send is not None:
-            one.send_text = self._send
+        self.Q.OneRead.send_text = self._send
         del self.db.read  # the instance attribute: Database.read again
 
     def named(self) -> dict[str, dict[str, Any]]:
@@ -573,6 +559,9 @@ def page_queries(db, pages: dict[str, Callable[[int], Any]], turns: int) -> tupl
     return params, ran
 
 
+SKIPPED = "the full grid as rows is too large to fetch at this size (see --matrix-max-grid)"
+
+
 def time_group(
     out: dict[str, Any],
     items: dict[str, Callable[[int], Any]],
@@ -585,7 +574,7 @@ def time_group(
     for name, fn in items.items():
         t = time.monotonic()
         if name in skip:
-            out[name] = {"status": "skipped", "detail": skip_reason(name)}
+            out[name] = {"status": "skipped", "detail": SKIPPED}
             log(f"  {label}{name:24} skipped")
             continue
         res = time_calls(fn, runs, budget, limit)
@@ -638,6 +627,7 @@ def bench_queries(
     import kb.queries as Q
     from kb.queries import ALL_PAIRS_LIMIT, PAGE_LIMIT
     from kb.queries.clocks import Clocks
+    from kb.queries.forum import jurisdiction_pairs
     from kb.queries.gaps import gaps_data
     from kb.queries.matrix import matrix_data
     from kb.queries.topic import forum_shopping_data, primacy, topic_data
@@ -650,7 +640,8 @@ def bench_queries(
     pages: dict[str, Callable[[int], Any]] = {
         "topic page": lambda k: topic_data(db, slug(k), now(), limit=PAGE_LIMIT),
         "forum-shopping": lambda k: forum_shopping_data(db, slug(k), now(), all_pairs=False, limit=ALL_PAIRS_LIMIT),
-        "forum-shopping --all": lambda k: forum_shopping_data(
+        "forum-shopping --all": lambda k: jurisdiction_pairs(db, slug(k), now()),
+        "forum-shopping --all --instruments": lambda k: forum_shopping_data(
             db, slug(k), now(), all_pairs=True, limit=ALL_PAIRS_LIMIT
         ),
         "gaps": lambda k: gaps_data(db, None, now(), limit=PAGE_LIMIT),
@@ -676,8 +667,23 @@ def bench_queries(
     return out
 
 
-def skip_reason(name: str) -> str:
-    return "the full grid as rows is too large to fetch at this size (see --matrix-max-grid)"
+def query_limits(opts, grid_cells: int) -> tuple[float, float]:
+    """Seconds of timed runs per query, and the server-side timeout of one
+    run: the --query-*-big ones from 1M grid cells."""
+    if grid_cells >= 1_000_000:
+        return opts.query_budget_big, opts.query_limit_big
+    return opts.query_budget, opts.query_limit
+
+
+def measure_queries(bench: BenchServer, instruments: int, topics: int, opts, **kw) -> dict[str, Any]:
+    """bench_queries with the limits of this size (the matrix skipped above
+    --matrix-max-grid); ``kw`` overrides runs, budget or named."""
+    grid = instruments * topics
+    budget, limit = query_limits(opts, grid)
+    skip = {"matrix"} if grid > opts.matrix_max_grid else set()
+    return bench_queries(
+        bench, topics, kw.get("runs", opts.runs), kw.get("budget", budget), limit, skip, kw.get("named", True)
+    )
 
 
 # -- history: dated loads, then pages at other clocks ---------------------------------
@@ -795,7 +801,7 @@ def history_queries(
 
 
 def bench_history(
-    bench: BenchServer, work: Path, folder: Path, topics: int, chunked: list[str], load_limit: float, opts
+    bench: BenchServer, work: Path, folder: Path, grid: tuple[int, int], chunked: list[str], load_limit: float, opts
 ) -> dict[str, Any]:
     """After kb's load: HISTORY_STEPS dated loads (kb.load.load(..., at=T))
     of the catalog changed CHANGE_SHARE of its cells each time, at
@@ -832,21 +838,8 @@ def bench_history(
     if opts.no_queries:
         return out
     out["settle"] = settle(bench, bench.idle_ms)
-    big = folder_grid(folder) >= 1_000_000
-    out["queries"] = history_queries(
-        bench,
-        topics,
-        instants,
-        opts.runs,
-        opts.query_budget_big if big else opts.query_budget,
-        opts.query_limit_big if big else opts.query_limit,
-    )
+    out["queries"] = history_queries(bench, grid[1], instants, opts.runs, *query_limits(opts, grid[0] * grid[1]))
     return out
-
-
-def folder_grid(folder: Path) -> int:
-    m = json.loads((folder / "synth.manifest").read_text())
-    return m["grid_cells"]
 
 
 def recorded_instants(db) -> list[datetime]:
@@ -870,20 +863,12 @@ def help_time(runs: int = 9) -> dict[str, Any]:
         t = time.perf_counter()
         subprocess.run([PY, "-c", "pass"], capture_output=True, check=True)
         bare.append(time.perf_counter() - t)
-    imp = subprocess.run([PY, "-X", "importtime", "-c", "import kb.cli"], capture_output=True, text=True).stderr
-    heavy = []
-    for line in imp.splitlines():
-        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)", line)
-        if m and len(m.group(3)) <= 2:
-            heavy.append((int(m.group(2)), m.group(4)))
-    heavy.sort(reverse=True)
     return {
         "command": " ".join(cmd),
         "runs": runs,
         "median_seconds": round(statistics.median(times), 3),
         "min_seconds": round(min(times), 3),
         "python_startup_seconds": round(statistics.median(bare), 3),
-        "top_imports_ms": [{"module": m, "ms": round(us / 1000, 1)} for us, m in heavy[:8]],
     }
 
 
@@ -1015,15 +1000,7 @@ def bench_size(bench: BenchServer, work: Path, instruments: int, topics: int, op
     if have_graph and not opts.no_queries:
         res["settle"] = settle(bench, bench.idle_ms)
         log(f"  queries on {instruments} x {topics} ...")
-        skip = {"matrix"} if manifest["grid_cells"] > opts.matrix_max_grid else set()
-        res["queries"] = bench_queries(
-            bench,
-            topics,
-            opts.runs,
-            opts.query_budget_big if mid else opts.query_budget,
-            opts.query_limit_big if mid else opts.query_limit,
-            skip,
-        )
+        res["queries"] = measure_queries(bench, instruments, topics, opts)
     else:
         res["queries"] = None
 
@@ -1033,7 +1010,7 @@ def bench_size(bench: BenchServer, work: Path, instruments: int, topics: int, op
             f"  history on {instruments} x {topics}: {HISTORY_STEPS} dated loads changing "
             f"{CHANGE_SHARE:.0%} of the cells each ..."
         )
-        res["history"] = bench_history(bench, work, folder, topics, chunked, load_limit, opts)
+        res["history"] = bench_history(bench, work, folder, (instruments, topics), chunked, load_limit, opts)
     return res
 
 
@@ -1062,41 +1039,6 @@ def memory_100k(bench: BenchServer, work: Path, opts) -> dict[str, Any]:
         out["kb_seconds"] = b["seconds"]
         out["kb_rss_peak_mib"] = max(r["rss_peak_mib"] for r in ok)
         out["kb_phases"] = b.get("phases")
-    return out
-
-
-def projections(results: dict[str, Any]) -> list[dict[str, Any]]:
-    """For a size whose one-transaction load did not finish: what it would
-    need, scaled from the largest size that did (per record)."""
-    done = [s for s in results["sizes"] if (s.get("summary") or {}).get("kb_seconds")]
-    if not done:
-        return []
-    ref = max(done, key=lambda s: s["summary"]["records"])
-    sm = ref["summary"]
-    per_record_rss = sm["kb_rss_peak_mib"] / sm["records"]
-    per_row_tx = (sm.get("kb_tx_heap_peak_mib") or 0) / sm["records"]
-    heaps = results["server"].get("heap_by_size", {})
-    out = []
-    for s in results["sizes"]:
-        cat = s.get("catalog") or {}
-        if not cat or (s.get("summary") or {}).get("kb_seconds"):
-            continue
-        if all("time limit" in r["status"] for r in s.get("kb_runs") or [{"status": "time limit"}]):
-            continue  # out of time, not of memory: nothing to scale
-        n = cat["records"]
-        heap_gib = float(heaps.get(f"{s['instruments']}x{s['topics']}", results["server"]["heap"]).rstrip("gG"))
-        out.append(
-            {
-                "size": f"{s['instruments']}x{s['topics']}",
-                "records": n,
-                "scaled_from": f"{ref['instruments']}x{ref['topics']}",
-                "kb_client_rss_gib": round(n * per_record_rss / 1024, 1),
-                "server_tx_state_gib": round(n * per_row_tx / 1024, 1),
-                "server_tx_pool_gib": round(0.7 * heap_gib, 1),
-                "machine_ram_gib": results["machine"]["ram_gib"],
-                "kb_seconds_at_measured_rate": round(n / (sm["records"] / sm["kb_seconds"])),
-            }
-        )
     return out
 
 
@@ -1303,7 +1245,16 @@ def table(results: dict[str, Any]) -> str:
         if s.get("queries_on"):
             lines.append(f"{s['instruments']}x{s['topics']}: queries timed on {s['queries_on']}")
     lines.append("")
-    qnames = ["RETURN 1", "topic page", "forum-shopping", "forum-shopping --all", "gaps", "primacy", "matrix"]
+    qnames = [
+        "RETURN 1",
+        "topic page",
+        "forum-shopping",
+        "forum-shopping --all",
+        "forum-shopping --all --instruments",
+        "gaps",
+        "primacy",
+        "matrix",
+    ]
     hdr = ["query (p50 / p95 ms)"] + [f"{s['instruments']}x{s['topics']}" for s in results["sizes"]]
     rows = []
     for group, names in (("pages", qnames), ("named", None)):
@@ -1327,13 +1278,6 @@ def table(results: dict[str, Any]) -> str:
         lines.append(
             f"kb --help: median {h['median_seconds']} s over {h['runs']} runs "
             f"(bare python start-up {h['python_startup_seconds']} s)"
-        )
-    for p in results.get("projections") or []:
-        lines.append(
-            f"{p['size']} did not load in one transaction; scaled from {p['scaled_from']}, it needs "
-            f"~{p['kb_client_rss_gib']} GiB in kb's process and ~{p['server_tx_state_gib']} GiB of "
-            f"transaction state on the server (pool {p['server_tx_pool_gib']} GiB, machine "
-            f"{p['machine_ram_gib']} GiB)"
         )
     lines.append("")
     lines += history_table(results)
@@ -1462,34 +1406,19 @@ def queries_only(opts, sizes: list[tuple[int, int]]) -> int:
             raise SystemExit(
                 f"the graph in {opts.home} has {n['i']} instruments x {n['t']} topics, not {instruments} x {topics}"
             )
-        mid = instruments * topics >= 1_000_000
-        grid = instruments * topics
-        skip = {"matrix"} if grid > opts.matrix_max_grid else set()
         log(
             f"queries on {instruments} x {topics} (graph in {opts.home}): a first pass to warm the "
             "freshly started server's caches, not kept ..."
         )
-        bench_queries(bench, topics, 3, 30.0, opts.query_limit_big if mid else opts.query_limit, skip, named=False)
+        measure_queries(bench, instruments, topics, opts, runs=3, budget=30.0, named=False)
         log("  ... and the measured pass")
-        entry["queries"] = bench_queries(
-            bench,
-            topics,
-            opts.runs,
-            opts.query_budget_big if mid else opts.query_budget,
-            opts.query_limit_big if mid else opts.query_limit,
-            skip,
-        )
+        entry["queries"] = measure_queries(bench, instruments, topics, opts)
         entry["queries_measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         instants = recorded_instants(bench.db)
         if len(instants) >= 2:  # the graph has the history phase's dated loads: its pages too
             log(f"  the topic page at other clocks ({len(instants)} dated loads in the graph)")
             entry.setdefault("history", {})["queries"] = history_queries(
-                bench,
-                topics,
-                instants,
-                opts.runs,
-                opts.query_budget_big if mid else opts.query_budget,
-                opts.query_limit_big if mid else opts.query_limit,
+                bench, topics, instants, opts.runs, *query_limits(opts, instruments * topics)
             )
     finally:
         bench.stop()
@@ -1507,7 +1436,7 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help=f"instruments x topics, comma-separated (default {DEFAULT_SIZES}; with --quick 1000x50,10000x200)",
     )
-    ap.add_argument("--out", type=Path, default=HERE / "results.json")
+    ap.add_argument("--out", type=Path, default=RESULTS / "results.json")
     ap.add_argument(
         "--work",
         type=Path,
@@ -1551,8 +1480,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--baseline",
         type=Path,
-        default=BASELINE,
-        help=f"earlier figures to compare kb's with (default {BASELINE.name})",
+        default=None,
+        help="earlier figures to compare kb's with (default: the previous run's, the --out file this run "
+        "replaces, kept beside it as <name>.previous.json)",
     )
     ap.add_argument("--no-memory", action="store_true", help="skip the 100k-cell memory load")
     ap.add_argument(
@@ -1578,11 +1508,12 @@ def main(argv: list[str] | None = None) -> int:
         "--home): measure its queries only, and merge them into that size in --out",
     )
     opts = ap.parse_args(argv)
+    if opts.baseline is None:
+        opts.baseline = opts.out.with_suffix(".previous.json")
     if opts.table:
         results = json.loads(opts.out.read_text())
         results["comparison"] = compare(results, opts.baseline)
         results["verdicts"] = verdicts(results)
-        results["projections"] = projections(results)
         print(table(results))
         return 0
     if opts.sizes is None:
@@ -1591,6 +1522,11 @@ def main(argv: list[str] | None = None) -> int:
         opts.small_reps, opts.orm_seconds, opts.query_budget, opts.query_budget_big = 1, 10.0, 5.0, 8.0
     sizes = [tuple(int(x) for x in s.lower().split("x")) for s in opts.sizes.split(",") if s.strip()]
     opts.work.mkdir(parents=True, exist_ok=True)
+    opts.out.parent.mkdir(parents=True, exist_ok=True)
+    if opts.queries_only:
+        return queries_only(opts, sizes)
+    if not opts.merge and opts.out.exists():  # the previous run's figures: what this run's are compared with
+        shutil.copyfile(opts.out, opts.out.with_suffix(".previous.json"))
     started = time.monotonic()
 
     results: dict[str, Any] = {
@@ -1598,26 +1534,8 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(),
         "server": {"heap": opts.heap, "pagecache": opts.pagecache},
         "targets": TARGETS,
-        "notes": [
-            "cells = coverage records (rows of treats.csv = TREATS edges); grid = instruments x topics",
-            "loads: best of --small-reps runs below 1M grid cells, one run above; each in a child process",
-            f"queries: up to {WARM_CALLS} warm-up calls within {WARM_SECONDS:g} s (at least two), then up to --runs "
-            "timed calls within the budget, topics in turn",
-            f"queries are timed once the server is at rest after the load: RETURN 1's p50 within {SETTLE_RATIO}x "
-            f"of the idle server's {SETTLE_LOOKS} times in a row, {SETTLE_MAX_SECONDS} s at most (settle per size)",
-            "loadavg = 1-minute load average before and after a load (other work on the machine slows it)",
-            "the floor writes the graph kb writes (identity + HAS_STATE state nodes, record-time intervals on "
-            "states and edges) into an empty database, without change detection, history or kept counts",
-            "orm: a node record is three objects (identity, state, HAS_STATE); kb/ORM compares records per second",
-            "named queries: those each page runs, noted while it runs, timed with the parameters it gives them",
-            f"history: after kb's load, {HISTORY_STEPS} loads recorded at increasing instants (kb.load.load(at=T)) "
-            f"of the catalog with {CHANGE_SHARE:.0%} of its cells changed each time (synth.derive_changed, "
-            f"cumulative); then the topic page today, --as-of {HISTORY_AS_OF}, --as-recorded halfway between the "
-            "first and second of those loads, and both",
-        ],
         "sizes": [],
     }
-    previous: dict[str, Any] = {}
     if opts.merge and opts.out.exists():
         previous = json.loads(opts.out.read_text())
         measured = {f"{i}x{t}" for i, t in sizes}
@@ -1627,17 +1545,10 @@ def main(argv: list[str] | None = None) -> int:
                 results[key] = previous[key]
         results["merged_from"] = previous.get("date")
         results["server"] = previous.get("server", results["server"])
-        results["server"]["heap_by_size"] = {
-            **previous.get("server", {}).get("heap_by_size", {}),
-            **{f"{i}x{t}": opts.heap for i, t in sizes},
-        }
     if "help" not in results:
         log("kb --help start-up ...")
         results["help"] = help_time()
         log(f"  median {results['help']['median_seconds']} s")
-
-    if opts.queries_only:
-        return queries_only(opts, sizes)
     bench = BenchServer(opts.heap, opts.pagecache, opts.home)
 
     def stop(*_):
@@ -1675,7 +1586,6 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         bench.stop()
     results["sizes"].sort(key=lambda s: s["instruments"] * s["topics"])
-    results["projections"] = projections(results)
     results["bench_seconds"] = round(time.monotonic() - started, 1)
     results["comparison"] = compare(results, opts.baseline)
     results["verdicts"] = verdicts(results)

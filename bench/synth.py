@@ -82,67 +82,29 @@ FIELDS = {
 
 NONSILENT_SHARE = 0.25  # of all grid cells
 SILENT_SHARE = 0.10  # reviewed and found silent
-MODE_MIX = (("explicit", 0.45), ("implicit", 0.50), ("conflicts", 0.05))
 
 FIRST_DAY = date(2016, 1, 1)
 DAYS = (date(2025, 12, 31) - FIRST_DAY).days  # adoption dates span ten years
 
 COUNTRIES = [
-    ("US", "United States"),
-    ("CN", "China"),
-    ("UK", "United Kingdom"),
-    ("FR", "France"),
-    ("DE", "Germany"),
-    ("JP", "Japan"),
-    ("IN", "India"),
-    ("BR", "Brazil"),
-    ("CA", "Canada"),
-    ("KR", "South Korea"),
-    ("SG", "Singapore"),
-    ("AE", "United Arab Emirates"),
-    ("IL", "Israel"),
-    ("IT", "Italy"),
-    ("ES", "Spain"),
-    ("NL", "Netherlands"),
-    ("SE", "Sweden"),
-    ("CH", "Switzerland"),
-    ("AR", "Argentina"),
-    ("MX", "Mexico"),
-    ("ZA", "South Africa"),
-    ("NG", "Nigeria"),
-    ("KE", "Kenya"),
-    ("EG", "Egypt"),
-    ("SA", "Saudi Arabia"),
-    ("TR", "Turkey"),
-    ("RU", "Russia"),
-    ("ID", "Indonesia"),
-    ("VN", "Vietnam"),
-    ("TH", "Thailand"),
-    ("MY", "Malaysia"),
-    ("PH", "Philippines"),
-    ("NZ", "New Zealand"),
-    ("AUS", "Australia"),
-    ("CL", "Chile"),
-    ("CO", "Colombia"),
-    ("PE", "Peru"),
-    ("PL", "Poland"),
-    ("IE", "Ireland"),
-    ("NO", "Norway"),
+    tuple(c.split(":"))
+    for c in (
+        "US:United States, CN:China, UK:United Kingdom, FR:France, DE:Germany, JP:Japan, IN:India, BR:Brazil, "
+        "CA:Canada, KR:South Korea, SG:Singapore, AE:United Arab Emirates, IL:Israel, IT:Italy, ES:Spain, "
+        "NL:Netherlands, SE:Sweden, CH:Switzerland, AR:Argentina, MX:Mexico, ZA:South Africa, NG:Nigeria, KE:Kenya, "
+        "EG:Egypt, SA:Saudi Arabia, TR:Turkey, RU:Russia, ID:Indonesia, VN:Vietnam, TH:Thailand, MY:Malaysia, "
+        "PH:Philippines, NZ:New Zealand, AUS:Australia, CL:Chile, CO:Colombia, PE:Peru, PL:Poland, IE:Ireland, "
+        "NO:Norway"
+    ).split(", ")
 ]
 SUBNATIONAL_PARENTS = ["US", "CN", "CA", "IN", "DE", "AUS", "BR", "ES", "UK", "MX"]
 FORUMS = [
-    ("G7", "Group of Seven"),
-    ("G20", "Group of Twenty"),
-    ("OECD", "OECD"),
-    ("UN", "United Nations"),
-    ("UNESCO", "UNESCO"),
-    ("council_of_europe", "Council of Europe"),
-    ("GPAI", "Global Partnership on AI"),
-    ("ASEAN", "ASEAN"),
-    ("BRICS", "BRICS"),
-    ("APEC", "APEC"),
-    ("ITU", "ITU"),
-    ("NATO", "NATO"),
+    tuple(c.split(":"))
+    for c in (
+        "G7:Group of Seven, G20:Group of Twenty, OECD:OECD, UN:United Nations, UNESCO:UNESCO, "
+        "council_of_europe:Council of Europe, GPAI:Global Partnership on AI, ASEAN:ASEAN, BRICS:BRICS, APEC:APEC, "
+        "ITU:ITU, NATO:NATO"
+    ).split(", ")
 ]
 SUPRANATIONAL = [("EU", "European Union"), ("AFRICAN_UNION", "African Union")]
 
@@ -179,131 +141,37 @@ KIND_WORDS = {
     "resolution": ["Resolution", "Declaration"],
     "technical_standard": ["Standard", "Technical Specification", "Profile"],
 }
-THEMES = [
-    "Artificial Intelligence",
-    "Algorithmic Accountability",
-    "Automated Decision-Making",
-    "Frontier AI Safety",
-    "Generative AI Services",
-    "AI Risk Management",
-    "Trustworthy AI",
-    "Digital Services",
-    "Data Governance and AI",
-    "Synthetic Media",
-    "Biometric Systems",
-    "AI in Public Administration",
-    "Responsible Scaling",
-    "Model Evaluation",
-]
-TOPIC_BASES = [
-    "transparency",
-    "foundation_models",
-    "deepfakes",
-    "redress",
-    "criminal_justice",
-    "compute_reporting",
-    "sovereign_ai",
-    "biometric_id",
-    "employment",
-    "healthcare",
-    "education",
-    "training_data",
-    "catastrophic_risk",
-    "tech_sovereignty",
-    "agentic_systems",
-    "open_weight_release",
-    "international_coordination",
-    "compute_export_controls",
-    "environmental_impact",
-    "national_security",
-    "development_rights",
-    "worker_displacement",
-    "content_provenance",
-    "elections",
-    "child_safety",
-    "copyright",
-    "liability",
-    "incident_reporting",
-    "red_teaming",
-    "model_evaluation",
-    "insurance",
-    "procurement",
-    "critical_infrastructure",
-    "financial_services",
-    "autonomous_weapons",
-    "privacy",
-    "consumer_protection",
-    "competition",
-    "accessibility",
-    "misinformation",
-]
-QUALIFIERS = [
-    "disclosure",
-    "audits",
-    "thresholds",
-    "liability",
-    "oversight",
-    "registries",
-    "licensing",
-    "sandboxes",
-    "standards",
-    "enforcement",
-    "research",
-    "procurement",
-]
+THEMES = (
+    "Artificial Intelligence, Algorithmic Accountability, Automated Decision-Making, Frontier AI Safety, "
+    "Generative AI Services, AI Risk Management, Trustworthy AI, Digital Services, Data Governance and AI, "
+    "Synthetic Media, Biometric Systems, AI in Public Administration, Responsible Scaling, Model Evaluation"
+).split(", ")
+TOPIC_BASES = (
+    "transparency foundation_models deepfakes redress criminal_justice compute_reporting sovereign_ai biometric_id "
+    "employment healthcare education training_data catastrophic_risk tech_sovereignty agentic_systems "
+    "open_weight_release international_coordination compute_export_controls environmental_impact national_security "
+    "development_rights worker_displacement content_provenance elections child_safety copyright liability "
+    "incident_reporting red_teaming model_evaluation insurance procurement critical_infrastructure "
+    "financial_services autonomous_weapons privacy consumer_protection competition accessibility misinformation"
+).split()
+QUALIFIERS = (
+    "disclosure audits thresholds liability oversight registries licensing sandboxes standards enforcement "
+    "research procurement"
+).split()
 WORDS = (
     "the instrument requires providers to document assess disclose report monitor systems models "
     "risks developers deployers users public authorities obligations duties general principles "
     "guidance oversight high-risk testing evaluation safeguards incidents transparency training "
     "data rights remedies review audit thresholds publication registration cooperation"
 ).split()
-FIRST_NAMES = [
-    "Ana",
-    "Ben",
-    "Chen",
-    "Dara",
-    "Emeka",
-    "Fatima",
-    "Goran",
-    "Hana",
-    "Ines",
-    "Jae",
-    "Kofi",
-    "Lena",
-    "Mateo",
-    "Nadia",
-    "Omar",
-    "Priya",
-    "Quinn",
-    "Rosa",
-    "Sven",
-    "Tomoko",
-    "Umar",
-    "Vera",
-]
-LAST_NAMES = [
-    "Alvarez",
-    "Bakker",
-    "Costa",
-    "Dubois",
-    "Eze",
-    "Fischer",
-    "Gupta",
-    "Haddad",
-    "Ito",
-    "Jensen",
-    "Kim",
-    "Lopez",
-    "Mensah",
-    "Novak",
-    "Okafor",
-    "Petrov",
-    "Quispe",
-    "Rossi",
-    "Sato",
-    "Tan",
-    "Ueda",
-]
+FIRST_NAMES = (
+    "Ana Ben Chen Dara Emeka Fatima Goran Hana Ines Jae Kofi Lena Mateo Nadia Omar Priya Quinn Rosa Sven Tomoko "
+    "Umar Vera"
+).split()
+LAST_NAMES = (
+    "Alvarez Bakker Costa Dubois Eze Fischer Gupta Haddad Ito Jensen Kim Lopez Mensah Novak Okafor Petrov Quispe "
+    "Rossi Sato Tan Ueda"
+).split()
 VENUES = ["arXiv", "FAccT", "AIES", "NeurIPS", "ICML", "Science", "Nature Machine Intelligence", "Journal of AI Law"]
 CLASSES = ["cs.CY", "cs.AI", "cs.LG", "cs.CL", "econ.GN"]
 

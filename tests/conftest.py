@@ -19,8 +19,9 @@ server, the server itself. ``db`` is the database emptied for one test.
 ``corpus_db``, ``synth_db`` and the graphs that test files build with
 ``shared_graph`` are built once and shared by the tests that only read
 them: a test that writes to one is noticed (the database's last committed
-transaction moved) and the next test gets it built again. Within each test
-file the tests that share a graph run one after another.
+transaction moved) and the next test gets it built again. The tests that
+share a graph run one after another (pytest_collection_modifyitems): the
+corpus and the synthetic catalog are built once per run, not once per file.
 
 `pytest -m "not slow"` is a quick run: it leaves out the tests marked slow
 (more than a few seconds each) and the property tests try a third of their
@@ -112,7 +113,13 @@ def neo4j_server(tmp_path_factory) -> Neo4jUnderTest:
         _unavailable(f"cannot install the local server: {e}")
     home = tmp_path_factory.mktemp("neo4j-home")
     server = LocalServer(
-        home=home, lib=installed.lib, bolt_port=free_port(), http_port=free_port(), heap="1g", pagecache="512m"
+        home=home,
+        lib=installed.lib,
+        bolt_port=free_port(),
+        http_port=free_port(),
+        heap="1g",
+        pagecache="512m",
+        jvm_flags=helpers.TEST_SERVER_JVM_FLAGS,
     )
     try:
         server.start(timeout=180)
@@ -304,36 +311,31 @@ def pytest_configure(config):
     helpers.QUICK_RUN = "not slow" in " ".join((config.getoption("markexpr") or "").split())
 
 
-def _shared_graph_of(item) -> str | None:
-    """The fixture through which ``item`` reads a shared graph, if any."""
+def _shared_graph_of(item) -> tuple[str, str] | None:
+    """The fixture through which ``item`` reads a shared graph, if any: where
+    it is defined (conftest.py's are the session's, a test file's its own) and
+    its name."""
     info = getattr(item, "_fixtureinfo", None)
     if info is None:
         return None
     for name in item.fixturenames:
         defs = info.name2fixturedefs.get(name)
         if name != "db" and defs and "shared_graph" in defs[-1].argnames:
-            return name
+            return defs[-1].baseid, name
     return None
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """Within each test file, the tests that read one shared graph run one
-    after another, where the first of them stood: each graph is built once
-    per file, not once per test that follows a test of another graph."""
-    out: list = []
-    start = 0
-    while start < len(items):
-        end = start
-        while end < len(items) and items[end].path == items[start].path:
-            end += 1
-        first: dict[str, int] = {}
-        keyed = []
-        for i, item in enumerate(items[start:end]):
-            graph = _shared_graph_of(item)
-            keyed.append((first.setdefault(graph, i) if graph else i, i, item))
-        out += [item for *_, item in sorted(keyed, key=lambda k: k[:2])]
-        start = end
-    items[:] = out
+    """The tests that read one shared graph run one after another, where the
+    first of them stood: the corpus and the synthetic catalog (conftest.py's)
+    are built once per run rather than once per test file, a test file's own
+    graphs once per file. Every other test keeps its place."""
+    first: dict[tuple[str, str], int] = {}
+    keyed = []
+    for i, item in enumerate(items):
+        graph = _shared_graph_of(item)
+        keyed.append((first.setdefault(graph, i) if graph else i, i, item))
+    items[:] = [item for *_, item in sorted(keyed, key=lambda k: k[:2])]
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

@@ -36,6 +36,9 @@ STATE_LABELS = [s.state_label for s in NODE_SECTIONS]  # their states: SourceSta
 KEY = "coalesce(n.id, n.code, n.slug)"
 
 ALLOW_WIPE_ENV = "NEO4J_TEST_ALLOW_WIPE"
+# JVM flags of the throwaway servers the tests start (kb.server.local.LocalServer.jvm_flags): the
+# client compiler only, which starts the server sooner; the tests' short queries never wait for C2.
+TEST_SERVER_JVM_FLAGS = ("-XX:TieredStopAtLevel=1",)
 QUICK_RUN = False  # True when the run leaves out the slow tests (conftest.pytest_configure)
 
 

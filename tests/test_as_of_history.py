@@ -296,24 +296,20 @@ def test_matrix_between_the_loads_shows_the_first_loads_cells(history):
     }
 
 
+OVERALL = ("instruments", "topics", "cells", "explicit", "implicit", "conflicts", "reviewed_silent", "unreviewed")
+
+
+def overall(gaps: dict) -> dict:
+    """The overall counts of a gaps page."""
+    return {k: gaps["overall"][k] for k in OVERALL}
+
+
 def test_gaps_between_the_loads_count_the_first_loads_cells(history):
     from kb.queries.gaps import gaps_data
 
     db, _ = history
     then, now = gaps_data(db, "alpha", BETWEEN), gaps_data(db, "alpha", AFTER_T2)
-    assert {
-        k: then["overall"][k]
-        for k in (
-            "instruments",
-            "topics",
-            "cells",
-            "explicit",
-            "implicit",
-            "conflicts",
-            "reviewed_silent",
-            "unreviewed",
-        )
-    } == {
+    assert overall(then) == {
         "instruments": 3,
         "topics": 2,
         "cells": 6,
@@ -323,19 +319,7 @@ def test_gaps_between_the_loads_count_the_first_loads_cells(history):
         "reviewed_silent": 1,
         "unreviewed": 2,
     }
-    assert {
-        k: now["overall"][k]
-        for k in (
-            "instruments",
-            "topics",
-            "cells",
-            "explicit",
-            "implicit",
-            "conflicts",
-            "reviewed_silent",
-            "unreviewed",
-        )
-    } == {
+    assert overall(now) == {
         "instruments": 4,
         "topics": 3,
         "cells": 12,

@@ -157,6 +157,7 @@ def _assert_style_frame(frame) -> None:
     assert 'caption: "{slug}";' in text and 'caption: "{mode}";' in text and 'caption: "{code}";' in text
 
 
+@pytest.mark.slow  # Chromium and Neo4j Browser: 15-20 s
 def test_style_loads_by_drop_and_paste_and_draws_modes(chrome, neo4j_server, neo4j_http_port, corpus_db, tmp_path):
     settings = neo4j_server.settings
     # one current TREATS edge of each mode the corpus holds

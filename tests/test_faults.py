@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import NOW, ROOT, graph_dump
+from helpers import NOW, ROOT, TEST_SERVER_JVM_FLAGS, graph_dump
 
 from kb.config import Settings
 from kb.db import Database
@@ -91,6 +91,7 @@ def throwaway_server(tmp_path):
         http_port=free_port(),
         heap="1g",
         pagecache="256m",
+        jvm_flags=TEST_SERVER_JVM_FLAGS,
     )
     try:
         server.start(timeout=240)

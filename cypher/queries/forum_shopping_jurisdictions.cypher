@@ -19,9 +19,10 @@
 MATCH (t:Topic {slug: $slug})-[:HAS_STATE]->(ts)
 WHERE ts.recorded_from <= $as_recorded < ts.recorded_to
 // the places then, each with all it is part of then (up, PART_OF*)
-MATCH (j:Jurisdiction)-[:HAS_STATE]->(place)
+MATCH (place:JurisdictionState)
 WHERE place.recorded_from <= $as_recorded < place.recorded_to
   AND place.kind IN ['national', 'sub_national', 'supranational']
+MATCH (j:Jurisdiction)-[:HAS_STATE]->(place)
 WITH t, j, place, [(j)-[po:PART_OF*0..]->(a:Jurisdiction)
                    WHERE all(e IN po WHERE e.recorded_from <= $as_recorded < e.recorded_to) | a.code] AS up
 // the instruments then that apply there (issued in it or in what it is part of), their status on $as_of

@@ -14,8 +14,16 @@ MATCH (n:Source {id: $id})-[:HAS_STATE]->(s)
 WHERE s.recorded_from <= $as_recorded < s.recorded_to
 RETURN s {.id, .title, .url, .publisher, .kind, .accessed, .note} AS source,
        COLLECT {
+         // the states then that name the source, label by label (each found by its recorded_to index)
+         CALL () {
+           MATCH (state:JurisdictionState) WHERE state.recorded_to > $as_recorded AND state.source = $id RETURN state
+           UNION ALL MATCH (state:TopicState) WHERE state.recorded_to > $as_recorded AND state.source = $id RETURN state
+           UNION ALL MATCH (state:DeveloperState) WHERE state.recorded_to > $as_recorded AND state.source = $id RETURN state
+           UNION ALL MATCH (state:InstrumentState) WHERE state.recorded_to > $as_recorded AND state.source = $id RETURN state
+           UNION ALL MATCH (state:PaperState) WHERE state.recorded_to > $as_recorded AND state.source = $id RETURN state
+         }
+         WITH state WHERE state.recorded_from <= $as_recorded
          MATCH (record)-[:HAS_STATE]->(state)
-         WHERE state.source = $id AND state.recorded_from <= $as_recorded < state.recorded_to
          RETURN {label: labels(record)[0], key: coalesce(state.id, state.code, state.slug),
                  name: coalesce(state.name, state.title)} AS cited
          ORDER BY cited.label, cited.key

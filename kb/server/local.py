@@ -103,6 +103,7 @@ class LocalServer:
     http_port: int = DEFAULT_HTTP_PORT
     heap: str = "2g"
     pagecache: str = "1g"
+    jvm_flags: tuple[str, ...] = ()  # more JVM flags, after JVM_FLAGS (a throwaway test server's, e.g.)
 
     # -- construction -----------------------------------------------------
     @classmethod
@@ -339,6 +340,7 @@ class LocalServer:
             f"-Xms{self.heap}",
             f"-Xmx{self.heap}",
             *JVM_FLAGS,
+            *self.jvm_flags,
             MAIN_CLASS,
             f"--home-dir={self.home}",
             f"--config-dir={self.conf_dir}",
