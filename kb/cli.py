@@ -372,7 +372,7 @@ def db_clear(ctx: click.Context, yes: bool) -> None:
 # -- loading --------------------------------------------------------------------
 @main.command("load")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
+@click.option("--dry-run", is_flag=True, help="Validate, and list what the load would change; write nothing.")
 @click.option(
     "--prune",
     is_flag=True,
@@ -394,6 +394,11 @@ def db_clear(ctx: click.Context, yes: bool) -> None:
     "transaction (millions of cells). Validation still comes first; if the write fails part way, "
     "the parts committed stay: load the same files again to finish.",
 )
+@click.option(
+    "--yes",
+    is_flag=True,
+    help="Confirm a change to a stored instrument's name or jurisdiction (asked on a terminal; required otherwise).",
+)
 @output_option
 @click.pass_context
 def load_cmd(
@@ -403,6 +408,7 @@ def load_cmd(
     prune: bool,
     recorded_at,
     commit_every: int | None,
+    yes: bool,
     fmt: str | None,
 ) -> None:
     """Validate catalog files and load them into the graph.
@@ -416,6 +422,12 @@ def load_cmd(
     recorded as a change set (`kb changes`). See docs/data-format.md for the
     format.
 
+    --dry-run lists what the load would change: records and edges added,
+    each field changed (old and new value), and with --prune what it would
+    remove. A load that would rename a stored instrument or move it to
+    another jurisdiction says so and asks first (on a terminal) or needs
+    --yes.
+
     \b
     Examples:
       kb load                                   # the curated corpus
@@ -425,6 +437,7 @@ def load_cmd(
       kb load --commit-every 200000 big-catalog/  # millions of cells
     """
     from kb.config import corpus_dir
+    from kb.errors import IdentityChange
     from kb.load import load
     from kb.render.formats import render_rows
     from kb.words import plural
@@ -433,22 +446,33 @@ def load_cmd(
     targets = list(paths) or [corpus_dir()]
     if recorded_at is not None and recorded_at.tzinfo is None:
         recorded_at = recorded_at.replace(tzinfo=UTC)
-    report = load(
-        conn,
-        targets,
-        dry_run=dry_run,
-        progress_factory=_progress_factory(),
-        at=recorded_at,
-        prune=prune,
-        commit_every=commit_every,
-    )
     if dry_run:
-        click.echo(
-            f"OK: {plural(report.records, 'record')} in {plural(len(report.files), 'file')} are valid; "
-            "nothing was written.",
-            err=True,
-        )
+        _dry_run(conn, targets, prune, fmt)
         return
+
+    def run(confirmed: bool):
+        return load(
+            conn,
+            targets,
+            progress_factory=_progress_factory(),
+            at=recorded_at,
+            prune=prune,
+            commit_every=commit_every,
+            identity_changes=confirmed,
+        )
+
+    try:
+        report = run(yes)
+    except IdentityChange as e:
+        if not sys.stdin.isatty():
+            raise
+        click.echo("This load changes what stored instruments are:", err=True)
+        for change in e.changes:
+            click.echo(f"  {change}", err=True)
+        if not click.confirm("Load it anyway?", default=False, err=True):
+            raise KbError("nothing was written") from None
+        report = run(True)
+    _warn(report.warnings)
     t = report.totals()
     click.echo(
         f"Loaded {plural(report.records, 'record')} from {plural(len(report.files), 'file')}: "
@@ -462,6 +486,72 @@ def load_cmd(
         err=True,
     )
     render_rows(report.rows(), resolve_format(fmt), title="Load summary")
+
+
+@main.group("new", context_settings=CONTEXT)
+def new() -> None:
+    """Write the skeleton of a new record, to fill in and load."""
+
+
+@new.command("instrument")
+@click.argument("id_", metavar="ID")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file (default: stdout)."
+)
+@click.pass_context
+def new_instrument_cmd(ctx: click.Context, id_: str, output: Path | None) -> None:
+    """Write a commented YAML skeleton of instrument ID, with every current
+    topic listed as an unreviewed cell.
+
+    \b
+    Examples:
+      kb new instrument UK-AI-BILL-2026 -o uk-ai-bill.yaml
+      kb load --dry-run uk-ai-bill.yaml        # lists the fields still to fill in
+    """
+    from kb.skeleton import new_instrument
+
+    text = new_instrument(database(ctx), id_)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    if output.exists():
+        raise KbError(f"{output} exists; choose another file or remove it first")
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"Wrote {output}; fill it in, then: kb load --dry-run {output}", err=True)
+
+
+def _dry_run(conn, targets: list[Path], prune: bool, fmt: str | None) -> None:
+    """Check the files and list what loading them would change."""
+    from kb.preview import COLUMNS, preview
+    from kb.render.formats import render_rows
+    from kb.words import plural
+
+    p = preview(conn, targets, prune=prune)
+    _warn(p.warnings)
+    counts = p.counts()
+    click.echo(
+        f"OK: {plural(p.records, 'record')} in {plural(len(p.files), 'file')} are valid; nothing was written.",
+        err=True,
+    )
+    if not p.changes:
+        click.echo("The load would change nothing.", err=True)
+    else:
+        click.echo(
+            f"The load would add {counts['added']}, change {plural(counts['changed'], 'field')} and remove "
+            f"{counts['removed']}:",
+            err=True,
+        )
+    if p.identity:
+        click.echo("It changes what stored instruments are, so it asks first (or needs --yes):", err=True)
+        for change in p.identity:
+            click.echo(f"  {change}", err=True)
+    if p.changes:
+        render_rows(p.rows(), resolve_format(fmt), columns=COLUMNS, title="What the load would change")
+
+
+def _warn(warnings) -> None:
+    for w in warnings:
+        click.echo(f"Warning: {w}", err=True)
 
 
 def _progress_factory():

@@ -88,6 +88,22 @@ class ValidationFailed(KbError):
         super().__init__(f"{n} problem{'s' if n != 1 else ''} found; nothing was written:\n{lines}")
 
 
+class IdentityChange(KbError):
+    """A load would change a stored instrument's name or jurisdiction, and
+    was not told to (``--yes``); nothing was written."""
+
+    def __init__(self, changes: list[Problem]):
+        self.changes = changes
+        n = len(changes)
+        lines = "\n".join(f"  {c}" for c in changes)
+        super().__init__(
+            f"this load changes {n} stored instrument name{'s' if n != 1 else ''} or "
+            f"jurisdiction{'s' if n != 1 else ''}; nothing was written:\n{lines}\n"
+            "If a record is a new instrument, give it an id of its own (`kb new instrument ID`); "
+            "if the change is meant, load again with --yes."
+        )
+
+
 def closest(key: str, candidates: list[str], n: int = 3) -> list[str]:
     """Up to ``n`` candidates that look like ``key``, best first."""
     by_folded: dict[str, str] = {}

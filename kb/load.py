@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from kb import cell_counts
-from kb.errors import KbError, Problem, ValidationFailed
+from kb.errors import IdentityChange, KbError, Problem, ValidationFailed
 from kb.graph_format import check_writable
 from kb.schema.model import CURRENT
 from kb.schema.model import FOREVER_CYPHER as END  # recorded_to of a current fact
@@ -77,6 +77,7 @@ class LoadReport:
     hashes: list[str] = field(default_factory=list)  # sha256 of each file, as read
     nodes: dict[str, Counts] = field(default_factory=dict)
     edges: dict[str, Counts] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)  # worth checking; they did not stop the load
 
     def rows(self) -> list[dict[str, Any]]:
         out = []
@@ -298,18 +299,59 @@ def prune_nodes_statement(s: NodeSection) -> str:
 
 
 # -- reading the database -----------------------------------------------------
-def known_keys(read: Callable[[str], list[dict[str, Any]]]) -> dict[str, Any]:
+def known_keys(read: Callable[[str], list[dict[str, Any]]], keys: bool = True) -> dict[str, Any]:
     """Keys of the records current in the graph, per node section, so that
-    new files may reference records loaded earlier; and under RANKS the
-    current instruments' catalog ranks (rank -> id), so that a clash is
-    found before anything is written. ``read(statement)`` returns rows."""
+    new files may reference records loaded earlier (unless not ``keys``:
+    a load that prunes references only what its files hold); and under
+    RANKS the current instruments' catalog ranks (rank -> id), so that a
+    clash is found before anything is written and an instrument given no
+    rank keeps its own. ``read(statement)`` returns rows."""
     known: dict[str, Any] = {}
-    for s in NODE_SECTIONS:
+    for s in NODE_SECTIONS if keys else ():
         rows = read(f"MATCH (x:{s.state_label}) WHERE {CURRENT} RETURN x.{s.key} AS k")
         known[s.name] = {r["k"] for r in rows if r["k"] is not None}
     rows = read(f"MATCH (x:InstrumentState) WHERE {CURRENT} RETURN x.id AS k, x.catalog_rank AS rank")
     known[RANKS] = {r["rank"]: r["k"] for r in rows}
     return known
+
+
+IDENTITY_STATEMENT = (
+    f"UNWIND $keys AS k MATCH (n:Instrument {{id: k}})-[:HAS_STATE]->(x:InstrumentState) WHERE {CURRENT} "
+    f"OPTIONAL MATCH (n)-[j:ISSUED_IN]->(t:Jurisdiction) WHERE j.recorded_to = {END} "
+    "RETURN k, x.name AS name, t.code AS jurisdiction"
+)
+
+
+def identity_changes(read: Callable[..., list[dict[str, Any]]], catalog: Catalog) -> list[Problem]:
+    """Stored instruments whose name or jurisdiction the catalog's rows
+    would change, each at its record's line: perhaps a new record that
+    reuses an id by mistake, which would rename, move and rewrite the
+    instrument holding it. ``read(statement, **params)`` returns rows."""
+    rows = catalog.nodes.get("instruments") or []
+    out: list[Problem] = []
+    for i in range(0, len(rows), BATCH):
+        batch = rows[i : i + BATCH]
+        stored = {r["k"]: r for r in read(IDENTITY_STATEMENT, keys=[r["key"] for r in batch])}
+        for row in batch:
+            old, rec = stored.get(row["key"]), row.get("where")
+            if old is None:
+                continue
+            file = rec.file if rec is not None else ""
+            key, name, code = row["key"], row["props"].get("name"), row["refs"].get("jurisdiction")
+            hint = "if this record is another instrument, give it an id of its own"
+            if old["name"] != name:
+                what = f"{key} is named {old['name']!r} in the catalog; this load renames it {name!r}"
+                out.append(Problem(file, rec and rec.line_of("name"), "instruments.name", what, hint))
+            if old["jurisdiction"] != code:
+                what = f"{key} is issued in {old['jurisdiction']} in the catalog; this load moves it to {code}"
+                out.append(Problem(file, rec and rec.line_of("jurisdiction"), "instruments.jurisdiction", what, hint))
+    return out
+
+
+def refuse_identity_changes(read: Callable[..., list[dict[str, Any]]], catalog: Catalog) -> None:
+    changes = identity_changes(read, catalog)
+    if changes:
+        raise IdentityChange(changes)
 
 
 # -- the load -------------------------------------------------------------------
@@ -325,6 +367,7 @@ def prepare(
     known: dict[str, set[str]] | None = None,
     sink: _Streamer | None = None,
     label: str = "Checking",
+    guard: Callable[[Catalog], None] | None = None,
 ) -> tuple[Catalog, list[str], int, list[str]]:
     """Read and validate; raise ValidationFailed listing every problem.
     References may name records already in the graph (``known``, or read
@@ -341,14 +384,16 @@ def prepare(
     A ``sink`` is handed the records as soon as they are valid, for as long
     as no problem has been found: the node rows once (``sink.nodes``), then
     each edge row (``sink.edge``). ``load`` writes them as they come, in the
-    transaction that a problem found later rolls back."""
+    transaction that a problem found later rolls back. A ``guard`` is
+    shown the valid node rows before any is handed on, and may raise to
+    stop the load (``refuse_identity_changes``)."""
     from kb.loaders import read_paths
     from kb.staging import EdgeStage
 
     result = read_paths(paths, stream=STREAMED)
-    if known is None and db is not None and not prune:
-        known = known_keys(db.read)
-    v = Validator(known)
+    if known is None and db is not None:
+        known = known_keys(db.read, keys=not prune)
+    v = Validator(known, prune=prune)
     by_section: dict[str, list] = {}
     for rec in result.records:
         by_section.setdefault(rec.section, []).append(rec)
@@ -359,6 +404,8 @@ def prepare(
     try:
         if sink is not None and (result.problems or v.problems):
             sink = None  # the load will fail: nothing more to send
+        if guard is not None and not (result.problems or v.problems):
+            guard(v.catalog)
         if sink is not None:
             sink.nodes(v.catalog)
         for section in EDGE_SECTIONS:
@@ -467,7 +514,7 @@ def _in_section_order(group: tuple[str, str, str]) -> tuple:
     return _EDGE_ORDER[group[0]], group
 
 
-def _edge_groups(catalog: Catalog) -> list[tuple[tuple[str, str, str], int, Callable[[Any], Iterator]]]:
+def edge_groups(catalog: Catalog) -> list[tuple[tuple[str, str, str], int, Callable[[Any], Iterator]]]:
     """Each group of edge rows (section, start label, end label) with its
     size and its batches, in section order: from the stage, or from memory."""
     stage = getattr(catalog, "stage", None)
@@ -561,14 +608,14 @@ def plan_writes(catalog: Catalog, edges: bool = True) -> list[Step]:
                 )
             )
     if edges:
-        steps.extend(edge_step(group, n, batches) for group, n, batches in _edge_groups(catalog))
+        steps.extend(edge_step(group, n, batches) for group, n, batches in edge_groups(catalog))
     return steps
 
 
 def plan_prune(catalog: Catalog) -> list[Step]:
     """Statements that close what the files do not have (``--prune``):
     edges first, then nodes."""
-    by_group = {g: batches for g, _, batches in _edge_groups(catalog)}
+    by_group = {g: batches for g, _, batches in edge_groups(catalog)}
     steps: list[Step] = []
     for section in EDGE_SECTIONS:
         for start_sec in section.start.targets:
@@ -871,6 +918,7 @@ def check_and_write(
     progress_factory: Callable[..., Progress | None] | None = None,
     at: datetime | None = None,
     prune: bool = False,
+    identity_changes: bool = True,
 ) -> None:
     """Read, check and write in ONE transaction, the writing overlapped with
     the checking: valid rows are sent while the files are still being read,
@@ -891,8 +939,12 @@ def check_and_write(
     def work(tx):
         now = _begin(tx, at, clock)
         sender = _Sender(tx, now, {})
-        known = None if prune else known_keys(lambda statement: tx.run(statement).data())
+        known = known_keys(lambda statement: tx.run(statement).data(), keys=not prune)
         streamer = _Streamer(sender)
+
+        def read(statement: str, **params: Any) -> list[dict[str, Any]]:
+            return tx.run(statement, params).data()
+
         catalog, report.files, report.records, report.hashes = prepare(
             paths,
             prune=prune,
@@ -900,7 +952,9 @@ def check_and_write(
             known=known,
             sink=streamer,
             label="Loading",
+            guard=None if identity_changes else (lambda catalog: refuse_identity_changes(read, catalog)),
         )
+        report.warnings = catalog.warnings
         if loading:  # the server finishes the last batches, the counts and the commit
             bar = progress_factory(None, "Committing", 0)
             if bar:
@@ -958,6 +1012,7 @@ def load(
     at: datetime | None = None,
     prune: bool = False,
     commit_every: int | None = None,
+    identity_changes: bool = True,
 ) -> LoadReport:
     """Validate ``paths`` and, unless ``dry_run``, write them in one
     transaction (or, with ``commit_every``, in transactions of about that
@@ -966,17 +1021,24 @@ def load(
 
     In one transaction the writing overlaps the checking
     (``check_and_write``); a load in parts is checked whole first, since
-    its first parts commit before the last row is read."""
+    its first parts commit before the last row is read.
+
+    Unless ``identity_changes``, a load that would change a stored
+    instrument's name or jurisdiction raises IdentityChange before it
+    writes anything (a dry run writes nothing anyway)."""
     report = LoadReport(files=[], dry_run=dry_run)
     if not dry_run and not commit_every:
-        check_and_write(db, paths, report, progress_factory, at=at, prune=prune)
+        check_and_write(db, paths, report, progress_factory, at=at, prune=prune, identity_changes=identity_changes)
     else:
         catalog, report.files, report.records, report.hashes = prepare(
             paths, db, prune=prune, progress_factory=progress_factory
         )
+        report.warnings = catalog.warnings
         try:
             if dry_run:
                 return report
+            if not identity_changes:
+                refuse_identity_changes(db.read, catalog)
             progress = progress_factory(planned_rows(catalog)) if progress_factory else None
             try:
                 write(db, catalog, report, progress, at=at, prune=prune, commit_every=commit_every)

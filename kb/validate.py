@@ -66,6 +66,7 @@ class Catalog:
     nodes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     edges: dict[tuple[str, str, str], list[dict[str, Any]]] = field(default_factory=dict)
     stage: Any = None  # kb.staging.EdgeStage: edge rows on disk instead of in ``edges``
+    warnings: list[Problem] = field(default_factory=list)  # worth checking, but not stopping the load
 
     def close(self) -> None:
         if self.stage is not None:
@@ -223,11 +224,14 @@ class _Checker:
         for req in required_fields(section):
             value = rec.data.get(req)
             if value is None or (isinstance(value, str) and (not value or value.isspace())):
-                self.problem(rec, req, f"missing required field {req!r}", _required_hint(section, req))
+                self.problem(rec, req, f"missing required field {req!r}", _required_hint(section, req, req in rec.data))
                 ok = False
         return ok
 
-    def props(self, rec: Record, section: NodeSection | EdgeSection) -> dict[str, Any] | None:
+    def props(self, rec: Record, section: NodeSection | EdgeSection) -> tuple[dict[str, Any], bool]:
+        """The record's properties, converted to the schema's types (None
+        where a value is missing or has a problem), and whether all were
+        right."""
         out: dict[str, Any] = {}
         ok = True
         for name, prop in section.properties().items():
@@ -239,7 +243,7 @@ class _Checker:
             if converted is None:
                 ok = False
             out[name] = converted
-        return out if ok else None
+        return out, ok
 
     def key(self, rec: Record, section: NodeSection, value: Any) -> str | None:
         if not isinstance(value, str):
@@ -280,7 +284,7 @@ class _Checker:
                 "add claimed_by: <id of the source that gives the claimed value>",
             )
             ok = False
-        if not claimed:
+        if not claimed and all(rec.data.get(k) in (None, "") for k in fields):  # not merely a bad one
             self.problem(
                 rec,
                 CLAIMED_BY,
@@ -382,9 +386,23 @@ def _show(value: Any, limit: int = 80) -> str:
     return text
 
 
-def _required_hint(section: NodeSection | EdgeSection, fld: str) -> str:
+def _required_hint(section: NodeSection | EdgeSection, fld: str, empty: bool = False) -> str:
+    """How to give a required field: add it, or (``empty``) fill it in."""
     if fld == "source":
+        if empty:
+            return "every fact needs a source: fill in the id of a record in sources"
         return "every fact needs a source: add source: <id of a record in sources>"
+    if empty:
+        prop = section.properties().get(fld)
+        ref = next((r for r in getattr(section, "refs", ()) if r.field == fld), None)
+        if ref is not None:
+            target = NODE_SECTION_BY_NAME[ref.targets[0]]
+            return f"fill in the {target.key} of a {target.singular}"
+        if isinstance(prop, BooleanProperty):
+            return "fill in true or false"
+        if getattr(prop, "choices", None):
+            return f"fill in one of: {', '.join(prop.choices)}"
+        return "fill in its value"
     return f"add {fld}: to this {section.singular} record"
 
 
@@ -399,11 +417,14 @@ class Validator:
     stream that is never held in memory. ``finish`` checks the references
     left pending and returns every problem found."""
 
-    def __init__(self, known: dict[str, set[str]] | None = None):
+    def __init__(self, known: dict[str, Any] | None = None, prune: bool = False, today: date | None = None):
         self.chk = _Checker(known)
         self.catalog = Catalog()
         self.pending_refs: list[tuple[Record, Ref, str]] = []
         self.ranks: dict[int, tuple[str, str, int | None]] = {}  # catalog_rank -> (id, file, line) in the files
+        self.unranked: list[tuple[Record, dict[str, Any]]] = []  # valid instrument rows with no catalog_rank
+        self.prune = prune  # the graph ends up equal to the files: stored instruments not in them go
+        self.today = today or date.today()
 
     @property
     def problems(self) -> list[Problem]:
@@ -411,39 +432,42 @@ class Validator:
 
     def nodes(self, by_section: dict[str, list[Record]]) -> None:
         """Validate all node records (keys must be known before any
-        reference is checked) into ``self.catalog.nodes``."""
+        reference is checked) into ``self.catalog.nodes``. Every check runs
+        on every record, so one run reports all of a record's problems; a
+        record with a problem is still known by its key, so references to it
+        are not reported as unknown too."""
         chk, pending_refs = self.chk, self.pending_refs
         for section in NODE_SECTIONS:
             rows = self.catalog.nodes.setdefault(section.name, [])
             for rec in by_section.get(section.name, ()):
-                if not chk.fields(rec, section):
-                    continue
-                key = chk.key(rec, section, rec.data.get(section.key))
-                props = chk.props(rec, section)
-                if props is not None:
-                    for ref in section.prop_refs:
-                        if props.get(ref.field) is not None:
-                            pending_refs.append((rec, ref, props[ref.field]))
-                if key is None or props is None:
-                    continue
+                ok = chk.fields(rec, section)
+                raw_key = rec.data.get(section.key)
+                key = chk.key(rec, section, raw_key) if raw_key is not None else None
+                props, props_ok = chk.props(rec, section)
+                ok &= props_ok and key is not None
+                for ref in section.prop_refs:
+                    if props.get(ref.field) is not None:
+                        pending_refs.append((rec, ref, props[ref.field]))
                 props.pop(section.key, None)
-                first = chk.defined[section.name].get(key)
-                if first:
-                    chk.problem(
-                        rec,
-                        section.key,
-                        f"duplicate {section.singular} {section.key} {key!r}",
-                        f"first defined at {first[0]}:{first[1]}; keep one",
-                    )
-                    continue
-                chk.defined[section.name][key] = (rec.file, rec.line)
+                if key is not None:
+                    first = chk.defined[section.name].get(key)
+                    if first:
+                        chk.problem(
+                            rec,
+                            section.key,
+                            f"duplicate {section.singular} {section.key} {key!r}",
+                            f"first defined at {first[0]}:{first[1]}; keep one",
+                        )
+                        continue
+                    chk.defined[section.name][key] = (rec.file, rec.line)
                 if section.name == "instruments":
                     hist = chk.status_history(rec, rec.data.get("status_history"), props.get("status"))
                     if hist is None:
-                        continue
-                    props.update(hist)
-                    for src in hist["status_sources"] or ():
-                        pending_refs.append((rec, Ref("status_history", ("sources",)), src))
+                        ok = False
+                    else:
+                        props.update(hist)
+                        for src in hist["status_sources"] or ():
+                            pending_refs.append((rec, Ref("status_history", ("sources",)), src))
                 if section.name == "jurisdictions":
                     part_of = rec.data.get("part_of")
                     if props.get("kind") == "sub_national" and not part_of:
@@ -453,10 +477,10 @@ class Validator:
                             "a sub_national jurisdiction needs part_of",
                             "add part_of: <code of its country>",
                         )
-                        continue
-                    if part_of == key:
+                        ok = False
+                    elif part_of is not None and part_of == key:
                         chk.problem(rec, "part_of", "a jurisdiction cannot be part of itself", "fix part_of")
-                        continue
+                        ok = False
                 refs: dict[str, Any] = {}
                 for ref in section.refs:
                     value = rec.data.get(ref.field)
@@ -465,16 +489,39 @@ class Validator:
                         continue
                     text = chk.text(rec, ref.field, value)
                     if text is None:
+                        ok = False
                         continue
                     refs[ref.field] = text
                     pending_refs.append((rec, ref, text))
-                in_order = section.name != "instruments" or (
-                    self._rank(rec, key, props.get("catalog_rank")) & self._dates_in_order(rec, props)
-                )
-                if not chk.claims(rec, section, props, refs) or not in_order:
+                if section.name == "instruments":
+                    ok &= self._rank(rec, key, props.get("catalog_rank")) if key is not None else True
+                    ok &= self._dates_in_order(rec, props) & self._dates_and_status(rec, props)
+                ok &= chk.claims(rec, section, props, refs)
+                if not ok or key is None:
                     continue
-                rows.append({"key": key, "props": props, "refs": refs, "source": props.get("source")})
-        self._stored_ranks()
+                row = {"key": key, "props": props, "refs": refs, "source": props.get("source"), "where": rec}
+                if section.name == "instruments" and props.get("catalog_rank") is None:
+                    self.unranked.append((rec, row))
+                rows.append(row)
+        self._assign_ranks()
+        if not self.prune:
+            self._stored_ranks()
+
+    def _assign_ranks(self) -> None:
+        """Give each valid instrument row without a catalog_rank one: a
+        stored instrument keeps its stored rank (unless the files give that
+        rank to another), a new one takes the rank after the last in the
+        graph and the files, in the order the files list them."""
+        stored = {key: rank for rank, key in (self.chk.known.get(RANKS) or {}).items()}
+        following = self._free_rank()
+        for rec, row in self.unranked:
+            key = row["key"]
+            rank = stored.get(key)
+            if rank is None or rank in self.ranks:
+                rank, following = following, following + 1
+            row["props"]["catalog_rank"] = rank
+            self.ranks[rank] = (key, rec.file, rec.line_of("catalog_rank"))
+        self.unranked = []
 
     def _rank(self, rec: Record, key: str, rank: int | None) -> bool:
         """An instrument's catalog_rank: 1 or more, and its own in the files."""
@@ -517,6 +564,85 @@ class Validator:
                 ok = False
         return ok
 
+    IN_FORCE = ("in_force", "partially_in_force")
+    ENDED = ("revoked", "vetoed")
+    ADOPTED = ("in_force", "partially_in_force", "adopted_not_in_force", "revoked")  # statuses taken once adopted
+    LIFE_DATES = ("introduced", "adopted", "effective", "ended")
+
+    def _dates_and_status(self, rec: Record, props: dict[str, Any]) -> bool:
+        """An instrument's status against its dates and today: a proposed
+        instrument is not adopted after today (one adopted earlier is a
+        warning: its status may be out of date); no status an adopted instrument
+        takes is dated before its adoption; an instrument in force was
+        adopted and took effect by today, one revoked or vetoed ended by
+        today. Any other date after today is a warning (a planned date, or
+        a typo)."""
+        chk, today = self.chk, self.today
+        status, adopted = props.get("status"), props.get("adopted")
+        ok = True
+        future: set[str] = set()
+        if status == "proposed" and adopted is not None and adopted > today:
+            chk.problem(
+                rec,
+                "adopted",
+                f"status is proposed, but adopted {adopted.isoformat()} is after today ({today.isoformat()})",
+                "a proposed instrument is not adopted yet: leave adopted empty (write a planned date in "
+                "date_note), or set status to the one it has now",
+            )
+            ok = False
+            future.add("adopted")
+        elif status == "proposed" and adopted is not None:
+            self.warn(
+                rec,
+                "adopted",
+                f"status is proposed, but adopted {adopted.isoformat()} is given",
+                "if it was adopted, set status (and status_history) to what it became",
+            )
+        for when, value in zip(props.get("status_dates") or (), props.get("status_values") or ()):
+            if adopted is not None and value in self.ADOPTED and when < adopted:
+                chk.problem(
+                    rec,
+                    "status_history",
+                    f"status {value} dated {when.isoformat()} is before adopted {adopted.isoformat()}",
+                    f"an instrument is {value} only once adopted: fix that entry's date or adopted",
+                )
+                ok = False
+        checks = [("adopted", self.IN_FORCE), ("effective", self.IN_FORCE), ("ended", self.ENDED)]
+        for fld, statuses in checks:
+            value = props.get(fld)
+            if value is not None and value > today and status in statuses:
+                chk.problem(
+                    rec,
+                    fld,
+                    f"{fld} {value.isoformat()} is after today ({today.isoformat()}), but status is {status}",
+                    f"fix {fld}, or set status to the one it has today (a planned {fld} date goes with status "
+                    f"{'adopted_not_in_force or proposed' if status in self.IN_FORCE else 'in_force'})",
+                )
+                ok = False
+                future.add(fld)
+        for fld in self.LIFE_DATES:
+            value = props.get(fld)
+            if value is not None and value > today and fld not in future:
+                self.warn(
+                    rec,
+                    fld,
+                    f"{fld} {value.isoformat()} is after today ({today.isoformat()})",
+                    "kept as a planned date: pages as of an earlier day do not count it; if it is a typo, fix it",
+                )
+        later = [d for d in props.get("status_dates") or () if d > today]
+        if later:
+            self.warn(
+                rec,
+                "status_history",
+                f"a status is dated {later[0].isoformat()}, after today ({today.isoformat()})",
+                "kept as a planned change: pages show it from that date on; if it is a typo, fix it",
+            )
+        return ok
+
+    def warn(self, rec: Record, fld: str, message: str, hint: str) -> None:
+        """Something to check that does not stop the load."""
+        self.catalog.warnings.append(Problem(rec.file, rec.line_of(fld), f"{rec.section}.{fld}", message, hint))
+
     def _stored_ranks(self) -> None:
         """A rank the files give that a stored instrument, not in the files,
         holds now (the files may swap or move the ranks of instruments they
@@ -545,21 +671,20 @@ class Validator:
         end label), its identity (for finding duplicates) and the row to
         write; None if it has a problem. Its references are checked now."""
         chk = self.chk
-        if not chk.fields(rec, section):
-            return None
-        props = chk.props(rec, section)
-        start = chk.text(rec, section.start.field, rec.data.get(section.start.field))
-        end = chk.text(rec, section.end.field, rec.data.get(section.end.field))
-        if props is None or start is None or end is None:
-            return None
-        start_sec = _resolve(chk, rec, section.start, start)
-        end_sec = _resolve(chk, rec, section.end, end)
+        ok = chk.fields(rec, section)  # every check runs: all of a record's problems in one run
+        props, props_ok = chk.props(rec, section)
+        start_value, end_value = rec.data.get(section.start.field), rec.data.get(section.end.field)
+        start = chk.text(rec, section.start.field, start_value) if start_value is not None else None
+        end = chk.text(rec, section.end.field, end_value) if end_value is not None else None
+        start_sec = _resolve(chk, rec, section.start, start) if start is not None else None
+        end_sec = _resolve(chk, rec, section.end, end) if end is not None else None
         for ref in section.prop_refs:
             if props.get(ref.field) is not None:
                 _resolve(chk, rec, ref, props[ref.field])
         claims_ok = chk.claims(rec, section, props)
-        if start_sec is None or end_sec is None or not claims_ok:
+        if not (ok and props_ok and claims_ok) or start_sec is None or end_sec is None:
             return None
+        assert start is not None and end is not None
         if section.name in ("conflicts", "similar") and start == end:
             chk.problem(
                 rec,

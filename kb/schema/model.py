@@ -252,7 +252,9 @@ class InstrumentState(State):
     url = StringProperty()
     # The order of the catalog; unique among the current instruments (kb
     # load checks it: states of one instrument repeat it, so no constraint).
-    catalog_rank = IntegerProperty(required=True, index=True)
+    # Optional in a data file: kb load gives a new instrument without one the
+    # rank after the last, and keeps a stored instrument's (every state has one).
+    catalog_rank = IntegerProperty(index=True)
     wikidata = StringProperty()
     notes = StringProperty()
     source = StringProperty(required=True)
