@@ -190,6 +190,9 @@ def prose(rng: random.Random, lo: int, hi: int) -> str:
     return " ".join(words).capitalize() + "."
 
 
+LAST_ENDED = date(2026, 6, 30)  # a revoked or vetoed instrument ended by then (not after today)
+
+
 def day(rng: random.Random, start: date = FIRST_DAY, span: int = DAYS) -> date:
     return start + timedelta(days=rng.randrange(max(span, 1)))
 
@@ -389,7 +392,7 @@ def generate(
         if adopted and status in ("in_force", "partially_in_force", "revoked") and rng.random() < 0.6:
             effective = min(adopted + timedelta(days=rng.randrange(0, 730)), date(2026, 6, 30))
         if status in ("revoked", "vetoed"):
-            ended = (effective or adopted or day(rng)) + timedelta(days=rng.randrange(30, 900))
+            ended = min((effective or adopted or day(rng)) + timedelta(days=rng.randrange(30, 900)), LAST_ENDED)
         if adopted and rng.random() < 0.2:
             steps = [(adopted, "adopted_not_in_force" if effective and effective > adopted else "in_force")]
             if effective and effective > adopted:
