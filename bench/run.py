@@ -38,6 +38,7 @@ each); the grid (instruments x topics) is reported beside it.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -702,14 +703,16 @@ def changed_catalogs(work: Path, folder: Path, seed: int, steps: int = HISTORY_S
         dest = work / f"{folder.name}-change{step}"
         manifest = dest / "synth.manifest"
         m = json.loads(manifest.read_text()) if manifest.exists() else {}
-        if (m.get("changed_from"), m.get("step"), m.get("seed"), m.get("share")) != (
+        if (m.get("changed_from"), m.get("step"), m.get("seed"), m.get("share"), m.get("synth")) != (
             str(src),
             step,
             seed,
             CHANGE_SHARE,
+            synth_version(),
         ):
             log(f"  deriving change {step} of {folder.name} ({CHANGE_SHARE:.0%} of the cells) ...")
-            m = synth.derive_changed(src, dest, step, seed, CHANGE_SHARE)
+            m = {**synth.derive_changed(src, dest, step, seed, CHANGE_SHARE), "synth": synth_version()}
+            manifest.write_text(json.dumps(m))
         else:
             m["reused"] = True
         out.append((dest, m))
@@ -873,16 +876,28 @@ def help_time(runs: int = 9) -> dict[str, Any]:
 
 
 # -- one catalog size ------------------------------------------------------------------
+def synth_version() -> str:
+    """A digest of bench/synth.py: a catalog written by another version is written again."""
+    return hashlib.sha256(Path(synth.__file__).read_bytes()).hexdigest()[:16]
+
+
 def catalog(work: Path, instruments: int, topics: int, seed: int) -> tuple[Path, dict]:
     out = work / f"catalog-{instruments}x{topics}-s{seed}"
     manifest = out / "synth.manifest"
     if manifest.exists():
         m = json.loads(manifest.read_text())
-        if (m.get("instruments"), m.get("topics"), m.get("seed")) == (instruments, topics, seed):
+        if (m.get("instruments"), m.get("topics"), m.get("seed"), m.get("synth")) == (
+            instruments,
+            topics,
+            seed,
+            synth_version(),
+        ):
             m["reused"] = True
             return out, m
     log(f"writing the {instruments} x {topics} catalog to {out} ...")
-    return out, synth.generate(instruments, topics, out, seed)
+    m = {**synth.generate(instruments, topics, out, seed), "synth": synth_version()}
+    manifest.write_text(json.dumps(m))
+    return out, m
 
 
 def rate(rows: int, seconds: float | None) -> float | None:
