@@ -33,7 +33,6 @@ from __future__ import annotations
 import copy
 import os
 import shutil
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -200,7 +199,6 @@ class SharedGraph:
         self.name: str | None = None
         self.value: Any = None
         self.mark: frozenset[str] = frozenset()
-        self.builds: Counter[str] = Counter()
 
     def last_transaction(self) -> frozenset[str]:
         """The bookmark of a read: it names the database's last committed
@@ -218,14 +216,13 @@ class SharedGraph:
             self.db.write("MATCH (n) DETACH DELETE n")
             self.value = build(self.db)
             self.name, self.mark = name, self.last_transaction()
-            self.builds[name] += 1
+            helpers.RUN_FIGURES[f"built {name}"] += 1
         return copy.deepcopy(self.value)
 
 
 @pytest.fixture(scope="session")
 def shared_graph(session_db, pytestconfig) -> SharedGraph:
     graph = SharedGraph(session_db)
-    pytestconfig._kb_shared_graph = graph  # for the summary at the end
     return graph
 
 
@@ -338,8 +335,22 @@ def pytest_collection_modifyitems(session, config, items):
     items[:] = [item for *_, item in sorted(keyed, key=lambda k: k[:2])]
 
 
+def pytest_sessionfinish(session):
+    """A pytest-xdist worker hands its figures to the controller."""
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["kb_figures"] = dict(helpers.RUN_FIGURES)
+
+
+def pytest_testnodedown(node, error):
+    """The controller adds up its workers' figures."""
+    helpers.RUN_FIGURES.update(getattr(node, "workeroutput", {}).get("kb_figures", {}))
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    graph = getattr(config, "_kb_shared_graph", None)
-    if graph is not None and graph.builds:
-        built = ", ".join(f"{name} {n}" for name, n in sorted(graph.builds.items()) if name != "empty")
-        terminalreporter.write_line(f"shared graphs built: {built}")
+    figures = helpers.RUN_FIGURES
+    if "hostile tried" in figures:
+        tried, loaded = figures["hostile tried"], figures["hostile loaded"]
+        terminalreporter.write_sep("-", f"hostile input: {tried} cases tried, {loaded} of them loaded into Neo4j")
+    built = {k.removeprefix("built "): n for k, n in figures.items() if k.startswith("built ") and k != "built empty"}
+    if built:
+        terminalreporter.write_line("shared graphs built: " + ", ".join(f"{k} {n}" for k, n in sorted(built.items())))

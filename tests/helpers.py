@@ -14,6 +14,7 @@ import random
 import shutil
 import sys
 import textwrap
+from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -40,6 +41,9 @@ ALLOW_WIPE_ENV = "NEO4J_TEST_ALLOW_WIPE"
 # client compiler only, which starts the server sooner; the tests' short queries never wait for C2.
 TEST_SERVER_JVM_FLAGS = ("-XX:TieredStopAtLevel=1",)
 QUICK_RUN = False  # True when the run leaves out the slow tests (conftest.pytest_configure)
+# Figures a run prints at its end (conftest.pytest_terminal_summary), summed over pytest-xdist workers:
+# "hostile tried" / "hostile loaded" (test_hostile_input), "built <graph>" (the shared graphs).
+RUN_FIGURES: Counter[str] = Counter()
 
 
 def examples(full: int) -> int:

@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers import MINI, NOW, catalog_dump, examples, graph_dump
+from helpers import MINI, NOW, RUN_FIGURES, catalog_dump, examples, graph_dump
 from hypothesis import HealthCheck, assume, given, note, settings
 from hypothesis import strategies as st
 
@@ -42,24 +42,16 @@ MINI_DOC: dict[str, list[dict[str, Any]]] = yaml.safe_load((MINI / "catalog.yaml
 PWNED = Path(tempfile.gettempdir()) / "kb-hostile-input-pwned"
 SMUGGLE = f"touch {PWNED}"
 
-CASES = {"tried": 0, "neo4j": 0}
+
+def _tried(loaded: bool = False) -> None:
+    """Count a hostile case (printed at the end of the run by conftest.py)."""
+    RUN_FIGURES["hostile tried"] += 1
+    RUN_FIGURES["hostile loaded"] += loaded
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _report_cases(request):
-    """Print the number of hostile cases at the end of the run, whatever the
-    capture mode (a terminal-summary hook registered for this session)."""
-
-    class Report:
-        def pytest_terminal_summary(self, terminalreporter):
-            terminalreporter.write_sep(
-                "-", f"hostile input: {CASES['tried']} cases tried, {CASES['neo4j']} of them loaded into Neo4j"
-            )
-
+def _no_shell_command_ran():
     PWNED.unlink(missing_ok=True)
-    plugin = Report()
-    if not request.config.pluginmanager.is_registered(plugin):
-        request.config.pluginmanager.register(plugin, "kb-hostile-input-report")
     yield
     assert not PWNED.exists(), "a data file ran a shell command"
 
@@ -270,7 +262,7 @@ def read_and_validate(paths: list[Path]):
     """What ``kb load`` does before it writes (``kb.load.prepare``, with no
     database); returns (catalog, problems): the catalog with its edge rows
     read back from the stage into memory, or None when there are problems."""
-    CASES["tried"] += 1
+    _tried()
     try:
         staged, _, _, _ = prepare(paths)
     except ValidationFailed as e:
@@ -393,8 +385,7 @@ class MiniDb:
         """Load ``paths``. On any error, the error is a KbError and the graph
         is unchanged. Returns the error, or None after a load."""
         before = graph_dump(self.db)
-        CASES["tried"] += 1
-        CASES["neo4j"] += 1
+        _tried(loaded=True)
         try:
             load(self.db, paths)
         except KbError as e:
@@ -803,8 +794,7 @@ def test_a_file_over_the_size_limit_is_refused_unread(db, tmp_path):
             f.write(b"topics:\n" if name.endswith("yaml") else b"{")
             f.truncate(MAX_DOCUMENT_BYTES + 1)
         paths.append(p)
-    CASES["tried"] += 1
-    CASES["neo4j"] += 1
+    _tried(loaded=True)
     with pytest.raises(ValidationFailed) as e:
         load(db, paths)
     assert [str(p) for p in e.value.problems] == [
@@ -828,8 +818,7 @@ def test_numbers_and_dates_in_text_fields_keep_their_spelling(db, tmp_path):
     )
     path = tmp_path / "catalog.yaml"
     path.write_text(text)
-    CASES["tried"] += 1
-    CASES["neo4j"] += 1
+    _tried(loaded=True)
     load(db, [path])
     assert db.read(
         f"MATCH (i:InstrumentState) WHERE i.id IN ['BB-CODE-2021', 'AA-N-BILL'] AND i.recorded_to = {NOW} "
@@ -869,8 +858,7 @@ def test_cypher_in_names_and_notes_is_stored_verbatim(db, tmp_path):
     )
     path = tmp_path / "catalog.yaml"
     path.write_text(text)
-    CASES["tried"] += 1
-    CASES["neo4j"] += 1
+    _tried(loaded=True)
     load(db, [path])
     row = db.read(
         f"MATCH (:Instrument {{id: 'AA-LAW-2020'}})-[:HAS_STATE]->(i) WHERE i.recorded_to = {NOW} "
@@ -897,8 +885,7 @@ def test_cypher_in_references_is_an_unknown_reference(db, tmp_path):
         f'"AA-LAW-2020{INJECTION}",alpha,explicit,high,test:one\n'
         f"AA-LAW-2020,\"beta` {{slug: 'x'}}) DETACH DELETE n //\",explicit,high,test:one\n"
     )
-    CASES["tried"] += 1
-    CASES["neo4j"] += 1
+    _tried(loaded=True)
     with pytest.raises(ValidationFailed) as e:
         load(db, [path])
     messages = [p.message for p in e.value.problems]
@@ -967,8 +954,7 @@ def test_cli_reports_hostile_files_without_a_traceback(cli, db, tmp_path):
     }
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
-    CASES["tried"] += 1
-    CASES["neo4j"] += 1
+    _tried(loaded=True)
     result = cli("load", str(tmp_path))
     assert result.exit_code == 1
     assert result.output.startswith("Error: ")
