@@ -331,6 +331,8 @@ def pytest_collection_modifyitems(session, config, items):
     keyed = []
     for i, item in enumerate(items):
         graph = _shared_graph_of(item)
+        if graph:  # with pytest-xdist (`--dist loadgroup`), one worker runs them all
+            item.add_marker(pytest.mark.xdist_group("::".join(graph)))
         keyed.append((first.setdefault(graph, i) if graph else i, i, item))
     items[:] = [item for *_, item in sorted(keyed, key=lambda k: k[:2])]
 
