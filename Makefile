@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.kb-installed
 STAMP313 := .venv-3.13/.kb-installed
 
-.PHONY: demo test test-3.13 lint bench install neo4j start stop clean chromium
+.PHONY: demo test test-3.13 lint bench install neo4j start stop clean chromium axe
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,7 @@ demo: start
 	$(BIN)/kb topic open_weight_release --format table
 
 # ruff first (seconds), then the whole suite against a real Neo4j
-test: lint neo4j chromium
+test: lint neo4j chromium axe
 	$(BIN)/pytest
 
 # headless Chromium and its driver for the Neo4j Browser test (Debian packages;
@@ -40,6 +40,13 @@ chromium:
 	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium chromium-driver; \
 	else echo "The Neo4j Browser test needs headless Chromium: run sudo apt-get install -y chromium chromium-driver"; fi
+
+# axe-core (npm) for the accessibility check of kb serve's pages in headless Chromium
+AXE := .kb/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+
+$(AXE):
+	npm install --no-save --no-audit --no-fund --prefix .kb/axe 'axe-core@>=4.10 <5'
 
 # ruff: lint and format check (configured in pyproject.toml); `ruff format .` fixes the format
 lint: $(STAMP)

@@ -9,7 +9,10 @@ A topic citation names the catalog, the topic, the date the page is cited as
 of, and a stable identifier (``kb:topic/<slug>?asOf=<date>``, with
 ``&asRecorded=<instant>`` when a record instant is given) from which ``kb
 topic <slug> --as-of <date> [--as-recorded <instant>]`` rebuilds the same
-page. Instruments and papers are cited as the catalog records them now.
+page. Given a base URL (``kb serve`` gives its own), the identifier is the
+page's web address instead: ``<base>/topics/<slug>?asOf=<date>`` (and
+``&asRecorded=<instant>``). Instruments and papers are cited as the catalog
+records them now.
 """
 
 from __future__ import annotations
@@ -145,7 +148,23 @@ def instrument_item(db, instrument_id: str) -> dict[str, Any]:
     return item
 
 
-def topic_item(db, slug: str, as_of: date | None = None, as_recorded: datetime | None = None) -> dict[str, Any]:
+def topic_url(base_url: str, slug: str, as_of: date, as_recorded: datetime | None = None) -> str:
+    """The topic page's web address under ``base_url``, with its clocks."""
+    from urllib.parse import quote, urlencode
+
+    query = {"asOf": as_of.isoformat()}
+    if as_recorded is not None:  # to the microsecond, as the page's permanent link has it
+        query["asRecorded"] = as_recorded.isoformat().replace("+00:00", "Z")
+    return f"{base_url.rstrip('/')}/topics/{quote(slug, safe='')}?{urlencode(query, safe=':')}"
+
+
+def _instant(t: datetime) -> str:
+    return t.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def topic_item(
+    db, slug: str, as_of: date | None = None, as_recorded: datetime | None = None, base_url: str | None = None
+) -> dict[str, Any]:
     from kb.queries.lookup import resolve
     from kb.queries.reader import Reader
 
@@ -155,9 +174,11 @@ def topic_item(db, slug: str, as_of: date | None = None, as_recorded: datetime |
     identifier = f"kb:topic/{key}?asOf={when.isoformat()}"
     rebuild = f"kb topic {key} --as-of {when.isoformat()}"
     if as_recorded is not None:
-        instant = as_recorded.isoformat(timespec="seconds").replace("+00:00", "Z")
+        instant = _instant(as_recorded)
         identifier += f"&asRecorded={instant}"
         rebuild += f" --as-recorded {instant}"
+    if base_url is not None:
+        identifier = topic_url(base_url, key, when, as_recorded)
     return {
         "id": identifier,
         "type": "webpage",
@@ -170,9 +191,18 @@ def topic_item(db, slug: str, as_of: date | None = None, as_recorded: datetime |
     }
 
 
-def item_for(db, kind: str, key: str, as_of: date | None = None, as_recorded: datetime | None = None) -> dict[str, Any]:
+def item_for(
+    db,
+    kind: str,
+    key: str,
+    as_of: date | None = None,
+    as_recorded: datetime | None = None,
+    base_url: str | None = None,
+) -> dict[str, Any]:
+    """The CSL-JSON item of a topic, instrument or paper; a topic's names
+    its page under ``base_url`` when one is given (else ``kb:topic/...``)."""
     if kind == "topic":
-        return topic_item(db, key, as_of, as_recorded)
+        return topic_item(db, key, as_of, as_recorded, base_url)
     if kind == "instrument":
         return instrument_item(db, key)
     if kind == "paper":
@@ -354,8 +384,17 @@ def render(item: dict[str, Any], fmt: str) -> str:
     return render_csl(item, fmt) + "\n"
 
 
-def cite(db, kind: str, key: str, fmt: str, as_of: date | None = None, as_recorded: datetime | None = None) -> str:
+def cite(
+    db,
+    kind: str,
+    key: str,
+    fmt: str,
+    as_of: date | None = None,
+    as_recorded: datetime | None = None,
+    base_url: str | None = None,
+) -> str:
     """The citation of a topic, instrument or paper in ``fmt``; a topic's
     as of ``as_of`` (today when None), pinned to the record instant
-    ``as_recorded`` when one is given."""
-    return render(item_for(db, kind, key, as_of, as_recorded), fmt)
+    ``as_recorded`` when one is given, and identified by its web page under
+    ``base_url`` when one is given."""
+    return render(item_for(db, kind, key, as_of, as_recorded, base_url), fmt)

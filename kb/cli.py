@@ -1325,5 +1325,37 @@ def cypher_cmd(ctx: click.Context, statement: str, params: tuple[str, ...], writ
     render_rows(rows, resolve_format(fmt))
 
 
+# -- kb serve (kb/web) -----------------------------------------------------------
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback unless told).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option(
+    "--base-url",
+    "base_url",
+    metavar="URL",
+    help="The address the pages cite and link themselves by, e.g. https://kb.example.org (default: the request's).",
+)
+@click.pass_context
+def serve_cmd(ctx: click.Context, host: str, port: int, base_url: str | None) -> None:
+    """Serve kb's pages and their JSON API over HTTP, read-only, live from the graph.
+
+    Pages: / (the catalog), /topics/SLUG, /instruments/ID, /jurisdictions/CODE,
+    /developers/ID, /papers/ID, /sources/ID, /matrix, /compare?a=&b=, /changes,
+    /diff/SLUG?from=&to=; each takes ?asOf= and ?asRecorded=. JSON: the same
+    under /api (as --format json gives it; ?format=csv or .csv where the CLI
+    has CSV); OpenAPI at /openapi.json; an Atom feed at /changes.atom.
+
+    \b
+    Examples:
+      kb serve                          # http://127.0.0.1:8000
+      kb serve --port 8080 --base-url https://kb.example.org
+    """
+    from kb.web.app import serve
+
+    conn = database(ctx)
+    conn.verify()
+    serve(conn, host, port, base_url, ready=lambda url: click.echo(f"Serving kb at {url} (Ctrl-C stops it)", err=True))
+
+
 if __name__ == "__main__":  # pragma: no cover  (python -m kb.cli)
     main()

@@ -46,6 +46,17 @@ class NotFound(KbError):
         super().__init__(msg)
 
 
+class BadParameter(KbError):
+    """A parameter of a request that is not one kb takes, or not a value it
+    can read (``kb serve``: a 400 that names it)."""
+
+    def __init__(self, parameter: str, message: str, suggestions: list[str] | None = None):
+        self.parameter, self.suggestions = parameter, suggestions or []
+        if self.suggestions:
+            message += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
+        super().__init__(message)
+
+
 class QueryError(KbError):
     """A query was refused or failed on the server."""
 

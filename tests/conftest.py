@@ -40,7 +40,7 @@ from typing import Any
 import helpers
 import pytest
 from click.testing import CliRunner
-from helpers import CORPUS, load_synth, refuse_data_not_ours
+from helpers import CHROMIUM_INSTALL, CORPUS, load_synth, refuse_data_not_ours, unavailable
 
 from kb.config import Settings
 from kb.db import Database
@@ -271,6 +271,32 @@ def unique_instrument_names(db):
         yield db
     finally:
         db.write(f"DROP CONSTRAINT {NAME_CONSTRAINT} IF EXISTS")
+
+
+@pytest.fixture(scope="module")
+def chrome():
+    """Headless Chromium driven by Selenium (Debian's chromium and chromium-driver), one per test file."""
+    chromium = shutil.which("chromium")
+    driver_bin = shutil.which("chromedriver")
+    if not chromium or not driver_bin:
+        unavailable(
+            "headless Chromium and its driver are needed for the browser tests and were not found", CHROMIUM_INSTALL
+        )
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        unavailable("the selenium package is missing", "pip install -e '.[dev]'")
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = chromium
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1600,1000"):
+        opts.add_argument(arg)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(driver_bin), options=opts)
+    try:
+        yield driver
+    finally:
+        driver.quit()
 
 
 @pytest.fixture

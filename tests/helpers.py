@@ -68,6 +68,17 @@ def refuse_data_not_ours(db, settings) -> None:
         )
 
 
+CHROMIUM_INSTALL = "apt-get install -y chromium chromium-driver"
+AXE = ROOT / ".kb" / "axe" / "node_modules" / "axe-core" / "axe.min.js"  # `make axe` installs it (npm's axe-core)
+
+
+def unavailable(reason: str, install: str) -> None:
+    """Skip a test whose tool is missing, saying how to install it; fail it under CI."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason}: install it with `{install}` (make test does so)", pytrace=False)
+    pytest.skip(f"{reason}: install it with `{install}`")
+
+
 def write(path: Path, text: str) -> Path:
     """Write ``text`` (dedented) to ``path``; return the path."""
     path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")

@@ -131,3 +131,25 @@ def test_imports_point_from_the_cli_to_render_to_queries():
     assert "kb.cli" not in from_render and "kb.db" not in from_render, from_render
     assert not {t for t in from_render if t in ("kb.queries.reader", "kb.queries.registry")}, from_render
     assert any(t.startswith("kb.render") for t in graph["kb.cli"])
+
+
+def test_the_web_layer_sits_above_render_and_queries():
+    """kb.web -> kb.render -> kb.queries: kb serve answers with the same
+    layouts and questions as the CLI; kb.web never imports kb.cli (the CLI
+    imports kb.web to start it), and nothing below imports kb.web. Only
+    kb.web imports the web stack (Starlette, Jinja2, uvicorn)."""
+    graph = import_graph()
+    web = _package(graph, "kb.web")
+    assert {"kb.web.app", "kb.web.pages", "kb.web.params", "kb.web.routes"} <= web
+    from_web = {t for n in web for t in graph[n]} - web
+    assert not {t for t in from_web if t == "kb.cli" or t.startswith("kb.cli.")}, from_web
+    assert any(t.startswith("kb.render") for t in from_web) and any(t.startswith("kb.queries") for t in from_web)
+    below = _package(graph, "kb.render") | _package(graph, "kb.queries") | _package(graph, "kb.schema")
+    assert not {(n, t) for n in below for t in graph[n] if t.startswith("kb.web")}
+    stack = ("starlette", "jinja2", "markupsafe", "uvicorn")
+    users = sorted(
+        n
+        for n, p in ((module_name(p), p) for p in PACKAGE.rglob("*.py"))
+        if any(m == s or m.startswith(s + ".") for m in imports_of(p, n) for s in stack)
+    )
+    assert users and all(u.startswith("kb.web.") for u in users), users

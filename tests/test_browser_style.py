@@ -1,5 +1,6 @@
 """cypher/browser.grass in the Neo4j Browser the test server serves, driven in
-headless Chromium (Debian's ``chromium`` and ``chromium-driver``) by Selenium:
+headless Chromium (Debian's ``chromium`` and ``chromium-driver``) by Selenium
+(the ``chrome`` fixture, conftest.py):
 loaded by drag-and-drop and by paste, then a graph of TREATS edges drawn with it.
 
 Browser 5.24 styles relationships by type only, so the TREATS modes differ by
@@ -8,15 +9,12 @@ their caption (the mode), not by colour."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import time
 from pathlib import Path
 
 import pytest
 
 GRASS = Path(__file__).resolve().parents[1] / "cypher" / "browser.grass"
-INSTALL = "apt-get install -y chromium chromium-driver"
 MODES = ("explicit", "implicit", "conflicts", "silent")
 
 PASTE_JS = """
@@ -46,35 +44,6 @@ const rels = [...document.querySelectorAll('svg g.relationship')].map(g => ({
   caption: [...g.querySelectorAll('text')].map(t => t.textContent.trim()).join(' ')}));
 return JSON.stringify({nodes, rels});
 """
-
-
-def _unavailable(reason: str):
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason}: install it with `{INSTALL}` (make test does so as root)", pytrace=False)
-    pytest.skip(f"{reason}: install it with `{INSTALL}`")
-
-
-@pytest.fixture(scope="module")
-def chrome(tmp_path_factory):
-    chromium = shutil.which("chromium")
-    driver_bin = shutil.which("chromedriver")
-    if not chromium or not driver_bin:
-        _unavailable("headless Chromium and its driver are needed for the Browser test and were not found")
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        _unavailable("the selenium package is missing (pip install -e '.[dev]')")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = chromium
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1600,1000"):
-        opts.add_argument(arg)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(driver_bin), options=opts)
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 def _script_errors(driver) -> list[str]:

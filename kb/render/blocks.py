@@ -38,6 +38,21 @@ def mode_cell(mode: str, reviewed: bool = True, words: bool = True) -> str:
     return f"{sym} {mode}" if words else sym
 
 
+class Linked(str):
+    """Text that names records of the catalog. Each ref is ``(kind, key)`` or
+    ``(kind, key, shown)``: kind is instrument, topic, jurisdiction,
+    developer, paper, source, or ``url`` (key: an address); ``shown`` the
+    words of the text that name it (default: the key). It reads as plain
+    text everywhere; the HTML writer (kb.render.html) links those words."""
+
+    refs: tuple[tuple[str, str, str], ...]
+
+    def __new__(cls, text: str, *refs: tuple) -> Linked:
+        obj = super().__new__(cls, text)
+        obj.refs = tuple((r[0], r[1], r[2] if len(r) > 2 and r[2] else r[1]) for r in refs if r[1])
+        return obj
+
+
 class LazyRows:
     """Rows built on first use: a page holds its table and its csv rows, but
     one output format needs only one of them (json neither)."""
@@ -88,6 +103,7 @@ class Table:
     headers: dict[str, str] = field(default_factory=dict)
     compact: bool = False
     empty: str = "(none)"
+    links: dict[str, str] = field(default_factory=dict)  # column -> the kind of key its cells hold (kb.render.html)
 
 
 @dataclass

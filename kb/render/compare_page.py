@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kb.queries.clocks import Clocks
-from kb.render.blocks import Heading, Page, Table, Text, mode_cell
+from kb.render.blocks import Heading, Linked, Page, Table, Text, mode_cell
 from kb.words import plural
 
 COLUMNS = ["topic", "relation", "a_mode", "a_reviewed", "a_pinpoint", "b_mode", "b_reviewed", "b_pinpoint"]
@@ -18,8 +18,16 @@ def compare_page(d: dict[str, Any], clocks: Clocks) -> Page:
     A, B = d["a"], d["b"]
     blocks = [
         Heading(f"{A['id']} ↔ {B['id']}{when}", 1),
-        Text(f"A: {A['name']} ({A['jurisdiction']}, {A['status']})"),
-        Text(f"B: {B['name']} ({B['jurisdiction']}, {B['status']})"),
+        *(
+            Text(
+                Linked(
+                    f"{side}: {X['name']} ({X['jurisdiction']}, {X['status']})",
+                    ("instrument", X["id"], X["name"]),
+                    ("jurisdiction", X["jurisdiction"]),
+                )
+            )
+            for side, X in (("A", A), ("B", B))
+        ),
         Text(
             f"On {plural(len(d['topics']), 'topic')}: {s['converges']} converge, {s['asymmetric']} asymmetric, "
             f"{s['both_silent']} both silent"
@@ -36,6 +44,7 @@ def compare_page(d: dict[str, Any], clocks: Clocks) -> Page:
                 for t in d["topics"]
             ],
             ["topic", "A", "B", "relation"],
+            links={"topic": "topic"},
         ),
     ]
     rows = [

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from kb.queries.clocks import Clocks
-from kb.render.blocks import Bullets, Heading, Page, Table, Text, mode_cell
+from kb.render.blocks import Bullets, Heading, Linked, Page, Table, Text, mode_cell
 from kb.render.topic_page import source_text
 from kb.words import plural
 
@@ -25,7 +25,8 @@ def _facts(pairs: list[tuple[str, Any]]) -> Table:
 
 def _link(x: dict[str, Any]) -> str:
     note = f" — {x['note']}" if x.get("note") else ""
-    return f"{x['id']} ({x.get('label', '').lower() or 'instrument'}): {x['name']}{note}"
+    kind = x.get("label", "").lower() or "instrument"
+    return Linked(f"{x['id']} ({kind}): {x['name']}{note}", (kind, x["id"]))
 
 
 # -- instrument ---------------------------------------------------------------
@@ -38,7 +39,13 @@ def instrument_page(d: dict[str, Any], clocks: Clocks) -> Page:
     kind = f"{i['kind']} · {'binding' if i['binding'] else 'voluntary'} · {i['status']}"
     blocks: list[Any] = [
         Heading(i["name"] + clocks.bracketed(), 1),
-        Text(f"{i['id']} · {j.get('name', '?')} ({j.get('code', '?')}) · {kind}", dim=True),
+        Text(
+            Linked(
+                f"{i['id']} · {j.get('name', '?')} ({j.get('code', '?')}) · {kind}",
+                ("jurisdiction", j.get("code"), j.get("name")),
+            ),
+            dim=True,
+        ),
         _facts(
             [
                 ("short name", i["short_name"]),
@@ -46,10 +53,10 @@ def instrument_page(d: dict[str, Any], clocks: Clocks) -> Page:
                 ("effective", i["effective"]),
                 ("ended", i["ended"]),
                 ("citation", i["citation"]),
-                ("url", i["url"]),
-                ("issued by", f"{dev['name']} ({dev['id']})" if dev else None),
+                ("url", Linked(i["url"], ("url", i["url"])) if i["url"] else None),
+                ("issued by", Linked(f"{dev['name']} ({dev['id']})", ("developer", dev["id"])) if dev else None),
                 ("catalog rank", i["catalog_rank"]),
-                ("source", i["source"]),
+                ("source", Linked(i["source"], ("source", i["source"])) if i["source"] else None),
                 ("date note", i["date_note"]),
             ]
         ),
@@ -62,6 +69,7 @@ def instrument_page(d: dict[str, Any], clocks: Clocks) -> Page:
             Table(
                 [{"from": _iso(s["date"]), "status": s["status"], "source": s["source"]} for s in d["status_history"]],
                 ["from", "status", "source"],
+                links={"source": "source"},
             ),
         ]
     addressed = sum(1 for c in d["cells"] if c["mode"] != "silent")
@@ -78,17 +86,27 @@ def instrument_page(d: dict[str, Any], clocks: Clocks) -> Page:
                     "mode": mode_cell(c["mode"]),
                     "pinpoint": c["pinpoint"],
                     "confidence": c["confidence"],
-                    "source": c["source"] + ("" if c["checked"] else " (not checked)"),
+                    "source": Linked(c["source"] + ("" if c["checked"] else " (not checked)"), ("source", c["source"])),
                 }
                 for c in d["cells"]
             ],
             ["topic", "mode", "pinpoint", "confidence", "source"],
+            links={"topic": "topic"},
         ),
     ]
     if d["conflicts"]:
         blocks += [
             Heading("Curated conflicts"),
-            Bullets([f"{c['topic']}: ↔ {c['other']} ({c['other_name']}) — {c['basis']}" for c in d["conflicts"]]),
+            Bullets(
+                [
+                    Linked(
+                        f"{c['topic']}: ↔ {c['other']} ({c['other_name']}) — {c['basis']}",
+                        ("topic", c["topic"]),
+                        ("instrument", c["other"]),
+                    )
+                    for c in d["conflicts"]
+                ]
+            ),
         ]
     for title, k in (("Cites", "cites"), ("Cited by", "cited_by")):
         if d[k]:
@@ -99,8 +117,11 @@ def instrument_page(d: dict[str, Any], clocks: Clocks) -> Page:
                 Heading(title),
                 Bullets(
                     [
-                        f"{x['id']} on {_iso(x['date'])} ({x['scope']}): {x['name']}"
-                        + (f" — {x['note']}" if x["note"] else "")
+                        Linked(
+                            f"{x['id']} on {_iso(x['date'])} ({x['scope']}): {x['name']}"
+                            + (f" — {x['note']}" if x["note"] else ""),
+                            ("instrument", x["id"]),
+                        )
                         for x in d[k]
                     ]
                 ),
@@ -110,7 +131,11 @@ def instrument_page(d: dict[str, Any], clocks: Clocks) -> Page:
             Heading("Signed by"),
             Bullets(
                 [
-                    f"{s['name']} ({s['id']}, {s['posture']} weights)" + (f" on {_iso(s['date'])}" if s["date"] else "")
+                    Linked(
+                        f"{s['name']} ({s['id']}, {s['posture']} weights)"
+                        + (f" on {_iso(s['date'])}" if s["date"] else ""),
+                        ("developer", s["id"], s["name"]),
+                    )
                     for s in d["signatories"]
                 ]
             ),
@@ -130,7 +155,7 @@ def _law_cell(mode: str, ids: list[str], ended: list[str] = ()) -> str:
         cell = "- none in effect"
     else:
         cell = mode_cell("silent", False) if mode == "unreviewed" else mode_cell(mode)
-    return cell + (": " + ", ".join(names) if names else "")
+    return Linked(cell + (": " + ", ".join(names) if names else ""), *(("instrument", i) for i in ids))
 
 
 def jurisdiction_page(d: dict[str, Any], clocks: Clocks) -> Page:
@@ -141,9 +166,13 @@ def jurisdiction_page(d: dict[str, Any], clocks: Clocks) -> Page:
     blocks: list[Any] = [
         Heading(f"{j['name']} ({j['code']})" + clocks.bracketed(), 1),
         Text(
-            j["kind"]
-            + (f" · part of {d['part_of']['name']} ({d['part_of']['code']})" if d["part_of"] else "")
-            + (" · parts: " + ", ".join(p["code"] for p in d["parts"]) if d["parts"] else ""),
+            Linked(
+                j["kind"]
+                + (f" · part of {d['part_of']['name']} ({d['part_of']['code']})" if d["part_of"] else "")
+                + (" · parts: " + ", ".join(p["code"] for p in d["parts"]) if d["parts"] else ""),
+                ("jurisdiction", (d["part_of"] or {}).get("code"), (d["part_of"] or {}).get("name")),
+                *(("jurisdiction", p["code"]) for p in d["parts"]),
+            ),
             dim=True,
         ),
         Heading("Instruments"),
@@ -151,18 +180,28 @@ def jurisdiction_page(d: dict[str, Any], clocks: Clocks) -> Page:
             [{**i, "adopted": _iso(i["adopted"])} for i in law],
             INSTRUMENT_COLUMNS,
             empty="(no tracked public instrument issued here)",
+            links={"id": "instrument"},
         ),
     ]
     if frameworks:
         blocks += [
             Heading("Company frameworks"),
             Text("Issued by developers based here: their own commitments, not public law.", dim=True),
-            Table([{**i, "adopted": _iso(i["adopted"])} for i in frameworks], INSTRUMENT_COLUMNS),
+            Table(
+                [{**i, "adopted": _iso(i["adopted"])} for i in frameworks],
+                INSTRUMENT_COLUMNS,
+                links={"id": "instrument"},
+            ),
         ]
     if d["developers"]:
         blocks += [
             Heading("Developers based here"),
-            Bullets([f"{x['name']} ({x['id']}, {x['posture']} weights)" for x in d["developers"]]),
+            Bullets(
+                [
+                    Linked(f"{x['name']} ({x['id']}, {x['posture']} weights)", ("developer", x["id"], x["name"]))
+                    for x in d["developers"]
+                ]
+            ),
         ]
     if d["instruments"]:
         columns = ["topic", "law"] + (["frameworks"] if frameworks else [])
@@ -185,12 +224,21 @@ def jurisdiction_page(d: dict[str, Any], clocks: Clocks) -> Page:
                 ],
                 columns,
                 headers={"law": "public instruments", "frameworks": "company frameworks"},
+                links={"topic": "topic"},
             ),
             Heading("Gaps"),
-            Text(f"Reviewed and silent ({len(d['gaps_silent'])}): " + (", ".join(d["gaps_silent"]) or "none")),
             Text(
-                f"Not reviewed, or no public instrument in effect ({len(d['gaps_unreviewed'])}): "
-                + (", ".join(d["gaps_unreviewed"]) or "none")
+                Linked(
+                    f"Reviewed and silent ({len(d['gaps_silent'])}): " + (", ".join(d["gaps_silent"]) or "none"),
+                    *(("topic", t) for t in d["gaps_silent"]),
+                )
+            ),
+            Text(
+                Linked(
+                    f"Not reviewed, or no public instrument in effect ({len(d['gaps_unreviewed'])}): "
+                    + (", ".join(d["gaps_unreviewed"]) or "none"),
+                    *(("topic", t) for t in d["gaps_unreviewed"]),
+                )
             ),
         ]
     return Page(d, blocks, d["instruments"], INSTRUMENT_COLUMNS + ["framework"])
@@ -211,7 +259,10 @@ def developer_page(d: dict[str, Any], clocks: Clocks) -> Page:
     blocks: list[Any] = [
         Heading(dev["name"] + clocks.bracketed(), 1),
         Text(
-            f"{dev['id']} · {dev['posture']} weights · based in {home.get('name', '?')} ({home.get('code', '?')})",
+            Linked(
+                f"{dev['id']} · {dev['posture']} weights · based in {home.get('name', '?')} ({home.get('code', '?')})",
+                ("jurisdiction", home.get("code"), home.get("name")),
+            ),
             dim=True,
         ),
     ]
@@ -233,6 +284,7 @@ def developer_page(d: dict[str, Any], clocks: Clocks) -> Page:
             ],
             ["relation", "id", "jurisdiction", "date", "mode", "pinpoint"],
             empty="(it issued or signed no tracked instrument)",
+            links={"id": "instrument", "jurisdiction": "jurisdiction"},
         ),
         Heading(f"Binding law that reaches it, and how it treats {d['topic']}"),
         Text(
@@ -253,6 +305,7 @@ def developer_page(d: dict[str, Any], clocks: Clocks) -> Page:
             ],
             ["id", "jurisdiction", "via", "status", "mode", "pinpoint"],
             empty="(no tracked binding instrument in force where it is based or operates)",
+            links={"id": "instrument", "jurisdiction": "jurisdiction"},
         ),
     ]
     rows += [
@@ -281,16 +334,31 @@ def paper_page(d: dict[str, Any], clocks: Clocks) -> Page:
             f"{p['id']} · {', '.join(p['authors'])} · {p['year']}" + (f" · {p['venue']}" if p["venue"] else ""),
             dim=True,
         ),
-        _facts([("doi", p["doi"]), ("url", p["url"]), ("class", p["primary_class"]), ("source", p["source"])]),
+        _facts(
+            [
+                ("doi", p["doi"]),
+                ("url", Linked(p["url"], ("url", p["url"])) if p["url"] else None),
+                ("class", p["primary_class"]),
+                ("source", Linked(p["source"], ("source", p["source"])) if p["source"] else None),
+            ]
+        ),
         Heading("Topics it addresses"),
-        Bullets([f"{a['topic']}: {a['name']}" + (f" — {a['note']}" if a["note"] else "") for a in d["addresses"]]),
+        Bullets(
+            [
+                Linked(f"{a['topic']}: {a['name']}" + (f" — {a['note']}" if a["note"] else ""), ("topic", a["topic"]))
+                for a in d["addresses"]
+            ]
+        ),
         Heading("Cites"),
         Bullets([_link(x) for x in d["cites"]]),
     ]
     if d["cited_by"]:
         blocks += [Heading("Cited by"), Bullets([_link(x) for x in d["cited_by"]])]
     if d["similar"]:
-        blocks += [Heading("Similar papers"), Bullets([f"{s['id']}: {s['title']} ({s['year']})" for s in d["similar"]])]
+        blocks += [
+            Heading("Similar papers"),
+            Bullets([Linked(f"{s['id']}: {s['title']} ({s['year']})", ("paper", s["id"])) for s in d["similar"]]),
+        ]
     rows = (
         [{"relation": "cites", "id": x["id"], "name": x["name"], "note": x["note"]} for x in d["cites"]]
         + [{"relation": "cited_by", "id": x["id"], "name": x["name"], "note": x["note"]} for x in d["cited_by"]]
@@ -311,9 +379,17 @@ def source_page(d: dict[str, Any], clocks: Clocks) -> Page:
     blocks: list[Any] = [
         Heading(s["title"] + replace(clocks, as_of_given=False).bracketed(), 1),
         Text(f"{s['id']} · {s['kind']} source" + (f" · {s['publisher']}" if s["publisher"] else ""), dim=True),
-        _facts([("url", s["url"]), ("accessed", s["accessed"]), ("note", s["note"])]),
+        _facts(
+            [
+                ("url", Linked(s["url"], ("url", s["url"])) if s["url"] else None),
+                ("accessed", s["accessed"]),
+                ("note", s["note"]),
+            ]
+        ),
         Heading("Records that cite it"),
-        Bullets([f"{r['label']} {r['key']}: {r['name']}" for r in d["records"]]),
+        Bullets(
+            [Linked(f"{r['label']} {r['key']}: {r['name']}", (r["label"].lower(), r["key"])) for r in d["records"]]
+        ),
         Heading("Facts that cite it"),
         Text(f"Cells citing it: mode and pinpoint {checked}.", dim=True),
         Table(

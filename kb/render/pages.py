@@ -2,8 +2,8 @@
 as Markdown (``--format md``), as JSON (the page's data) or as CSV (its
 main table's rows): ``render_page`` writes one of them to stdout.
 
-The blocks are ``kb.render.blocks``'; an HTML or SVG writer would sit
-beside this module and take the same ``Page``.
+The blocks are ``kb.render.blocks``'; ``kb.render.html`` writes the same
+``Page`` as HTML (``kb serve``), and an SVG writer would sit beside them.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from kb.queries.clocks import Clocks
-from kb.render.blocks import LEGEND, Bullets, Heading, Page, Table, Text, mode_cell
+from kb.render.blocks import LEGEND, Bullets, Heading, Linked, Page, Table, Text, mode_cell
 from kb.words import plural
 
 TALLY = ("codified", "diverged", "implicit", "silent", "undated")
@@ -16,7 +16,10 @@ TALLY = ("codified", "diverged", "implicit", "silent", "undated")
 def primacy_sentence(p: dict[str, Any] | None) -> str:
     if p is None:
         return "No tracked instrument addresses this topic yet, so none has primacy."
-    return f"First addressed by {p['instrument']['name']} on {p['date'].isoformat()} ({p['mode']})."
+    i = p["instrument"]
+    return Linked(
+        f"First addressed by {i['name']} on {p['date'].isoformat()} ({p['mode']}).", ("instrument", i["id"], i["name"])
+    )
 
 
 def timeline_tally(counts: dict[str, int]) -> str:
@@ -40,13 +43,25 @@ def source_text(x: dict[str, Any]) -> str:
     else:
         checked = "checked in it" if x["checked"] else "not checked in the primary text"
         cells = f"; {x['cells']} {'cell' if x['cells'] == 1 else 'cells'}, {checked}"
-    return f"{x['id']}: {x['title']}" + (f" <{x['url']}>" if x["url"] else "") + f" ({x['kind']}{cells})"
+    text = f"{x['id']}: {x['title']}" + (f" <{x['url']}>" if x["url"] else "") + f" ({x['kind']}{cells})"
+    return Linked(text, ("source", x["id"]), ("url", x["url"]))
 
 
 def pair_text(p: dict[str, Any]) -> str:
     e, s = p["explicit"], p["silent"]
     tail = "" if s.get("reviewed", True) else ", unreviewed"
-    return f"{e['name']} ({e['jurisdiction']}, explicit) ↔ {s['name']} ({s['jurisdiction']}, silent{tail})"
+    return Linked(
+        f"{e['name']} ({e['jurisdiction']}, explicit) ↔ {s['name']} ({s['jurisdiction']}, silent{tail})",
+        ("instrument", e["id"], e["name"]),
+        ("jurisdiction", e["jurisdiction"]),
+        ("instrument", s["id"], s["name"]),
+        ("jurisdiction", s["jurisdiction"]),
+    )
+
+
+def _named(i: dict[str, Any]) -> Linked:
+    """An instrument's name, linked to it."""
+    return Linked(i["name"], ("instrument", i["id"], i["name"]))
 
 
 def _more(blocks: list[Any], shown: int, total: int, what: str) -> None:
@@ -96,13 +111,14 @@ def topic_page(d: dict[str, Any], clocks: Clocks) -> Page:
                 rows=[
                     {
                         "date": x["date"].isoformat() if x["date"] else "",
-                        "instrument": x["instrument"]["name"],
+                        "instrument": _named(x["instrument"]),
                         "jurisdiction": x["instrument"]["jurisdiction"],
                         "label": x["label"],
                     }
                     for x in d["timeline"]
                 ],
                 columns=["date", "instrument", "jurisdiction", "label"],
+                links={"jurisdiction": "jurisdiction"},
             )
         )
         _more(blocks, len(d["timeline"]), d["totals"]["timeline"], "timeline entries")
@@ -112,7 +128,18 @@ def topic_page(d: dict[str, Any], clocks: Clocks) -> Page:
     )
     if d["conflicts"]:
         blocks.append(Text("Curated conflicts:"))
-        blocks.append(Bullets([f"{c['a']['name']} ↔ {c['b']['name']}: {c['basis']}" for c in d["conflicts"]]))
+        blocks.append(
+            Bullets(
+                [
+                    Linked(
+                        f"{c['a']['name']} ↔ {c['b']['name']}: {c['basis']}",
+                        ("instrument", c["a"]["id"], c["a"]["name"]),
+                        ("instrument", c["b"]["id"], c["b"]["name"]),
+                    )
+                    for c in d["conflicts"]
+                ]
+            )
+        )
 
     blocks.append(Heading("Cross-jurisdiction coverage"))
     blocks.append(
@@ -120,7 +147,7 @@ def topic_page(d: dict[str, Any], clocks: Clocks) -> Page:
             rows=[
                 {
                     "id": c["instrument"]["id"],
-                    "instrument": c["instrument"]["name"],
+                    "instrument": _named(c["instrument"]),
                     "jurisdiction": c["instrument"]["jurisdiction"],
                     "mode": mode_cell(c["mode"], c["reviewed"]),
                     "pinpoint": c["pinpoint"],
@@ -128,6 +155,7 @@ def topic_page(d: dict[str, Any], clocks: Clocks) -> Page:
                 for c in d["coverage"]
             ],
             columns=["id", "instrument", "jurisdiction", "mode", "pinpoint"],
+            links={"id": "instrument", "jurisdiction": "jurisdiction"},
         )
     )
     _more(blocks, len(d["coverage"]), d["totals"]["coverage"], "tracked instruments, in catalog order")
@@ -137,13 +165,27 @@ def topic_page(d: dict[str, Any], clocks: Clocks) -> Page:
     blocks.append(Text(f"Instruments that do not address {t['name']} — candidates for future policy work."))
     blocks.append(
         Bullets(
-            [f"{s['name']} · {s['jurisdiction']}" + ("" if s["reviewed"] else " (unreviewed)") for s in d["silent"]]
+            [
+                Linked(
+                    f"{s['name']} · {s['jurisdiction']}" + ("" if s["reviewed"] else " (unreviewed)"),
+                    ("instrument", s["id"], s["name"]),
+                    ("jurisdiction", s["jurisdiction"]),
+                )
+                for s in d["silent"]
+            ]
         )
     )
     _more(blocks, len(d["silent"]), d["totals"]["silent"], "silent regimes, in catalog order")
 
     blocks.append(Heading("References"))
-    blocks.append(Bullets([r["text"] for r in d["references"]]))
+    blocks.append(
+        Bullets(
+            [
+                Linked(r["text"], ("instrument", r["instrument"]), ("source", r["source"], f"[{r['source']}]"))
+                for r in d["references"]
+            ]
+        )
+    )
     blocks.append(Heading("Sources"))
     blocks.append(Bullets([source_text(x) for x in d["sources"]]))
 
