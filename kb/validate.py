@@ -54,6 +54,12 @@ KEY_PATTERNS = {
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 INT_RE = re.compile(r"[+-]?[0-9]+")  # CSV cells: no '1_000', no non-ASCII digits
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _blank(text: str) -> bool:
+    """Empty, or only white space that is allowed in text (a control character
+    such as U+001F, white space to Python, is reported as what it is)."""
+    return not text or (text.isspace() and len(text) <= MAX_TEXT and not CONTROL_RE.search(text))
 SURROGATE_RE = re.compile("[\ud800-\udfff]")  # from a \ud800 escape: not a character, cannot be stored
 BAD_CHAR_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # either of the two above
 
@@ -223,7 +229,7 @@ class _Checker:
                 ok = False
         for req in required_fields(section):
             value = rec.data.get(req)
-            if value is None or (isinstance(value, str) and (not value or value.isspace())):
+            if value is None or (isinstance(value, str) and _blank(value)):
                 self.problem(rec, req, f"missing required field {req!r}", _required_hint(section, req, req in rec.data))
                 ok = False
         return ok
