@@ -17,6 +17,7 @@ records them now.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -254,8 +255,26 @@ def csl_item(item: dict[str, Any], legal: bool = False) -> dict[str, Any]:
     return csl
 
 
+# The parts of an item that change with each request (a page's URL names its instants; its note
+# the command that rebuilds it): a style is run with these tokens in their place, once per item
+# otherwise alike, and the real values are put back in the text.
+_VOLATILE = {"URL": "KBURLPLACEHOLDER", "note": "KBNOTEPLACEHOLDER"}
+
+
 def render_csl(item: dict[str, Any], fmt: str) -> str:
+    tokened = {**item, **{k: token for k, token in _VOLATILE.items() if k in item}, "id": "kb-item"}
+    text = _render_csl(json.dumps(tokened, sort_keys=True, default=str), fmt)
+    for k, token in _VOLATILE.items():
+        if k in item:
+            text = text.replace(token, str(item[k]))
+    return text
+
+
+@functools.lru_cache(maxsize=1024)
+def _render_csl(item_json: str, fmt: str) -> str:
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+
+    item = json.loads(item_json)
     from citeproc.source.json import CiteProcJSON
 
     style = _style(CSL_STYLES[fmt])

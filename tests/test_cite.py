@@ -10,6 +10,7 @@ import bibtexparser
 import pytest
 import rispy
 
+from kb import cite as kb_cite
 from kb.cite import FORMATS
 
 PAPER = "arXiv:2602.19682"
@@ -115,3 +116,24 @@ def test_topic_citation_can_pin_the_record_instant(corpus_db):
     assert item["note"].endswith(f"`kb topic open_weight_release --as-of 2026-06-01 --as-recorded {stamp}`")
     with pytest.raises(Exception, match="not in the catalog as recorded at 2000-01-01T00:00:00Z"):
         cite(corpus_db, "topic", "open_weight_release", "apa", date(2026, 6, 1), datetime(2000, 1, 1, tzinfo=UTC))
+
+
+@pytest.mark.parametrize("fmt", sorted(kb_cite.CSL_STYLES))
+def test_a_style_run_once_per_item_gives_the_text_of_a_run_per_request(corpus_db, fmt):
+    """render_csl runs a style once for items alike but for their URL and
+    note (a page's instants) and puts those back: the text must be what the
+    style gives for the item itself, at each of two instants."""
+    from datetime import date, datetime, timedelta
+
+    now = datetime.now(UTC)
+    for instant in (now, now + timedelta(seconds=61, microseconds=123)):
+        for kind, key, base in (
+            ("topic", "open_weight_release", "http://127.0.0.1:8000"),
+            ("topic", "deepfakes", None),
+            ("instrument", "EU-AIA-2024", None),
+        ):
+            item = kb_cite.item_for(corpus_db, kind, key, date(2025, 6, 1), instant, base)
+            direct = kb_cite._render_csl.__wrapped__(json.dumps({**item, "id": "kb-item"}, default=str), fmt)
+            assert kb_cite.render_csl(item, fmt) == direct
+            if "URL" in item and kind == "topic":
+                assert item["URL"] in direct
