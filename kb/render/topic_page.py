@@ -16,7 +16,10 @@ TALLY = ("codified", "diverged", "implicit", "silent", "undated")
 def primacy_sentence(p: dict[str, Any] | None) -> str:
     if p is None:
         return "No tracked instrument addresses this topic yet, so none has primacy."
-    return f"First addressed by {p['instrument']['name']} on {p['date'].isoformat()} ({p['mode']})."
+    text = f"First addressed by {p['instrument']['name']} on {p['date'].isoformat()} ({p['mode']})."
+    if p.get("dated_by"):  # primacy by introduction date
+        text += f" By introduction date ({p['dated_by']} on that date); the timeline goes by adoption date."
+    return text
 
 
 def timeline_tally(counts: dict[str, int]) -> str:
