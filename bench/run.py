@@ -24,8 +24,10 @@ writes a synthetic catalog (bench/synth.py) and measures, on the same rows:
   time, then the topic page today, --as-of a past date, --as-recorded
   between the first two of those loads, and both;
 
-and, once: a load of about 100k cells for kb's memory, and ``kb --help``
-start-up time. Each load runs in a child process with a time limit and an RSS
+and, once: a load of about 100k cells for kb's memory, an import of a
+synthetic AGORA export of AGORA's size (1,000 documents x 80 tags,
+bench/agora.py) with one of its topic pages, and ``kb --help`` start-up
+time. Each load runs in a child process with a time limit and an RSS
 cap; a load that fails or runs out of time is reported as such, with how far
 it got. Results go to bench/results/results.json (git ignores bench/results/),
 and a table to stdout, with kb's figures beside the previous run's (the
@@ -61,6 +63,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import agora  # noqa: E402  (bench/agora.py)
 import synth  # noqa: E402  (bench/synth.py)
 
 PY = sys.executable
@@ -76,6 +79,8 @@ TARGETS = {
     "matrix_p50_ms_1k": "full matrix <= 300 ms at 1k x 50",
     "help_seconds": "kb --help <= 0.3 s",
     "load_100k_rss_mib": "kb's memory <= 300 MiB while loading 100k cells",
+    "agora_import_seconds": "a synthetic AGORA export (1,000 documents x 80 tags) imported in <= 10 s",
+    "agora_topic_page_p50_ms": "one of its topic pages p50 <= 50 ms",
     "no_worse": "no other figure worse by more than 20% than the baseline (timings: and by more than 1 ms)",
 }
 RESULTS = HERE / "results"  # ignored by git: results.json, results.previous.json, profiles/
@@ -1057,6 +1062,20 @@ def memory_100k(bench: BenchServer, work: Path, opts) -> dict[str, Any]:
     return out
 
 
+AGORA_SIZE = (1000, 80)  # documents x tags: AGORA's size
+
+
+def agora_figures(bench: BenchServer, work: Path, opts) -> dict[str, Any]:
+    """A synthetic export of AGORA's size (bench/agora.py) imported into an
+    emptied database: the import end to end, and one of its topic pages."""
+    folder = agora.write_export(work / "agora", *AGORA_SIZE, seed=opts.seed)
+    bench.empty()
+    log(f"AGORA-sized import ({AGORA_SIZE[0]} documents x {AGORA_SIZE[1]} tags) ...")
+    out = agora.measure(bench.db, folder, runs=opts.runs)
+    log(f"  {out['import_seconds']} s; topic page p50 {out['topic_page_p50_ms']} ms")
+    return out
+
+
 # -- the table ---------------------------------------------------------------------------
 def fmt(v: Any, unit: str = "") -> str:
     if v is None:
@@ -1092,6 +1111,11 @@ def verdicts(results: dict[str, Any]) -> list[dict[str, Any]]:
                 sm["kb_over_orm_speedup"] >= 30,
                 name,
             )
+    a = results.get("agora") or {}
+    if "import_seconds" in a:
+        where = f"{a['documents']} documents"
+        add("agora_import_seconds", f"{a['import_seconds']} s", a["import_seconds"] <= 10, where)
+        add("agora_topic_page_p50_ms", f"{a['topic_page_p50_ms']} ms", a["topic_page_p50_ms"] <= 50, where)
     m = results.get("memory_100k") or {}
     if "kb_seconds" in m:
         add("load_100k_seconds", f"{m['kb_seconds']} s", m["kb_seconds"] <= 20, f"{m['instruments']}x{m['topics']}")
@@ -1500,6 +1524,7 @@ def main(argv: list[str] | None = None) -> int:
         "replaces, kept beside it as <name>.previous.json)",
     )
     ap.add_argument("--no-memory", action="store_true", help="skip the 100k-cell memory load")
+    ap.add_argument("--no-agora", action="store_true", help="skip the AGORA-sized import (bench/agora.py)")
     ap.add_argument(
         "--quick", action="store_true", help="short limits, one load each; sizes 1k x 50 and 10k x 200 unless --sizes"
     )
@@ -1555,7 +1580,7 @@ def main(argv: list[str] | None = None) -> int:
         previous = json.loads(opts.out.read_text())
         measured = {f"{i}x{t}" for i, t in sizes}
         results["sizes"] = [s for s in previous.get("sizes", []) if f"{s['instruments']}x{s['topics']}" not in measured]
-        for key in ("help", "memory_100k"):
+        for key in ("help", "memory_100k", "agora"):
             if key in previous:
                 results[key] = previous[key]
         results["merged_from"] = previous.get("date")
@@ -1585,6 +1610,8 @@ def main(argv: list[str] | None = None) -> int:
         bench.idle_ms = results["server"]["idle_return1_ms"] = return1_ms(bench, 200)
         if not opts.no_memory and "memory_100k" not in results:
             results["memory_100k"] = memory_100k(bench, opts.work, opts)
+        if not opts.no_agora and "agora" not in results:
+            results["agora"] = agora_figures(bench, opts.work, opts)
         for instruments, topics in sizes:
             t = time.monotonic()
             try:

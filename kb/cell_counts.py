@@ -37,8 +37,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from kb.schema.model import CURATED_CATALOG, JURISDICTION_KEPT, MODES
 from kb.schema.model import FOREVER_CYPHER as END  # recorded_to of a current fact
-from kb.schema.model import JURISDICTION_KEPT, MODES
 from kb.schema.model import TOPIC_CELL_COUNTS as FIELDS
 
 # Recount the topics named in $slugs (null: every topic), from the current
@@ -85,37 +85,39 @@ FORGET = (
     + f" WITH t MATCH (t)-[:HAS_COUNTS]->(c:CellCounts) WHERE c.recorded_to = {END} SET c.recorded_to = $now"
 )
 
-# Every jurisdiction's own instruments in the current catalog (ISSUED_IN it,
-# whatever their adoption date) and the current topics, in rank order, none
-# of them addresses (no current cell of theirs that is not silent).
+# Every jurisdiction's own instruments in the current curated catalog
+# ($catalog: ISSUED_IN it, whatever their adoption date) and that catalog's
+# current topics, in rank order, none of them addresses (no current cell of
+# theirs that is not silent). Other catalogs' gaps are walked (jurisdiction_gaps).
 RECOUNT_JURISDICTIONS = f"""
 CALL () {{
   MATCH (ts:TopicState)
-  WHERE ts.recorded_to = {END}
+  WHERE ts.recorded_to = {END} AND ts.catalog = $catalog
   WITH ts ORDER BY ts.rank
   RETURN collect(ts.slug) AS topics
 }}
 CALL (topics) {{
   // the jurisdictions with instruments: one walk of the current ISSUED_IN edges (a current edge is a
-  // current instrument's) and of those instruments' current cells that are not silent
+  // current instrument's) of the catalog's instruments and of their current cells that are not silent
   MATCH (n)-[e:ISSUED_IN]->(j:Jurisdiction)
   WHERE e.recorded_to = {END}
+    AND EXISTS {{ (n)-[:HAS_STATE]->(i:InstrumentState) WHERE i.recorded_to = {END} AND i.catalog = $catalog }}
   OPTIONAL MATCH (n)-[r:TREATS]->(t)
   WHERE r.recorded_to = {END}
   WITH topics, j, count(DISTINCT n) AS instruments, collect(DISTINCT t.slug) AS reviewed,
        collect(DISTINCT CASE WHEN r.mode <> 'silent' THEN t.slug END) AS addressed
   WITH j, instruments, reviewed, [s IN topics WHERE NOT s IN addressed] AS gaps
   SET j.own_instruments = instruments, j.own_gaps = gaps, j.own_unreviewed = [s IN gaps WHERE NOT s IN reviewed]
-  RETURN count(j) AS with_instruments
+  RETURN collect(j) AS counted
 }}
-CALL (topics) {{
+CALL (topics, counted) {{
   // the others: none of their own, every topic a gap
   MATCH (j:Jurisdiction)
-  WHERE NOT EXISTS {{ (j)<-[e:ISSUED_IN]-() WHERE e.recorded_to = {END} }}
+  WHERE NOT j IN counted
   SET j.own_instruments = 0, j.own_gaps = topics, j.own_unreviewed = topics
   RETURN count(j) AS without
 }}
-RETURN with_instruments + without AS jurisdictions
+RETURN size(counted) + without AS jurisdictions
 """
 # Whether a jurisdiction lacks what is kept on it.
 JURISDICTIONS_UNKEPT = (
@@ -143,7 +145,7 @@ def recount(tx, slugs: Iterable[str] | None = None, now: datetime | None = None)
 def recount_jurisdictions(tx) -> int:
     """Keep every jurisdiction's own instruments and the topics they address
     again, in the transaction ``tx``; how many jurisdictions."""
-    return tx.run(RECOUNT_JURISDICTIONS).single()["jurisdictions"]
+    return tx.run(RECOUNT_JURISDICTIONS, catalog=CURATED_CATALOG).single()["jurisdictions"]
 
 
 def forget(tx, now: datetime) -> None:

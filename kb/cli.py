@@ -316,6 +316,8 @@ def db_migrate(ctx: click.Context) -> None:
             f"The graph is already in format {FORMAT_VERSION}; nothing to migrate"
             + ("; marked it as such." if r.marked else ".")
         )
+    if r.catalogued:
+        click.echo(f"Gave {r.catalogued:,} states written before catalogs the curated catalog kb.")
     if r.schema_dropped or r.schema_created:
         click.echo(
             f"Schema: dropped {len(r.schema_dropped)} and created {len(r.schema_created)} constraints and indexes."
@@ -817,6 +819,17 @@ class LimitType(click.ParamType):
 LIMIT = LimitType()
 
 
+def catalog_option(f: Callable) -> Callable:
+    """--catalog NAME: which catalog a list across catalogs shows (docs/catalogs.md)."""
+    return click.option(
+        "--catalog",
+        "catalog",
+        default=None,
+        metavar="NAME",
+        help="The catalog to list: kb (the curated one, the default) or one imported (kb import).",
+    )(f)
+
+
 def list_limit_options(f: Callable) -> Callable:
     """--limit N|all and --all: how many rows a page lists of each long list
     (the default, kb.queries.PAGE_LIMIT, is written out here so that
@@ -864,13 +877,28 @@ def _show_page(page, fmt: str | None) -> None:
     render_page(page, resolve_format(fmt))
 
 
+def primacy_by_option(f: Callable) -> Callable:
+    """--by adopted|introduced: the date primacy goes by."""
+    return click.option(
+        "--by",
+        "by",
+        type=click.Choice(["adopted", "introduced"]),
+        default="adopted",
+        show_default=True,
+        help="The date primacy goes by: adoption, or introduction (the adoption date where there is none).",
+    )(f)
+
+
 @main.command("topic")
 @click.argument("slug")
+@primacy_by_option
 @list_limit_options
 @clock_options
 @output_option
 @click.pass_context
-def topic_cmd(ctx: click.Context, slug: str, limit: int | None, all_rows: bool, clocks, fmt: str | None) -> None:
+def topic_cmd(
+    ctx: click.Context, slug: str, by: str, limit: int | None, all_rows: bool, clocks, fmt: str | None
+) -> None:
     """A topic page: counts, primacy and timeline, forum-shopping pairs,
     coverage, silent regimes and references.
 
@@ -891,14 +919,15 @@ def topic_cmd(ctx: click.Context, slug: str, limit: int | None, all_rows: bool, 
     from kb.render.topic_page import topic_page
 
     rows = page_limit(limit, all_rows, _given(ctx, "limit"))
-    _show_page(topic_page(topic_data(database(ctx), slug, clocks, limit=rows), clocks), fmt)
+    _show_page(topic_page(topic_data(database(ctx), slug, clocks, limit=rows, by=by), clocks), fmt)
 
 
 @main.command("topics")
+@catalog_option
 @clock_options
 @output_option
 @click.pass_context
-def topics_cmd(ctx: click.Context, clocks, fmt: str | None) -> None:
+def topics_cmd(ctx: click.Context, catalog: str | None, clocks, fmt: str | None) -> None:
     """Topics ranked by salience: explicit + conflicts, ties by topic order.
 
     \b
@@ -910,7 +939,7 @@ def topics_cmd(ctx: click.Context, clocks, fmt: str | None) -> None:
     from kb.render.formats import render_rows
 
     render_rows(
-        salience(database(ctx), clocks),
+        salience(database(ctx), clocks, catalog),
         resolve_format(fmt),
         SALIENCE_COLUMNS,
         title=_titled("Topics by salience (explicit + conflicts)", clocks),
@@ -918,10 +947,11 @@ def topics_cmd(ctx: click.Context, clocks, fmt: str | None) -> None:
 
 
 @main.command("instruments")
+@catalog_option
 @clock_options
 @output_option
 @click.pass_context
-def instruments_cmd(ctx: click.Context, clocks, fmt: str | None) -> None:
+def instruments_cmd(ctx: click.Context, catalog: str | None, clocks, fmt: str | None) -> None:
     """Tracked instruments in catalog order, with status (as of a date).
 
     \b
@@ -932,7 +962,7 @@ def instruments_cmd(ctx: click.Context, clocks, fmt: str | None) -> None:
     from kb.queries import run
     from kb.render.formats import render_rows
 
-    rows = run(database(ctx), "instrument_list", **clocks.params())
+    rows = run(database(ctx), "instrument_list", catalog=catalog, **clocks.params())
     fmt = resolve_format(fmt)
     narrow = ["catalog_rank", "id", "jurisdiction", "kind", "binding", "adopted", "status", "topics_addressed"]
     render_rows(rows, fmt, narrow if fmt == "table" else None, title=_titled("Instruments", clocks))
@@ -940,15 +970,20 @@ def instruments_cmd(ctx: click.Context, clocks, fmt: str | None) -> None:
 
 @main.command("primacy")
 @click.argument("slug")
+@primacy_by_option
 @list_limit_options
 @clock_options
 @output_option
 @click.pass_context
-def primacy_cmd(ctx: click.Context, slug: str, limit: int | None, all_rows: bool, clocks, fmt: str | None) -> None:
+def primacy_cmd(
+    ctx: click.Context, slug: str, by: str, limit: int | None, all_rows: bool, clocks, fmt: str | None
+) -> None:
     """Which instrument addressed a topic first, and what came after.
 
     Primacy: the earliest adoption date among instruments that are not silent
-    on the topic (ties by catalog rank; undated ones never win). Timeline:
+    on the topic (ties by catalog rank; undated ones never win); with --by
+    introduced, the earliest introduction date (the adoption date where an
+    instrument has none). Timeline:
     every later instrument in date order, labelled codified (explicit),
     diverged (conflicts), implicit or silent; undated ones last. The tally
     counts the whole timeline; its first 50 entries are listed (--limit N,
@@ -963,7 +998,7 @@ def primacy_cmd(ctx: click.Context, slug: str, limit: int | None, all_rows: bool
     from kb.render.topic_page import primacy_page
 
     rows = page_limit(limit, all_rows, _given(ctx, "limit"))
-    _show_page(primacy_page(primacy(database(ctx), slug, clocks, limit=rows), clocks), fmt)
+    _show_page(primacy_page(primacy(database(ctx), slug, clocks, limit=rows, by=by), clocks), fmt)
 
 
 @main.command("forum-shopping")
@@ -1072,11 +1107,20 @@ def forum_shopping_cmd(
 
 @main.command("gaps")
 @click.argument("slug", required=False)
+@catalog_option
 @list_limit_options
 @clock_options
 @output_option
 @click.pass_context
-def gaps_cmd(ctx: click.Context, slug: str | None, limit: int | None, all_rows: bool, clocks, fmt: str | None) -> None:
+def gaps_cmd(
+    ctx: click.Context,
+    slug: str | None,
+    catalog: str | None,
+    limit: int | None,
+    all_rows: bool,
+    clocks,
+    fmt: str | None,
+) -> None:
     """Coverage gaps: silent share overall and per topic, and per jurisdiction
     the topics none of its instruments addresses. With SLUG, also that
     topic's silent regimes (the first 50 in catalog order with their number;
@@ -1092,15 +1136,16 @@ def gaps_cmd(ctx: click.Context, slug: str | None, limit: int | None, all_rows: 
     from kb.render.gaps_page import gaps_page
 
     rows = page_limit(limit, all_rows, _given(ctx, "limit"))
-    _show_page(gaps_page(gaps_data(database(ctx), slug, clocks, limit=rows), clocks), fmt)
+    _show_page(gaps_page(gaps_data(database(ctx), slug, clocks, limit=rows, catalog=catalog), clocks), fmt)
 
 
 @main.command("matrix")
 @click.option("--topic", "topics", multiple=True, metavar="SLUG", help="Only these topics (repeatable).")
+@catalog_option
 @clock_options
 @output_option
 @click.pass_context
-def matrix_cmd(ctx: click.Context, topics: tuple[str, ...], clocks, fmt: str | None) -> None:
+def matrix_cmd(ctx: click.Context, topics: tuple[str, ...], catalog: str | None, clocks, fmt: str | None) -> None:
     """The instrument x topic matrix: ● explicit, ◐ implicit, ⚠ conflicts, · silent.
 
     Rows in catalog order, columns in topic order (numbered in the table, with
@@ -1116,7 +1161,7 @@ def matrix_cmd(ctx: click.Context, topics: tuple[str, ...], clocks, fmt: str | N
     from kb.queries.matrix import matrix_data
     from kb.render.matrix_page import matrix_page
 
-    _show_page(matrix_page(matrix_data(database(ctx), clocks, topics), clocks), fmt)
+    _show_page(matrix_page(matrix_data(database(ctx), clocks, topics, catalog), clocks), fmt)
 
 
 @main.command("compare")
@@ -1359,3 +1404,125 @@ def serve_cmd(ctx: click.Context, host: str, port: int, base_url: str | None) ->
 
 if __name__ == "__main__":  # pragma: no cover  (python -m kb.cli)
     main()
+
+
+# -- Catalogs: kb import (docs/catalogs.md) ------------------------------------------------
+def import_options(f: Callable) -> Callable:
+    """--dry-run, --recorded-at and --exported: an import is a dated load."""
+    f = click.option(
+        "--exported",
+        type=click.DateTime(["%Y-%m-%d"]),
+        help="The export's date, cited with it (default: the file's modification date).",
+    )(f)
+    f = click.option(
+        "--recorded-at",
+        "recorded_at",
+        type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]),
+        help="Date the change set at this time instead of now (UTC unless an offset is given), to import "
+        "past exports in order.",
+    )(f)
+    return click.option("--dry-run", is_flag=True, help="Check the export and list what would change; write nothing.")(
+        f
+    )
+
+
+@main.group("import", context_settings=CONTEXT)
+def import_group() -> None:
+    """Import a catalog kb did not write, beside the curated one.
+
+    The catalog's instruments and topics are its own (kb topics --catalog
+    NAME); an import is checked and written like kb load, as one change set;
+    importing a newer export records what it added and changed, and closes
+    the documents it no longer has.
+    """
+
+
+def _import_report(r, dry_run: bool, fmt: str | None) -> None:
+    from kb.render.formats import render_rows
+    from kb.words import plural
+
+    _warn(r.notes)
+    if dry_run:
+        p = r.report
+        counts = p.counts()
+        click.echo(
+            f"OK: {plural(p.records, 'record')} of catalog {r.catalog} are valid; nothing was written. "
+            f"The import would add {counts['added']}, change {plural(counts['changed'], 'field')} and remove "
+            f"{counts['removed']}.",
+            err=True,
+        )
+        if p.changes:
+            from kb.preview import COLUMNS
+
+            render_rows(p.rows(), resolve_format(fmt), columns=COLUMNS, title="What the import would change")
+        return
+    report = r.report
+    _warn(report.warnings)
+    t = report.totals()
+    click.echo(
+        f"Imported {plural(report.records, 'record')} of catalog {r.catalog}: {t.created} created, "
+        f"{t.updated} updated, {t.unchanged} unchanged, {t.removed} removed.",
+        err=True,
+    )
+    click.echo(
+        f"Recorded change set {report.change_set}."
+        if report.change_set
+        else "Nothing changed; no change set recorded.",
+        err=True,
+    )
+    render_rows(report.rows(), resolve_format(fmt), title="Import summary")
+
+
+def _instant(value):
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+@import_group.command("agora")
+@click.argument("folder", type=click.Path(path_type=Path))
+@import_options
+@output_option
+@click.pass_context
+def import_agora_cmd(ctx: click.Context, folder: Path, dry_run: bool, recorded_at, exported, fmt: str | None) -> None:
+    """Import an AGORA export (documents.csv, authorities.csv,
+    collections.csv) as the catalog agora.
+
+    \b
+    Examples:
+      kb import agora ~/Downloads/agora --dry-run
+      kb import agora ~/Downloads/agora --exported 2026-11-01
+    """
+    from kb.imports import import_agora
+
+    when = exported.date() if exported else None
+    r = import_agora(database(ctx), folder, dry_run, _instant(recorded_at), when, _progress_factory())
+    _import_report(r, dry_run, fmt)
+
+
+@import_group.command("csv")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "--mapping",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The YAML mapping of the file's columns onto kb's fields (docs/catalogs.md).",
+)
+@import_options
+@output_option
+@click.pass_context
+def import_csv_cmd(
+    ctx: click.Context, path: Path, mapping: Path, dry_run: bool, recorded_at, exported, fmt: str | None
+) -> None:
+    """Import a tagged catalog: one CSV row per instrument, tags as true/false
+    columns or one joined column, as the mapping says.
+
+    \b
+    Examples:
+      kb import csv oecd-initiatives.csv --mapping oecd.yaml --dry-run
+    """
+    from kb.imports import import_csv
+
+    when = exported.date() if exported else None
+    r = import_csv(database(ctx), path, mapping, dry_run, _instant(recorded_at), when, _progress_factory())
+    _import_report(r, dry_run, fmt)

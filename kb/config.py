@@ -41,6 +41,11 @@ def corpus_dir() -> Path:
     return PROJECT_DIR / "data" / "corpus"
 
 
+def crosswalks_dir() -> Path:
+    """The mappings and crosswalks kb ships for imported catalogs (docs/catalogs.md)."""
+    return PROJECT_DIR / "data" / "crosswalks"
+
+
 def cypher_dir() -> Path:
     return PROJECT_DIR / "cypher"
 

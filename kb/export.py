@@ -44,7 +44,8 @@ def read_catalog(db, as_recorded: datetime | None = None) -> dict[str, list[dict
     for s in NODE_SECTIONS:
         props = [p for p in s.properties()]
         ref_returns = "".join(
-            f", head([(n)-[x:{r.rel_type}]->(t) WHERE {RECORDED} | t.{NODE_SECTION_BY_NAME[r.targets[0]].key}])"
+            f", head([(n)-[x:{r.rel_type}]->(t:{NODE_SECTION_BY_NAME[r.targets[0]].label}) WHERE {RECORDED} "
+            f"| t.{NODE_SECTION_BY_NAME[r.targets[0]].key}])"
             f" AS `{r.field}`"
             for r in s.refs
         )

@@ -51,6 +51,9 @@ from kb.validate import RANKS, Catalog, Validator
 BATCH = 5_000
 
 Progress = Callable[[int | None], None]  # told rows (or characters) done; None when finished
+# Makes a load's records instead of reading files (an import: kb.loaders.tagged), handed the
+# keys already stored (known_keys); its ReadResult names the files it read and their hashes.
+Reading = Callable[[dict[str, Any]], Any]
 
 
 @dataclass
@@ -238,7 +241,7 @@ def reference_close(s: NodeSection, ref) -> str:
     it names none)."""
     target = NODE_SECTION_BY_NAME[ref.targets[0]]
     return (
-        f"UNWIND $rows AS row MATCH (n:{s.label} {{{s.key}: row.start}})-[x:{ref.rel_type}]->(t) "
+        f"UNWIND $rows AS row MATCH (n:{s.label} {{{s.key}: row.start}})-[x:{ref.rel_type}]->(t:{target.label}) "
         f"WHERE {CURRENT} AND (row.end IS NULL OR t.{target.key} <> row.end) "
         "SET x.recorded_to = $now RETURN count(x) AS removed"
     )
@@ -368,6 +371,8 @@ def prepare(
     sink: _Streamer | None = None,
     label: str = "Checking",
     guard: Callable[[Catalog], None] | None = None,
+    read: Reading | None = None,
+    keep_rows: bool = False,
 ) -> tuple[Catalog, list[str], int, list[str]]:
     """Read and validate; raise ValidationFailed listing every problem.
     References may name records already in the graph (``known``, or read
@@ -386,20 +391,23 @@ def prepare(
     each edge row (``sink.edge``). ``load`` writes them as they come, in the
     transaction that a problem found later rolls back. A ``guard`` is
     shown the valid node rows before any is handed on, and may raise to
-    stop the load (``refuse_identity_changes``)."""
+    stop the load (``refuse_identity_changes``). A ``read`` (an import,
+    kb.loaders.tagged) makes the records instead of the files ``paths``,
+    handed the keys already stored."""
     from kb.loaders import read_paths
     from kb.staging import EdgeStage
 
-    result = read_paths(paths, stream=STREAMED)
     if known is None and db is not None:
         known = known_keys(db.read, keys=not prune)
+    result = read(known or {}) if read is not None else read_paths(paths, stream=STREAMED)
     v = Validator(known, prune=prune)
     by_section: dict[str, list] = {}
     for rec in result.records:
         by_section.setdefault(rec.section, []).append(rec)
     v.nodes(by_section)
     records = len(result.records)
-    stage = EdgeStage(keep_rows=sink is None or prune)  # rows written as they come are not read back
+    # rows written as they come are not read back, unless a prune needs their keys
+    stage = EdgeStage(keep_rows=sink is None or prune or keep_rows)
     v.catalog.stage = stage
     try:
         if sink is not None and (result.problems or v.problems):
@@ -493,6 +501,7 @@ class Step:
     create: str | None = None  # for rows not stored yet
     stored: str | None = None  # its kind (an any_stored expression): was any of it stored before the load?
     skip_when_none_stored: bool = False  # nothing to do then (dropping old references)
+    params: dict[str, Any] = field(default_factory=dict)  # a prune step's other parameters ($catalog)
 
     def units(self, after: Any = None) -> Iterator[tuple[Any, list[dict[str, Any]] | None]]:
         """What to send, a batch at a time, each with a token to resume after
@@ -631,6 +640,41 @@ def plan_prune(catalog: Catalog) -> list[Step]:
     return steps
 
 
+# The sections whose records belong to a catalog (their states hold ``catalog``).
+CATALOG_SECTIONS = tuple(s for s in NODE_SECTIONS if "catalog" in s.properties())
+_IN_CATALOG = "EXISTS {{ (a)-[:HAS_STATE]->(s) WHERE s.recorded_to = {end} AND s.catalog = $catalog }}"
+
+
+def plan_prune_catalog(catalog: Catalog, name: str) -> list[Step]:
+    """Statements that close what the files do not have of one catalog
+    (an import of a whole catalog): its instruments, topics and collections
+    and the edges from them; records of other catalogs, and records that
+    belong to none (jurisdictions, authorities, sources), are left alone."""
+    by_group = {g: batches for g, _, batches in edge_groups(catalog)}
+    labels = {s.label for s in CATALOG_SECTIONS}
+    steps: list[Step] = []
+    for section in EDGE_SECTIONS:
+        for start_sec in section.start.targets:
+            for end_sec in section.end.targets:
+                a, b = NODE_SECTION_BY_NAME[start_sec], NODE_SECTION_BY_NAME[end_sec]
+                if a.label not in labels:
+                    continue
+                batches = by_group.get((section.name, a.label, b.label))
+                k = edge_kind(section, a.label, b.label)
+                keep = {prune_key(k, r): True for _, batch in (batches(None) if batches else ()) for r in batch}
+                statement = prune_edges_statement(k).replace(
+                    "WHERE ", "WHERE " + _IN_CATALOG.format(end=END) + " AND ", 1
+                )
+                steps.append(Step("edge", section.rel_type, statement, keep=keep, params={"catalog": name}))
+    for s in reversed(CATALOG_SECTIONS):
+        keep = {r["key"]: True for r in catalog.nodes.get(s.name) or []}
+        statement = prune_nodes_statement(s).replace(
+            f"WHERE {CURRENT} AND ", f"WHERE {CURRENT} AND x.catalog = $catalog AND ", 1
+        )
+        steps.append(Step("node", s.label, statement, keep=keep, params={"catalog": name}))
+    return steps
+
+
 def _partition(tx, step: Step, batch: list[dict[str, Any]]) -> tuple[list, list, int]:
     """Split a batch into rows not stored yet, rows stored but different (or
     whose record has no current state), and the number stored unchanged."""
@@ -697,7 +741,7 @@ class _Sender:
         kind none of which was stored before the load are CREATEd without a
         probe."""
         if batch is None:
-            self._run(step, step.statement, {"now": self.now, "keep": step.keep})
+            self._run(step, step.statement, {"now": self.now, "keep": step.keep, **step.params})
             return
         size = len(batch)
         stored = step.stored is None or self.decided.get(step.stored, True)
@@ -842,6 +886,7 @@ def write(
     at: datetime | None = None,
     prune: bool = False,
     commit_every: int | None = None,
+    scope: str | None = None,
 ) -> None:
     """Write a validated catalog and record what changed: in one transaction,
     or, with ``commit_every``, in transactions of about that many rows each
@@ -851,6 +896,7 @@ def write(
     sent, never all at once; a transaction that is retried reads its batches
     again from where the previous transaction stopped."""
     steps = plan_writes(catalog) + (plan_prune(catalog) if prune else [])
+    steps += plan_prune_catalog(catalog, scope) if scope else []
     results: list[tuple[str, str, dict[str, Any]]] = []
     clock: dict[str, datetime] = {}
     probing: dict[str, bool] = {}  # what the parts committed so far decided (see _Sender.decided)
@@ -919,6 +965,8 @@ def check_and_write(
     at: datetime | None = None,
     prune: bool = False,
     identity_changes: bool = True,
+    read: Reading | None = None,
+    scope: str | None = None,
 ) -> None:
     """Read, check and write in ONE transaction, the writing overlapped with
     the checking: valid rows are sent while the files are still being read,
@@ -942,7 +990,7 @@ def check_and_write(
         known = known_keys(lambda statement: tx.run(statement).data(), keys=not prune)
         streamer = _Streamer(sender)
 
-        def read(statement: str, **params: Any) -> list[dict[str, Any]]:
+        def stored(statement: str, **params: Any) -> list[dict[str, Any]]:
             return tx.run(statement, params).data()
 
         catalog, report.files, report.records, report.hashes = prepare(
@@ -952,7 +1000,9 @@ def check_and_write(
             known=known,
             sink=streamer,
             label="Loading",
-            guard=None if identity_changes else (lambda catalog: refuse_identity_changes(read, catalog)),
+            guard=None if identity_changes else (lambda catalog: refuse_identity_changes(stored, catalog)),
+            read=read,
+            keep_rows=scope is not None,
         )
         report.warnings = catalog.warnings
         if loading:  # the server finishes the last batches, the counts and the commit
@@ -963,6 +1013,8 @@ def check_and_write(
             streamer.flush()
             if prune:
                 sender.send_all(plan_prune(catalog))
+            if scope:
+                sender.send_all(plan_prune_catalog(catalog, scope))
             sender.settle()
             _finish(tx, report, now, sender.out, cell_counts.touched(tx, sender.topics, sender.instruments))
         finally:
@@ -1013,6 +1065,8 @@ def load(
     prune: bool = False,
     commit_every: int | None = None,
     identity_changes: bool = True,
+    read: Reading | None = None,
+    scope: str | None = None,
 ) -> LoadReport:
     """Validate ``paths`` and, unless ``dry_run``, write them in one
     transaction (or, with ``commit_every``, in transactions of about that
@@ -1025,13 +1079,27 @@ def load(
 
     Unless ``identity_changes``, a load that would change a stored
     instrument's name or jurisdiction raises IdentityChange before it
-    writes anything (a dry run writes nothing anyway)."""
+    writes anything (a dry run writes nothing anyway).
+
+    An import hands a ``read`` that makes the records (kb.loaders.tagged)
+    and the ``scope``: the catalog it holds whole, whose records the
+    import does not have are closed (``plan_prune_catalog``)."""
     report = LoadReport(files=[], dry_run=dry_run)
     if not dry_run and not commit_every:
-        check_and_write(db, paths, report, progress_factory, at=at, prune=prune, identity_changes=identity_changes)
+        check_and_write(
+            db,
+            paths,
+            report,
+            progress_factory,
+            at=at,
+            prune=prune,
+            identity_changes=identity_changes,
+            read=read,
+            scope=scope,
+        )
     else:
         catalog, report.files, report.records, report.hashes = prepare(
-            paths, db, prune=prune, progress_factory=progress_factory
+            paths, db, prune=prune, progress_factory=progress_factory, read=read
         )
         report.warnings = catalog.warnings
         try:
@@ -1041,7 +1109,7 @@ def load(
                 refuse_identity_changes(db.read, catalog)
             progress = progress_factory(planned_rows(catalog)) if progress_factory else None
             try:
-                write(db, catalog, report, progress, at=at, prune=prune, commit_every=commit_every)
+                write(db, catalog, report, progress, at=at, prune=prune, commit_every=commit_every, scope=scope)
             finally:
                 if progress:
                     progress(None)

@@ -83,8 +83,8 @@ from neomodel import ArrayProperty, DateProperty, DateTimeNeo4jFormatProperty, D
 from kb.graph_format import FORMAT_ID, FORMAT_LABEL, MARK, OLD_FORMAT, graph_format  # noqa: F401
 from kb.graph_format import graph_format_of as _format
 from kb.schema import model
+from kb.schema.model import CURATED_CATALOG, FORMAT_VERSION, TOPIC_CELL_COUNTS
 from kb.schema.model import FOREVER_CYPHER as END  # recorded_to of a current fact
-from kb.schema.model import FORMAT_VERSION, TOPIC_CELL_COUNTS
 from kb.schema.sections import EDGE_SECTIONS, NODE_SECTION_BY_LABEL, NODE_SECTION_BY_NAME, NODE_SECTIONS
 from kb.schema.statements import schema_names, schema_statements
 
@@ -109,7 +109,9 @@ def _edge_types() -> dict[str, EdgeType]:
     for s in NODE_SECTIONS:
         for ref in s.refs:
             ends = tuple(NODE_SECTION_BY_NAME[t].label for t in ref.targets)
-            out[ref.rel_type] = EdgeType(ref.rel_type, (s.label,), ends, (), model.Reference, owner=s.label)
+            # the first section's: format 1 had no authorities (whose PART_OF, BASED_IN and
+            # ISSUED_BY came later), so its edges of those types are the earlier sections'
+            out.setdefault(ref.rel_type, EdgeType(ref.rel_type, (s.label,), ends, (), model.Reference, owner=s.label))
     for e in EDGE_SECTIONS:
         out[e.rel_type] = EdgeType(
             e.rel_type,
@@ -141,6 +143,7 @@ class MigrationReport:
     lost: list[str] = field(default_factory=list)  # what could not be brought back
     schema_dropped: list[str] = field(default_factory=list)
     schema_created: list[str] = field(default_factory=list)
+    catalogued: int = 0  # states written before catalogs, given the curated one (docs/catalogs.md)
 
 
 def _properties(cls: type) -> dict[str, Any]:
@@ -624,6 +627,14 @@ def _schema(db, report: MigrationReport) -> None:
             report.schema_created.append(name)
 
 
+# States written before catalogs existed are the curated catalog's: they get
+# its name, in place (a default made explicit, not a change of fact).
+CATALOGUED = (
+    "MATCH (x) WHERE (x:InstrumentState OR x:TopicState OR x:CollectionState) AND x.catalog IS NULL "
+    "SET x.catalog = $catalog RETURN count(x) AS n"
+)
+
+
 def migrate(db) -> MigrationReport:
     """Bring the graph to format 2 (see the module's docstring): its data
     in one transaction, then its schema. A graph already in format 2 is
@@ -642,6 +653,8 @@ def migrate(db) -> MigrationReport:
         elif not marked:
             tx.run(MARK, version=FORMAT_VERSION).consume()
             report.marked = True
+        if version is not None:
+            report.catalogued = tx.run(CATALOGUED, catalog=CURATED_CATALOG).single()["n"]
         return report
 
     report = db.write_tx(work)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from kb.load import edge_groups, edge_kind, identity_changes, prepare, prune_key
+from kb.load import CATALOG_SECTIONS, Reading, edge_groups, edge_kind, identity_changes, prepare, prune_key
 from kb.schema.model import CURRENT
 from kb.schema.sections import EDGE_SECTIONS, NODE_SECTION_BY_NAME, NODE_SECTIONS, SECTIONS
 
@@ -162,42 +162,49 @@ def edge_changes(read: Read, catalog) -> list[Change]:
     return out
 
 
-def removals(read: Read, catalog) -> list[Change]:
+def removals(read: Read, catalog, scope: str | None = None) -> list[Change]:
     """What ``--prune`` would close: current records and edges the files do
-    not have."""
+    not have; with a ``scope`` (an import of a whole catalog), only that
+    catalog's records and the edges from them."""
     out: list[Change] = []
     by_group = {g: batches for g, _, batches in edge_groups(catalog)}
+    scoped = {s.label for s in CATALOG_SECTIONS}
+    in_catalog = "EXISTS { (a)-[:HAS_STATE]->(s) WHERE s.recorded_to = x.recorded_to AND s.catalog = $catalog } AND "
     for section in EDGE_SECTIONS:
         for start_sec in section.start.targets:
             for end_sec in section.end.targets:
                 a, b = NODE_SECTION_BY_NAME[start_sec], NODE_SECTION_BY_NAME[end_sec]
+                if scope and a.label not in scoped:
+                    continue
                 k = edge_kind(section, a.label, b.label)
                 batches = by_group.get((section.name, a.label, b.label))
                 keep = {prune_key(k, r): True for _, batch in (batches(None) if batches else ()) for r in batch}
                 rows = read(
                     f"MATCH (a:{a.label})-[x:{k.rel_type}]->(b:{b.label}) "
-                    f"WHERE {CURRENT} AND $keep[{k.prune_key()}] IS NULL "
+                    f"WHERE {in_catalog if scope else ''}{CURRENT} AND $keep[{k.prune_key()}] IS NULL "
                     f"RETURN a.{a.key} AS start, b.{b.key} AS end, properties(x) AS props ORDER BY start, end",
                     keep=keep,
+                    catalog=scope,
                 )
                 for r in rows:
                     key = _edge_key(section, r)
                     out.append(Change("removed", _record(section.name), key))
-    for s in NODE_SECTIONS:
+    for s in CATALOG_SECTIONS if scope else NODE_SECTIONS:
         keep = [r["key"] for r in catalog.nodes.get(s.name) or []]
         for r in read(
             f"MATCH (n:{s.label})-[:HAS_STATE]->(x:{s.state_label}) WHERE {CURRENT} AND NOT n.{s.key} IN $keep "
-            f"RETURN n.{s.key} AS k ORDER BY k",
+            f"{'AND x.catalog = $catalog ' if scope else ''}RETURN n.{s.key} AS k ORDER BY k",
             keep=keep,
+            catalog=scope,
         ):
             out.append(Change("removed", _record(s.name), r["k"]))
     return out
 
 
-def changes(read: Read, catalog, prune: bool = False) -> list[Change]:
+def changes(read: Read, catalog, prune: bool = False, scope: str | None = None) -> list[Change]:
     """Everything a load of ``catalog`` would change, nodes first."""
     out = node_changes(read, catalog) + edge_changes(read, catalog)
-    return out + removals(read, catalog) if prune else out
+    return out + removals(read, catalog, scope) if prune or scope else out
 
 
 @dataclass
@@ -221,15 +228,16 @@ class Preview:
         return out
 
 
-def preview(db, paths: list, prune: bool = False) -> Preview:
-    """Check ``paths`` as a load would (raising ValidationFailed with every
-    problem) and say what loading them would change; write nothing."""
-    catalog, files, records, _ = prepare(paths, db, prune=prune)
+def preview(db, paths: list, prune: bool = False, read: Reading | None = None, scope: str | None = None) -> Preview:
+    """Check ``paths`` (or what ``read`` makes: an import) as a load would
+    (raising ValidationFailed with every problem) and say what loading them
+    would change; write nothing."""
+    catalog, files, records, _ = prepare(paths, db, prune=prune, read=read)
     try:
         return Preview(
             files,
             records,
-            changes(db.read, catalog, prune),
+            changes(db.read, catalog, prune, scope),
             identity_changes(db.read, catalog),
             catalog.warnings,
         )

@@ -23,7 +23,7 @@ from neomodel.properties import DateTimeNeo4jFormatProperty, Property
 
 from kb.errors import Problem
 from kb.loaders.records import Record
-from kb.schema.model import CLAIM_PREFIX, CLAIMED_BY, STATUSES, NativeDateProperty
+from kb.schema.model import CATALOG_PATTERN, CLAIM_PREFIX, CLAIMED_BY, STATUSES, NativeDateProperty
 from kb.schema.sections import (
     INFORMATIONAL_FIELDS,
     NODE_SECTION_BY_NAME,
@@ -60,6 +60,8 @@ def _blank(text: str) -> bool:
     """Empty, or only white space that is allowed in text (a control character
     such as U+001F, white space to Python, is reported as what it is)."""
     return not text or (text.isspace() and len(text) <= MAX_TEXT and not CONTROL_RE.search(text))
+
+
 SURROGATE_RE = re.compile("[\ud800-\udfff]")  # from a \ud800 escape: not a character, cannot be stored
 BAD_CHAR_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # either of the two above
 
@@ -243,7 +245,7 @@ class _Checker:
         for name, prop in section.properties().items():
             value = rec.data.get(name)
             if value is None or (rec.textual and value == ""):
-                out[name] = None
+                out[name] = prop.default_value() if prop.has_default else None  # catalog: the curated one
                 continue
             converted = self.convert(rec, name, prop, value)
             if converted is None:
@@ -429,6 +431,7 @@ class Validator:
         self.pending_refs: list[tuple[Record, Ref, str]] = []
         self.ranks: dict[int, tuple[str, str, int | None]] = {}  # catalog_rank -> (id, file, line) in the files
         self.unranked: list[tuple[Record, dict[str, Any]]] = []  # valid instrument rows with no catalog_rank
+        self._catalogs: dict[tuple[str, str], str | None] | None = None  # (section, key) -> catalog, for the cells
         self.prune = prune  # the graph ends up equal to the files: stored instruments not in them go
         self.today = today or date.today()
 
@@ -455,6 +458,15 @@ class Validator:
                     if props.get(ref.field) is not None:
                         pending_refs.append((rec, ref, props[ref.field]))
                 props.pop(section.key, None)
+                catalog = props.get("catalog")
+                if catalog is not None and not re.fullmatch(CATALOG_PATTERN, catalog):
+                    chk.problem(
+                        rec,
+                        "catalog",
+                        f"bad catalog {_show(catalog)}",
+                        "use lowercase letters, digits and _, starting with a letter (at most 32)",
+                    )
+                    ok = False
                 if key is not None:
                     first = chk.defined[section.name].get(key)
                     if first:
@@ -699,11 +711,34 @@ class Validator:
                 "name two different records",
             )
             return None
+        if section.name in ("treats", "broader") and not self._same_catalog(rec, section, start_sec, start, end):
+            return None
         ident = (section.name, start_sec, start, end_sec, end, *(props.get(k) for k in section.key_props))
         if section.name == "conflicts":  # CONFLICTS_WITH reads both ways
             ident = (section.name, *sorted([start, end]), props.get("topic"))
         group = (section.name, NODE_SECTION_BY_NAME[start_sec].label, NODE_SECTION_BY_NAME[end_sec].label)
         return group, ident, {"start": start, "end": end, "props": props}
+
+    def _same_catalog(self, rec: Record, section: EdgeSection, start_sec: str, start: str, end: str) -> bool:
+        """A cell (or a BROADER edge) joins records of one catalog, where the
+        files hold both (docs/catalogs.md)."""
+        if self._catalogs is None:
+            self._catalogs = {
+                (name, row["key"]): row["props"].get("catalog")
+                for name in ("instruments", "topics")
+                for row in self.catalog.nodes.get(name) or ()
+            }
+        a = self._catalogs.get((start_sec, start))
+        b = self._catalogs.get(("topics", end))
+        if a is None or b is None or a == b:
+            return True
+        self.chk.problem(
+            rec,
+            section.end.field,
+            f"{start} is of catalog {a}, topic {end} of catalog {b}",
+            "a cell joins an instrument and a topic of one catalog",
+        )
+        return False
 
     def duplicate(
         self, where: tuple[str, int | None], section: EdgeSection, ident: tuple[str, ...], first: tuple[str, int | None]

@@ -779,7 +779,7 @@ def test_lone_surrogates_are_refused_and_field_names_print_escaped(tmp_path):
         f"{path}:1: topics.name: text contains a lone surrogate \\ud800, which is not a character "
         "(write the character itself, or in YAML its \\U0001XXXX escape)",
         f"{path}:1: topics.\\u202ename\\ud800: unknown field '\\u202ename\\ud800' "
-        "(did you mean 'name'? topics fields are: slug, name, definition, question, rank, source)",
+        "(did you mean 'name'? topics fields are: slug, catalog, name, definition, question, rank, source)",
         f"{yaml_path}:1: topics.name: text contains a lone surrogate \\ud83d, which is not a character "
         "(write the character itself, or in YAML its \\U0001XXXX escape)",
     ]

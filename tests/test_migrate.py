@@ -360,8 +360,17 @@ LABELS = {"Source": "id", "Jurisdiction": "code", "Topic": "slug", "Instrument":
 EDGES = ("ISSUED_IN", "PART_OF", "TREATS", "CONFLICTS_WITH")
 
 
+# A migrated state also names its catalog (the curated one, kb: format 1 knew no other);
+# compared apart (test_migrated_states_are_the_curated_catalogs) from the values format 1 held.
+CATALOG = {"catalog"}
+
+
 def _plain(props: dict) -> dict:
-    out = {k: (v.to_native() if hasattr(v, "to_native") else v) for k, v in props.items() if k not in INTERVAL | CELLS}
+    out = {
+        k: (v.to_native() if hasattr(v, "to_native") else v)
+        for k, v in props.items()
+        if k not in INTERVAL | CELLS | CATALOG
+    }
     return {
         k: ([x.to_native() if hasattr(x, "to_native") else x for x in v] if isinstance(v, list) else v)
         for k, v in out.items()
@@ -626,3 +635,12 @@ def test_pages_recorded_before_the_prune_show_the_older_catalog(migrated, cli):
         PRUNED_Y["id"]: "adopted_not_in_force",
     }
     assert listed("--as-recorded", "2026-01-15")[EO["id"]] == "in_force"
+
+
+def test_migrated_states_are_the_curated_catalogs(migrated):
+    db, _, _ = migrated
+    rows = db.read(
+        "MATCH (x) WHERE x:InstrumentState OR x:TopicState "
+        "RETURN collect(DISTINCT x.catalog) AS catalogs, count(x) AS n"
+    )
+    assert rows[0]["catalogs"] == ["kb"] and rows[0]["n"] > 0

@@ -25,7 +25,7 @@ CALL () {
   MATCH (:Source {id: $key})-[:HAS_STATE]->(s) WHERE $kind = 'source' RETURN s, s.title AS name
 }
 WITH s, name, s.recorded_from <= $as_recorded < s.recorded_to AS recorded, s.recorded_to <= $as_recorded AS ended
-RETURN $kind AS kind, $key AS key, name, s.adopted AS adopted, recorded, s.recorded_from AS recorded_from,
+RETURN $kind AS kind, $key AS key, name, s.adopted AS adopted, s.catalog AS catalog, recorded, s.recorded_from AS recorded_from,
        s.recorded_to AS recorded_to
 ORDER BY recorded DESC, ended DESC, CASE WHEN ended THEN s.recorded_to END DESC, s.recorded_from
 LIMIT 1

@@ -22,8 +22,9 @@ OPTIONAL MATCH (an)-[ea:ISSUED_IN]->(ja:Jurisdiction)
 WHERE ea.recorded_from <= $as_recorded < ea.recorded_to
 OPTIONAL MATCH (bn)-[eb:ISSUED_IN]->(jb:Jurisdiction)
 WHERE eb.recorded_from <= $as_recorded < eb.recorded_to
+// the topics of a's catalog
 MATCH (t:Topic)-[:HAS_STATE]->(ts:TopicState)
-WHERE ts.recorded_from <= $as_recorded < ts.recorded_to
+WHERE ts.recorded_from <= $as_recorded < ts.recorded_to AND ts.catalog = a.catalog
 OPTIONAL MATCH (an)-[ra:TREATS]->(t)
 WHERE ra.recorded_from <= $as_recorded < ra.recorded_to
 OPTIONAL MATCH (bn)-[rb:TREATS]->(t)

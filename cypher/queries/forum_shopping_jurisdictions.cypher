@@ -23,14 +23,21 @@ MATCH (place:JurisdictionState)
 WHERE place.recorded_from <= $as_recorded < place.recorded_to
   AND place.kind IN ['national', 'sub_national', 'supranational']
 MATCH (j:Jurisdiction)-[:HAS_STATE]->(place)
-WITH t, j, place, [(j)-[po:PART_OF*0..]->(a:Jurisdiction)
+// not a place only other catalogs' instruments are issued in (one only an imported catalog names)
+WITH t, ts, j, place, COLLECT {
+  MATCH (j)<-[e:ISSUED_IN]-(:Instrument)-[:HAS_STATE]->(o)
+  WHERE e.recorded_from <= $as_recorded < e.recorded_to AND o.recorded_from <= $as_recorded < o.recorded_to
+  RETURN DISTINCT o.catalog } AS catalogs
+WHERE size(catalogs) = 0 OR ts.catalog IN catalogs
+WITH t, ts, j, place, [(j)-[po:PART_OF*0..]->(a:Jurisdiction)
                    WHERE all(e IN po WHERE e.recorded_from <= $as_recorded < e.recorded_to) | a.code] AS up
 // the instruments then that apply there (issued in it or in what it is part of), their status on $as_of
 // and mode on the topic (unreviewed: no cell); applying: those that count
-CALL (t, up) {
+CALL (t, ts, up) {
   MATCH (a:Jurisdiction)<-[e:ISSUED_IN]-(n:Instrument)-[:HAS_STATE]->(i)
   WHERE a.code IN up AND e.recorded_from <= $as_recorded < e.recorded_to
     AND i.recorded_from <= $as_recorded < i.recorded_to AND coalesce(i.adopted, date()) <= $as_of
+    AND i.catalog = ts.catalog
   OPTIONAL MATCH (n)-[r:TREATS]->(t)
   WHERE r.recorded_from <= $as_recorded < r.recorded_to
   WITH a, i, coalesce(r.mode, 'unreviewed') AS mode,

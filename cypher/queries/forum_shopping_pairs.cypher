@@ -16,7 +16,7 @@ MATCH (t:Topic {slug: $slug})-[:HAS_STATE]->(ts)
 WHERE ts.recorded_from <= $as_recorded < ts.recorded_to
 // the instruments then, explicit or silent on the topic then, in catalog order
 MATCH (i:InstrumentState)
-WHERE i.recorded_from <= $as_recorded < i.recorded_to
+WHERE i.recorded_from <= $as_recorded < i.recorded_to AND i.catalog = ts.catalog
   AND coalesce(i.adopted, date()) <= $as_of
 MATCH (n:Instrument)-[:HAS_STATE]->(i)
 OPTIONAL MATCH (n)-[r:TREATS]->(t)

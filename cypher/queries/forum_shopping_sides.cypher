@@ -25,7 +25,7 @@ CALL (t) {
 }
 // the instruments then, with their mode then (none: silent, unreviewed) and their status on $as_of
 MATCH (i:InstrumentState)
-WHERE i.recorded_from <= $as_recorded < i.recorded_to
+WHERE i.recorded_from <= $as_recorded < i.recorded_to AND i.catalog = ts.catalog
   AND coalesce(i.adopted, date()) <= $as_of
 MATCH (n:Instrument)-[:HAS_STATE]->(i)
 WITH n, i, silent, CASE WHEN n IN explicit THEN 'explicit' WHEN n IN conflicts THEN 'conflicts'

@@ -6,11 +6,12 @@
 //   as the catalog recorded them at as_recorded.
 // param: as_of (date, optional) legal time: the law on this date; today when not given
 // param: as_recorded (datetime, optional) record time: the catalog as recorded then; now when not given
+// param: catalog (string, optional) the catalog; kb (the curated one) when not given
 // example: {}
 // returns: on the shipped corpus, 26 rows, EU-AIA-2024 first
-// browser: :param as_of => date()   :param as_recorded => datetime()
+// browser: :param as_of => date()   :param as_recorded => datetime()   :param catalog => 'kb'
 MATCH (i:InstrumentState)
-WHERE i.recorded_from <= $as_recorded < i.recorded_to
+WHERE i.recorded_from <= $as_recorded < i.recorded_to AND i.catalog = $catalog
   AND coalesce(i.adopted, date()) <= $as_of
 MATCH (n:Instrument)-[:HAS_STATE]->(i)
 OPTIONAL MATCH (n)-[e:ISSUED_IN]->(j:Jurisdiction)

@@ -7,17 +7,18 @@
 //   order; most gaps first, ties by code. All as the catalog recorded them at as_recorded.
 // param: as_of (date, optional) legal time: the law on this date; today when not given
 // param: as_recorded (datetime, optional) record time: the catalog as recorded then; now when not given
+// param: catalog (string, optional) the catalog; kb (the curated one) when not given
 // example: {}
 // returns: on the shipped corpus, 16 rows, one per jurisdiction with instruments
-// browser: :param as_of => date()   :param as_recorded => datetime()
+// browser: :param as_of => date()   :param as_recorded => datetime()   :param catalog => 'kb'
 CALL () {
   MATCH (ts:TopicState)
-  WHERE ts.recorded_from <= $as_recorded < ts.recorded_to
+  WHERE ts.recorded_from <= $as_recorded < ts.recorded_to AND ts.catalog = $catalog
   WITH ts ORDER BY ts.rank
   RETURN collect(ts.slug) AS topics
 }
 MATCH (i:InstrumentState)
-WHERE i.recorded_from <= $as_recorded < i.recorded_to
+WHERE i.recorded_from <= $as_recorded < i.recorded_to AND i.catalog = $catalog
   AND coalesce(i.adopted, date()) <= $as_of
 MATCH (n:Instrument)-[:HAS_STATE]->(i)
 MATCH (n)-[e:ISSUED_IN]->(j:Jurisdiction)

@@ -13,12 +13,12 @@
 // browser: :param slug => 'open_weight_release'   :param as_of => date()   :param as_recorded => datetime()   :param limit => null
 MATCH (t:Topic {slug: $slug})-[:HAS_STATE]->(ts)
 WHERE ts.recorded_from <= $as_recorded < ts.recorded_to
-// the instruments then, in catalog order (the catalog_rank index), with no cell then or a silent one
-CALL (t) {
+// the topic's catalog's instruments then, in catalog order (the catalog_rank index), with no cell then or a silent one
+CALL (t, ts) {
   MATCH (i:InstrumentState)
   USING INDEX i:InstrumentState(catalog_rank)
   WHERE i.catalog_rank IS NOT NULL
-    AND i.recorded_from <= $as_recorded < i.recorded_to
+    AND i.recorded_from <= $as_recorded < i.recorded_to AND i.catalog = ts.catalog
     AND coalesce(i.adopted, date()) <= $as_of
   MATCH (n:Instrument)-[:HAS_STATE]->(i)
   OPTIONAL MATCH (n)-[r:TREATS]->(t)

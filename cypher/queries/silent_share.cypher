@@ -6,16 +6,17 @@
 //   percentage with one decimal.
 // param: as_of (date, optional) legal time: the law on this date; today when not given
 // param: as_recorded (datetime, optional) record time: the catalog as recorded then; now when not given
+// param: catalog (string, optional) the catalog; kb (the curated one) when not given
 // example: {}
 // returns: on the shipped corpus, 1 row: 26 instruments x 24 topics = 624 cells
-// browser: :param as_of => date()   :param as_recorded => datetime()
+// browser: :param as_of => date()   :param as_recorded => datetime()   :param catalog => 'kb'
 CALL () {
   MATCH (t:TopicState)
-  WHERE t.recorded_from <= $as_recorded < t.recorded_to
+  WHERE t.recorded_from <= $as_recorded < t.recorded_to AND t.catalog = $catalog
   RETURN count(t) AS topics
 }
 OPTIONAL MATCH (i:InstrumentState)
-WHERE i.recorded_from <= $as_recorded < i.recorded_to
+WHERE i.recorded_from <= $as_recorded < i.recorded_to AND i.catalog = $catalog
   AND coalesce(i.adopted, date()) <= $as_of
 OPTIONAL MATCH (n:Instrument)-[:HAS_STATE]->(i)
 OPTIONAL MATCH (n)-[r:TREATS]->(:Topic)

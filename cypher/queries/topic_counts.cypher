@@ -17,14 +17,10 @@ WHERE ts.recorded_from <= $as_recorded < ts.recorded_to
 // the primacy instrument, as topic_primacy finds it (with $timeline)
 OPTIONAL CALL (t) {
   WITH t WHERE $timeline
-  MATCH (primacy:InstrumentState)
-  USING INDEX primacy:InstrumentState(adopted)
-  WHERE primacy.adopted <= $as_of
-    AND primacy.recorded_from <= $as_recorded < primacy.recorded_to
-  MATCH (primacy_instrument:Instrument)-[:HAS_STATE]->(primacy)
-  MATCH (primacy_instrument)-[primacy_cell:TREATS]->(t)
-  WHERE primacy_cell.recorded_from <= $as_recorded < primacy_cell.recorded_to
-    AND primacy_cell.mode <> 'silent'
+  MATCH (primacy:InstrumentState) USING INDEX primacy:InstrumentState(adopted)
+  WHERE primacy.adopted <= $as_of AND primacy.recorded_from <= $as_recorded < primacy.recorded_to
+  MATCH (primacy_instrument:Instrument)-[:HAS_STATE]->(primacy), (primacy_instrument)-[primacy_cell:TREATS]->(t)
+  WHERE primacy_cell.recorded_from <= $as_recorded < primacy_cell.recorded_to AND primacy_cell.mode <> 'silent'
   RETURN primacy_instrument, primacy, primacy_cell
   ORDER BY primacy.adopted, primacy.catalog_rank
   LIMIT 1
@@ -34,19 +30,18 @@ CALL (t) {
   MATCH (n:Instrument)-[r:TREATS]->(t)
   WHERE r.recorded_from <= $as_recorded < r.recorded_to
   MATCH (n)-[:HAS_STATE]->(i:InstrumentState)
-  WHERE i.recorded_from <= $as_recorded < i.recorded_to
-    AND coalesce(i.adopted, date()) <= $as_of
-  RETURN count(r) AS reviewed,
-         count(CASE r.mode WHEN 'explicit' THEN 1 END) AS explicit,
+  WHERE i.recorded_from <= $as_recorded < i.recorded_to AND coalesce(i.adopted, date()) <= $as_of
+  RETURN count(r) AS reviewed, count(CASE r.mode WHEN 'explicit' THEN 1 END) AS explicit,
          count(CASE r.mode WHEN 'implicit' THEN 1 END) AS implicit,
          count(CASE r.mode WHEN 'conflicts' THEN 1 END) AS conflicts,
          count(CASE WHEN r.mode = 'explicit' AND i.adopted IS NOT NULL THEN 1 END) AS explicit_dated,
          count(CASE WHEN r.mode = 'implicit' AND i.adopted IS NOT NULL THEN 1 END) AS implicit_dated,
          count(CASE WHEN r.mode = 'conflicts' AND i.adopted IS NOT NULL THEN 1 END) AS conflicts_dated
 }
-// the instruments then (from the primacy date on; undated), from the count store and indexes: every state
-// less those not current then (closed, or recorded later) and those adopted after $as_of or before the first
-CALL (primacy) {
+// the topic's catalog's instruments then (from the primacy date on; undated), from the count store and indexes:
+// every state less those not current then (closed, or recorded later), of other catalogs, and those adopted
+// after $as_of or before the first
+CALL (ts, primacy) {
   CALL () { MATCH (i:InstrumentState) RETURN count(i) AS states }
   CALL () { MATCH (i:InstrumentState) WHERE i.adopted IS NOT NULL RETURN count(i) AS dated_states }
   CALL () { MATCH (i:InstrumentState) WHERE i.recorded_to <= $as_recorded RETURN count(i) AS closed, count(i.adopted) AS closed_dated }
@@ -55,8 +50,14 @@ CALL (primacy) {
             WHERE i.adopted > $as_of AND i.recorded_from <= $as_recorded < i.recorded_to RETURN count(i) AS after }
   CALL (primacy) { MATCH (i:InstrumentState) USING INDEX i:InstrumentState(adopted)
              WHERE i.adopted < primacy.adopted AND i.recorded_from <= $as_recorded < i.recorded_to RETURN count(i) AS before }
-  WITH states - closed - later - (dated_states - closed_dated - later_dated) AS undated_now,
-       dated_states - closed_dated - later_dated - after AS dated, before
+  CALL (ts, primacy) {  // the other catalogs' instruments then (both sides of the topic's in the catalog index)
+    CALL (ts) { MATCH (i:InstrumentState) WHERE i.catalog < ts.catalog RETURN i
+                UNION ALL MATCH (i:InstrumentState) WHERE i.catalog > ts.catalog RETURN i }
+    WITH i WHERE i.recorded_from <= $as_recorded < i.recorded_to
+    RETURN count(CASE WHEN i.adopted <= $as_of THEN 1 END) AS other_dated, count(i) - count(i.adopted) AS other_undated,
+           count(CASE WHEN i.adopted < primacy.adopted THEN 1 END) AS other_before }
+  WITH states - closed - later - (dated_states - closed_dated - later_dated) - other_undated AS undated_now,
+       dated_states - closed_dated - later_dated - after - other_dated AS dated, before - other_before AS before
   WITH CASE WHEN date() <= $as_of THEN undated_now ELSE 0 END AS undated, dated, before  // undated: adopted today
   RETURN dated + undated AS tracked, dated - before AS from_first, undated
 }

@@ -20,10 +20,8 @@ OPTIONAL CALL (t) {
   WITH t WHERE $timeline
   MATCH (primacy:InstrumentState) USING INDEX primacy:InstrumentState(adopted)
   WHERE primacy.adopted <= $as_of AND primacy.recorded_from <= $as_recorded < primacy.recorded_to
-  MATCH (primacy_instrument:Instrument)-[:HAS_STATE]->(primacy)
-  MATCH (primacy_instrument)-[primacy_cell:TREATS]->(t)
-  WHERE primacy_cell.recorded_from <= $as_recorded < primacy_cell.recorded_to
-    AND primacy_cell.mode <> 'silent'
+  MATCH (primacy_instrument:Instrument)-[:HAS_STATE]->(primacy), (primacy_instrument)-[primacy_cell:TREATS]->(t)
+  WHERE primacy_cell.recorded_from <= $as_recorded < primacy_cell.recorded_to AND primacy_cell.mode <> 'silent'
   RETURN primacy_instrument, primacy, primacy_cell
   ORDER BY primacy.adopted, primacy.catalog_rank
   LIMIT 1
@@ -39,7 +37,7 @@ WITH *, explicit_dated + today * (counts.explicit - size(counts.explicit_adopted
         conflicts_dated + today * (counts.conflicts - size(counts.conflicts_adopted)) AS conflicts,
         silent_dated + today * (counts.silent - size(counts.silent_adopted)) AS silent_cells
 // the instruments then, as topic_counts counts them
-CALL (primacy) {
+CALL (ts, primacy) {
   CALL () { MATCH (i:InstrumentState) RETURN count(i) AS states }
   CALL () { MATCH (i:InstrumentState) WHERE i.adopted IS NOT NULL RETURN count(i) AS dated_states }
   CALL () { MATCH (i:InstrumentState) WHERE i.recorded_to <= $as_recorded RETURN count(i) AS closed, count(i.adopted) AS closed_dated }
@@ -48,8 +46,14 @@ CALL (primacy) {
             WHERE i.adopted > $as_of AND i.recorded_from <= $as_recorded < i.recorded_to RETURN count(i) AS after }
   CALL (primacy) { MATCH (i:InstrumentState) USING INDEX i:InstrumentState(adopted)
              WHERE i.adopted < primacy.adopted AND i.recorded_from <= $as_recorded < i.recorded_to RETURN count(i) AS before }
-  WITH states - closed - later - (dated_states - closed_dated - later_dated) AS undated_now,
-       dated_states - closed_dated - later_dated - after AS dated, before
+  CALL (ts, primacy) {  // the other catalogs' instruments then (both sides of the topic's in the catalog index)
+    CALL (ts) { MATCH (i:InstrumentState) WHERE i.catalog < ts.catalog RETURN i
+                UNION ALL MATCH (i:InstrumentState) WHERE i.catalog > ts.catalog RETURN i }
+    WITH i WHERE i.recorded_from <= $as_recorded < i.recorded_to
+    RETURN count(CASE WHEN i.adopted <= $as_of THEN 1 END) AS other_dated, count(i) - count(i.adopted) AS other_undated,
+           count(CASE WHEN i.adopted < primacy.adopted THEN 1 END) AS other_before }
+  WITH states - closed - later - (dated_states - closed_dated - later_dated) - other_undated AS undated_now,
+       dated_states - closed_dated - later_dated - after - other_dated AS dated, before - other_before AS before
   WITH CASE WHEN date() <= $as_of THEN undated_now ELSE 0 END AS undated, dated, before  // undated: adopted today
   RETURN dated + undated AS tracked, dated - before AS from_first, undated
 }
@@ -65,8 +69,7 @@ RETURN kept, ts.slug AS slug, ts.name AS name, ts.definition AS definition, ts.q
        tracked - explicit - implicit - conflicts AS silent, tracked - reviewed AS unreviewed,
        primacy.id AS first_id, primacy.name AS first_name, j.code AS first_jurisdiction, primacy.adopted AS first_date,
        primacy_cell.mode AS first_mode, primacy_cell.pinpoint AS first_pinpoint,
-       CASE WHEN primacy IS NOT NULL THEN codified WHEN $timeline THEN 0 END AS codified,
-       CASE WHEN primacy IS NOT NULL THEN diverged WHEN $timeline THEN 0 END AS diverged,
+       CASE WHEN primacy IS NOT NULL THEN codified WHEN $timeline THEN 0 END AS codified, CASE WHEN primacy IS NOT NULL THEN diverged WHEN $timeline THEN 0 END AS diverged,
        CASE WHEN primacy IS NOT NULL THEN implicit_after WHEN $timeline THEN 0 END AS implicit_after,
        CASE WHEN primacy IS NOT NULL THEN dated - codified - diverged - implicit_after WHEN $timeline THEN 0 END AS silent_after,
        CASE WHEN primacy IS NOT NULL THEN undated WHEN $timeline THEN 0 END AS undated,

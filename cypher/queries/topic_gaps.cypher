@@ -7,11 +7,12 @@
 //   instruments' cells are walked once and counted per topic.
 // param: as_of (date, optional) legal time: the law on this date; today when not given
 // param: as_recorded (datetime, optional) record time: the catalog as recorded then; now when not given
+// param: catalog (string, optional) the catalog; kb (the curated one) when not given
 // example: {}
 // returns: on the shipped corpus, 24 rows, one per topic; open_weight_release is 16/26 (61.5%)
-// browser: :param as_of => date()   :param as_recorded => datetime()
+// browser: :param as_of => date()   :param as_recorded => datetime()   :param catalog => 'kb'
 MATCH (i:InstrumentState)
-WHERE i.recorded_from <= $as_recorded < i.recorded_to
+WHERE i.recorded_from <= $as_recorded < i.recorded_to AND i.catalog = $catalog
   AND coalesce(i.adopted, date()) <= $as_of
 WITH collect(i) AS tracked
 CALL (tracked) {
@@ -28,7 +29,7 @@ CALL (tracked) {
 }
 WITH size(tracked) AS total, cells
 MATCH (ts:TopicState)
-WHERE ts.recorded_from <= $as_recorded < ts.recorded_to
+WHERE ts.recorded_from <= $as_recorded < ts.recorded_to AND ts.catalog = $catalog
 WITH ts, total, head([c IN cells WHERE c.topic = ts.slug]) AS c
 WITH ts, total, coalesce(c.reviewed, 0) AS reviewed, coalesce(c.reviewed_silent, 0) AS reviewed_silent,
      coalesce(c.explicit, 0) AS explicit, coalesce(c.implicit, 0) AS implicit

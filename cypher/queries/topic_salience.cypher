@@ -6,20 +6,21 @@
 //   cell of the tracked instruments once (kb topics reads the counts kept on the topics for today's).
 // param: as_of (date, optional) legal time: the law on this date; today when not given
 // param: as_recorded (datetime, optional) record time: the catalog as recorded then; now when not given
+// param: catalog (string, optional) the catalog; kb (the curated one) when not given
 // example: {}
 // returns: on the shipped corpus, 24 rows, one per topic; foundation_models ranks first (salience 18)
-// browser: :param as_of => date()   :param as_recorded => datetime()
+// browser: :param as_of => date()   :param as_recorded => datetime()   :param catalog => 'kb'
 CALL () {
   // the instruments then: how many
   MATCH (i:InstrumentState)
-  WHERE i.recorded_from <= $as_recorded < i.recorded_to
+  WHERE i.recorded_from <= $as_recorded < i.recorded_to AND i.catalog = $catalog
     AND coalesce(i.adopted, date()) <= $as_of
   RETURN count(i) AS tracked
 }
 CALL () {
   // their cells then, counted by topic and mode (each instrument's cells read from its side)
   MATCH (i:InstrumentState)
-  WHERE i.recorded_from <= $as_recorded < i.recorded_to
+  WHERE i.recorded_from <= $as_recorded < i.recorded_to AND i.catalog = $catalog
     AND coalesce(i.adopted, date()) <= $as_of
   MATCH (n:Instrument)-[:HAS_STATE]->(i)
   MATCH (n)-[r:TREATS]->(t:Topic)
@@ -28,7 +29,7 @@ CALL () {
   RETURN collect({topic: t, mode: mode, cells: cells}) AS counts
 }
 MATCH (t:Topic)-[:HAS_STATE]->(ts:TopicState)
-WHERE ts.recorded_from <= $as_recorded < ts.recorded_to
+WHERE ts.recorded_from <= $as_recorded < ts.recorded_to AND ts.catalog = $catalog
 WITH ts, tracked, [c IN counts WHERE c.topic = t] AS mine
 WITH ts, tracked,
      reduce(s = 0, c IN mine | s + c.cells) AS reviewed,

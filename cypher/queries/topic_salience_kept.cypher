@@ -7,9 +7,10 @@
 //   only, and topic_salience when kept is false.
 // param: as_of (date, optional) legal time: the law on this date; today when not given
 // param: as_recorded (datetime, optional) record time: the catalog as recorded then; now when not given
+// param: catalog (string, optional) the catalog; kb (the curated one) when not given
 // example: {}
 // returns: on the shipped corpus, 24 rows, one per topic: topic_salience's (foundation_models first, salience 18), kept when the topics have cells_silent
-// browser: :param as_of => date()   :param as_recorded => datetime()
+// browser: :param as_of => date()   :param as_recorded => datetime()   :param catalog => 'kb'
 CALL () {
   // whether the catalog then is the current one (no change set since; a load closes an instrument's
   // cells with it) and every instrument then is one of the law on $as_of
@@ -20,14 +21,19 @@ CALL () {
                           WHERE i.adopted > $as_of
                             AND i.recorded_from <= $as_recorded < i.recorded_to } AS holds
 }
-// the instruments then: every state (the count store) less the closed ones
+// the instruments then: every state (the count store) less the closed ones and the other catalogs'
 CALL () {
   CALL () { MATCH (i:InstrumentState) RETURN count(i) AS states }
   CALL () { MATCH (i:InstrumentState) WHERE i.recorded_to <= $as_recorded RETURN count(i) AS closed }
-  RETURN states - closed AS tracked
+  CALL () {  // the other catalogs' states not closed (both sides of this one in the catalog index)
+    CALL () { MATCH (i:InstrumentState) WHERE i.catalog < $catalog RETURN i
+              UNION ALL MATCH (i:InstrumentState) WHERE i.catalog > $catalog RETURN i }
+    RETURN count(CASE WHEN i.recorded_to > $as_recorded THEN 1 END) AS others
+  }
+  RETURN states - closed - others AS tracked
 }
 MATCH (t:Topic)-[:HAS_STATE]->(ts:TopicState)
-WHERE ts.recorded_from <= $as_recorded < ts.recorded_to
+WHERE ts.recorded_from <= $as_recorded < ts.recorded_to AND ts.catalog = $catalog
 WITH holds, tracked, ts, t.cells_explicit AS explicit, t.cells_implicit AS implicit, t.cells_conflicts AS conflicts,
      t.cells_explicit + t.cells_implicit + t.cells_conflicts + t.cells_silent AS reviewed
 ORDER BY explicit + conflicts DESC, ts.rank

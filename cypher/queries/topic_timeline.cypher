@@ -33,7 +33,7 @@ CALL (t) {
 CALL (p) {
   MATCH (i:InstrumentState)
   USING INDEX i:InstrumentState(adopted)
-  WHERE i.adopted >= p.adopted AND i <> p
+  WHERE i.adopted >= p.adopted AND i <> p AND i.catalog = p.catalog
     AND i.recorded_from <= $as_recorded < i.recorded_to
     AND coalesce(i.adopted, date()) <= $as_of
   WITH i
@@ -42,11 +42,11 @@ CALL (p) {
   RETURN collect(i) AS dated
 }
 // then the undated ones, in catalog order, looked for only when fewer than $limit are dated
-CALL (dated) {
+CALL (dated, ts) {
   UNWIND CASE WHEN $limit IS NULL OR size(dated) < $limit THEN [true] ELSE [] END AS wanted
   MATCH (i:InstrumentState)
   USING INDEX i:InstrumentState(catalog_rank)
-  WHERE i.catalog_rank IS NOT NULL AND i.adopted IS NULL
+  WHERE i.catalog_rank IS NOT NULL AND i.adopted IS NULL AND i.catalog = ts.catalog
     AND i.recorded_from <= $as_recorded < i.recorded_to
     AND coalesce(i.adopted, date()) <= $as_of
   WITH i

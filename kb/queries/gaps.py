@@ -21,6 +21,7 @@ from kb.queries.clocks import Clocks
 from kb.queries.limits import PAGE_LIMIT
 from kb.queries.lookup import resolve
 from kb.queries.reader import Reader, one_read
+from kb.schema.model import CURATED_CATALOG
 
 TOPIC_COLUMNS = ["slug", "name", "silent", "total", "percent", "reviewed_silent", "unreviewed"]
 SILENT_COLUMNS = ["id", "name", "jurisdiction", "reviewed", "note"]
@@ -90,22 +91,35 @@ def jurisdictions_from_kept(rows: list[dict[str, Any]]) -> list[dict[str, Any]] 
 
 
 def gaps_data(
-    db, slug: str | None = None, clocks: Clocks | None = None, limit: int | None = PAGE_LIMIT
+    db,
+    slug: str | None = None,
+    clocks: Clocks | None = None,
+    limit: int | None = PAGE_LIMIT,
+    catalog: str | None = None,
 ) -> dict[str, Any]:
-    """Gaps, read in one read transaction. With a slug, its silent regimes:
+    """Gaps of one catalog (None: the topic's, without a slug the curated
+    one), read in one read transaction. With a slug, its silent regimes:
     the first ``limit`` (None: all), and ``silent_total`` how many in all."""
     clocks = clocks or Clocks.resolve()
-    return one_read(db, lambda read: _gaps_data(read, slug, clocks, limit))
+    return one_read(db, lambda read: _gaps_data(read, slug, clocks, limit, catalog))
 
 
-def _gaps_data(read: Reader, slug: str | None, clocks: Clocks, limit: int | None) -> dict[str, Any]:
-    at = clocks.params()
-    key = resolve(read, "topic", slug, clocks)["key"] if slug is not None else None
+def _gaps_data(
+    read: Reader, slug: str | None, clocks: Clocks, limit: int | None, catalog: str | None
+) -> dict[str, Any]:
+    topic = resolve(read, "topic", slug, clocks) if slug is not None else None
+    key = topic["key"] if topic is not None else None
+    catalog = catalog or (topic or {}).get("catalog") or CURATED_CATALOG
+    at = {**clocks.params(), "catalog": catalog}
+    clock_only = clocks.params()
     # sent at once, read after: the server runs each while kb reads the one before
     kept = read.send("topic_salience_kept", **at) if clocks.today else None
-    kept_jurisdictions = read.send("jurisdiction_gaps_kept", **at) if clocks.today else None
-    counts = read.send("topic_counts", slug=key, **at) if key is not None else None
-    silent = read.send("silent_regimes", slug=key, limit=limit, **at) if key is not None else None
+    # kb load keeps each jurisdiction's gaps in the curated catalog only
+    kept_jurisdictions = (
+        read.send("jurisdiction_gaps_kept", **clock_only) if clocks.today and catalog == CURATED_CATALOG else None
+    )
+    counts = read.send("topic_counts", slug=key, **clock_only) if key is not None else None
+    silent = read.send("silent_regimes", slug=key, limit=limit, **clock_only) if key is not None else None
     topic_rows = topics_from_kept(kept()) if kept is not None else None
     if topic_rows is None:
         topic_rows = read.run("topic_gaps", **at)

@@ -13,21 +13,24 @@ from typing import Any
 from kb.queries.clocks import Clocks
 from kb.queries.lookup import resolve
 from kb.queries.reader import Reader, one_read
-from kb.schema.model import MODES
+from kb.schema.model import CURATED_CATALOG, MODES
 
 SYMBOLS = {"explicit": "●", "implicit": "◐", "conflicts": "⚠", "silent": "·"}  # each mode's symbol
 
 
-def matrix_data(db, clocks: Clocks | None = None, topics: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
-    """Read in one read transaction, at ``clocks`` (today, as recorded now, by default)."""
+def matrix_data(
+    db, clocks: Clocks | None = None, topics: list[str] | tuple[str, ...] = (), catalog: str | None = None
+) -> dict[str, Any]:
+    """Read in one read transaction, at ``clocks`` (today, as recorded now, by default): the
+    instruments and topics of ``catalog`` (None: the curated one)."""
     clocks = clocks or Clocks.resolve()
-    return one_read(db, lambda read: _matrix_data(read, clocks, topics))
+    return one_read(db, lambda read: _matrix_data(read, clocks, topics, catalog or CURATED_CATALOG))
 
 
-def _matrix_data(read: Reader, clocks: Clocks, topics: list[str] | tuple[str, ...]) -> dict[str, Any]:
+def _matrix_data(read: Reader, clocks: Clocks, topics: list[str] | tuple[str, ...], catalog: str) -> dict[str, Any]:
     wanted = {resolve(read, "topic", t, clocks)["key"] for t in topics}
-    listed = read.send("topic_list", as_recorded=clocks.as_recorded)
-    matrix = read.send("matrix", **clocks.params())
+    listed = read.send("topic_list", as_recorded=clocks.as_recorded, catalog=catalog)
+    matrix = read.send("matrix", catalog=catalog, **clocks.params())
     columns = [
         {"slug": t["slug"], "name": t["name"], "rank": t["rank"]} for t in listed() if not wanted or t["slug"] in wanted
     ]

@@ -15,9 +15,11 @@ from typing import Any
 
 from kb.errors import KbError
 from kb.queries.clocks import to_date, to_datetime, to_instant
+from kb.schema.model import CURATED_CATALOG
 
 PARAM_TYPES = ("string", "strings", "date", "datetime", "integer", "boolean")
 CLOCK_PARAMS = ("as_of", "as_recorded")  # the two clocks (kb.queries.clocks); today and now when not given
+DEFAULTS = {"catalog": CURATED_CATALOG}  # what an optional parameter is when not given (else null)
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,11 @@ def check_params(q: Any, given: dict[str, Any]) -> dict[str, Any]:
             + "; ".join(p.describe() for p in missing)
             + f" (e.g. --param {missing[0].name}=...)"
         )
-    return {p.name: p.convert(given.get(p.name), q.name) for p in declared}
+    values = {p.name: p.convert(given.get(p.name), q.name) for p in declared}
+    for name, default in DEFAULTS.items():
+        if name in values and values[name] in (None, ""):
+            values[name] = default
+    return values
 
 
 def parse_assignments(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:

@@ -23,10 +23,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from kb.errors import KbError
 from kb.queries.clocks import Clocks
 from kb.queries.limits import ALL_PAIRS_LIMIT, PAGE_LIMIT
 from kb.queries.lookup import resolve
 from kb.queries.reader import Reader, one_read
+from kb.schema.model import CURATED_CATALOG
 from kb.words import plural
 
 COUNTS = ("tracked", "explicit", "implicit", "conflicts", "silent", "unreviewed")  # a topic page's counts
@@ -112,15 +114,27 @@ def summary_sentence(counts: dict[str, int], clocks: Clocks | None = None) -> st
 
 
 # -- primacy ------------------------------------------------------------------
-def primacy(db, slug: str, clocks: Clocks | None = None, limit: int | None = PAGE_LIMIT) -> dict[str, Any]:
-    """The first instrument to address the topic, and the timeline after it
-    (the first ``limit`` entries; ``timeline_counts`` tallies all of them)."""
+PRIMACY_BY = ("adopted", "introduced")  # the dates primacy may go by
+
+
+def primacy(
+    db, slug: str, clocks: Clocks | None = None, limit: int | None = PAGE_LIMIT, by: str = "adopted"
+) -> dict[str, Any]:
+    """The first instrument to address the topic (by its adoption date, or
+    ``by`` its introduction date, the adoption date where it has none), and
+    the timeline after it in adoption order (the first ``limit`` entries;
+    ``timeline_counts`` tallies all of them)."""
     clocks = clocks or Clocks.resolve()
-    return one_read(db, lambda read: _send_primacy(read, slug, clocks, limit)())
+    return one_read(db, lambda read: _send_primacy(read, slug, clocks, limit, by=by)())
 
 
 def _send_primacy(
-    read: Reader, slug: str, clocks: Clocks, limit: int | None, counts: dict[str, Any] | None = None
+    read: Reader,
+    slug: str,
+    clocks: Clocks,
+    limit: int | None,
+    counts: dict[str, Any] | None = None,
+    by: str = "adopted",
 ) -> Callable[[], dict[str, Any]]:
     """``primacy`` in two steps (see ``Reader.send``): its query is sent
     now; the function returned reads it and builds the part. ``counts``: the
@@ -128,22 +142,19 @@ def _send_primacy(
     holds the primacy instrument and the timeline's tally."""
     if counts is None:
         counts = _counts(read, slug, clocks, timeline=True)
+    if by not in PRIMACY_BY:
+        raise KbError(f"primacy goes by one of {', '.join(PRIMACY_BY)}, not {by!r}")
     first = counts if counts["first_id"] is not None else None
     timeline = (
         (list) if first is None else read.send("topic_timeline", slug=counts["slug"], limit=limit, **clocks.params())
     )
+    introduced = read.send("topic_primacy", slug=counts["slug"], by=by, **clocks.params()) if by != "adopted" else None
     return lambda: {
         "topic": {"slug": counts["slug"], "name": counts["name"]},
         **_given(clocks),
         "limit": limit,
-        "primacy": None
-        if first is None
-        else {
-            "instrument": _inst(first, "first_"),
-            "date": first["first_date"],
-            "mode": first["first_mode"],
-            "pinpoint": first["first_pinpoint"],
-        },
+        **({"by": by} if introduced is not None else {}),
+        "primacy": _first_by(introduced()) if introduced is not None else _first(first),
         "timeline": [
             {
                 "instrument": _inst(r),
@@ -165,6 +176,32 @@ _TALLY_COLUMNS = {
     "silent": "silent_after",
     "undated": "undated",
 }
+
+
+def _first(first: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The primacy instrument of the topic_counts row (by adoption date)."""
+    if first is None:
+        return None
+    return {
+        "instrument": _inst(first, "first_"),
+        "date": first["first_date"],
+        "mode": first["first_mode"],
+        "pinpoint": first["first_pinpoint"],
+    }
+
+
+def _first_by(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The primacy instrument of topic_primacy's row, with the date it went by."""
+    if not rows:
+        return None
+    r = rows[0]
+    return {
+        "instrument": _inst(r),
+        "date": r["date"],
+        "dated_by": r["dated_by"],
+        "mode": r["mode"],
+        "pinpoint": r["pinpoint"],
+    }
 
 
 def _tally(counts: dict[str, Any]) -> dict[str, int]:
@@ -450,12 +487,15 @@ def cited_sources(coverage: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 # -- the page -----------------------------------------------------------------
-def topic_data(db, slug: str, clocks: Clocks | None = None, limit: int | None = PAGE_LIMIT) -> dict[str, Any]:
+def topic_data(
+    db, slug: str, clocks: Clocks | None = None, limit: int | None = PAGE_LIMIT, by: str = "adopted"
+) -> dict[str, Any]:
     """The topic page's data at ``clocks``, read in one read transaction.
     Long lists (coverage, timeline, silent) hold their first ``limit`` rows
-    (None: all); ``totals`` says how many there are in all."""
+    (None: all); ``totals`` says how many there are in all. Primacy goes
+    ``by`` the adoption or the introduction date (``primacy``)."""
     clocks = clocks or Clocks.resolve()
-    return one_read(db, lambda read: _topic_data(read, slug, clocks, limit))
+    return one_read(db, lambda read: _topic_data(read, slug, clocks, limit, by))
 
 
 SILENT_SPARE = 4  # read up to this many times `limit` coverage rows to find the first silent regimes in them
@@ -490,13 +530,13 @@ def _send_coverage_and_silent(
     return parts
 
 
-def _topic_data(read: Reader, slug: str, clocks: Clocks, limit: int | None) -> dict[str, Any]:
+def _topic_data(read: Reader, slug: str, clocks: Clocks, limit: int | None, by: str = "adopted") -> dict[str, Any]:
     t = _counts(read, slug, clocks, timeline=True)
     slug = t["slug"]
     counts = {k: t[k] for k in COUNTS}
     # the page's other queries, sent at once (pipelined), then read
     coverage_and_silent = _send_coverage_and_silent(read, slug, clocks, limit, counts)
-    primacy_part = _send_primacy(read, slug, clocks, limit, counts=t)
+    primacy_part = _send_primacy(read, slug, clocks, limit, counts=t, by=by)
     pairs = _send_forum_shopping(read, slug, clocks, PAGE_PAIRS, t)
     conflict_rows = read.send("topic_conflicts", slug=slug, **clocks.params())
     coverage, silent = coverage_and_silent()
@@ -566,21 +606,23 @@ SALIENCE_COLUMNS = [
 ]
 
 
-def salience(db, clocks: Clocks | None = None) -> list[dict[str, Any]]:
-    """Topics ranked by explicit + conflicts, ties by topic rank. Today's
+def salience(db, clocks: Clocks | None = None, catalog: str | None = None) -> list[dict[str, Any]]:
+    """The topics of ``catalog`` (None: the curated one) ranked by explicit
+    + conflicts, ties by topic rank. Today's
     ranking reads the counts kb load keeps on the topics
     (topic_salience_kept) when they hold; else, and at other clocks, every
     cell (topic_salience)."""
     clocks = clocks or Clocks.resolve()
-    return one_read(db, lambda read: [{k: r[k] for k in SALIENCE_COLUMNS} for r in _salience(read, clocks)])
+    at = {**clocks.params(), "catalog": catalog or CURATED_CATALOG}
+    return one_read(db, lambda read: [{k: r[k] for k in SALIENCE_COLUMNS} for r in _salience(read, at, clocks.today)])
 
 
-def _salience(read: Reader, clocks: Clocks) -> list[dict[str, Any]]:
-    if clocks.today:
-        rows = read.run("topic_salience_kept", **clocks.params())
+def _salience(read: Reader, at: dict[str, Any], today: bool) -> list[dict[str, Any]]:
+    if today:
+        rows = read.run("topic_salience_kept", **at)
         if rows and all(r["kept"] for r in rows):
             return rows
-    return read.run("topic_salience", **clocks.params())
+    return read.run("topic_salience", **at)
 
 
 # -- forum-shopping, the page's data ------------------------------------------

@@ -17,9 +17,10 @@ def primacy_sentence(p: dict[str, Any] | None) -> str:
     if p is None:
         return "No tracked instrument addresses this topic yet, so none has primacy."
     i = p["instrument"]
-    return Linked(
-        f"First addressed by {i['name']} on {p['date'].isoformat()} ({p['mode']}).", ("instrument", i["id"], i["name"])
-    )
+    text = f"First addressed by {i['name']} on {p['date'].isoformat()} ({p['mode']})."
+    if p.get("dated_by"):  # primacy by introduction date
+        text += f" By introduction date ({p['dated_by']} on that date); the timeline goes by adoption date."
+    return Linked(text, ("instrument", i["id"], i["name"]))
 
 
 def timeline_tally(counts: dict[str, int]) -> str:

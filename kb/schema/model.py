@@ -74,6 +74,15 @@ MODES = ("explicit", "implicit", "conflicts", "silent")
 CONFIDENCES = ("high", "medium", "low")
 POSTURES = ("open", "closed", "mixed")
 REVOCATION_SCOPES = ("full", "partial")
+AUTHORITY_KINDS = ("government", "legislature", "agency", "court", "city", "company", "multinational", "other")
+
+# Catalogs (docs/catalogs.md): every instrument and topic belongs to one, named
+# by its state's ``catalog``; the curated corpus is CURATED_CATALOG, and a
+# data file's record without a catalog belongs to it. A topic's pages count
+# the instruments of its own catalog only; an instrument treats the topics
+# of its own catalog only.
+CURATED_CATALOG = "kb"
+CATALOG_PATTERN = r"[a-z][a-z0-9_]{0,31}"
 
 # Departures from a source (docs/data-format.md, "Departures"): a record's
 # field ``claimed_<field>`` holds the value the source ``claimed_by`` gives
@@ -172,6 +181,16 @@ class Revokes(Provenance):
     note = StringProperty()
 
 
+class Broader(Provenance):
+    """(:Topic)-[:BROADER]->(:Topic): the topic is a part of the broader one
+    (an imported catalog's tag under its parent tag or group)."""
+
+
+class InCollection(Provenance):
+    """(:Instrument)-[:IN_COLLECTION]->(:Collection): an imported catalog's
+    grouping of its documents."""
+
+
 class HasState(StructuredRel):
     """(identity)-[:HAS_STATE]->(state): the state's interval is on the state."""
 
@@ -210,6 +229,7 @@ class JurisdictionState(State):
 
 class TopicState(State):
     slug = StringProperty(index=True, required=True)
+    catalog = StringProperty(index=True, default=CURATED_CATALOG)
     name = StringProperty(required=True)
     definition = StringProperty(required=True)
     question = StringProperty()
@@ -230,6 +250,7 @@ class InstrumentState(State):
     # indexes (those recorded after it are one range seek)
     recorded_from = DateTimeNeo4jFormatProperty(index=True)
     identifier = StringProperty(index=True, required=True, db_property="id")
+    catalog = StringProperty(index=True, default=CURATED_CATALOG)
     name = StringProperty(required=True)
     short_name = StringProperty()
     kind = StringProperty(required=True, choices=_choices(INSTRUMENT_KINDS))
@@ -250,6 +271,7 @@ class InstrumentState(State):
     date_note = StringProperty()
     citation = StringProperty()
     url = StringProperty()
+    locator = StringProperty()  # where in its source the record was read (an import: file and id)
     # The order of the catalog; unique among the current instruments (kb
     # load checks it: states of one instrument repeat it, so no constraint).
     # Optional in a data file: kb load gives a new instrument without one the
@@ -267,6 +289,27 @@ class InstrumentState(State):
     claimed_effective = NativeDateProperty()
     claimed_jurisdiction = StringProperty()
     claimed_by = StringProperty()
+
+
+class AuthorityState(State):
+    """A body that issues instruments (an imported catalog's authority): a
+    legislature, an agency, a city, a company, a multinational body."""
+
+    identifier = StringProperty(index=True, required=True, db_property="id")
+    name = StringProperty(required=True)
+    kind = StringProperty(required=True, choices=_choices(AUTHORITY_KINDS))
+    note = StringProperty()
+    source = StringProperty(required=True)
+
+
+class CollectionState(State):
+    """A named group of an imported catalog's instruments."""
+
+    identifier = StringProperty(index=True, required=True, db_property="id")
+    catalog = StringProperty(index=True, default=CURATED_CATALOG)
+    name = StringProperty(required=True)
+    description = StringProperty()
+    source = StringProperty(required=True)
 
 
 class PaperState(State):
@@ -317,6 +360,7 @@ class Topic(StructuredNode):
 
     states = RelationshipTo("TopicState", "HAS_STATE", model=HasState)
     counts = RelationshipTo("CellCounts", "HAS_COUNTS", model=HasState)
+    broader = RelationshipTo("Topic", "BROADER", model=Broader)
 
 
 class CellCounts(StructuredNode):
@@ -358,12 +402,28 @@ class Developer(StructuredNode):
     operates = RelationshipTo("Jurisdiction", "OPERATES_IN", model=OperatesIn)
 
 
+class Authority(StructuredNode):
+    identifier = StringProperty(unique_index=True, required=True, db_property="id")
+
+    states = RelationshipTo("AuthorityState", "HAS_STATE", model=HasState)
+    jurisdiction = RelationshipTo("Jurisdiction", "BASED_IN", model=Reference)
+    part_of = RelationshipTo("Authority", "PART_OF", model=Reference)
+
+
+class Collection(StructuredNode):
+    identifier = StringProperty(unique_index=True, required=True, db_property="id")
+
+    states = RelationshipTo("CollectionState", "HAS_STATE", model=HasState)
+
+
 class Instrument(StructuredNode):
     identifier = StringProperty(unique_index=True, required=True, db_property="id")
 
     states = RelationshipTo("InstrumentState", "HAS_STATE", model=HasState)
     jurisdiction = RelationshipTo("Jurisdiction", "ISSUED_IN", model=Reference)
     issued_by = RelationshipTo("Developer", "ISSUED_BY", model=Reference)
+    authority = RelationshipTo("Authority", "ISSUED_BY", model=Reference)
+    collections = RelationshipTo("Collection", "IN_COLLECTION", model=InCollection)
     treats = RelationshipTo("Topic", "TREATS", model=Treats)
     conflicts_with = Relationship("Instrument", "CONFLICTS_WITH", model=ConflictsWith)
     cites_instruments = RelationshipTo("Instrument", "CITES", model=Cites)
@@ -422,6 +482,8 @@ NODE_CLASSES: tuple[type[StructuredNode], ...] = (
     Jurisdiction,
     Topic,
     Developer,
+    Authority,
+    Collection,
     Instrument,
     Paper,
 )
@@ -430,6 +492,8 @@ STATE_CLASSES: tuple[type[StructuredNode], ...] = (
     JurisdictionState,
     TopicState,
     DeveloperState,
+    AuthorityState,
+    CollectionState,
     InstrumentState,
     PaperState,
 )

@@ -119,6 +119,18 @@ NODE_SECTIONS: tuple[NodeSection, ...] = (
         prop_refs=(SOURCE_REF,),
     ),
     NodeSection(
+        "authorities",
+        model.Authority,
+        model.AuthorityState,
+        "id",
+        refs=(
+            Ref("jurisdiction", ("jurisdictions",), rel_type="BASED_IN"),
+            Ref("parent", ("authorities",), required=False, rel_type="PART_OF"),
+        ),
+        prop_refs=(SOURCE_REF,),
+    ),
+    NodeSection("collections", model.Collection, model.CollectionState, "id", prop_refs=(SOURCE_REF,)),
+    NodeSection(
         "instruments",
         model.Instrument,
         model.InstrumentState,
@@ -126,6 +138,7 @@ NODE_SECTIONS: tuple[NodeSection, ...] = (
         refs=(
             Ref("jurisdiction", ("jurisdictions",), rel_type="ISSUED_IN"),
             Ref("issued_by", ("developers",), required=False, rel_type="ISSUED_BY"),
+            Ref("authority", ("authorities",), required=False, rel_type="ISSUED_BY"),
         ),
         prop_refs=(
             SOURCE_REF,
@@ -195,6 +208,22 @@ EDGE_SECTIONS: tuple[EdgeSection, ...] = (
         "OPERATES_IN",
         Ref("developer", ("developers",)),
         Ref("jurisdiction", ("jurisdictions",)),
+        prop_refs=(SOURCE_REF,),
+    ),
+    EdgeSection(
+        "broader",
+        model.Broader,
+        "BROADER",
+        Ref("topic", ("topics",)),
+        Ref("broader", ("topics",)),
+        prop_refs=(SOURCE_REF,),
+    ),
+    EdgeSection(
+        "in_collection",
+        model.InCollection,
+        "IN_COLLECTION",
+        Ref("instrument", ("instruments",)),
+        Ref("collection", ("collections",)),
         prop_refs=(SOURCE_REF,),
     ),
     EdgeSection(
