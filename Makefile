@@ -30,9 +30,11 @@ demo: start
 	$(BIN)/kb load --format table
 	$(BIN)/kb topic open_weight_release --format table
 
-# ruff first (seconds), then the whole suite against a real Neo4j
+# ruff first (seconds), then the whole suite against a real Neo4j: one server per pytest-xdist
+# worker, a worker per core (at most 4); the tests of one shared graph stay on one worker
+PYTEST_WORKERS ?= -n auto --maxprocesses=4 --dist loadgroup
 test: lint neo4j chromium axe
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_WORKERS)
 
 # headless Chromium and its driver for the Neo4j Browser test (Debian packages;
 # installed when missing if run as root, as CI does)
@@ -62,7 +64,7 @@ $(STAMP313): pyproject.toml
 # CI (.ci/run) runs it after `make test`
 ifneq ($(PY313),)
 test-3.13: neo4j $(STAMP313)
-	.venv-3.13/bin/pytest -q -m "not slow"
+	.venv-3.13/bin/pytest -q -m "not slow" $(PYTEST_WORKERS)
 else
 test-3.13:
 	@echo "No Python 3.13 on this machine: the fast tests ran on $$($(BIN)/python --version) only."
