@@ -946,6 +946,26 @@ def topics_cmd(ctx: click.Context, catalog: str | None, clocks, fmt: str | None)
     )
 
 
+@main.command("catalogs")
+@click.option("--as-recorded", metavar="DATE|DATETIME", help="Record time: the catalogs as recorded then.")
+@output_option
+@click.pass_context
+def catalogs_cmd(ctx: click.Context, as_recorded: str | None, fmt: str | None) -> None:
+    """The catalogs the graph holds: kb (the curated one) and each imported one.
+
+    \b
+    Examples:
+      kb catalogs
+      kb catalogs --as-recorded 2026-01-01 -f json
+    """
+    from kb.queries.clocks import Clocks
+    from kb.queries.lookup import catalog_list
+    from kb.render.formats import render_rows
+
+    clocks = Clocks.resolve(None, as_recorded)
+    render_rows(catalog_list(database(ctx), clocks), resolve_format(fmt), title=_titled("Catalogs", clocks))
+
+
 @main.command("instruments")
 @catalog_option
 @clock_options
@@ -959,10 +979,10 @@ def instruments_cmd(ctx: click.Context, catalog: str | None, clocks, fmt: str | 
       kb instruments
       kb instruments --as-of 2024-06-01 -f csv
     """
-    from kb.queries import run
+    from kb.queries.entities import instrument_rows
     from kb.render.formats import render_rows
 
-    rows = run(database(ctx), "instrument_list", catalog=catalog, **clocks.params())
+    rows = instrument_rows(database(ctx), clocks, catalog)
     fmt = resolve_format(fmt)
     narrow = ["catalog_rank", "id", "jurisdiction", "kind", "binding", "adopted", "status", "topics_addressed"]
     render_rows(rows, fmt, narrow if fmt == "table" else None, title=_titled("Instruments", clocks))

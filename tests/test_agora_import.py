@@ -233,6 +233,19 @@ def test_the_imported_catalog_has_its_own_pages(agora_db, cli):
     assert sorted(r["topic"] for r in compare["topics"]) == sorted(TOPICS)
 
 
+def test_catalogs_are_listed_and_an_unknown_one_is_named(agora_db, cli):
+    listed = json.loads(cli("catalogs", "-f", "json").stdout)
+    assert listed == [
+        {"catalog": "kb", "topics": 24, "instruments": 26},
+        {"catalog": "agora", "topics": len(TOPICS), "instruments": 5},
+    ]
+    assert json.loads(cli("catalogs", "--as-recorded", "2020-01-01", "-f", "json").stdout) == []
+    for command in ("matrix", "topics", "instruments", "gaps"):
+        result = cli(command, "--catalog", "agorra")
+        assert result.exit_code == 1
+        assert "no catalog 'agorra'; did you mean 'agora'?" in result.output, (command, result.output)
+
+
 def test_the_import_records_issuers_places_groups_and_its_source(agora_db):
     row = one(
         agora_db,

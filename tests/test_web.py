@@ -36,6 +36,7 @@ OWR = "open_weight_release"
 SAME_AS_CLI = [
     ("/api/catalog", None),
     ("/api/topics", ["topics"]),
+    ("/api/topics?catalog=kb", ["topics", "--catalog", "kb"]),
     ("/api/instruments?asOf=2024-06-01", ["instruments", "--as-of", "2024-06-01"]),
     (f"/api/topics/{OWR}", ["topic", OWR]),
     (f"/api/topics/{OWR}?asOf=2024-06-01&limit=all", ["topic", OWR, "--as-of", "2024-06-01", "--all"]),
@@ -289,6 +290,8 @@ def test_changes_atom_is_a_valid_feed(client):
         ("/api/topics/open_weight_release?asOf=2024-01-01&asOf=2024-02-01", 400, "asOf"),
         ("/api/compare?a=EU-AIA-2024", 400, "b"),
         ("/api/matrix?status=in_forse", 400, "status"),
+        ("/api/matrix?catalog=kbb", 400, "catalog"),
+        ("/api/topics?catalog=nope", 400, "catalog"),
         ("/api/changes?since=soon", 400, "since"),
         ("/api/diff/open_weight_release", 400, "from"),
         ("/api/nothing", 404, None),

@@ -10,7 +10,7 @@ from typing import Any
 
 from kb.errors import KbError
 from kb.queries.clocks import Clocks
-from kb.queries.lookup import resolve
+from kb.queries.lookup import catalog_named, resolve
 from kb.queries.reader import Reader, one_read
 
 
@@ -156,3 +156,12 @@ def _paper_data(read: Reader, key: str, clocks: Clocks) -> dict[str, Any]:
     d = read.run_one("paper_profile", id=key, as_recorded=clocks.as_recorded)
     d["as_recorded"] = _given(clocks)[1]
     return d
+
+
+def instrument_rows(db, clocks: Clocks | None = None, catalog: str | None = None) -> list[dict[str, Any]]:
+    """The instruments of ``catalog`` (None: the curated one) in catalog
+    order, with their status on the legal date (instrument_list)."""
+    clocks = clocks or Clocks.resolve()
+    return one_read(
+        db, lambda read: read.run("instrument_list", catalog=catalog_named(read, catalog, clocks), **clocks.params())
+    )

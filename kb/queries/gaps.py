@@ -19,7 +19,7 @@ from typing import Any
 
 from kb.queries.clocks import Clocks
 from kb.queries.limits import PAGE_LIMIT
-from kb.queries.lookup import resolve
+from kb.queries.lookup import catalog_named, resolve
 from kb.queries.reader import Reader, one_read
 from kb.schema.model import CURATED_CATALOG
 
@@ -109,7 +109,7 @@ def _gaps_data(
 ) -> dict[str, Any]:
     topic = resolve(read, "topic", slug, clocks) if slug is not None else None
     key = topic["key"] if topic is not None else None
-    catalog = catalog or (topic or {}).get("catalog") or CURATED_CATALOG
+    catalog = catalog_named(read, catalog, clocks) if catalog else (topic or {}).get("catalog") or CURATED_CATALOG
     at = {**clocks.params(), "catalog": catalog}
     clock_only = clocks.params()
     # sent at once, read after: the server runs each while kb reads the one before

@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from kb.errors import KbError, NotFound, closest
-from kb.queries.reader import Reader
-from kb.schema.model import FOREVER
+from kb.queries.reader import Reader, one_read
+from kb.schema.model import CURATED_CATALOG, FOREVER
 
 KINDS = ("instrument", "topic", "jurisdiction", "developer", "paper", "source")
 
@@ -36,6 +36,22 @@ def catalog_keys(read: Reader, clocks: Any = None, kind: str | None = None) -> l
     """Every key (of ``kind``; None: of every kind) the catalog held at the
     record instant (now when None)."""
     return read.run("catalog_keys", kind=kind, as_recorded=_as_recorded(clocks))
+
+
+def catalog_list(db, clocks: Any = None) -> list[dict[str, Any]]:
+    """The catalogs held at the record instant (now when None): name, topics, instruments."""
+    return one_read(db, lambda read: read.run("catalog_list", as_recorded=_as_recorded(clocks)))
+
+
+def catalog_named(read: Reader, name: str | None, clocks: Any = None) -> str:
+    """``name`` (None: the curated catalog) when the graph held that catalog
+    at the record instant, else ``NotFound`` with the closest names."""
+    if name is None or name == CURATED_CATALOG:
+        return CURATED_CATALOG
+    names = [r["catalog"] for r in read.run("catalog_list", as_recorded=_as_recorded(clocks))]
+    if name not in names:
+        raise NotFound("catalog", name, closest(name, names) or names)
+    return name
 
 
 def keys_of(read: Reader, kind: str, clocks: Any = None) -> list[dict[str, Any]]:

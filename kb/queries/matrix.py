@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from kb.queries.clocks import Clocks
-from kb.queries.lookup import resolve
+from kb.queries.lookup import catalog_named, resolve
 from kb.queries.reader import Reader, one_read
-from kb.schema.model import CURATED_CATALOG, MODES
+from kb.schema.model import MODES
 
 SYMBOLS = {"explicit": "●", "implicit": "◐", "conflicts": "⚠", "silent": "·"}  # each mode's symbol
 
@@ -24,7 +24,7 @@ def matrix_data(
     """Read in one read transaction, at ``clocks`` (today, as recorded now, by default): the
     instruments and topics of ``catalog`` (None: the curated one)."""
     clocks = clocks or Clocks.resolve()
-    return one_read(db, lambda read: _matrix_data(read, clocks, topics, catalog or CURATED_CATALOG))
+    return one_read(db, lambda read: _matrix_data(read, clocks, topics, catalog_named(read, catalog, clocks)))
 
 
 def _matrix_data(read: Reader, clocks: Clocks, topics: list[str] | tuple[str, ...], catalog: str) -> dict[str, Any]:

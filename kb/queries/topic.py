@@ -26,9 +26,8 @@ from typing import Any
 from kb.errors import KbError
 from kb.queries.clocks import Clocks
 from kb.queries.limits import ALL_PAIRS_LIMIT, PAGE_LIMIT
-from kb.queries.lookup import resolve
+from kb.queries.lookup import catalog_named, resolve
 from kb.queries.reader import Reader, one_read
-from kb.schema.model import CURATED_CATALOG
 from kb.words import plural
 
 COUNTS = ("tracked", "explicit", "implicit", "conflicts", "silent", "unreviewed")  # a topic page's counts
@@ -613,8 +612,12 @@ def salience(db, clocks: Clocks | None = None, catalog: str | None = None) -> li
     (topic_salience_kept) when they hold; else, and at other clocks, every
     cell (topic_salience)."""
     clocks = clocks or Clocks.resolve()
-    at = {**clocks.params(), "catalog": catalog or CURATED_CATALOG}
-    return one_read(db, lambda read: [{k: r[k] for k in SALIENCE_COLUMNS} for r in _salience(read, at, clocks.today)])
+
+    def work(read: Reader) -> list[dict[str, Any]]:
+        at = {**clocks.params(), "catalog": catalog_named(read, catalog, clocks)}
+        return [{k: r[k] for k in SALIENCE_COLUMNS} for r in _salience(read, at, clocks.today)]
+
+    return one_read(db, work)
 
 
 def _salience(read: Reader, at: dict[str, Any], today: bool) -> list[dict[str, Any]]:

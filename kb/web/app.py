@@ -153,6 +153,8 @@ class Web:
     def kb_error(self, request: Request, e: KbError, route: KbRoute | None):
         if isinstance(e, BadParameter):
             return self.error(request, 400, str(e), e.parameter, e.suggestions)
+        if isinstance(e, NotFound) and e.kind == "catalog":  # a parameter's value, not the page's key
+            return self.error(request, 400, str(e), "catalog", e.suggestions)
         if isinstance(e, NotFound):
             param = route.key if route and route.key else None
             return self.error(request, 404, str(e), param, e.suggestions, kind=e.kind)
@@ -169,11 +171,11 @@ class Web:
             clocks = clocks_of(values)
         n = route.name
         if n == "catalog":
-            return pages.catalog(db, clocks), clocks
+            return pages.catalog(db, clocks, values["catalog"]), clocks
         if n == "topics":
-            return pages.topics(db, clocks), clocks
+            return pages.topics(db, clocks, values["catalog"]), clocks
         if n == "instruments":
-            return pages.instruments(db, clocks), clocks
+            return pages.instruments(db, clocks, values["catalog"]), clocks
         if n == "topic":
             return pages.topic(db, clocks, key, values["limit"]), clocks
         if n == "instrument":
@@ -188,7 +190,7 @@ class Web:
             return pages.source(db, clocks, key), clocks
         if n == "matrix":
             filters = {k: values[k] for k in ("jurisdiction", "kind", "status")}
-            return pages.matrix(db, clocks, values["topic"], filters), clocks
+            return pages.matrix(db, clocks, values["topic"], filters, values["catalog"]), clocks
         if n == "compare":
             if not values["a"] and not values["b"] and not request.url.path.startswith("/api/"):
                 return pages.compare_form(db, clocks), clocks

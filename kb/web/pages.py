@@ -46,14 +46,14 @@ def _titled(title: str, clocks: Clocks) -> str:
 
 
 # -- the catalog ----------------------------------------------------------------
-def catalog(db, clocks: Clocks) -> Answer:
-    from kb.queries import run
+def catalog(db, clocks: Clocks, name: str | None = None) -> Answer:
+    from kb.queries.entities import instrument_rows
     from kb.queries.lookup import keys_of
     from kb.queries.reader import Reader
     from kb.queries.topic import salience
 
-    topics = salience(db, clocks)
-    instruments = run(db, "instrument_list", **clocks.params())
+    topics = salience(db, clocks, name)
+    instruments = instrument_rows(db, clocks, name)
     held = Counter(i["jurisdiction"] for i in instruments)
     jurisdictions = [
         {"code": j["key"], "name": j["name"], "instruments": held.get(j["key"], 0)}
@@ -88,18 +88,18 @@ def catalog(db, clocks: Clocks) -> Answer:
     return Answer(Page(data, blocks, instruments, columns_of(instruments, None)), "kb: AI governance catalog")
 
 
-def topics(db, clocks: Clocks) -> Answer:
+def topics(db, clocks: Clocks, catalog: str | None = None) -> Answer:
     from kb.queries.topic import SALIENCE_COLUMNS, salience
 
-    rows = salience(db, clocks)
+    rows = salience(db, clocks, catalog)
     title = _titled("Topics by salience (explicit + conflicts)", clocks)
     return Answer(rows_page(rows, SALIENCE_COLUMNS, title, links={"slug": "topic"}), title)
 
 
-def instruments(db, clocks: Clocks) -> Answer:
-    from kb.queries import run
+def instruments(db, clocks: Clocks, catalog: str | None = None) -> Answer:
+    from kb.queries.entities import instrument_rows
 
-    rows = run(db, "instrument_list", **clocks.params())
+    rows = instrument_rows(db, clocks, catalog)
     title = _titled("Instruments", clocks)
     return Answer(rows_page(rows, None, title, links={"id": "instrument", "jurisdiction": "jurisdiction"}), title)
 
@@ -158,15 +158,17 @@ def source(db, clocks: Clocks, key: str) -> Answer:
 
 
 # -- across records ------------------------------------------------------------------
-def matrix(db, clocks: Clocks, topic_slugs: list[str], filters: dict[str, list[str]]) -> Answer:
+def matrix(
+    db, clocks: Clocks, topic_slugs: list[str], filters: dict[str, list[str]], catalog: str | None = None
+) -> Answer:
     """The matrix; ``filters`` (jurisdiction, kind, status: the values
     kept, none: all) keep the rows of the instruments that match them all."""
-    from kb.queries import run
+    from kb.queries.entities import instrument_rows
     from kb.queries.matrix import SYMBOLS, matrix_data
     from kb.render.matrix_page import matrix_page
 
-    d = matrix_data(db, clocks, topic_slugs)
-    listed = {i["id"]: i for i in run(db, "instrument_list", **clocks.params())}
+    d = matrix_data(db, clocks, topic_slugs, catalog)
+    listed = {i["id"]: i for i in instrument_rows(db, clocks, catalog)}
     options = {k: sorted({str(i[k]) for i in listed.values() if i[k] is not None}) for k in filters}
     for k, kept in filters.items():
         unknown = [v for v in kept if v not in options[k]]

@@ -55,6 +55,7 @@ AS_RECORDED = Param(
     "Record time: the catalog as recorded then (a date: the end of that day, UTC); default: now.",
 )
 CLOCKS = (AS_OF, AS_RECORDED)
+CATALOG = Param("catalog", "string", "The catalog: kb (the curated one, the default) or one imported (kb import).")
 
 
 def format_param(formats: tuple[str, ...]) -> Param:

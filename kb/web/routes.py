@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kb.web.params import CLOCKS, LIMIT, Param, format_param
+from kb.web.params import CATALOG, CLOCKS, LIMIT, Param, format_param
 
 JSON_CSV = format_param(("json", "csv"))
 JSON = format_param(("json",))
@@ -36,10 +36,23 @@ ROUTES: tuple[Route, ...] = (
         "/api/catalog",
         "The catalog: topics by salience, instruments and jurisdictions (CSV: the instruments).",
         "kb topics; kb instruments",
+        (*CLOCKS, CATALOG),
     ),
-    Route("topics", "", "/api/topics", "Topics ranked by salience (explicit + conflicts).", "kb topics"),
     Route(
-        "instruments", "", "/api/instruments", "Tracked instruments in catalog order, with status.", "kb instruments"
+        "topics",
+        "",
+        "/api/topics",
+        "Topics ranked by salience (explicit + conflicts).",
+        "kb topics [--catalog NAME]",
+        (*CLOCKS, CATALOG),
+    ),
+    Route(
+        "instruments",
+        "",
+        "/api/instruments",
+        "Tracked instruments in catalog order, with status.",
+        "kb instruments [--catalog NAME]",
+        (*CLOCKS, CATALOG),
     ),
     Route(
         "topic",
@@ -100,9 +113,10 @@ ROUTES: tuple[Route, ...] = (
         "/matrix",
         "/api/matrix",
         "The instrument x topic matrix (filters: jurisdiction, kind, status; none given: as kb matrix).",
-        "kb matrix [--topic SLUG ...]",
+        "kb matrix [--topic SLUG ...] [--catalog NAME]",
         (
             *CLOCKS,
+            CATALOG,
             Param("topic", "string", "Only these topics (repeatable).", repeat=True),
             Param("jurisdiction", "string", "Only instruments of these jurisdictions (repeatable).", repeat=True),
             Param("kind", "string", "Only instruments of these kinds (repeatable).", repeat=True),
