@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.kb-installed
 STAMP313 := .venv-3.13/.kb-installed
 
-.PHONY: demo test test-3.13 lint bench install neo4j start stop clean chromium
+.PHONY: demo test test-3.13 lint bench install neo4j start stop clean chromium cairo
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) cairo
 
 neo4j: $(STAMP)
 	$(BIN)/kb db install
@@ -25,13 +25,13 @@ neo4j: $(STAMP)
 start: neo4j
 	$(BIN)/kb db start
 
-demo: start
+demo: start cairo
 	$(BIN)/kb db init
 	$(BIN)/kb load --format table
 	$(BIN)/kb topic open_weight_release --format table
 
 # ruff first (seconds), then the whole suite against a real Neo4j
-test: lint neo4j chromium
+test: lint neo4j chromium cairo
 	$(BIN)/pytest
 
 # headless Chromium and its driver for the Neo4j Browser test (Debian packages;
@@ -40,6 +40,13 @@ chromium:
 	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium chromium-driver; \
 	else echo "The Neo4j Browser test needs headless Chromium: run sudo apt-get install -y chromium chromium-driver"; fi
+
+# the cairo library CairoSVG draws PNGs with (kb matrix --format png): a Debian
+# package, installed when missing if run as root
+cairo:
+	@if /sbin/ldconfig -p 2>/dev/null | grep -q 'libcairo\.so\.2'; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q libcairo2; \
+	else echo "PNG output (--format png) needs the cairo library: run sudo apt-get install -y libcairo2"; fi
 
 # ruff: lint and format check (configured in pyproject.toml); `ruff format .` fixes the format
 lint: $(STAMP)
