@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.kb-installed
 STAMP313 := .venv-3.13/.kb-installed
 
-.PHONY: demo test test-3.13 lint bench install neo4j start stop clean chromium axe
+.PHONY: demo test test-3.13 lint bench install neo4j start stop clean chromium axe cairo
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) cairo
 
 neo4j: $(STAMP)
 	$(BIN)/kb db install
@@ -25,7 +25,7 @@ neo4j: $(STAMP)
 start: neo4j
 	$(BIN)/kb db start
 
-demo: start
+demo: start cairo
 	$(BIN)/kb db init
 	$(BIN)/kb load --format table
 	$(BIN)/kb topic open_weight_release --format table
@@ -33,7 +33,7 @@ demo: start
 # ruff first (seconds), then the whole suite against a real Neo4j: one server per pytest-xdist
 # worker, a worker per core (at most 4); the tests of one shared graph stay on one worker
 PYTEST_WORKERS ?= -n auto --maxprocesses=4 --dist loadgroup
-test: lint neo4j chromium axe
+test: lint neo4j chromium axe cairo
 	$(BIN)/pytest $(PYTEST_WORKERS)
 
 # headless Chromium and its driver for the Neo4j Browser test (Debian packages;
@@ -49,6 +49,13 @@ axe: $(AXE)
 
 $(AXE):
 	npm install --no-save --no-audit --no-fund --prefix .kb/axe 'axe-core@>=4.10 <5'
+
+# the cairo library CairoSVG draws PNGs with (kb matrix --format png): a Debian
+# package, installed when missing if run as root
+cairo:
+	@if /sbin/ldconfig -p 2>/dev/null | grep -q 'libcairo\.so\.2'; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q libcairo2; \
+	else echo "PNG output (--format png) needs the cairo library: run sudo apt-get install -y libcairo2"; fi
 
 # ruff: lint and format check (configured in pyproject.toml); `ruff format .` fixes the format
 lint: $(STAMP)

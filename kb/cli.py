@@ -210,6 +210,11 @@ def db_start(bolt_port: int | None, http_port: int | None, timeout: float) -> No
         f"  Bolt:    {server.bolt_uri}\n"
         f"  Browser: {server.browser_url}\n"
         f"  User:    {server.user}   (password: `kb db password`)"
+        + (
+            f"\n  Browser applies kb's style and opens the guide of the named queries on connect ({server.content_url})"
+            if server.content_url
+            else ""
+        )
     )
 
 
@@ -889,6 +894,62 @@ def primacy_by_option(f: Callable) -> Callable:
     )(f)
 
 
+PICTURES = ("svg", "png")
+
+
+def picture_options(f: Callable) -> Callable:
+    """-f/--format with the page formats and svg, png (a picture of the
+    page), and -o/--output FILE (default: stdout)."""
+    from kb.render.formats import FORMATS
+
+    f = click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Write to this file instead of stdout (-f defaults to its extension: .svg, .png, .json, .csv, .md).",
+    )(f)
+    return click.option(
+        "-f",
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS + PICTURES),
+        default=None,
+        help="Output format; svg and png draw the page as a picture. Default: table on a terminal, json otherwise.",
+    )(f)
+
+
+def _show_or_draw(page, draw: Callable[[], str], fmt: str | None, output: Path | None) -> None:
+    """The page in ``fmt``, or its picture (``draw`` returns the SVG), to
+    stdout or ``output``; the whole output is made before anything is written."""
+    import io
+
+    from kb.render.pages import render_page
+
+    if fmt is None and output is not None:  # -o matrix.svg: the format its name says
+        suffix = output.suffix.lower().lstrip(".")
+        fmt = suffix if suffix in ("json", "csv", "md", *PICTURES) else "json"
+    if fmt in PICTURES:
+        from kb.render.svg import png
+
+        svg = draw()
+        data = svg.encode("utf-8") if fmt == "svg" else png(svg)
+        if output is not None:
+            output.write_bytes(data)
+        elif fmt == "png" and sys.stdout.isatty():
+            raise click.UsageError("a PNG is not for a terminal: give -o FILE, or redirect stdout to a file")
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        return
+    if output is None:
+        render_page(page, resolve_format(fmt))
+        return
+    buf = io.StringIO()
+    render_page(page, fmt, buf)
+    output.write_text(buf.getvalue(), encoding="utf-8")
+
+
 @main.command("topic")
 @click.argument("slug")
 @primacy_by_option
@@ -993,10 +1054,17 @@ def instruments_cmd(ctx: click.Context, catalog: str | None, clocks, fmt: str | 
 @primacy_by_option
 @list_limit_options
 @clock_options
-@output_option
+@picture_options
 @click.pass_context
 def primacy_cmd(
-    ctx: click.Context, slug: str, by: str, limit: int | None, all_rows: bool, clocks, fmt: str | None
+    ctx: click.Context,
+    slug: str,
+    by: str,
+    limit: int | None,
+    all_rows: bool,
+    clocks,
+    fmt: str | None,
+    output: Path | None,
 ) -> None:
     """Which instrument addressed a topic first, and what came after.
 
@@ -1007,18 +1075,21 @@ def primacy_cmd(
     every later instrument in date order, labelled codified (explicit),
     diverged (conflicts), implicit or silent; undated ones last. The tally
     counts the whole timeline; its first 50 entries are listed (--limit N,
-    --all).
+    --all). --format svg draws the timeline as a chart (png: rasterised).
 
     \b
     Examples:
       kb primacy open_weight_release
       kb primacy compute_reporting --as-of 2024-01-01 -f json
+      kb primacy open_weight_release -f svg -o primacy.svg
     """
     from kb.queries.topic import primacy
+    from kb.render.svg import primacy_svg
     from kb.render.topic_page import primacy_page
 
     rows = page_limit(limit, all_rows, _given(ctx, "limit"))
-    _show_page(primacy_page(primacy(database(ctx), slug, clocks, limit=rows, by=by), clocks), fmt)
+    d = primacy(database(ctx), slug, clocks, limit=rows, by=by)
+    _show_or_draw(primacy_page(d, clocks), lambda: primacy_svg(d, clocks), fmt, output)
 
 
 @main.command("forum-shopping")
@@ -1163,25 +1234,32 @@ def gaps_cmd(
 @click.option("--topic", "topics", multiple=True, metavar="SLUG", help="Only these topics (repeatable).")
 @catalog_option
 @clock_options
-@output_option
+@picture_options
 @click.pass_context
-def matrix_cmd(ctx: click.Context, topics: tuple[str, ...], catalog: str | None, clocks, fmt: str | None) -> None:
+def matrix_cmd(
+    ctx: click.Context, topics: tuple[str, ...], catalog: str | None, clocks, fmt: str | None, output: Path | None
+) -> None:
     """The instrument x topic matrix: ● explicit, ◐ implicit, ⚠ conflicts, · silent.
 
     Rows in catalog order, columns in topic order (numbered in the table, with
     a key). An unreviewed cell is a dim · (·? without colour) and
-    "unreviewed" in json and csv.
+    "unreviewed" in json and csv. --format svg draws it as a heatmap (topic
+    names as column heads, a colour and glyph per mode, a legend); png is
+    that picture rasterised.
 
     \b
     Examples:
       kb matrix
       kb matrix --topic open_weight_release --topic compute_reporting
       kb matrix --as-of 2024-01-01 -f csv > matrix.csv
+      kb matrix -f svg -o matrix.svg
     """
     from kb.queries.matrix import matrix_data
     from kb.render.matrix_page import matrix_page
+    from kb.render.svg import matrix_svg
 
-    _show_page(matrix_page(matrix_data(database(ctx), clocks, topics, catalog), clocks), fmt)
+    d = matrix_data(database(ctx), clocks, topics, catalog)
+    _show_or_draw(matrix_page(d, clocks), lambda: matrix_svg(d, clocks), fmt, output)
 
 
 @main.command("compare")
@@ -1420,6 +1498,64 @@ def serve_cmd(ctx: click.Context, host: str, port: int, base_url: str | None) ->
     conn = database(ctx)
     conn.verify()
     serve(conn, host, port, base_url, ready=lambda url: click.echo(f"Serving kb at {url} (Ctrl-C stops it)", err=True))
+
+
+# -- agents: the MCP server (kb/mcp_server.py) and finding keys by name -------
+@main.command("search")
+@click.argument("text")
+@click.option(
+    "--kind",
+    type=click.Choice(["instrument", "topic", "jurisdiction", "developer", "paper", "source"]),
+    help="Only keys of this kind.",
+)
+@click.option(
+    "--limit", "limit", type=LIMIT, default="20", show_default=True, help="At most N matches; 'all' lists all."
+)
+@click.option(
+    "--as-recorded",
+    "as_recorded",
+    metavar="DATE|DATETIME",
+    help="Search the catalog as it was recorded then; default: now.",
+)
+@output_option
+@click.pass_context
+def search_cmd(
+    ctx: click.Context, text: str, kind: str | None, limit: int | None, as_recorded: str | None, fmt: str | None
+) -> None:
+    """Find instruments, topics, jurisdictions, developers, papers and
+    sources whose key or name holds TEXT (any case), the closest first.
+
+    \b
+    Examples:
+      kb search "open weight"
+      kb search california --kind instrument -f json
+    """
+    from kb.queries.clocks import Clocks
+    from kb.queries.search import search
+    from kb.render.formats import render_rows
+
+    rows = search(database(ctx), text, kind, Clocks.resolve(None, as_recorded), limit)
+    render_rows(rows, resolve_format(fmt), ["kind", "key", "name", "adopted"], title=f"Keys holding {text!r}")
+
+
+@main.command("mcp")
+@click.pass_context
+def mcp_cmd(ctx: click.Context) -> None:
+    """Run a Model Context Protocol server on stdin/stdout, for AI agents.
+
+    Its tools are kb's questions (topic_page, primacy, forum_shopping, gaps,
+    matrix, compare, instrument, jurisdiction, developer, search, cite), each
+    with a JSON schema, answering with the JSON of `kb ... --format json`.
+    It only reads. The client starts it; the connection comes from the same
+    options and NEO4J_* variables as every command (README: "kb mcp").
+
+    \b
+    Example (an MCP client's configuration):
+      {"mcpServers": {"kb": {"command": "kb", "args": ["mcp"]}}}
+    """
+    from kb.mcp_server import serve
+
+    serve(database(ctx), _password(ctx))
 
 
 if __name__ == "__main__":  # pragma: no cover  (python -m kb.cli)

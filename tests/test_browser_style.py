@@ -82,6 +82,20 @@ class BrowserPage:
         self.css('[data-testid="password"]')[0].send_keys(password)
         self.css('[data-testid="connect"]')[0].click()
         self.wait.until(lambda d: "You are connected" in self.body())
+        self.settle()
+
+    def settle(self, quiet: float = 3.0) -> None:
+        """Wait until no new frame has come for ``quiet`` seconds: the commands
+        the server's browser.post_connect_cmd runs after a connect come late."""
+        count, since = -1, time.monotonic()
+        deadline = since + 60
+        while time.monotonic() < deadline:
+            n = len(self.frames())
+            if n != count:
+                count, since = n, time.monotonic()
+            elif time.monotonic() - since >= quiet:
+                return
+            time.sleep(0.3)
 
     def frames(self):
         return self.css('[data-testid="frame"]')
@@ -193,3 +207,90 @@ def test_local_server_sends_no_product_usage(local_server, session_db):
         ("client.allow_telemetry", "false"),
         ("dbms.usage_report.enabled", "false"),
     ]
+
+
+DONE = '[data-testid="multi-statement-list-icon"][title="Status: success"]'  # a statement of a script, run
+
+GUIDE_JS = """
+return JSON.stringify([...document.querySelectorAll('.kb-query')].map(s => ({
+  name: s.getAttribute('data-query'),
+  text: s.textContent,
+  runnable: s.querySelectorAll('pre.runnable').length,
+  icon: s.querySelectorAll('pre.runnable i.fa-play-circle-o').length})));
+"""
+
+
+@pytest.mark.slow  # Chromium and Neo4j Browser: ~20 s
+def test_browser_opens_with_kb_style_and_the_guide(chrome, neo4j_server, local_server, corpus_db, tmp_path):
+    """After a connect, with nothing kept from before, Browser runs the local
+    server's browser.post_connect_cmd: kb's style is in use and the guide
+    lists every named query, each run by a click."""
+    from selenium.webdriver.common.by import By
+
+    from kb.queries import load_queries
+    from kb.server.browser_content import GUIDE_TITLE
+
+    settings = neo4j_server.settings
+    url = f"http://127.0.0.1:{local_server.http_port}/browser/"
+    chrome.get(url)
+    chrome.execute_script("window.localStorage.clear(); window.sessionStorage.clear();")  # no style kept
+    page = BrowserPage(chrome)
+    page.connect(url, settings.uri, settings.user, settings.password)
+
+    page.wait.until(lambda d: GUIDE_TITLE in page.body() and page.css(".kb-query pre.runnable i.fa-play-circle-o"))
+    chrome.save_screenshot(str(tmp_path / "browser-guide.png"))
+    guide = json.loads(chrome.execute_script(GUIDE_JS))
+    queries = load_queries()
+    assert [g["name"] for g in guide] == sorted(queries)
+    for g in guide:
+        q = queries[g["name"]]
+        assert q.title in g["text"] and q.description[:60] in g["text"], g["name"]
+        assert g["runnable"] == 1 and g["icon"] == 1, g
+    assert not _script_errors(chrome)
+
+    # one click runs a query with its example parameters
+    before = len(page.frames())
+    section = next(s for s in page.css(".kb-query") if s.get_attribute("data-query") == "topic_primacy")
+    section.find_element(By.CSS_SELECTOR, "pre.runnable i.fa-play-circle-o").click()
+    page.wait.until(lambda d: len(page.frames()) > before and len(page.css(DONE)) >= 4)
+    script = page.frames()[0]
+    assert "open_weight_release" in script.text and "MATCH (t:Topic" in script.text
+    # the script's four statements (three :param, the query) all ran, and the parameters are set
+    assert len(script.find_elements(By.CSS_SELECTOR, DONE)) == 4
+    page.assert_no_error(script)
+    frame = page.paste_and_run(":params")
+    assert '"slug": "open_weight_release"' in frame.text and '"as_of"' in frame.text, frame.text[:500]
+
+    # the style Browser holds is kb's, and draws the TREATS edges by their mode
+    frame = page.paste_and_run(":style")
+    page.assert_no_error(frame)
+    _assert_style_frame(frame)
+    rows = corpus_db.read(
+        "MATCH (i:Instrument)-[t:TREATS]->(tp:Topic) WHERE t.recorded_to.year = 9999 "
+        "WITH t.mode AS mode, collect(elementId(t))[0] AS rel RETURN mode, rel ORDER BY mode"
+    )
+    ids = json.dumps([r["rel"] for r in rows])
+    frame = page.paste_and_run(f"MATCH p=()-[t:TREATS]->() WHERE elementId(t) IN {ids} RETURN p")
+    page.wait.until(lambda d: len(page.css("svg g.relationship")) >= len(rows))
+    time.sleep(2)
+    chrome.save_screenshot(str(tmp_path / "browser-ready.png"))
+    captions = [r["caption"] for r in json.loads(chrome.execute_script(SVG_JS))["rels"]]
+    assert "TREATS" not in captions, captions
+    for r in rows:
+        assert r["mode"] in captions, (r["mode"], captions)
+
+
+def test_guide_escapes_and_runs_each_query_with_its_params():
+    from kb.queries import load_queries
+    from kb.server.browser_content import guide_html, runnable
+
+    q = load_queries()["topic_primacy"]
+    text = runnable(q)
+    assert text.splitlines()[:3] == [
+        ":param slug => 'open_weight_release';",
+        ":param as_of => date();",
+        ":param as_recorded => datetime();",
+    ]
+    assert text.endswith(";") and "//" not in text and "MATCH (t:Topic {slug: $slug})" in text
+    page = guide_html([q])
+    assert "&lt;= $as_recorded &lt;" in page and "<=" not in page.split("<pre", 1)[1]

@@ -21,6 +21,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -104,6 +105,7 @@ class LocalServer:
     heap: str = "2g"
     pagecache: str = "1g"
     jvm_flags: tuple[str, ...] = ()  # more JVM flags, after JVM_FLAGS (a throwaway test server's, e.g.)
+    content_port: int | None = None  # Browser's style and guide (kb.server.browser_content); None: chosen at start
 
     # -- construction -----------------------------------------------------
     @classmethod
@@ -129,6 +131,9 @@ class LocalServer:
             self.bolt_port = int(bolt.group(1))
         if http:
             self.http_port = int(http.group(1))
+        content = re.search(r"^browser\.post_connect_cmd=.*http://127\.0\.0\.1:(\d+)/", text, re.M)
+        if content:
+            self.content_port = int(content.group(1))
 
     # -- paths and addresses ----------------------------------------------
     @property
@@ -166,6 +171,19 @@ class LocalServer:
     @property
     def user(self) -> str:
         return DEFAULT_USER
+
+    @property
+    def content_dir(self) -> Path:
+        """Browser's style and guide, served to Browser (kb.server.browser_content)."""
+        return self.home / "browser-content"
+
+    @property
+    def content_pid_file(self) -> Path:
+        return self.home / "run" / "kb-browser-content.pid"
+
+    @property
+    def content_url(self) -> str | None:
+        return f"http://127.0.0.1:{self.content_port}" if self.content_port else None
 
     # -- install ----------------------------------------------------------
     def installed(self) -> bool:
@@ -240,6 +258,14 @@ class LocalServer:
             "client.allow_telemetry=false",
             "db.tx_log.rotation.retention_policy=2 files",
         ]
+        if self.content_url:
+            from kb.server.browser_content import post_connect_cmd
+
+            # Browser, once connected, applies kb's style and opens the guide of the named queries
+            lines += [
+                f"browser.post_connect_cmd={post_connect_cmd(self.content_url)}",
+                "browser.remote_content_hostname_whitelist=127.0.0.1,localhost",  # its name in Neo4j 5.26
+            ]
         if self.extra_conf_file.is_file():
             lines += ["", "# from neo4j.extra.conf", self.extra_conf_file.read_text().rstrip()]
         self.conf_file.parent.mkdir(parents=True, exist_ok=True)
@@ -331,7 +357,12 @@ class LocalServer:
         major = _java_major(java)
         if major not in (17, 21):
             raise ServerError(f"Neo4j 5.26 needs Java 17 or 21; {java} is Java {major}")
+        if not self.content_port or port_in_use(self.content_port):
+            self.content_port = self.http_port + 1 if not port_in_use(self.http_port + 1) else free_port()
         self._lay_out()
+        from kb.server.browser_content import write_content
+
+        write_content(self.content_dir)  # before anything runs: a query file with a bad header stops here
         self._ensure_initial_password(java)
         cmd = [
             java,
@@ -357,11 +388,13 @@ class LocalServer:
         )
         log_fh.close()
         self.pid_file.write_text(f"{proc.pid}\n")
+        self._start_content()
         log(f"Starting Neo4j (pid {proc.pid}), waiting for Bolt on port {self.bolt_port} ...")
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 self.pid_file.unlink(missing_ok=True)
+                self._stop_content()
                 raise ServerError(
                     f"Neo4j exited during start-up (exit code {proc.returncode}). "
                     f"Last lines of {self.log_file}:\n{self.log_tail()}"
@@ -389,9 +422,44 @@ class LocalServer:
         except (Neo4jError, DriverError, OSError):
             return False
 
+    # -- Browser's style and guide ---------------------------------------------
+    def _start_content(self) -> None:
+        """Serve Browser's style and guide (``content_dir``) on ``content_port``
+        (a process of its own, stopped with Neo4j)."""
+        self._stop_content()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "kb.server.browser_content", str(self.content_dir), str(self.content_port)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=self.home,
+            start_new_session=True,
+        )
+        self.content_pid_file.write_text(f"{proc.pid}\n")
+
+    def _stop_content(self) -> None:
+        try:
+            pid = int(self.content_pid_file.read_text().strip())
+        except (FileNotFoundError, ValueError):
+            return
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            cmdline = None  # gone, or no /proc on this system
+        if cmdline is not None and b"kb.server.browser_content" not in cmdline:  # the pid was reused
+            self.content_pid_file.unlink(missing_ok=True)
+            return
+        try:
+            os.kill(pid, signal.SIGTERM)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        self.content_pid_file.unlink(missing_ok=True)
+
     def stop(self, timeout: float = 60.0) -> bool:
         """Stop cleanly (SIGTERM), killing after ``timeout``. Returns False if
         it was not running."""
+        self._stop_content()
         pid = self.pid()
         if pid is None:
             self.pid_file.unlink(missing_ok=True)
