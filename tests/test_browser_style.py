@@ -252,11 +252,12 @@ def test_browser_opens_with_kb_style_and_the_guide(chrome, neo4j_server, local_s
     before = len(page.frames())
     section = next(s for s in page.css(".kb-query") if s.get_attribute("data-query") == "topic_primacy")
     section.find_element(By.CSS_SELECTOR, "pre.runnable i.fa-play-circle-o").click()
-    page.wait.until(lambda d: len(page.frames()) > before and len(page.css(DONE)) >= 4)
+    statements = queries["topic_primacy"].browser.count(":param ") + 1  # its :param lines, then the query
+    page.wait.until(lambda d: len(page.frames()) > before and len(page.css(DONE)) >= statements)
     script = page.frames()[0]
     assert "open_weight_release" in script.text and "MATCH (t:Topic" in script.text
-    # the script's four statements (three :param, the query) all ran, and the parameters are set
-    assert len(script.find_elements(By.CSS_SELECTOR, DONE)) == 4
+    # every statement of the script (the :param lines, the query) ran, and the parameters are set
+    assert len(script.find_elements(By.CSS_SELECTOR, DONE)) == statements == 5
     page.assert_no_error(script)
     frame = page.paste_and_run(":params")
     assert '"slug": "open_weight_release"' in frame.text and '"as_of"' in frame.text, frame.text[:500]
