@@ -510,7 +510,8 @@ def generate(
                 pin = None
                 conf = "high" if random_() < 0.3 else ("medium" if random_() < 0.55 else "low")
                 note = prose(rng, 6, 14) if random_() < 0.4 else None
-            src = f"catalog:topic-{slug}" if random_() < 0.3 else isrc
+            # a cell at high cites the primary text (the instrument's own source), by the confidence rule
+            src = f"catalog:topic-{slug}" if random_() < 0.3 and conf != "high" else isrc
             w.row(
                 "treats",
                 {

@@ -1558,6 +1558,41 @@ def mcp_cmd(ctx: click.Context) -> None:
     serve(database(ctx), _password(ctx))
 
 
+# -- renumbering catalog ranks in the data files ------------------------------
+@main.command("renumber")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="List the ranks that would change (old → new); write nothing.")
+@output_option
+def renumber_cmd(paths: tuple[Path, ...], dry_run: bool, fmt: str | None) -> None:
+    """Rewrite the instruments' catalog_rank in the data files under PATHS
+    so that the ranks run 1..n in the catalog's current order, with no gap
+    and no clash. Only the numbers change: comments and layout stay.
+
+    \b
+    Examples:
+      kb renumber --dry-run data/corpus     # old → new, nothing written
+      kb renumber data/corpus && kb load data/corpus
+    """
+    from kb.render.formats import render_rows
+    from kb.renumber import plan_renumber, write_plan
+
+    plan = plan_renumber(list(paths))
+    rows = [c.row() for c in plan.changes]
+    files = len(plan.texts)
+    if not dry_run:
+        write_plan(plan)
+    unranked = f"; {len(plan.unranked)} without a rank (a load puts them after the last)" if plan.unranked else ""
+    if not rows:
+        click.echo(f"Ranks already run 1..{plan.ranked}; nothing to change{unranked}.", err=True)
+        return
+    verb = "Would renumber" if dry_run else "Renumbered"
+    click.echo(
+        f"{verb} {len(rows)} of {plan.ranked} ranked instruments in {files} file{'s' if files != 1 else ''}{unranked}.",
+        err=True,
+    )
+    render_rows(rows, resolve_format(fmt), columns=["file", "line", "id", "old", "new"], title="Ranks (old → new)")
+
+
 if __name__ == "__main__":  # pragma: no cover  (python -m kb.cli)
     main()
 

@@ -46,7 +46,7 @@ from kb.schema.sections import (
     EdgeSection,
     NodeSection,
 )
-from kb.validate import RANKS, Catalog, Validator
+from kb.validate import RANKS, SOURCE_KINDS, Catalog, Validator
 
 BATCH = 5_000
 
@@ -308,13 +308,18 @@ def known_keys(read: Callable[[str], list[dict[str, Any]]], keys: bool = True) -
     a load that prunes references only what its files hold); and under
     RANKS the current instruments' catalog ranks (rank -> id), so that a
     clash is found before anything is written and an instrument given no
-    rank keeps its own. ``read(statement)`` returns rows."""
+    rank keeps its own; and (with ``keys``) under SOURCE_KINDS the
+    current sources' kinds (id -> kind), since a cell at confidence high
+    must cite a primary one. ``read(statement)`` returns rows."""
     known: dict[str, Any] = {}
     for s in NODE_SECTIONS if keys else ():
         rows = read(f"MATCH (x:{s.state_label}) WHERE {CURRENT} RETURN x.{s.key} AS k")
         known[s.name] = {r["k"] for r in rows if r["k"] is not None}
     rows = read(f"MATCH (x:InstrumentState) WHERE {CURRENT} RETURN x.id AS k, x.catalog_rank AS rank")
     known[RANKS] = {r["rank"]: r["k"] for r in rows}
+    if keys:
+        rows = read(f"MATCH (x:SourceState) WHERE {CURRENT} RETURN x.id AS k, x.kind AS kind")
+        known[SOURCE_KINDS] = {r["k"]: r["kind"] for r in rows}
     return known
 
 

@@ -23,7 +23,15 @@ from neomodel.properties import DateTimeNeo4jFormatProperty, Property
 
 from kb.errors import Problem
 from kb.loaders.records import Record
-from kb.schema.model import CATALOG_PATTERN, CLAIM_PREFIX, CLAIMED_BY, STATUSES, NativeDateProperty
+from kb.schema.model import (
+    CATALOG_PATTERN,
+    CHECKED_CONFIDENCE,
+    CLAIM_PREFIX,
+    CLAIMED_BY,
+    PRIMARY_SOURCE_KIND,
+    STATUSES,
+    NativeDateProperty,
+)
 from kb.schema.sections import (
     INFORMATIONAL_FIELDS,
     NODE_SECTION_BY_NAME,
@@ -37,6 +45,7 @@ from kb.schema.sections import (
 
 MAX_TEXT = 20_000
 RANKS = "instruments.catalog_rank"  # in ``known``: the stored current instruments' ranks, rank -> id
+SOURCE_KINDS = "sources.kind"  # in ``known``: the stored current sources' kinds, id -> kind
 KEY_PATTERNS = {
     "id": (
         re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/+-]{0,199}$"),
@@ -434,6 +443,7 @@ class Validator:
         self._catalogs: dict[tuple[str, str], str | None] | None = None  # (section, key) -> catalog, for the cells
         self.prune = prune  # the graph ends up equal to the files: stored instruments not in them go
         self.today = today or date.today()
+        self.source_kinds: dict[str, str | None] = {}  # the files' sources: id -> kind (None: the record has a problem)
 
     @property
     def problems(self) -> list[Problem]:
@@ -521,6 +531,10 @@ class Validator:
                 if section.name == "instruments" and props.get("catalog_rank") is None:
                     self.unranked.append((rec, row))
                 rows.append(row)
+        for key in self.chk.defined["sources"]:
+            self.source_kinds[key] = None
+        for row in self.catalog.nodes.get("sources", ()):
+            self.source_kinds[row["key"]] = row["props"].get("kind")
         self._assign_ranks()
         if not self.prune:
             self._stored_ranks()
@@ -700,6 +714,8 @@ class Validator:
             if props.get(ref.field) is not None:
                 _resolve(chk, rec, ref, props[ref.field])
         claims_ok = chk.claims(rec, section, props)
+        if section.name == "treats":
+            ok &= self._confidence(rec, props)
         if not (ok and props_ok and claims_ok) or start_sec is None or end_sec is None:
             return None
         assert start is not None and end is not None
@@ -737,6 +753,29 @@ class Validator:
             section.end.field,
             f"{start} is of catalog {a}, topic {end} of catalog {b}",
             "a cell joins an instrument and a topic of one catalog",
+        )
+        return False
+
+    def _confidence(self, rec: Record, props: dict[str, Any]) -> bool:
+        """The confidence rule: a cell at confidence high cites a primary
+        source (a source of the files, or else of the graph, of kind
+        primary). An unknown source, or one whose record has a problem, is
+        reported where it is named or defined, not again here."""
+        source = props.get("source")
+        if props.get("confidence") != CHECKED_CONFIDENCE or source is None:
+            return True
+        if source in self.source_kinds:
+            kind = self.source_kinds[source]
+        else:
+            kind = (self.chk.known.get(SOURCE_KINDS) or {}).get(source)
+        if kind is None or kind == PRIMARY_SOURCE_KIND:
+            return True
+        self.chk.problem(
+            rec,
+            "confidence",
+            f"confidence {CHECKED_CONFIDENCE} needs a primary source, but source {_show(source)} is of kind {kind}",
+            f"cite the primary text the mode and pinpoint were checked in (a source with kind: "
+            f"{PRIMARY_SOURCE_KIND}), or set confidence: medium (the confidence rule in docs/data-format.md)",
         )
         return False
 

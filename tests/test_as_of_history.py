@@ -82,8 +82,8 @@ conflicts:
 MINI_FIXES = [
     ("    adopted: 2020-01-02\n", "    adopted: 2019-11-05\n"),
     (
-        "{instrument: BB-CODE-2021, topic: alpha, mode: silent, confidence: high,",
-        "{instrument: BB-CODE-2021, topic: alpha, mode: explicit, pinpoint: § 4, confidence: high,",
+        "{instrument: BB-CODE-2021, topic: alpha, mode: silent, confidence: medium,",
+        "{instrument: BB-CODE-2021, topic: alpha, mode: explicit, pinpoint: § 4, confidence: medium,",
     ),
 ]
 

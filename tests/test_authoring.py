@@ -115,7 +115,7 @@ def test_every_problem_in_all_files_in_one_run_nothing_written(db, tmp_path):
             catalog_rank: 7
             source: test:one
         treats:
-          - {instrument: CC-BAD, topic: alpha, mode: explicit, confidence: high, source: test:one}
+          - {instrument: CC-BAD, topic: alpha, mode: explicit, confidence: medium, source: test:one}
           - {instrument: CC-OK, topic: alpah, mode: explicit, confidence: high, source: pw:nothere}
         """,
     )

@@ -215,7 +215,7 @@ instruments:
   - {id: XX-LATER-2099, name: A Law Adopted Later, kind: binding_regulation, binding: true,
      status: adopted_not_in_force, adopted: 2099-01-01, jurisdiction: EU, catalog_rank: 27, source: pw:hub}
 treats:
-  - {instrument: XX-LATER-2099, topic: open_weight_release, mode: explicit, confidence: high, source: pw:hub}
+  - {instrument: XX-LATER-2099, topic: open_weight_release, mode: explicit, confidence: medium, source: pw:hub}
 """
 
 

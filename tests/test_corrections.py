@@ -136,7 +136,7 @@ def test_summit_declarations_are_dated_as_the_government_record_has_them(corpus_
 # -- every departure keeps the catalog's value ------------------------------------
 def test_every_claimed_cell_keeps_a_catalog_value_that_differs(corpus_db):
     rows = corpus_db.read(CLAIMED_CELLS)
-    assert len(rows) == 32
+    assert len(rows) == _doc_totals()["claimed_cells"] > 0
     for r in rows:
         where = (r["instrument"], r["topic"])
         assert r["claimed_by_kind"] == "catalog" and r["claimed_by"].startswith("pw:"), where
@@ -177,14 +177,47 @@ def test_every_claimed_instrument_keeps_the_catalogs_values(corpus_db):
 
 
 # -- docs/corrections.md lists exactly the departures in the graph -------------------
-def _doc_rows() -> set[tuple[str, str, str, str]]:
-    text = (ROOT / "docs" / "corrections.md").read_text(encoding="utf-8")
-    rows = set()
-    for line in text.splitlines():
+CORRECTIONS_DOC = ROOT / "docs" / "corrections.md"
+DOC_TOTALS = {  # the figures the doc states, each read by a pattern of its own sentence
+    "departures": r"In all: \*\*(\d+) departures\*\*",
+    "instrument_departures": r"(\d+) in \d+ instruments' records",
+    "claimed_instruments": r"\d+ in (\d+) instruments' records",
+    "cell_departures": r"and (\d+) in \d+ coverage cells",
+    "claimed_cells": r"and \d+ in (\d+) coverage cells",
+    "cells": r"Of the corpus's (\d+) coverage cells",
+    "primary_cells": r"\*\*(\d+) cite a primary text\*\*",
+    "confirmed_cells": r"the \d+ cells that depart, and (\d+) cells checked",
+    "primary_high": r"(\d+) of the \d+ are at confidence `high`",
+    "catalog_cells": r"The other (\d+) cells cite the catalog page",
+    "catalog_medium": r"\((\d+) `medium`, \d+ `low`\)",
+    "catalog_low": r"\(\d+ `medium`, (\d+) `low`\)",
+}
+
+
+def _doc_text() -> str:
+    return " ".join(CORRECTIONS_DOC.read_text(encoding="utf-8").split())  # sentences on one line
+
+
+def _doc_totals() -> dict[str, int]:
+    text, out = _doc_text(), {}
+    for name, pattern in DOC_TOTALS.items():
+        found = re.findall(pattern, text)
+        assert len(found) == 1, (name, pattern, found)
+        out[name] = int(found[0])
+    return out
+
+
+def _doc_table_rows(columns: int) -> list[list[str]]:
+    rows = []
+    for line in CORRECTIONS_DOC.read_text(encoding="utf-8").splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 6 and re.fullmatch(r"[A-Z][A-Z0-9-]+", cells[0]):
-            rows.add(tuple(cells[:4]))
+        if len(cells) == columns and re.fullmatch(r"[A-Z][A-Z0-9-]+", cells[0]):
+            rows.append(cells)
     return rows
+
+
+def _doc_rows() -> set[tuple[str, str, str, str]]:
+    return {tuple(cells[:4]) for cells in _doc_table_rows(6)}
 
 
 def test_corrections_doc_has_one_row_per_departure(corpus_db):
@@ -201,8 +234,62 @@ def test_corrections_doc_has_one_row_per_departure(corpus_db):
                 fld = k[len("claimed_") :]
                 own = r["jurisdiction"] if fld == "jurisdiction" else r["x"][fld]
                 expected.add((r["id"], fld, str(v), str(own)))
-    assert len(expected) == 45
     assert _doc_rows() == expected
+    totals = _doc_totals()
+    cell_rows = {row for row in expected if " · " in row[1]}
+    assert (totals["departures"], totals["cell_departures"], totals["instrument_departures"]) == (
+        len(expected),
+        len(cell_rows),
+        len(expected) - len(cell_rows),
+    )
+    assert totals["claimed_cells"] == len({(row[0], row[1].split(" · ")[0]) for row in cell_rows})
+    assert totals["claimed_instruments"] == len({row[0] for row in expected - cell_rows})
+
+
+CELL_SOURCES = f"""
+MATCH (i:Instrument)-[t:TREATS]->(topic:Topic) WHERE t.recorded_to = {NOW}
+MATCH (:Source {{id: t.source}})-[:HAS_STATE]->(s:SourceState) WHERE s.recorded_to = {NOW}
+RETURN i.id AS instrument, topic.slug AS topic, t.mode AS mode, t.pinpoint AS pinpoint, t.note AS note,
+       t.confidence AS confidence, t.source AS source, s.kind AS kind, t.claimed_by IS NOT NULL AS claimed
+"""
+
+
+def test_the_doc_states_how_many_cells_cite_a_primary_text(corpus_db):
+    cells = corpus_db.read(CELL_SOURCES)
+    primary = [c for c in cells if c["kind"] == "primary"]
+    catalog = [c for c in cells if c["kind"] == "catalog"]
+    totals = _doc_totals()
+    assert (totals["cells"], totals["primary_cells"], totals["catalog_cells"]) == (
+        len(cells),
+        len(primary),
+        len(catalog),
+    )
+    assert totals["primary_high"] == sum(c["confidence"] == "high" for c in primary)
+    assert totals["confirmed_cells"] == sum(not c["claimed"] for c in primary)
+    assert (totals["catalog_medium"], totals["catalog_low"]) == (
+        sum(c["confidence"] == "medium" for c in catalog),
+        sum(c["confidence"] == "low" for c in catalog),
+    )
+
+
+def test_the_confirmed_cells_table_is_the_primary_cells_without_a_claim(corpus_db):
+    """Each row of the "checked and confirmed" table is a cell that cites a
+    primary text at high, with no claim; a pinpoint kb added says so in the
+    cell's note; and the table lists every cell confirmed since the claims."""
+    cells = {(c["instrument"], c["topic"]): c for c in corpus_db.read(CELL_SOURCES)}
+    listed = set()
+    for instrument, topic, mode, pinpoint, evidence in _doc_table_rows(5):
+        c = cells[(instrument, topic)]
+        added = pinpoint.endswith(" (*added*)")
+        where = (instrument, topic)
+        assert (c["kind"], c["confidence"], c["claimed"], c["mode"]) == ("primary", "high", False, mode), where
+        assert c["pinpoint"] == pinpoint.removesuffix(" (*added*)"), where
+        assert f"(`{c['source']}`)" in evidence, where
+        assert added == ("Pinpoint added by kb" in (c["note"] or "")), where
+        listed.add(where)
+    confirmed_high = {k for k, c in cells.items() if c["kind"] == "primary" and not c["claimed"]}
+    assert listed and listed <= confirmed_high
+    assert len(listed) == _doc_totals()["confirmed_cells"]
 
 
 # -- the seed topic page still stands --------------------------------------------------
@@ -323,7 +410,7 @@ def test_a_claim_loads_and_a_changed_claim_is_a_new_version(db, tmp_path):
     path = tmp_path / "claim.yaml"
     claim = (
         "treats:\n"
-        "  - {instrument: AA-LAW-2020, topic: alpha, mode: explicit, pinpoint: Art. 1, confidence: high,\n"
+        "  - {instrument: AA-LAW-2020, topic: alpha, mode: explicit, pinpoint: Art. 1, confidence: medium,\n"
         "     source: test:one, claimed_pinpoint: Art. 2, claimed_by: test:one}\n"
     )
     path.write_text(claim, encoding="utf-8")
@@ -339,3 +426,94 @@ def test_a_claim_loads_and_a_changed_claim_is_a_new_version(db, tmp_path):
         {"claimed": "Art. 2", "current": False},
         {"claimed": "Art. 3", "current": True},
     ]
+
+
+# -- the confidence rule: a cell at high cites a primary source ------------------------
+HIGH_CELLS = """\
+sources:
+  - {id: "test:text", title: The law's official text, kind: primary}
+  - {id: "test:page", title: A catalog page, kind: catalog}
+treats:
+  - {instrument: AA-LAW-2020, topic: beta, mode: explicit, pinpoint: Art. 9, confidence: high, source: "test:text"}
+  - {instrument: AA-N-BILL, topic: beta, mode: implicit, pinpoint: § 3, confidence: high, source: "test:page"}
+  - {instrument: BB-CODE-2021, topic: beta, mode: silent, confidence: high, source: test:one}
+  - {instrument: AA-LAW-2020, topic: alpha, mode: explicit, pinpoint: Art. 1, confidence: medium, source: test:one}
+"""
+HIGH_CSV = "instrument,topic,mode,confidence,source\nAA-N-BILL,alpha,implicit,high,test:one\n"
+
+
+def test_a_cell_at_high_must_cite_a_primary_source(cli, db, tmp_path):
+    """The files' sources and the graph's alike: every cell at high whose
+    source is not of kind primary, in one run, at its confidence line, and
+    nothing written; the same cells at medium load."""
+    load(db, [MINI])  # test:one, a catalog source, is in the graph
+    before = db.read("MATCH (n) RETURN count(n) AS n")[0]["n"]
+    path, csv = tmp_path / "cells.yaml", tmp_path / "more.treats.csv"
+    path.write_text(HIGH_CELLS, encoding="utf-8")
+    csv.write_text(HIGH_CSV, encoding="utf-8")
+    hint = (
+        "(cite the primary text the mode and pinpoint were checked in (a source with kind: primary), "
+        "or set confidence: medium (the confidence rule in docs/data-format.md))"
+    )
+    expected = [
+        f"{path}:6: treats.confidence: confidence high needs a primary source, but source 'test:page' is of kind "
+        f"catalog {hint}",
+        f"{path}:7: treats.confidence: confidence high needs a primary source, but source 'test:one' is of kind "
+        f"catalog {hint}",
+        f"{csv}:2: treats.confidence: confidence high needs a primary source, but source 'test:one' is of kind "
+        f"catalog {hint}",
+    ]
+    for dry_run in (True, False):
+        with pytest.raises(ValidationFailed) as e:
+            load(db, [path, csv], dry_run=dry_run)
+        assert [str(p) for p in e.value.problems] == expected
+    result = cli("load", str(path), str(csv))
+    assert result.exit_code != 0 and all(line in result.output for line in expected), result.output
+    assert db.read("MATCH (n) RETURN count(n) AS n")[0]["n"] == before  # nothing written
+
+    path.write_text(HIGH_CELLS.replace('high, source: "test:page"', 'medium, source: "test:page"'), encoding="utf-8")
+    path.write_text(path.read_text().replace("high, source: test:one", "low, source: test:one"), encoding="utf-8")
+    csv.write_text(HIGH_CSV.replace("high", "medium"), encoding="utf-8")
+    load(db, [path, csv])
+    cells = db.read(
+        f"MATCH (i:Instrument)-[t:TREATS]->(:Topic {{slug: 'beta'}}) WHERE t.recorded_to = {NOW} "
+        "RETURN i.id AS i, t.confidence AS c, t.source AS s ORDER BY i"
+    )
+    assert cells == [
+        {"i": "AA-LAW-2020", "c": "high", "s": "test:text"},
+        {"i": "AA-N-BILL", "c": "medium", "s": "test:page"},
+        {"i": "BB-CODE-2021", "c": "low", "s": "test:one"},
+    ]
+
+
+def test_a_stored_primary_source_serves_a_later_file_and_a_file_may_change_its_kind(db, tmp_path):
+    """A source already in the graph counts by its stored kind; a file that
+    redefines it counts by the kind it gives."""
+    load(db, [MINI])
+    first = tmp_path / "first.yaml"
+    first.write_text('sources:\n  - {id: "test:text", title: The official text, kind: primary}\n', encoding="utf-8")
+    load(db, [first])
+    cell = tmp_path / "cell.yaml"
+    cell.write_text(
+        'treats:\n  - {instrument: AA-N-BILL, topic: beta, mode: explicit, confidence: high, source: "test:text"}\n',
+        encoding="utf-8",
+    )
+    load(db, [cell])  # the stored source is primary
+    first.write_text(first.read_text().replace("kind: primary", "kind: secondary"), encoding="utf-8")
+    with pytest.raises(ValidationFailed) as e:
+        load(db, [first, cell])
+    assert [str(p) for p in e.value.problems] == [
+        f"{cell}:2: treats.confidence: confidence high needs a primary source, but source 'test:text' is of kind "
+        "secondary (cite the primary text the mode and pinpoint were checked in (a source with kind: primary), "
+        "or set confidence: medium (the confidence rule in docs/data-format.md))"
+    ]
+
+
+def test_every_corpus_cell_at_high_cites_a_primary_text(corpus_db):
+    rows = corpus_db.read(
+        f"MATCH (i:Instrument)-[t:TREATS]->(topic:Topic) WHERE t.recorded_to = {NOW} "
+        f"MATCH (:Source {{id: t.source}})-[:HAS_STATE]->(s:SourceState) WHERE s.recorded_to = {NOW} "
+        "RETURN t.confidence AS confidence, s.kind AS kind, count(*) AS n"
+    )
+    by = {(r["confidence"], r["kind"]): r["n"] for r in rows}
+    assert sum(n for (c, k), n in by.items() if c == "high") == by.get(("high", "primary"), 0) > 0

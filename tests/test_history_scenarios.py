@@ -159,7 +159,7 @@ def test_the_change_list_keeps_old_values_and_one_json_shape(cli, db, tmp_path):
     text = (MINI / "catalog.yaml").read_text()
     implicit = "{instrument: AA-N-BILL, topic: alpha, mode: implicit, pinpoint: § 2,"
     silent = (
-        "  - {instrument: BB-CODE-2021, topic: alpha, mode: silent, confidence: high, note: Not addressed., "
+        "  - {instrument: BB-CODE-2021, topic: alpha, mode: silent, confidence: medium, note: Not addressed., "
         "source: test:one}\n"
     )
     assert implicit in text and silent in text

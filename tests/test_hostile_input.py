@@ -884,8 +884,8 @@ def test_cypher_in_references_is_an_unknown_reference(db, tmp_path):
     path = tmp_path / "treats.csv"
     path.write_text(
         "instrument,topic,mode,confidence,source\n"
-        f'"AA-LAW-2020{INJECTION}",alpha,explicit,high,test:one\n'
-        f"AA-LAW-2020,\"beta` {{slug: 'x'}}) DETACH DELETE n //\",explicit,high,test:one\n"
+        f'"AA-LAW-2020{INJECTION}",alpha,explicit,medium,test:one\n'
+        f"AA-LAW-2020,\"beta` {{slug: 'x'}}) DETACH DELETE n //\",explicit,medium,test:one\n"
     )
     _tried(loaded=True)
     with pytest.raises(ValidationFailed) as e:

@@ -168,7 +168,7 @@ def test_duplicate_cells_across_csv_and_yaml_name_both_places(db, tmp_path):
         folder / "more.treats.csv",
         """
         instrument,topic,mode,confidence,source
-        BB-CODE-2021,beta,explicit,high,test:one
+        BB-CODE-2021,beta,explicit,medium,test:one
         AA-LAW-2020,alpha,implicit,low,test:one
         BB-CODE-2021,beta,implicit,low,test:one
     """,
@@ -191,7 +191,7 @@ def test_a_bad_row_deep_in_a_streamed_file_is_named(db, tmp_path):
     folder = tmp_path / "cat"
     folder.mkdir()
     (folder / "catalog.yaml").write_text((MINI / "catalog.yaml").read_text())
-    rows = "".join(f"AA-LAW-2020,alpha{i},explicit,high,test:one\n" for i in range(3))
+    rows = "".join(f"AA-LAW-2020,alpha{i},explicit,medium,test:one\n" for i in range(3))
     csv = folder / "more.treats.csv"
     csv.write_text("instrument,topic,mode,confidence,source\n" + rows.replace("alpha1,explicit", "beta,explicitly"))
     with pytest.raises(ValidationFailed) as e:

@@ -589,8 +589,8 @@ def test_every_problem_is_reported_not_just_the_first(db, tmp_path):
 def test_csv_problems_name_the_row(db, tmp_path):
     csv_text = (
         "instrument,topic,mode,confidence,source\n"
-        "AA-LAW-2020,alpha,explicit,high,test:one\n"
-        "AA-LAW-2020,beta,sideways,high,test:one\n"
+        "AA-LAW-2020,alpha,explicit,medium,test:one\n"
+        "AA-LAW-2020,beta,sideways,medium,test:one\n"
     )
     problems = bad_load(db, tmp_path, csv_text, name="extra.treats.csv")
     assert problems == [

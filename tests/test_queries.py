@@ -356,10 +356,10 @@ instruments:
   - {id: BB-ACT-2022, name: Bland AI Act, kind: binding_regulation, binding: true, status: in_force,
      adopted: 2022-05-05, jurisdiction: BB, catalog_rank: 5, source: test:one}
 treats:
-  - {instrument: A0-ACT, topic: alpha, mode: explicit, confidence: high, source: test:one}
-  - {instrument: AA-LAW-2020, topic: gamma, mode: explicit, pinpoint: Art. 3, confidence: high, source: test:one}
-  - {instrument: BB-CODE-2021, topic: gamma, mode: implicit, confidence: high, source: test:one}
-  - {instrument: BB-ACT-2022, topic: gamma, mode: explicit, confidence: high, source: test:one}
+  - {instrument: A0-ACT, topic: alpha, mode: explicit, confidence: medium, source: test:one}
+  - {instrument: AA-LAW-2020, topic: gamma, mode: explicit, pinpoint: Art. 3, confidence: medium, source: test:one}
+  - {instrument: BB-CODE-2021, topic: gamma, mode: implicit, confidence: medium, source: test:one}
+  - {instrument: BB-ACT-2022, topic: gamma, mode: explicit, confidence: medium, source: test:one}
 """
 
 

@@ -15,6 +15,7 @@ def test_a_primary_source_and_the_cells_that_cite_it(corpus_db):
     assert data["source"]["kind"] == "primary"
     cells = [(f["from"], f["to"], f["mode"]) for f in data["facts"] if f["type"] == "TREATS"]
     assert ("EU-AIA-2024", "training_data", "explicit") in cells
+    assert ("EU-AIA-2024", "open_weight_release", "explicit") in cells
     assert all(f["from"] == "EU-AIA-2024" for f in data["facts"])
 
 
@@ -22,7 +23,10 @@ def test_a_catalog_page_cited_by_records_and_facts(corpus_db):
     data = source_data(corpus_db, "pw:open-weight-release")
     labels = {r["label"] for r in data["records"]}
     assert {"Jurisdiction"} <= labels
-    assert ("TREATS", "EU-AIA-2024", "open_weight_release") in {(f["type"], f["from"], f["to"]) for f in data["facts"]}
+    facts = {(f["type"], f["from"], f["to"]) for f in data["facts"]}
+    assert ("TREATS", "US-EO-14179", "open_weight_release") in facts
+    # the EU AI Act's cell was confirmed in the primary text, which it now cites
+    assert ("TREATS", "EU-AIA-2024", "open_weight_release") not in facts
 
 
 def test_an_unknown_source_names_the_closest(corpus_db):

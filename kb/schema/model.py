@@ -72,6 +72,11 @@ INSTRUMENT_KINDS = (
 STATUSES = ("in_force", "partially_in_force", "adopted_not_in_force", "proposed", "vetoed", "revoked")
 MODES = ("explicit", "implicit", "conflicts", "silent")
 CONFIDENCES = ("high", "medium", "low")
+# The confidence rule (docs/data-format.md, "treats"): a cell at
+# CHECKED_CONFIDENCE says its mode and pinpoint were read in the primary text,
+# so its source must be a source of kind PRIMARY_SOURCE_KIND.
+CHECKED_CONFIDENCE = "high"
+PRIMARY_SOURCE_KIND = "primary"
 POSTURES = ("open", "closed", "mixed")
 REVOCATION_SCOPES = ("full", "partial")
 AUTHORITY_KINDS = ("government", "legislature", "agency", "court", "city", "company", "multinational", "other")
