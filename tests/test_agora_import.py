@@ -123,9 +123,10 @@ def test_the_reader_makes_the_records_a_data_file_holds():
     # cells: True explicit; False on an annotated document silent; none for AGORA-40 (not annotated)
     cells = {(c["instrument"], c["topic"]): (c["mode"], c["confidence"]) for c in by["treats"]}
     assert len(cells) == 16 and not [k for k in cells if k[0] == "AGORA-40"]
-    assert cells[("AGORA-12", "agora_risk_factors_bias")] == ("explicit", "high")  # validated
+    # the export is a catalog, not the primary text: validated medium, else low (kb's confidence rule)
+    assert cells[("AGORA-12", "agora_risk_factors_bias")] == ("explicit", "medium")  # validated
     assert cells[("AGORA-3", "agora_risk_factors_bias")] == ("silent", "low")  # machine output, not validated
-    assert cells[("AGORA-7", "agora_risk_factors_bias")] == ("silent", "medium")
+    assert cells[("AGORA-7", "agora_risk_factors_bias")] == ("silent", "low")  # not validated
     # only the jurisdictions the graph lacks; the crosswalk's kind and parent
     assert [(j["code"], j["kind"], j.get("part_of")) for j in by["jurisdictions"]] == [("US-IL", "sub_national", "US")]
     authorities = {a["id"]: a for a in by["authorities"]}
@@ -531,7 +532,7 @@ instruments:
   - {id: X-1, name: "A made-up act", kind: binding_regulation, binding: true, status: in_force,
      adopted: 2024-01-01, jurisdiction: US, source: "s:1"}
 treats:
-  - {instrument: X-1, topic: agora_bias, mode: explicit, confidence: high, source: "s:1"}
+  - {instrument: X-1, topic: agora_bias, mode: explicit, confidence: medium, source: "s:1"}
 """,
         encoding="utf-8",
     )

@@ -55,8 +55,10 @@ class Mapping:
     tag_prefix: str = ""
     tag_parent: str | None = None  # "Risk factors: Bias" -> parent "Risk factors" when ": "
     reviewed_column: str | None = None  # true: a tag not given is a reviewed-silent cell; false: no cells
-    confidence_high: str | None = None  # true here: cells of confidence high (validated)
-    confidence_low: str | None = None  # true here: low (machine output), unless high
+    confidence_high: str | None = None  # true here: cells of confidence high (checked in a primary source)
+    confidence_medium: str | None = None  # true here: medium (e.g. validated by the catalog), unless high
+    confidence_low: str | None = None  # true here: low (e.g. machine output), unless high or medium
+    confidence_default: str = "medium"  # none of them true
     collections_column: str | None = None
     collections_separator: str = ";"
     ignore: list[str] = field(default_factory=list)  # columns known and not used
@@ -79,6 +81,7 @@ class Mapping:
             ("tags.column", self.tag_column),
             ("reviewed", self.reviewed_column),
             ("confidence.high", self.confidence_high),
+            ("confidence.medium", self.confidence_medium),
             ("confidence.low", self.confidence_low),
             ("collections.column", self.collections_column),
         ]
@@ -182,6 +185,8 @@ def read_mapping(path: Path) -> Mapping:
         bad("adopted.when", "write when: {COLUMN: [VALUE, ...]}")
         when = {}
     confidence = section("confidence")
+    if confidence.get("default", "medium") not in ("high", "medium", "low"):
+        bad("confidence.default", f"bad confidence {confidence.get('default')!r}", "use high, medium or low")
     collections = section("collections")
     m = Mapping(
         path=name,
@@ -215,7 +220,9 @@ def read_mapping(path: Path) -> Mapping:
         tag_parent=tags.get("parent"),
         reviewed_column=text("reviewed", doc.get("reviewed")),
         confidence_high=text("confidence.high", confidence.get("high")),
+        confidence_medium=text("confidence.medium", confidence.get("medium")),
         confidence_low=text("confidence.low", confidence.get("low")),
+        confidence_default=str(confidence.get("default") or "medium"),
         collections_column=text("collections.column", collections.get("column")),
         collections_separator=str(collections.get("separator") or ";"),
         ignore=[str(c) for c in doc.get("ignore") or []],

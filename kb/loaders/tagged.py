@@ -276,9 +276,11 @@ class Rows:
     def confidence(self, line: int, row: dict[str, str]) -> str:
         if self.flag(line, row, self.m.confidence_high):
             return "high"
+        if self.flag(line, row, self.m.confidence_medium):
+            return "medium"
         if self.flag(line, row, self.m.confidence_low):
             return "low"
-        return "medium"
+        return self.m.confidence_default
 
 
 def topic_records(m: Mapping, tags: list[str], file: str, source: str) -> list[Record]:
