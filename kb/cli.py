@@ -446,7 +446,6 @@ def load_cmd(
     from kb.config import corpus_dir
     from kb.errors import IdentityChange
     from kb.load import load
-    from kb.render.formats import render_rows
     from kb.words import plural
 
     conn = database(ctx)
@@ -479,11 +478,23 @@ def load_cmd(
         if not click.confirm("Load it anyway?", default=False, err=True):
             raise KbError("nothing was written") from None
         report = run(True)
+    _written(
+        report,
+        f"Loaded {plural(report.records, 'record')} from {plural(len(report.files), 'file')}",
+        "Load summary",
+        fmt,
+    )
+
+
+def _written(report, headline: str, title: str, fmt: str | None) -> None:
+    """What a load (or an import) wrote: its warnings, the counts after
+    ``headline``, its change set, and the summary table."""
+    from kb.render.formats import render_rows
+
     _warn(report.warnings)
     t = report.totals()
     click.echo(
-        f"Loaded {plural(report.records, 'record')} from {plural(len(report.files), 'file')}: "
-        f"{t.created} created, {t.updated} updated, {t.unchanged} unchanged, {t.removed} removed.",
+        f"{headline}: {t.created} created, {t.updated} updated, {t.unchanged} unchanged, {t.removed} removed.",
         err=True,
     )
     click.echo(
@@ -492,7 +503,7 @@ def load_cmd(
         else "Nothing changed; no change set recorded.",
         err=True,
     )
-    render_rows(report.rows(), resolve_format(fmt), title="Load summary")
+    render_rows(report.rows(), resolve_format(fmt), title=title)
 
 
 @main.group("new", context_settings=CONTEXT)
@@ -1647,21 +1658,7 @@ def _import_report(r, dry_run: bool, fmt: str | None) -> None:
 
             render_rows(p.rows(), resolve_format(fmt), columns=COLUMNS, title="What the import would change")
         return
-    report = r.report
-    _warn(report.warnings)
-    t = report.totals()
-    click.echo(
-        f"Imported {plural(report.records, 'record')} of catalog {r.catalog}: {t.created} created, "
-        f"{t.updated} updated, {t.unchanged} unchanged, {t.removed} removed.",
-        err=True,
-    )
-    click.echo(
-        f"Recorded change set {report.change_set}."
-        if report.change_set
-        else "Nothing changed; no change set recorded.",
-        err=True,
-    )
-    render_rows(report.rows(), resolve_format(fmt), title="Import summary")
+    _written(r.report, f"Imported {plural(r.report.records, 'record')} of catalog {r.catalog}", "Import summary", fmt)
 
 
 def _instant(value):

@@ -7,6 +7,7 @@ import json
 from typing import Any
 from urllib.parse import quote
 
+from kb.cite import catalog_name
 from kb.render.formats import to_jsonable
 
 # kb's statuses as schema.org's LegalForceStatus
@@ -34,7 +35,7 @@ def legislation(d: dict[str, Any], page_url: str, base_url: str) -> dict[str, An
         "name": i["name"],
         "identifier": identifiers,
         "legislationType": i["kind"],
-        "isPartOf": {"@type": "Dataset", "name": "kb: AI governance catalog", "url": base_url + "/"},
+        "isPartOf": {"@type": "Dataset", "name": catalog_name(), "url": base_url + "/"},
     }
     if i.get("short_name"):
         doc["alternateName"] = i["short_name"]

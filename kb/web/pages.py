@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from kb.cite import catalog_name
 from kb.errors import BadParameter
 from kb.queries.clocks import Clocks
 from kb.render.blocks import Heading, Linked, Page, Table, Text
@@ -85,7 +86,7 @@ def catalog(db, clocks: Clocks, name: str | None = None) -> Answer:
             links={"code": "jurisdiction"},
         ),
     ]
-    return Answer(Page(data, blocks, instruments, columns_of(instruments, None)), "kb: AI governance catalog")
+    return Answer(Page(data, blocks, instruments, columns_of(instruments, None)), catalog_name())
 
 
 def topics(db, clocks: Clocks, catalog: str | None = None) -> Answer:
