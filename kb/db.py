@@ -128,6 +128,12 @@ def _translate(settings: Settings) -> Iterator[None]:
     except ClientError as e:
         code = e.code or ""
         msg = _redact(e.message or str(e), settings.password)
+        if "AuthenticationRateLimit" in code:
+            raise AuthFailed(
+                f"Neo4j at {settings.uri} refuses user {settings.user!r} for a few seconds after too many "
+                "wrong passwords in a row (the server's dbms.security.auth_lock_time): wait, then check "
+                "NEO4J_USER and NEO4J_PASSWORD (or --user/--password)"
+            ) from None
         if "Database.DatabaseNotFound" in code:
             raise QueryError(
                 f"database {settings.database!r} does not exist on {settings.uri}: check NEO4J_DATABASE (or --database)"

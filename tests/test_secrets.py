@@ -68,7 +68,8 @@ def test_unreachable_server_with_verbose(secret):
 
 
 def test_wrong_password_with_verbose(neo4j_settings, secret):
-    result = kb("--verbose", "--password", secret, "db", "status", env=env_of(neo4j_settings, password=""))
+    env = env_of(neo4j_settings, password="") | {"NEO4J_USER": "kb-intruder"}  # not neo4j: see test_server
+    result = kb("--verbose", "--password", secret, "db", "status", env=env)
     assert result.returncode == 1
     out = assert_hidden(result, secret, neo4j_settings.password)
     assert "wrong user name or password" in out and "Traceback" not in out

@@ -81,9 +81,36 @@ def test_wrong_password_names_the_setting(cli, neo4j_settings):
 
 
 def test_wrong_password_in_python(neo4j_settings):
-    bad = Settings(uri=neo4j_settings.uri, user=neo4j_settings.user, password="wrong-password-1")
-    with pytest.raises(AuthFailed):
+    # A user of its own: Neo4j locks a user out for a few seconds after three
+    # wrong passwords in a row, and the other tests share the user neo4j.
+    bad = Settings(uri=neo4j_settings.uri, user="kb-intruder", password="wrong-password-1")
+    with pytest.raises(AuthFailed, match="wrong user name or password"):
         Database(bad).verify()
+
+
+def test_locked_out_user_is_told_to_wait(neo4j_settings):
+    """After too many wrong passwords Neo4j refuses even the right one for a
+    while; kb says so instead of passing on the server's code."""
+    from neo4j import GraphDatabase
+
+    admin = GraphDatabase.driver(neo4j_settings.uri, auth=(neo4j_settings.user, neo4j_settings.password))
+    user = "kb-locked-" + os.urandom(4).hex()
+    try:
+        with admin.session(database="system") as s:
+            s.run("CREATE USER $user SET PASSWORD 'right-password-1' CHANGE NOT REQUIRED", user=user).consume()
+        bad = Settings(uri=neo4j_settings.uri, user=user, password="wrong-password-1")
+        messages = []
+        for _ in range(5):
+            with pytest.raises(AuthFailed) as e:
+                Database(bad).verify()
+            messages.append(str(e.value))
+        assert "wrong user name or password" in messages[0]
+        assert "for a few seconds after too many wrong passwords" in messages[-1]
+        assert "Neo.ClientError" not in messages[-1]
+    finally:
+        with admin.session(database="system") as s:
+            s.run("DROP USER $user IF EXISTS", user=user).consume()
+        admin.close()
 
 
 def test_status_of_running_server(cli, neo4j_settings):
