@@ -11,6 +11,7 @@ as Markdown, and another writer (HTML, SVG) can take the same blocks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,6 +105,16 @@ class Table:
     compact: bool = False
     empty: str = "(none)"
     links: dict[str, str] = field(default_factory=dict)  # column -> the kind of key its cells hold (kb.render.html)
+
+
+@dataclass
+class Figure:
+    """A picture, for the layouts that show one (HTML pages); the text
+    layouts leave it out (the CLI writes pictures with ``--format svg``).
+    ``svg`` builds the picture only when a layout asks for it."""
+
+    svg: Callable[[], str]
+    caption: str = ""
 
 
 @dataclass

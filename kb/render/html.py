@@ -17,7 +17,7 @@ from html import escape
 from typing import Any
 
 from kb.queries.matrix import SYMBOLS
-from kb.render.blocks import Bullets, Dim, Heading, Linked, Table, Text
+from kb.render.blocks import Bullets, Dim, Figure, Heading, Linked, Table, Text
 from kb.render.formats import cell
 
 Href = Callable[[str, str], "str | None"]
@@ -125,4 +125,8 @@ def blocks_html(blocks: list[Any], href: Href, skip_title: bool = False) -> str:
             out.append("<ul>" + "".join(f"<li>{linked_text(i, href)}</li>" for i in b.items) + "</ul>\n")
         elif isinstance(b, Table):
             out.append(table_html(b, href))
+        elif isinstance(b, Figure):
+            # kb.render.svg writes the picture with ElementTree, which escapes every text and value
+            caption = f"<figcaption>{escape(b.caption)}</figcaption>" if b.caption else ""
+            out.append(f'<figure class="chart">{b.svg()}{caption}</figure>\n')
     return "".join(out)

@@ -141,10 +141,13 @@ def _legend(root: ET.Element, x: float, y: float, states: list[str]) -> float:
     return y
 
 
-def tostring(root: ET.Element) -> str:
+def tostring(root: ET.Element, declaration: bool = True) -> str:
+    """The picture as text: an SVG file (``declaration``) or an ``<svg>``
+    element to write into an HTML page."""
     _drop_empty(root)
     ET.indent(root, space=" ")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    head = '<?xml version="1.0" encoding="UTF-8"?>\n' if declaration else ""
+    return head + ET.tostring(root, encoding="unicode") + "\n"
 
 
 # -- the matrix --------------------------------------------------------------------
@@ -224,7 +227,7 @@ def _ticks(first: date, last: date) -> list[date]:
     return [date(y, 1, 1) for y in years if (y - years[0]) % step == 0]
 
 
-def primacy_svg(d: dict[str, Any], clocks: Clocks) -> str:
+def primacy_svg(d: dict[str, Any], clocks: Clocks, declaration: bool = True) -> str:
     """The chart of ``kb.queries.topic.primacy``'s ``d``: a date axis, a mark
     per instrument at its adoption date (a row each, in the timeline's
     order), the first one emphasised; undated ones listed below the axis."""
@@ -269,7 +272,8 @@ def primacy_svg(d: dict[str, Any], clocks: Clocks) -> str:
         _el(
             root,
             "text",
-            f"First: {first['instrument']['id']}, adopted {first['date']}",
+            f"First: {first['instrument']['id']}, "
+            + (f"{first['dated_by']} {first['date']}" if first.get("dated_by") else f"adopted {first['date']}"),
             x=16,
             y=50,
             class_="subtitle",
@@ -337,7 +341,7 @@ def primacy_svg(d: dict[str, Any], clocks: Clocks) -> str:
     used = [s for s in STATES if any((e["mode"] if e.get("reviewed", True) else "unreviewed") == s for e in entries)]
     bottom = _legend(root, plot_x - 10, (undated_y if undated else axis_y + 44) + 8, used or ["silent"])
     _resize(root, width, bottom + 12)
-    return tostring(root)
+    return tostring(root, declaration)
 
 
 def _resize(root: ET.Element, width: float, height: float) -> None:

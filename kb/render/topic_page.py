@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from kb.queries.clocks import Clocks
-from kb.render.blocks import LEGEND, Bullets, Heading, Linked, Page, Table, Text, mode_cell
+from kb.render.blocks import LEGEND, Bullets, Figure, Heading, Linked, Page, Table, Text, mode_cell
+from kb.render.svg import primacy_svg
 from kb.words import plural
 
 TALLY = ("codified", "diverged", "implicit", "silent", "undated")
@@ -107,6 +108,12 @@ def topic_page(d: dict[str, Any], clocks: Clocks) -> Page:
     blocks.append(Text(primacy_sentence(d["primacy"])))
     if d["primacy"]:
         blocks.append(Text(timeline_tally(d["timeline_counts"])))
+        blocks.append(
+            Figure(
+                lambda: primacy_svg(d, clocks, declaration=False),
+                "The timeline by adoption date; the table below lists the same instruments.",
+            )
+        )
         blocks.append(
             Table(
                 rows=[
