@@ -205,6 +205,39 @@ def test_matrix_has_topic_names_filters_and_the_legend(client):
     assert [r["instrument"]["id"] for r in api["rows"]] == rows
 
 
+def test_matrix_pages_its_rows_and_its_links_keep_clocks_and_filters(client, monkeypatch):
+    import kb.web.pages
+
+    monkeypatch.setattr(kb.web.pages, "MATRIX_ROWS", 10)  # the corpus's 26 rows on three pages
+    every = [r["instrument"]["id"] for r in client.get("/api/matrix?asOf=2025-06-01").json()["rows"]]
+    assert len(every) > 20
+
+    def rows(html):
+        return re.findall(r'<th scope="row"><a href="/instruments/([^"?]+)', html)
+
+    first = client.get("/matrix?asOf=2025-06-01").text
+    assert rows(first) == every[:10]
+    assert f"Rows 1–10 of {len(every)} (page 1 of 3)" in first
+    nav = first[first.index('class="pager"') : first.index("</nav>", first.index('class="pager"'))]
+    assert 'href="?asOf=2025-06-01&amp;page=2" rel="next"' in nav and 'rel="prev"' not in nav
+    third = client.get("/matrix?asOf=2025-06-01&page=3").text
+    assert rows(third) == every[20:] and 'href="?asOf=2025-06-01&amp;page=2" rel="prev"' in third
+    assert rows(client.get("/matrix?asOf=2025-06-01&page=0").text) == every
+    # the JSON gives every row unless a page is asked for, and a page past the last is a 400
+    assert [r["instrument"]["id"] for r in client.get("/api/matrix?asOf=2025-06-01&page=2").json()["rows"]] == every[
+        10:20
+    ]
+    past = client.get("/api/matrix?page=4")
+    assert past.status_code == 400 and past.json()["error"]["parameter"] == "page"
+    assert "has 3 pages of 10 rows; ask for 1 to 3" in past.json()["error"]["message"]
+    # filters apply before the rows are paged, and the filter form keeps the clocks
+    us = client.get("/matrix?asOf=2025-06-01&jurisdiction=US").text
+    assert 'class="pager"' not in us and set(rows(us)) < set(every)
+    form = us[us.index('class="filters"') : us.index("</form>", us.index('class="filters"'))]
+    assert '<input type="hidden" name="asOf" value="2025-06-01">' in form
+    assert 'type="hidden" name="jurisdiction"' not in form
+
+
 def test_instrument_page_embeds_legislation_json_ld(client):
     page = Elements.of(client.get("/instruments/EU-AIA-2024").text)
     (ld,) = page.scripts

@@ -7,12 +7,13 @@
 // param: as_of (date, optional) legal time: the law on this date; today when not given
 // param: as_recorded (datetime, optional) record time: the catalog as recorded then; now when not given
 // param: catalog (string, optional) the catalog; kb (the curated one) when not given
+// param: ids (strings, optional) only the rows of these instruments; every instrument when not given
 // example: {}
 // returns: on the shipped corpus, 26 rows holding the 313 reviewed cells
-// browser: :param as_of => date()   :param as_recorded => datetime()   :param catalog => 'kb'
+// browser: :param as_of => date()   :param as_recorded => datetime()   :param catalog => 'kb'   :param ids => null
 MATCH (i:InstrumentState)
 WHERE i.recorded_from <= $as_recorded < i.recorded_to AND i.catalog = $catalog
-  AND coalesce(i.adopted, date()) <= $as_of
+  AND coalesce(i.adopted, date()) <= $as_of AND ($ids IS NULL OR i.id IN $ids)
 MATCH (n:Instrument)-[:HAS_STATE]->(i)
 OPTIONAL MATCH (n)-[e:ISSUED_IN]->(j:Jurisdiction)
 WHERE e.recorded_from <= $as_recorded < e.recorded_to

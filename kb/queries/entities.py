@@ -158,6 +158,16 @@ def _paper_data(read: Reader, key: str, clocks: Clocks) -> dict[str, Any]:
     return d
 
 
+def instrument_index(db, clocks: Clocks | None = None, catalog: str | None = None) -> list[dict[str, Any]]:
+    """The instruments of ``catalog`` (None: the curated one) in catalog
+    order: id, jurisdiction, kind and status on the legal date
+    (instrument_index; instrument_rows without the cell counts)."""
+    clocks = clocks or Clocks.resolve()
+    return one_read(
+        db, lambda read: read.run("instrument_index", catalog=catalog_named(read, catalog, clocks), **clocks.params())
+    )
+
+
 def instrument_rows(db, clocks: Clocks | None = None, catalog: str | None = None) -> list[dict[str, Any]]:
     """The instruments of ``catalog`` (None: the curated one) in catalog
     order, with their status on the legal date (instrument_list)."""

@@ -19,18 +19,25 @@ SYMBOLS = {"explicit": "●", "implicit": "◐", "conflicts": "⚠", "silent": "
 
 
 def matrix_data(
-    db, clocks: Clocks | None = None, topics: list[str] | tuple[str, ...] = (), catalog: str | None = None
+    db,
+    clocks: Clocks | None = None,
+    topics: list[str] | tuple[str, ...] = (),
+    catalog: str | None = None,
+    ids: list[str] | None = None,
 ) -> dict[str, Any]:
     """Read in one read transaction, at ``clocks`` (today, as recorded now, by default): the
-    instruments and topics of ``catalog`` (None: the curated one)."""
+    instruments and topics of ``catalog`` (None: the curated one); only the rows of the
+    instruments ``ids`` when given (a page of a large matrix)."""
     clocks = clocks or Clocks.resolve()
-    return one_read(db, lambda read: _matrix_data(read, clocks, topics, catalog_named(read, catalog, clocks)))
+    return one_read(db, lambda read: _matrix_data(read, clocks, topics, catalog_named(read, catalog, clocks), ids))
 
 
-def _matrix_data(read: Reader, clocks: Clocks, topics: list[str] | tuple[str, ...], catalog: str) -> dict[str, Any]:
+def _matrix_data(
+    read: Reader, clocks: Clocks, topics: list[str] | tuple[str, ...], catalog: str, ids: list[str] | None
+) -> dict[str, Any]:
     wanted = {resolve(read, "topic", t, clocks)["key"] for t in topics}
     listed = read.send("topic_list", as_recorded=clocks.as_recorded, catalog=catalog)
-    matrix = read.send("matrix", catalog=catalog, **clocks.params())
+    matrix = read.send("matrix", catalog=catalog, ids=ids, **clocks.params())
     columns = [
         {"slug": t["slug"], "name": t["name"], "rank": t["rank"]} for t in listed() if not wanted or t["slug"] in wanted
     ]

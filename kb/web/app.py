@@ -190,7 +190,11 @@ class Web:
             return pages.source(db, clocks, key), clocks
         if n == "matrix":
             filters = {k: values[k] for k in ("jurisdiction", "kind", "status")}
-            return pages.matrix(db, clocks, values["topic"], filters, values["catalog"]), clocks
+            page = values["page"]
+            if page is None:  # the HTML page shows the first page; the JSON, like kb matrix, every row
+                page = None if request.url.path.startswith("/api/") else 1
+            page = page or None  # 0: every row
+            return pages.matrix(db, clocks, values["topic"], filters, values["catalog"], page), clocks
         if n == "compare":
             if not values["a"] and not values["b"] and not request.url.path.startswith("/api/"):
                 return pages.compare_form(db, clocks), clocks
@@ -259,6 +263,7 @@ class Web:
             "as_of": clocks.as_of.isoformat(),
             "as_recorded": instant_text(clocks.as_recorded),
             "hidden": own,
+            "kept": list(keep.items()),  # the clocks asked for: forms and links on the page keep them
             "permalink": permalink,
             "api": api + query,
             "csv": (api + ".csv" + query) if route.csv and answer.page.columns else None,

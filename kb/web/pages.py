@@ -18,6 +18,7 @@ from kb.errors import BadParameter
 from kb.queries.clocks import Clocks
 from kb.render.blocks import Heading, Linked, Page, Table, Text
 from kb.render.formats import columns_of
+from kb.words import plural
 
 
 @dataclass
@@ -159,18 +160,26 @@ def source(db, clocks: Clocks, key: str) -> Answer:
 
 
 # -- across records ------------------------------------------------------------------
+MATRIX_ROWS = 100  # instruments on one page of the HTML matrix
+
+
 def matrix(
-    db, clocks: Clocks, topic_slugs: list[str], filters: dict[str, list[str]], catalog: str | None = None
+    db,
+    clocks: Clocks,
+    topic_slugs: list[str],
+    filters: dict[str, list[str]],
+    catalog: str | None = None,
+    page: int | None = None,
 ) -> Answer:
     """The matrix; ``filters`` (jurisdiction, kind, status: the values
-    kept, none: all) keep the rows of the instruments that match them all."""
-    from kb.queries.entities import instrument_rows
+    kept, none: all) keep the rows of the instruments that match them all;
+    ``page`` (from 1) keeps MATRIX_ROWS of those rows, None keeps all."""
+    from kb.queries.entities import instrument_index
     from kb.queries.matrix import SYMBOLS, matrix_data
     from kb.render.matrix_page import matrix_page
 
-    d = matrix_data(db, clocks, topic_slugs, catalog)
-    listed = {i["id"]: i for i in instrument_rows(db, clocks, catalog)}
-    options = {k: sorted({str(i[k]) for i in listed.values() if i[k] is not None}) for k in filters}
+    listed = instrument_index(db, clocks, catalog)
+    options = {k: sorted({str(i[k]) for i in listed if i[k] is not None}) for k in filters}
     for k, kept in filters.items():
         unknown = [v for v in kept if v not in options[k]]
         if unknown:
@@ -180,20 +189,21 @@ def matrix(
                 k, f"{k}: no instrument here has {unknown[0]!r}; use one of {', '.join(options[k])}",
                 closest(unknown[0], options[k]),
             )  # fmt: skip
-    if any(filters.values()):
-        d["rows"] = [
-            r
-            for r in d["rows"]
-            if all(not kept or str(listed.get(r["instrument"]["id"], {}).get(k)) in kept for k, kept in filters.items())
-        ]
-    page = matrix_page(d, clocks)
-    extra = {
-        "symbols": {**SYMBOLS, "unreviewed": "·"},
-        "options": options,
-        "filters": filters,
-        "instruments": listed,
-    }
-    return Answer(page, "Instrument × topic matrix", extra=extra, template="matrix.html")
+    matched = [i for i in listed if all(not kept or str(i[k]) in kept for k, kept in filters.items())]
+    rows, window = matched, None
+    if page is not None:
+        pages = max(1, -(-len(matched) // MATRIX_ROWS))
+        if page > pages:
+            raise BadParameter(
+                "page", f"page: the matrix has {plural(pages, 'page')} of {MATRIX_ROWS} rows; ask for 1 to {pages}"
+            )
+        first = (page - 1) * MATRIX_ROWS
+        rows = matched[first : first + MATRIX_ROWS]
+        window = {"page": page, "pages": pages, "first": first + 1, "last": first + len(rows), "of": len(matched)}
+    ids = [i["id"] for i in rows] if page is not None or any(filters.values()) else None
+    d = matrix_data(db, clocks, topic_slugs, catalog, ids)
+    extra = {"symbols": {**SYMBOLS, "unreviewed": "·"}, "options": options, "filters": filters, "window": window}
+    return Answer(matrix_page(d, clocks), "Instrument × topic matrix", extra=extra, template="matrix.html")
 
 
 def compare(db, clocks: Clocks, a: str | None, b: str | None) -> Answer:

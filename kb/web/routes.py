@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kb.web.pages import MATRIX_ROWS
 from kb.web.params import CATALOG, CLOCKS, LIMIT, Param, format_param
 
 JSON_CSV = format_param(("json", "csv"))
@@ -121,6 +122,12 @@ ROUTES: tuple[Route, ...] = (
             Param("jurisdiction", "string", "Only instruments of these jurisdictions (repeatable).", repeat=True),
             Param("kind", "string", "Only instruments of these kinds (repeatable).", repeat=True),
             Param("status", "string", "Only instruments with these statuses (repeatable).", repeat=True),
+            Param(
+                "page",
+                "count",
+                f"Only this page of the rows, {MATRIX_ROWS} instruments a page, from 1; 0: every row (when not given, "
+                "the HTML page shows page 1 and the JSON and CSV every row, as kb matrix does).",
+            ),
         ),
     ),
     Route(
