@@ -65,6 +65,7 @@ sys.path.insert(0, str(HERE))
 
 import agora  # noqa: E402  (bench/agora.py)
 import synth  # noqa: E402  (bench/synth.py)
+import web  # noqa: E402  (bench/web.py)
 
 PY = sys.executable
 DEFAULT_SIZES = "1000x50,10000x200,50000x500"
@@ -81,6 +82,10 @@ TARGETS = {
     "load_100k_rss_mib": "kb's memory <= 300 MiB while loading 100k cells",
     "agora_import_seconds": "a synthetic AGORA export (1,000 documents x 80 tags) imported in <= 10 s",
     "agora_topic_page_p50_ms": "one of its topic pages p50 <= 50 ms",
+    "web_topic_page_ms_10k": "kb serve: the topic page's server time p50 <= 50 ms at 10k x 200",
+    "web_matrix_ms_10k": "kb serve: the matrix page's server time p50 <= 300 ms at 10k x 200",
+    "web_topic_page_kb_10k": "kb serve: the topic page's HTML <= 150 KB at 10k x 200",
+    "web_start_seconds": "kb serve answers <= 2 s after it starts",
     "no_worse": "no other figure worse by more than 20% than the baseline (timings: and by more than 1 ms)",
 }
 RESULTS = HERE / "results"  # ignored by git: results.json, results.previous.json, profiles/
@@ -1023,6 +1028,16 @@ def bench_size(bench: BenchServer, work: Path, instruments: int, topics: int, op
         res["queries"] = measure_queries(bench, instruments, topics, opts)
     else:
         res["queries"] = None
+    if kb_graph and not opts.no_queries:
+        slugs = topic_slugs(bench.db, topics)
+        log(
+            f"  kb serve on {instruments} x {topics}: its start, the topic page {slugs[len(slugs) // 2]}, the matrix ..."
+        )
+        try:
+            res["web"] = web.measure(bench.env, slugs[len(slugs) // 2], runs=opts.runs)
+        except RuntimeError as e:
+            res["web"] = {"status": str(e)}
+        log(f"  kb serve: {res['web']}")
 
     # History: dated loads that change some cells, on kb's graph; then the pages at other clocks.
     if kb_graph and manifest["grid_cells"] <= opts.history_max_grid:
@@ -1146,6 +1161,15 @@ def verdicts(results: dict[str, Any]) -> list[dict[str, Any]]:
                 r.get("p50_ms", 1e9) <= most,
                 "10000x200 after 3 dated loads",
             )
+    w = (sizes.get("10000x200") or {}).get("web") or {}
+    if "start_seconds" in w:
+        tp, mx = w["topic page"], w["matrix"]
+        add("web_topic_page_ms_10k", f"{tp['server_p50_ms']} ms (client {tp['client_p50_ms']} ms)",
+            tp["server_p50_ms"] <= 50, "10000x200")  # fmt: skip
+        add("web_matrix_ms_10k", f"{mx['server_p50_ms']} ms (client {mx['client_p50_ms']} ms, {mx['bytes']:,} bytes)",
+            mx["server_p50_ms"] <= 300, "10000x200")  # fmt: skip
+        add("web_topic_page_kb_10k", f"{tp['bytes'] / 1000:.1f} KB", tp["bytes"] <= 150_000, "10000x200")
+        add("web_start_seconds", f"{w['start_seconds']} s", w["start_seconds"] <= 2, "10000x200")
     m1 = ((sizes.get("1000x50") or {}).get("queries") or {}).get("pages", {}).get("matrix")
     if m1:
         add("matrix_p50_ms_1k", f"{m1.get('p50_ms', m1['status'])} ms", m1.get("p50_ms", 1e9) <= 300, "1000x50")
@@ -1183,6 +1207,10 @@ def figures(results: dict[str, Any]) -> dict[str, tuple[float, str]]:
             for name, r in (((s.get("queries") or {}).get(group)) or {}).items():
                 if name != "RETURN 1" and r.get("status") == "ok":
                     out[f"{size} {'page' if group == 'pages' else 'query'} {name}"] = (r["p50_ms"], "ms")
+        w = s.get("web") or {}
+        for name in ("topic page", "matrix"):
+            if (w.get(name) or {}).get("server_p50_ms") is not None:
+                out[f"{size} kb serve {name}"] = (w[name]["server_p50_ms"], "ms")
     mem = results.get("memory_100k") or {}
     if mem.get("kb_seconds") is not None:
         out["100k-cell load"] = (mem["kb_seconds"], "s")

@@ -170,7 +170,14 @@ def topic_item(
     from kb.queries.reader import Reader
 
     found = resolve(Reader(db), "topic", slug, as_recorded)
-    key = found["key"]
+    return topic_item_of(found["key"], found["name"], as_of, as_recorded, base_url)
+
+
+def topic_item_of(
+    key: str, name: str, as_of: date | None = None, as_recorded: datetime | None = None, base_url: str | None = None
+) -> dict[str, Any]:
+    """The citation of the topic ``key`` named ``name`` (a topic page has
+    both, so citing it reads nothing more)."""
     when = as_of or datetime.now(UTC).date()
     identifier = f"kb:topic/{key}?asOf={when.isoformat()}"
     rebuild = f"kb topic {key} --as-of {when.isoformat()}"
@@ -183,7 +190,7 @@ def topic_item(
     return {
         "id": identifier,
         "type": "webpage",
-        "title": found["name"],
+        "title": name,
         "author": [{"literal": catalog_author()}],
         "container-title": catalog_name(),
         "issued": _date_parts(when),

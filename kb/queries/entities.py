@@ -158,14 +158,24 @@ def _paper_data(read: Reader, key: str, clocks: Clocks) -> dict[str, Any]:
     return d
 
 
-def instrument_index(db, clocks: Clocks | None = None, catalog: str | None = None) -> list[dict[str, Any]]:
-    """The instruments of ``catalog`` (None: the curated one) in catalog
-    order: id, jurisdiction, kind and status on the legal date
-    (instrument_index; instrument_rows without the cell counts)."""
+def instrument_facets(
+    db, clocks: Clocks | None = None, catalog: str | None = None, filters: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
+    """The jurisdictions, kinds and statuses (on the legal date) the
+    instruments of ``catalog`` (None: the curated one) hold, how many there
+    are, and how many ``filters`` keep (kb.queries.matrix.FILTERS;
+    instrument_facets)."""
+    from kb.queries.matrix import FILTERS
+
     clocks = clocks or Clocks.resolve()
-    return one_read(
-        db, lambda read: read.run("instrument_index", catalog=catalog_named(read, catalog, clocks), **clocks.params())
+    kept = {FILTERS[k]: list(v) for k, v in (filters or {}).items() if v}
+    (row,) = one_read(
+        db,
+        lambda read: read.run(
+            "instrument_facets", catalog=catalog_named(read, catalog, clocks), **kept, **clocks.params()
+        ),
     )
+    return row
 
 
 def instrument_rows(db, clocks: Clocks | None = None, catalog: str | None = None) -> list[dict[str, Any]]:

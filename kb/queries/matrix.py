@@ -18,26 +18,38 @@ from kb.schema.model import MODES
 SYMBOLS = {"explicit": "●", "implicit": "◐", "conflicts": "⚠", "silent": "·"}  # each mode's symbol
 
 
+FILTERS = {"jurisdiction": "jurisdictions", "kind": "kinds", "status": "statuses"}  # a filter -> its parameter
+
+
 def matrix_data(
     db,
     clocks: Clocks | None = None,
     topics: list[str] | tuple[str, ...] = (),
     catalog: str | None = None,
-    ids: list[str] | None = None,
+    filters: dict[str, list[str]] | None = None,
+    skip: int | None = None,
+    limit: int | None = None,
 ) -> dict[str, Any]:
     """Read in one read transaction, at ``clocks`` (today, as recorded now, by default): the
-    instruments and topics of ``catalog`` (None: the curated one); only the rows of the
-    instruments ``ids`` when given (a page of a large matrix)."""
+    instruments and topics of ``catalog`` (None: the curated one). ``filters`` (jurisdiction,
+    kind, status: the values kept; none: all) keep the rows of the instruments that match them
+    all; ``skip`` and ``limit`` one page of those rows."""
     clocks = clocks or Clocks.resolve()
-    return one_read(db, lambda read: _matrix_data(read, clocks, topics, catalog_named(read, catalog, clocks), ids))
+    kept = {FILTERS[k]: list(v) for k, v in (filters or {}).items() if v}
+    return one_read(
+        db,
+        lambda read: _matrix_data(
+            read, clocks, topics, catalog_named(read, catalog, clocks), {**kept, "skip": skip, "limit": limit}
+        ),
+    )
 
 
 def _matrix_data(
-    read: Reader, clocks: Clocks, topics: list[str] | tuple[str, ...], catalog: str, ids: list[str] | None
+    read: Reader, clocks: Clocks, topics: list[str] | tuple[str, ...], catalog: str, rows_wanted: dict[str, Any]
 ) -> dict[str, Any]:
     wanted = {resolve(read, "topic", t, clocks)["key"] for t in topics}
     listed = read.send("topic_list", as_recorded=clocks.as_recorded, catalog=catalog)
-    matrix = read.send("matrix", catalog=catalog, ids=ids, **clocks.params())
+    matrix = read.send("matrix", catalog=catalog, **rows_wanted, **clocks.params())
     columns = [
         {"slug": t["slug"], "name": t["name"], "rank": t["rank"]} for t in listed() if not wanted or t["slug"] in wanted
     ]

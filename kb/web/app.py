@@ -20,6 +20,7 @@ import io
 import json
 import logging
 import sys
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -210,6 +211,13 @@ class Web:
 
     def endpoint(self, route: KbRoute, api: bool):
         def serve(request: Request):
+            started = time.perf_counter()
+            response = answer_of(request)
+            # the time the page took to compute and write, for browsers' tools and make bench
+            response.headers["server-timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+            return response
+
+        def answer_of(request: Request):
             try:
                 key = request.path_params.get("key")
                 fmt = None
@@ -256,7 +264,8 @@ class Web:
         context = {
             "title": answer.title,
             "h1": title,
-            "content": Markup(blocks_html(blocks, href, skip_title=True)),
+            # the blocks as HTML, for page.html; the matrix and compare templates write their own
+            "content": Markup(blocks_html(blocks, href, skip_title=True)) if answer.template == "page.html" else "",
             "route": route.name,
             "timed": timed,
             "clocks": clocks,
@@ -281,11 +290,12 @@ class Web:
     def citations(self, answer: pages.Answer, clocks: Clocks, request: Request) -> dict[str, str] | None:
         if answer.cite is None:
             return None
-        from kb.cite import item_for
+        from kb.cite import item_for, topic_item_of
 
         kind, key = answer.cite
-        if kind == "topic":
-            item = item_for(self.db, kind, key, clocks.as_of, clocks.as_recorded, base_url=self.base(request))
+        if kind == "topic":  # the page has the topic's key and name: cite it without another read
+            t = answer.page.data["topic"]
+            item = topic_item_of(t["slug"], t["name"], clocks.as_of, clocks.as_recorded, base_url=self.base(request))
         else:
             item = item_for(self.db, kind, key)
         return dict(rendered(json.dumps(item, sort_keys=True, ensure_ascii=False)))

@@ -13,6 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from markupsafe import Markup
+
 from kb.cite import catalog_name
 from kb.errors import BadParameter
 from kb.queries.clocks import Clocks
@@ -174,12 +176,12 @@ def matrix(
     """The matrix; ``filters`` (jurisdiction, kind, status: the values
     kept, none: all) keep the rows of the instruments that match them all;
     ``page`` (from 1) keeps MATRIX_ROWS of those rows, None keeps all."""
-    from kb.queries.entities import instrument_index
-    from kb.queries.matrix import SYMBOLS, matrix_data
+    from kb.queries.entities import instrument_facets
+    from kb.queries.matrix import FILTERS, SYMBOLS, matrix_data
     from kb.render.matrix_page import matrix_page
 
-    listed = instrument_index(db, clocks, catalog)
-    options = {k: sorted({str(i[k]) for i in listed if i[k] is not None}) for k in filters}
+    facets = instrument_facets(db, clocks, catalog, filters)
+    options = {k: sorted(str(v) for v in facets[p]) for k, p in FILTERS.items() if k in filters}
     for k, kept in filters.items():
         unknown = [v for v in kept if v not in options[k]]
         if unknown:
@@ -189,20 +191,31 @@ def matrix(
                 k, f"{k}: no instrument here has {unknown[0]!r}; use one of {', '.join(options[k])}",
                 closest(unknown[0], options[k]),
             )  # fmt: skip
-    matched = [i for i in listed if all(not kept or str(i[k]) in kept for k, kept in filters.items())]
-    rows, window = matched, None
+    matched = facets["matched"]
+    window, skip, limit = None, None, None
     if page is not None:
-        pages = max(1, -(-len(matched) // MATRIX_ROWS))
+        pages = max(1, -(-matched // MATRIX_ROWS))
         if page > pages:
             raise BadParameter(
                 "page", f"page: the matrix has {plural(pages, 'page')} of {MATRIX_ROWS} rows; ask for 1 to {pages}"
             )
-        first = (page - 1) * MATRIX_ROWS
-        rows = matched[first : first + MATRIX_ROWS]
-        window = {"page": page, "pages": pages, "first": first + 1, "last": first + len(rows), "of": len(matched)}
-    ids = [i["id"] for i in rows] if page is not None or any(filters.values()) else None
-    d = matrix_data(db, clocks, topic_slugs, catalog, ids)
-    extra = {"symbols": {**SYMBOLS, "unreviewed": "·"}, "options": options, "filters": filters, "window": window}
+        skip, limit = (page - 1) * MATRIX_ROWS, MATRIX_ROWS
+    d = matrix_data(db, clocks, topic_slugs, catalog, filters, skip, limit)
+    if page is not None:
+        window = {"page": page, "pages": pages, "first": skip + 1, "last": skip + len(d["rows"]), "of": matched}
+    symbols = {**SYMBOLS, "unreviewed": "·"}
+    # a row's cells written here, not cell by cell in the template: a page holds thousands of them
+    cell = {
+        m: f'<td class="mode m-{m}"><span aria-hidden="true">{sym}{"?" if m == "unreviewed" else ""}</span>'
+        f'<span class="sr">{m}</span></td>'
+        for m, sym in symbols.items()
+    }
+    slugs = [t["slug"] for t in d["topics"]]
+
+    def row_cells(r: dict[str, Any]) -> Markup:
+        return Markup("".join(cell[r["cells"][s]] for s in slugs))  # modes and symbols only: nothing to escape
+
+    extra = {"symbols": symbols, "options": options, "filters": filters, "window": window, "row_cells": row_cells}
     return Answer(matrix_page(d, clocks), "Instrument × topic matrix", extra=extra, template="matrix.html")
 
 
