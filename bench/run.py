@@ -1031,7 +1031,8 @@ def bench_size(bench: BenchServer, work: Path, instruments: int, topics: int, op
     if kb_graph and not opts.no_queries:
         slugs = topic_slugs(bench.db, topics)
         log(
-            f"  kb serve on {instruments} x {topics}: its start, the topic page {slugs[len(slugs) // 2]}, the matrix ..."
+            f"  kb serve on {instruments} x {topics}: its start, the topic page {slugs[len(slugs) // 2]}, "
+            "the matrix ..."
         )
         try:
             res["web"] = web.measure(bench.env, slugs[len(slugs) // 2], runs=opts.runs)
