@@ -81,6 +81,10 @@ endif
 bench: neo4j
 	$(BIN)/python bench/run.py
 
+# the README's screenshots of kb serve (docs/img/), from the local server with the corpus loaded (make demo)
+screenshots: start chromium
+	$(BIN)/python docs/screenshots.py
+
 stop:
 	$(BIN)/kb db stop
 
