@@ -150,8 +150,8 @@ def test_topic_page_has_the_seed_figures_and_links_what_it_names(client):
         assert section in text
     assert 'href="/jurisdictions/EU"' in html and 'href="/sources/' in html
     # the timeline as a chart, above the table that lists the same entries
-    chart = html[html.index('<figure class="chart">') : html.index("</figure>")]
-    assert html.index('<figure class="chart">') < html.index('<th scope="col">date</th>')
+    chart = html[html.index('<figure class="chart" tabindex="0">') : html.index("</figure>")]
+    assert html.index('<figure class="chart" tabindex="0">') < html.index('<th scope="col">date</th>')
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in chart and 'role="img"' in chart and "<?xml" not in chart
     api = client.get("/api/topics/open_weight_release").json()
     assert f"<title>Historical primacy: {api['topic']['name']}</title>" in chart

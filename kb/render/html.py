@@ -128,5 +128,6 @@ def blocks_html(blocks: list[Any], href: Href, skip_title: bool = False) -> str:
         elif isinstance(b, Figure):
             # kb.render.svg writes the picture with ElementTree, which escapes every text and value
             caption = f"<figcaption>{escape(b.caption)}</figcaption>" if b.caption else ""
-            out.append(f'<figure class="chart">{b.svg()}{caption}</figure>\n')
+            # tabindex: a wide chart scrolls, and the keyboard must reach it
+            out.append(f'<figure class="chart" tabindex="0">{b.svg()}{caption}</figure>\n')
     return "".join(out)
