@@ -1334,6 +1334,21 @@ def table(results: dict[str, Any]) -> str:
             rows.append(row)
     lines += _grid(hdr, rows)
     lines.append("")
+    served = [s for s in results["sizes"] if "start_seconds" in (s.get("web") or {})]
+    if served:  # bench/web.py: the real kb serve; server time from its Server-Timing header
+        hdr = ["kb serve"] + [f"{s['instruments']}x{s['topics']}" for s in served]
+        rows = [["answers after its start"] + [f"{s['web']['start_seconds']} s" for s in served]]
+        for name in ("topic page", "matrix"):
+            rows.append(
+                [f"{name}: server / client p50, size"]
+                + [
+                    f"{s['web'][name]['server_p50_ms']} / {s['web'][name]['client_p50_ms']} ms, "
+                    f"{s['web'][name]['bytes'] / 1000:,.0f} KB"
+                    for s in served
+                ]
+            )
+        lines += _grid(hdr, rows)
+        lines.append("")
     mem = results.get("memory_100k") or {}
     if mem:
         lines.append(
