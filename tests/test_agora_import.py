@@ -167,6 +167,7 @@ CURATED_COMMANDS = [
 ]
 
 
+@pytest.mark.slow  # the corpus loaded, nine pages read before and after an import: about 30 s
 def test_importing_a_catalog_changes_nothing_on_the_curated_pages(db, cli):
     load(db, [CORPUS], at=T0)
 
