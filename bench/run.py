@@ -26,7 +26,8 @@ writes a synthetic catalog (bench/synth.py) and measures, on the same rows:
 
 and, once: a load of about 100k cells for kb's memory, an import of a
 synthetic AGORA export of AGORA's size (1,000 documents x 80 tags,
-bench/agora.py) with one of its topic pages, and ``kb --help`` start-up
+bench/agora.py) with one of its topic pages, the corpus's static site
+(``kb site``, bench/static_site.py), and ``kb --help`` start-up
 time. Each load runs in a child process with a time limit and an RSS
 cap; a load that fails or runs out of time is reported as such, with how far
 it got. Results go to bench/results/results.json (git ignores bench/results/),
@@ -64,6 +65,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import agora  # noqa: E402  (bench/agora.py)
+import static_site  # noqa: E402  (bench/static_site.py)
 import synth  # noqa: E402  (bench/synth.py)
 import web  # noqa: E402  (bench/web.py)
 
@@ -86,6 +88,7 @@ TARGETS = {
     "web_matrix_ms_10k": "kb serve: the matrix page's server time p50 <= 300 ms at 10k x 200",
     "web_topic_page_kb_10k": "kb serve: the topic page's HTML <= 150 KB at 10k x 200",
     "web_start_seconds": "kb serve answers <= 2 s after it starts",
+    "site_seconds": "the corpus's static site (kb site) written in <= 30 s",
     "no_worse": "no other figure worse by more than 20% than the baseline (timings: and by more than 1 ms)",
 }
 RESULTS = HERE / "results"  # ignored by git: results.json, results.previous.json, profiles/
@@ -1092,6 +1095,15 @@ def agora_figures(bench: BenchServer, work: Path, opts) -> dict[str, Any]:
     return out
 
 
+def site_figures(bench: BenchServer, work: Path) -> dict[str, Any]:
+    """The corpus loaded into an emptied database, then its static site written."""
+    bench.empty()
+    log("the corpus's static site (kb site) ...")
+    out = static_site.measure(bench.db, work / "site")
+    log(f"  {out['seconds']} s; {out['pages']} pages, {out['megabytes']} MB")
+    return out
+
+
 # -- the table ---------------------------------------------------------------------------
 def fmt(v: Any, unit: str = "") -> str:
     if v is None:
@@ -1132,6 +1144,9 @@ def verdicts(results: dict[str, Any]) -> list[dict[str, Any]]:
         where = f"{a['documents']} documents"
         add("agora_import_seconds", f"{a['import_seconds']} s", a["import_seconds"] <= 10, where)
         add("agora_topic_page_p50_ms", f"{a['topic_page_p50_ms']} ms", a["topic_page_p50_ms"] <= 50, where)
+    st = results.get("site") or {}
+    if "seconds" in st:
+        add("site_seconds", f"{st['seconds']} s", st["seconds"] <= 30, f"the corpus, {st['pages']} pages")
     m = results.get("memory_100k") or {}
     if "kb_seconds" in m:
         add("load_100k_seconds", f"{m['kb_seconds']} s", m["kb_seconds"] <= 20, f"{m['instruments']}x{m['topics']}")
@@ -1220,6 +1235,8 @@ def figures(results: dict[str, Any]) -> dict[str, tuple[float, str]]:
     h = results.get("help") or {}
     if h.get("median_seconds") is not None:
         out["kb --help"] = (h["median_seconds"], "s")
+    if (results.get("site") or {}).get("seconds") is not None:
+        out["kb site (corpus)"] = (results["site"]["seconds"], "s")
     return out
 
 
@@ -1569,6 +1586,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--no-memory", action="store_true", help="skip the 100k-cell memory load")
     ap.add_argument("--no-agora", action="store_true", help="skip the AGORA-sized import (bench/agora.py)")
+    ap.add_argument("--no-site", action="store_true", help="skip the corpus's static site (bench/static_site.py)")
     ap.add_argument(
         "--quick", action="store_true", help="short limits, one load each; sizes 1k x 50 and 10k x 200 unless --sizes"
     )
@@ -1624,7 +1642,7 @@ def main(argv: list[str] | None = None) -> int:
         previous = json.loads(opts.out.read_text())
         measured = {f"{i}x{t}" for i, t in sizes}
         results["sizes"] = [s for s in previous.get("sizes", []) if f"{s['instruments']}x{s['topics']}" not in measured]
-        for key in ("help", "memory_100k", "agora"):
+        for key in ("help", "memory_100k", "agora", "site"):
             if key in previous:
                 results[key] = previous[key]
         results["merged_from"] = previous.get("date")
@@ -1656,6 +1674,8 @@ def main(argv: list[str] | None = None) -> int:
             results["memory_100k"] = memory_100k(bench, opts.work, opts)
         if not opts.no_agora and "agora" not in results:
             results["agora"] = agora_figures(bench, opts.work, opts)
+        if not opts.no_site and "site" not in results:
+            results["site"] = site_figures(bench, opts.work)
         for instruments, topics in sizes:
             t = time.monotonic()
             try:

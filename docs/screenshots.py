@@ -53,7 +53,7 @@ def serve() -> tuple[subprocess.Popen, str]:
 def browser():
     chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
     if not chromium or not driver:
-        sys.exit("screenshots need headless Chromium: run `make chromium` (or apt-get install chromium chromium-driver)")
+        sys.exit("screenshots need headless Chromium: run `make chromium` (or apt-get install chromium-driver)")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -71,11 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     proc, url = (None, args.url.rstrip("/")) if args.url else serve()
     try:
-        for name, (path, expected) in PAGES.items():
+        for path, _ in PAGES.values():
             try:
                 urllib.request.urlopen(url + path, timeout=30).read()
             except urllib.error.HTTPError as e:
-                sys.exit(f"{url}{path} answered {e.code}: load the corpus first (`make demo`, or `kb load data/corpus`)")
+                sys.exit(f"{url}{path} answered {e.code}: load the corpus first (`make demo` or `kb load data/corpus`)")
         args.out.mkdir(parents=True, exist_ok=True)
         chrome = browser()
         try:

@@ -21,6 +21,7 @@ import functools
 import json
 import os
 import re
+import threading
 import unicodedata
 from datetime import UTC, date, datetime
 from typing import Any
@@ -277,8 +278,18 @@ def render_csl(item: dict[str, Any], fmt: str) -> str:
     return text
 
 
+# citeproc's parsed styles are shared and hold state while they render: one
+# rendering at a time (kb serve and kb site render pages in threads)
+_CSL_LOCK = threading.Lock()
+
+
 @functools.lru_cache(maxsize=1024)
 def _render_csl(item_json: str, fmt: str) -> str:
+    with _CSL_LOCK:
+        return _render_csl_now(item_json, fmt)
+
+
+def _render_csl_now(item_json: str, fmt: str) -> str:
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
 
     item = json.loads(item_json)
@@ -293,9 +304,10 @@ def _render_csl(item_json: str, fmt: str) -> str:
     bib = CitationStylesBibliography(style, source, formatter.plain)
     citation = Citation([CitationItem(csl["id"])])
     bib.register(citation)
-    if style.root.bibliography is not None:
-        text = str(bib.bibliography()[0])
-    else:  # note styles (Bluebook) have only the citation form
+    entries = bib.bibliography() if style.root.bibliography is not None else []
+    if entries:
+        text = str(entries[0])
+    else:  # note styles (Bluebook) have only the citation form; so does an item a style lists no entry for
         text = str(bib.cite(citation, lambda item: None))
     return unicodedata.normalize("NFC", text)
 

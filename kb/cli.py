@@ -1714,3 +1714,60 @@ def import_csv_cmd(
     when = exported.date() if exported else None
     r = import_csv(database(ctx), path, mapping, dry_run, _instant(recorded_at), when, _progress_factory())
     _import_report(r, dry_run, fmt)
+
+
+# -- kb site: the pages as static files (kb/web/site.py) ------------------------------
+@main.command("site")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--base-url",
+    "base_url",
+    metavar="URL",
+    help="The address the site will be published at, e.g. https://example.org/kb: the feed's links, "
+    "the pages' canonical links and citations use it (default: none; links stay relative).",
+)
+@click.option("--catalog", metavar="NAME", help="The catalog the home page and the matrix list (default: kb).")
+@clock_options
+@click.option("--force", is_flag=True, help="Replace FOLDER even when it holds files that are not a kb site.")
+@output_option
+@click.pass_context
+def site_cmd(
+    ctx: click.Context, folder: Path, base_url: str | None, catalog: str | None, clocks, force: bool, fmt: str | None
+) -> None:
+    """Write kb's pages as static files into FOLDER, for any static host.
+
+    Every page kb serve shows (the catalog, each topic, instrument,
+    jurisdiction, developer, paper and source, the matrix, the changes and
+    one page per change set, the comparisons of the instruments of each
+    jurisdiction) as FOLDER/PATH/index.html, its JSON as
+    FOLDER/api/PATH.json, the Atom feed as changes.atom and every record in
+    search.json; links are relative, so the site works under any base path
+    and from file://. The site is written beside FOLDER and moved into
+    place: a failed build changes nothing. FOLDER must be new, empty or a
+    site written before.
+
+    \b
+    Examples:
+      kb site public
+      kb site public --base-url https://example.org/kb --as-of 2025-06-01
+    """
+    from kb.web.site import build
+
+    r = build(
+        database(ctx),
+        folder,
+        base_url=base_url,
+        catalog=catalog,
+        clocks=clocks,
+        force=force,
+        progress=lambda message: click.echo(message, err=True),
+    )
+    if resolve_format(fmt) == "json":
+        from kb.render.formats import dumps
+
+        click.echo(dumps(r.__dict__))
+        return
+    click.echo(
+        f"Wrote {r.pages} pages ({r.files} files, {r.bytes / 1e6:.1f} MB; {r.change_sets} change sets, "
+        f"{r.compare_pairs} comparisons) into {r.folder} in {r.seconds:.1f} s"
+    )

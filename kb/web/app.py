@@ -114,9 +114,12 @@ def error_body(status: int, message: str, parameter: str | None = None, suggesti
 class Web:
     """The app's state: the database, the base URL, the templates."""
 
-    def __init__(self, db, base_url: str | None = None):
+    def __init__(self, db, base_url: str | None = None, static=None):
         self.db = db
         self.base_url = base_url.rstrip("/") if base_url else None
+        # kb site's snapshot (kb.web.site.Snapshot) when the pages are written
+        # as files: no forms, no live-only links, each page's address its file's
+        self.static = static
         self.env = Environment(
             loader=FileSystemLoader(HERE / "templates"),
             autoescape=select_autoescape(["html", "xml"], default=True),
@@ -130,6 +133,8 @@ class Web:
 
     @staticmethod
     def href(kind: str, key: str, clocks: dict[str, str]) -> str | None:
+        if kind == "change_set" and key:
+            return "/changes?" + urlencode({"changeSet": key})
         prefix = KIND_PATHS.get(kind)
         if prefix is None or not key:
             return None
@@ -201,7 +206,7 @@ class Web:
                 return pages.compare_form(db, clocks), clocks
             return pages.compare(db, clocks, values["a"], values["b"]), clocks
         if n == "changes":
-            return pages.changes(db, values["topic"], values["since"], values["limit"]), clocks
+            return pages.changes(db, values["topic"], values["since"], values["limit"], values["changeSet"]), clocks
         if n == "diff":
             return (
                 pages.diff(db, key, values["from"], values["to"], values["recordedFrom"], values["recordedTo"]),
@@ -259,6 +264,9 @@ class Web:
         )
         if not timed:
             permalink = self.base(request) + request.url.path + ("?" + urlencode(own, safe=":") if own else "")
+        static = self.static
+        if static is not None:  # a file's address, under the site's base URL (none without one)
+            permalink = static.address(request.url.path, own)
         api = route.api.replace("{key}", quote(request.path_params.get("key", ""), safe=":@"))
         query = ("?" + request.url.query) if request.url.query else ""
         context = {
@@ -275,9 +283,10 @@ class Web:
             "kept": list(keep.items()),  # the clocks asked for: forms and links on the page keep them
             "permalink": permalink,
             "api": api + query,
-            "csv": (api + ".csv" + query) if route.csv and answer.page.columns else None,
+            "csv": (api + ".csv" + query) if route.csv and answer.page.columns and static is None else None,
             "cite": self.citations(answer, clocks, request),
-            "jsonld": self.jsonld(answer, request, permalink),
+            "jsonld": self.jsonld(answer, request, permalink) if permalink else None,
+            "static": static,
             "feed": "/changes.atom" + (f"?topic={quote(values['topic'])}" if values.get("topic") else "")
             if route.name == "changes"
             else None,
@@ -295,7 +304,8 @@ class Web:
         kind, key = answer.cite
         if kind == "topic":  # the page has the topic's key and name: cite it without another read
             t = answer.page.data["topic"]
-            item = topic_item_of(t["slug"], t["name"], clocks.as_of, clocks.as_recorded, base_url=self.base(request))
+            base = self.base(request) if self.static is None else self.base_url
+            item = topic_item_of(t["slug"], t["name"], clocks.as_of, clocks.as_recorded, base_url=base)
         else:
             item = item_for(self.db, kind, key)
         return dict(rendered(json.dumps(item, sort_keys=True, ensure_ascii=False)))
@@ -329,10 +339,11 @@ class Web:
         return self.error(request, exc.status_code, f"no page at {request.url.path[:KEY_MAX]!r}")
 
 
-def create_app(db, base_url: str | None = None) -> Starlette:
+def create_app(db, base_url: str | None = None, static=None) -> Starlette:
     """The application over ``db`` (kb.db.Database); ``base_url``: the
-    address the pages cite and link themselves by (default: the request's)."""
-    web = Web(db, base_url)
+    address the pages cite and link themselves by (default: the request's);
+    ``static``: kb site's snapshot, when the pages are written as files."""
+    web = Web(db, base_url, static)
     routes: list[Any] = []
     for r in ROUTES:
         key = "{key:path}"

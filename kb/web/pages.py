@@ -16,7 +16,7 @@ from typing import Any
 from markupsafe import Markup
 
 from kb.cite import catalog_name
-from kb.errors import BadParameter
+from kb.errors import BadParameter, NotFound
 from kb.queries.clocks import Clocks
 from kb.render.blocks import Heading, Linked, Page, Table, Text
 from kb.render.formats import columns_of
@@ -249,18 +249,28 @@ ENTITY_KIND = {
 }
 
 
-def changes(db, topic_slug: str | None, since, limit: int) -> Answer:
+def changes(db, topic_slug: str | None, since, limit: int, change_set: str | None = None) -> Answer:
+    """The change rows, newest first; ``change_set``: that one change set's only."""
     from kb.changes import changes as read_changes
 
-    rows = read_changes(db, topic=topic_slug, since=since, limit=limit or None)
+    if change_set is None:
+        rows = read_changes(db, topic=topic_slug, since=since, limit=limit or None)
+    else:
+        rows = [r for r in read_changes(db, topic=topic_slug, since=since) if r["change_set"] == change_set]
+        if not rows:
+            raise NotFound("change set", change_set)
+        rows = rows[:limit] if limit else rows
     shown = [
         {
             **r,
+            "change_set": Linked(r["change_set"], ("change_set", r["change_set"])),
             "key": Linked(r["key"], (ENTITY_KIND[r["entity"]], r["key"])) if r["entity"] in ENTITY_KIND else r["key"],
         }
         for r in rows
     ]
-    title = "Changes" + (f" to {topic_slug}" if topic_slug else "")
+    title = (
+        "Changes" + (f" to {topic_slug}" if topic_slug else "") + (f" in change set {change_set}" if change_set else "")
+    )
     page = rows_page(rows, None, title, links={"topic": "topic"}, table_columns=CHANGE_COLUMNS + ["topic"])
     page.blocks[1] = Table(shown, CHANGE_COLUMNS + ["topic"], links={"topic": "topic"}, empty="(no change recorded)")
     if limit and len(rows) == limit:

@@ -152,6 +152,7 @@ ROUTES: tuple[Route, ...] = (
             Param("topic", "string", "Only changes to this topic's coverage cells and conflicts."),
             Param("since", "date", "Only change sets recorded on or after this day (UTC)."),
             Param("limit", "count", "At most this many rows (0: all).", default=200),
+            Param("changeSet", "string", "Only the rows of this change set (its id, as the rows give it)."),
         ),
     ),
     Route(
