@@ -1771,3 +1771,42 @@ def site_cmd(
         f"Wrote {r.pages} pages ({r.files} files, {r.bytes / 1e6:.1f} MB; {r.change_sets} change sets, "
         f"{r.compare_pairs} comparisons) into {r.folder} in {r.seconds:.1f} s"
     )
+
+
+# -- crosswalk: links between catalogs (docs/catalogs.md, "Crosswalk") ---------------------------
+@main.command("crosswalk")
+@click.option("--catalog", default=None, help="The imported catalog to link to (default: every imported one).")
+@click.option(
+    "--same-as",
+    "same_as",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="The reviewed SAME_AS list (default: data/crosswalks/same-as.yaml).",
+)
+@click.option(
+    "--topics",
+    "topics",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="The related-topic list (default: data/crosswalks/topics.yaml).",
+)
+@clock_options
+@output_option
+@click.pass_context
+def crosswalk_cmd(
+    ctx: click.Context, catalog: str | None, same_as: Path | None, topics: Path | None, clocks, fmt: str | None
+) -> None:
+    """The curated instruments linked to other catalogs' (SAME_AS, by a shared
+    official identifier or a reviewed entry), those left unmatched with the
+    closest candidate and its similarity score, and the related topics.
+
+    \b
+    Examples:
+      kb crosswalk
+      kb crosswalk --catalog agora -f csv
+    """
+    from kb.queries.crosswalk import crosswalk_data
+    from kb.render.crosswalk_page import crosswalk_page
+
+    data = crosswalk_data(database(ctx), catalog, clocks, same_as, topics)
+    _show_page(crosswalk_page(data, clocks), fmt)

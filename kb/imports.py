@@ -76,6 +76,14 @@ def import_csv(
     from kb.loaders.tagged import read_tagged
 
     m = read_mapping(mapping)
+    if m.identifiers_file and not m.url_patterns and (crosswalks_dir() / m.identifiers_file).is_file():
+        from kb.errors import ValidationFailed
+        from kb.loaders.identifiers import read_url_patterns
+
+        problems: list[Problem] = []
+        m.url_patterns = read_url_patterns(crosswalks_dir() / m.identifiers_file, problems)
+        if problems:
+            raise ValidationFailed(problems)
     crosswalk = None
     if m.jurisdictions_file:
         crosswalk = mapping.parent / m.jurisdictions_file

@@ -28,6 +28,8 @@ from kb.schema.model import (
     CHECKED_CONFIDENCE,
     CLAIM_PREFIX,
     CLAIMED_BY,
+    IDENTIFIER_SCHEMES,
+    IDENTIFIER_SEPARATOR,
     PRIMARY_SOURCE_KIND,
     STATUSES,
     NativeDateProperty,
@@ -155,7 +157,60 @@ class _Checker:
             return None
         return value
 
+    def identifiers(self, rec: Record, fld: str, value: Any) -> list[str] | None:
+        """An instrument's official identifiers: a mapping {scheme: value}, or
+        a list (in CSV, ;-joined) of "scheme:value"; each scheme known and
+        each value in its scheme's form. Sorted "scheme:value" texts."""
+        if rec.textual and isinstance(value, str):
+            value = [v.strip() for v in value.split(";") if v.strip()]
+        if isinstance(value, list):
+            pairs = []
+            for item in value:
+                text = self.text(rec, fld, item)
+                if text is None:
+                    return None
+                scheme, _, ident = text.partition(IDENTIFIER_SEPARATOR)
+                pairs.append((scheme.strip(), ident.strip()))
+        elif isinstance(value, dict):
+            pairs = [(str(k), v) for k, v in value.items()]
+        else:
+            self.problem(
+                rec, fld, f"expected a mapping, got {_kind(value)}", "write identifiers: {celex: 32024R1689, ...}"
+            )
+            return None
+        out, ok = [], True
+        for scheme, ident in pairs:
+            if scheme not in IDENTIFIER_SCHEMES:
+                close = difflib.get_close_matches(scheme, list(IDENTIFIER_SCHEMES), n=1)
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                self.problem(
+                    rec,
+                    fld,
+                    f"unknown identifier scheme {_show(scheme)}",
+                    f"{hint}use one of: {', '.join(IDENTIFIER_SCHEMES)}",
+                )
+                ok = False
+                continue
+            text = self.text(rec, f"{fld}.{scheme}", ident)
+            if text is None:
+                ok = False
+                continue
+            pattern, example = IDENTIFIER_SCHEMES[scheme]
+            if not _identifier_re(scheme).fullmatch(text.strip()):
+                self.problem(
+                    rec,
+                    fld,
+                    f"bad {scheme} identifier {_show(text)}",
+                    f"write it in the form {example} (pattern {pattern})",
+                )
+                ok = False
+                continue
+            out.append(f"{scheme}{IDENTIFIER_SEPARATOR}{text.strip()}")
+        return sorted(out) if ok else None
+
     def convert(self, rec: Record, fld: str, prop: Property, value: Any) -> Any:
+        if fld == "identifiers":
+            return self.identifiers(rec, fld, value)
         if type(prop) is StringProperty:  # most fields: text, plain or one of a few choices
             if prop.choices is None:
                 return self.text(rec, fld, value)
@@ -496,6 +551,14 @@ class Validator:
                         props.update(hist)
                         for src in hist["status_sources"] or ():
                             pending_refs.append((rec, Ref("status_history", ("sources",)), src))
+                    if props.get("identifiers") and props.get("identifiers_source") is None:
+                        chk.problem(
+                            rec,
+                            "identifiers",
+                            "identifiers have no identifiers_source",
+                            "add identifiers_source: <id of the official record that gives them>",
+                        )
+                        ok = False
                 if section.name == "jurisdictions":
                     part_of = rec.data.get("part_of")
                     if props.get("kind") == "sub_national" and not part_of:
@@ -838,3 +901,8 @@ def _resolve(chk: _Checker, rec: Record, ref: Ref, value: str) -> str | None:
     hint = _suggest(value, candidates) or f"define it in a `{ref.targets[0]}:` section or fix the {ref.field}"
     chk.problem(rec, ref.field, f"unknown {names} {_show(value)}", hint)
     return None
+
+
+@functools.cache
+def _identifier_re(scheme: str) -> re.Pattern[str]:
+    return re.compile(IDENTIFIER_SCHEMES[scheme][0])

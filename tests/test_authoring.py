@@ -18,7 +18,8 @@ from kb.preview import preview
 MINI_TEXT = (MINI / "catalog.yaml").read_text(encoding="utf-8")
 FIELDS_HINT = (
     "instruments fields are: id, catalog, name, short_name, kind, binding, status, introduced, adopted, "
-    "effective, ended, date_source, date_note, citation, url, locator, catalog_rank, wikidata, notes, "
+    "effective, ended, date_source, date_note, citation, url, locator, catalog_rank, wikidata, "
+    "identifiers, identifiers_source, notes, "
     "source, claimed_kind, claimed_status, claimed_adopted, claimed_effective, claimed_jurisdiction, "
     "claimed_by, jurisdiction, issued_by, authority, status_history"
 )

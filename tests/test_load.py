@@ -464,7 +464,8 @@ def test_unknown_key(db, tmp_path):
     assert problems == [
         f"{tmp_path / 'bad.yaml'}:{line}: instruments.colour: unknown field 'colour' "
         "(instruments fields are: id, catalog, name, short_name, kind, binding, status, introduced, adopted, "
-        "effective, ended, date_source, date_note, citation, url, locator, catalog_rank, wikidata, notes, "
+        "effective, ended, date_source, date_note, citation, url, locator, catalog_rank, wikidata, "
+        "identifiers, identifiers_source, notes, "
         "source, claimed_kind, claimed_status, claimed_adopted, claimed_effective, claimed_jurisdiction, "
         "claimed_by, jurisdiction, issued_by, authority, status_history)"
     ]

@@ -25,7 +25,8 @@ WITH n, i, j, d, COLLECT {
           note: r.note, source: r.source} ORDER BY t.rank
 } AS cells
 RETURN i {.id, .name, .short_name, .kind, .binding, .adopted, .effective, .ended, .citation, .url, .catalog_rank,
-          .notes, .source, .date_note, .wikidata,
+          .notes, .source, .date_note, .wikidata, .identifiers_source,
+          identifiers: coalesce(i.identifiers, []),
           status: coalesce(last([k IN range(0, size(i.status_dates) - 1)
                                  WHERE i.status_dates[k] <= $as_of | i.status_values[k]]), i.status)} AS instrument,
        j {.code, .name, .kind} AS jurisdiction,

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from kb.errors import Problem, ValidationFailed
+from kb.loaders.identifiers import UrlPattern, read_url_patterns
 from kb.schema.model import CATALOG_PATTERN, INSTRUMENT_KINDS, STATUSES
 
 BINDING_KINDS = ("binding_regulation", "executive_order", "international_treaty")
@@ -48,6 +49,8 @@ class Mapping:
     jurisdiction_column: str | None = None
     jurisdiction_values: dict[str, str] = field(default_factory=dict)
     jurisdictions_file: str | None = None  # the crosswalk of jurisdiction records kb may have to add
+    identifiers_file: str | None = None  # the URL patterns of official identifiers (identifiers.yaml)
+    url_patterns: list[UrlPattern] = field(default_factory=list)
     authority_column: str | None = None  # AGORA: the issuing body (kb.loaders.agora)
     tag_pattern: str | None = None  # tags as true/false columns: the columns whose names match
     tag_column: str | None = None  # tags as one column of names ...
@@ -107,6 +110,7 @@ TOP_KEYS = {
     "reviewed",
     "confidence",
     "collections",
+    "identifiers",
     "ignore",
 }
 
@@ -212,6 +216,7 @@ def read_mapping(path: Path) -> Mapping:
         jurisdiction_column=text("jurisdiction.column", jurisdiction.get("column")),
         jurisdiction_values={str(k): str(v) for k, v in (jurisdiction.get("values") or {}).items()},
         jurisdictions_file=jurisdiction.get("crosswalk"),
+        identifiers_file=text("identifiers", doc.get("identifiers")),
         authority_column=text("authority", doc.get("authority")),
         tag_pattern=tags.get("columns"),
         tag_column=tags.get("column"),
@@ -231,6 +236,8 @@ def read_mapping(path: Path) -> Mapping:
         bad("jurisdiction", "name the column that gives each instrument's jurisdiction")
     if m.source.get("id") is None:
         m.source["id"] = f"{m.catalog}:export"
+    if m.identifiers_file and (path.parent / m.identifiers_file).is_file():
+        m.url_patterns = read_url_patterns(path.parent / m.identifiers_file, problems)
     if problems:
         raise ValidationFailed(problems)
     return m

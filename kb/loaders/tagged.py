@@ -37,6 +37,7 @@ from typing import Any
 import yaml
 
 from kb.errors import Problem
+from kb.loaders.identifiers import identifiers_in_url
 from kb.loaders.mapping import BINDING_KINDS, Mapping, slug_of
 from kb.loaders.records import LinedDict, ReadResult, Record
 
@@ -240,6 +241,8 @@ class Rows:
         if history:
             notes.append(f"status: the {m.status_column!r} column, dated by {m.status_date!r}")
         kind = m.kind_by_authority.get(authority[1], m.kind) if authority else m.kind
+        url = (row.get(m.url) or "").strip() if m.url else None
+        identifiers = identifiers_in_url(url, m.url_patterns)
         return {
             "id": key,
             "catalog": m.catalog,
@@ -254,7 +257,9 @@ class Rows:
             "date_note": "; ".join(notes) or None,
             "jurisdiction": code,
             "authority": authority[0] if authority else None,
-            "url": (row.get(m.url) or "").strip() if m.url else None,
+            "url": url,
+            "identifiers": identifiers or None,
+            "identifiers_source": self.source if identifiers else None,
             "notes": (row.get(m.notes) or "").strip() if m.notes else None,
             "locator": f"{self.table.path.name}, {m.id_column} {key[len(m.id_prefix) :]}",
             "source": self.source,

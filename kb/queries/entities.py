@@ -10,6 +10,7 @@ from typing import Any
 
 from kb.errors import KbError
 from kb.queries.clocks import Clocks
+from kb.queries.crosswalk import instrument_crosswalk
 from kb.queries.lookup import catalog_named, resolve
 from kb.queries.reader import Reader, one_read
 
@@ -44,6 +45,7 @@ def _instrument_data(read: Reader, key: str, clocks: Clocks) -> dict[str, Any]:
         _adopted_by(found, clocks)
         raise KbError(f"no instrument {found['key']!r} {clocks.describe() or 'now'}")
     d["as_of"], d["as_recorded"] = _given(clocks)
+    d["same_as"] = instrument_crosswalk(read, found["key"], clocks)
     d["sources"] = _sources(read, d, clocks)
     for c in d["cells"]:
         c["checked"] = d["sources_by_id"][c["source"]]["checked"] if c["source"] in d["sources_by_id"] else None
@@ -57,7 +59,7 @@ def _sources(read: Reader, d: dict[str, Any], clocks: Clocks) -> list[dict[str, 
     kind, how many of its cells cite it and whether those were checked in the
     primary text; ``d["sources_by_id"]`` the same by id."""
     i = d["instrument"]
-    cited = [i["source"], i.get("date_source")]
+    cited = [i["source"], i.get("date_source"), i.get("identifiers_source")]
     cited += [s["source"] for s in d["status_history"]]
     cited += [c["source"] for c in d["cells"]] + [c["source"] for c in d["conflicts"]]
     ids = list(dict.fromkeys(x for x in cited if x))

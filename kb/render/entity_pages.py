@@ -140,8 +140,42 @@ def instrument_page(d: dict[str, Any], clocks: Clocks) -> Page:
                 ]
             ),
         ]
+    blocks += _crosswalk_blocks(i, d.get("same_as") or [])
     blocks += [Heading("Sources"), Bullets([source_text(x) for x in d["sources"]])]
     return Page(d, blocks, d["cells"], CELL_COLUMNS)
+
+
+def _crosswalk_blocks(i: dict[str, Any], same_as: list[dict[str, Any]]) -> list[Any]:
+    """Its official identifiers and what other catalogs say of it (SAME_AS)."""
+    blocks: list[Any] = []
+    if i.get("identifiers"):
+        src = i.get("identifiers_source")
+        blocks += [
+            Heading("Identifiers"),
+            Bullets([x.replace(":", ": ", 1) for x in i["identifiers"]]),
+        ]
+        if src:
+            blocks.append(Text(Linked(f"source: {src}", ("source", src)), dim=True))
+    if same_as:
+        blocks += [
+            Heading("In other catalogs"),
+            Table(
+                [
+                    {
+                        "catalog": x["catalog"],
+                        "id": x["id"],
+                        "status": x["status"],
+                        "matched by": x["matched_by"]
+                        + (" (" + ", ".join(x["identifiers"]) + ")" if x["identifiers"] else ""),
+                        "tags": "; ".join(x["tags"]),
+                    }
+                    for x in same_as
+                ],
+                ["catalog", "id", "status", "matched by", "tags"],
+                links={"id": "instrument"},
+            ),
+        ]
+    return blocks
 
 
 # -- jurisdiction -------------------------------------------------------------

@@ -89,6 +89,32 @@ AUTHORITY_KINDS = ("government", "legislature", "agency", "court", "city", "comp
 CURATED_CATALOG = "kb"
 CATALOG_PATTERN = r"[a-z][a-z0-9_]{0,31}"
 
+# Official identifiers (docs/catalogs.md, "Identifiers"): an instrument's
+# ``identifiers`` are "scheme:value" texts, each scheme one of these, its value
+# matching the pattern (the example shows the form). Two instruments of
+# different catalogs sharing one are the same instrument (SAME_AS). Wikidata
+# ids are not among them: they could not be checked against an official record.
+IDENTIFIER_SCHEMES: dict[str, tuple[str, str]] = {
+    "celex": (r"[0-9E][0-9]{4}[A-Z]{1,2}[0-9]{4}(\([0-9]+\))?", "32024R1689"),
+    "eli": (
+        r"https?://data\.europa\.eu/eli/[a-z_]+/[0-9]{4}/[0-9]+(/[a-z0-9_]+)*",
+        "http://data.europa.eu/eli/reg/2024/1689/oj",
+    ),
+    "executive_order": (r"[1-9][0-9]{4}", "14110"),
+    "federal_register_doc": (r"[0-9]{4}-[0-9]{5}", "2023-24283"),
+    "fr_citation": (r"[1-9][0-9]* FR [1-9][0-9]*", "88 FR 75191"),
+    "public_law": (r"[1-9][0-9]*-[1-9][0-9]*", "117-167 (Public Law 117-167)"),
+    "doi": (r"10\.[0-9]{4,9}/\S+", "10.6028/NIST.AI.100-1"),
+    "oecd_legal": (r"OECD/LEGAL/[0-9]{4}", "OECD/LEGAL/0449"),
+    "un_symbol": (r"A/RES/[0-9]{1,3}/[0-9]{1,4}", "A/RES/78/265"),
+    "cets": (r"[1-9][0-9]{0,3}", "225"),
+    "ca_bill": (r"[0-9]{8}[0-9]?(SB|AB|ACR|SCR|SR|AR)[0-9]{1,4}", "202320240SB1047"),
+    "br_bill": (r"PL [0-9]{1,5}/[0-9]{4}", "PL 2338/2023"),
+    "in_act": (r"Act No\. [0-9]{1,3} of [0-9]{4}", "Act No. 22 of 2023"),
+}
+IDENTIFIER_SEPARATOR = ":"  # between scheme and value; the value may hold more
+
+
 # Departures from a source (docs/data-format.md, "Departures"): a record's
 # field ``claimed_<field>`` holds the value the source ``claimed_by`` gives
 # for ``<field>`` where the record itself holds another, checked against the
@@ -283,6 +309,10 @@ class InstrumentState(State):
     # rank after the last, and keeps a stored instrument's (every state has one).
     catalog_rank = IntegerProperty(index=True)
     wikidata = StringProperty()
+    # official identifiers as "scheme:value" (IDENTIFIER_SCHEMES), sorted; a
+    # data file may write them as a mapping {scheme: value}
+    identifiers = ArrayProperty(StringProperty())
+    identifiers_source = StringProperty()  # the official record that gives them
     notes = StringProperty()
     source = StringProperty(required=True)
     # what another source (claimed_by) gives where this record departs from

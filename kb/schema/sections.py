@@ -143,6 +143,7 @@ NODE_SECTIONS: tuple[NodeSection, ...] = (
         prop_refs=(
             SOURCE_REF,
             Ref("date_source", ("sources",), required=False),
+            Ref("identifiers_source", ("sources",), required=False),
             CLAIMED_BY_REF,
             Ref("claimed_jurisdiction", ("jurisdictions",), required=False),
         ),
