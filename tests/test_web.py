@@ -245,6 +245,13 @@ def test_instrument_page_embeds_legislation_json_ld(client):
     assert doc["@context"] == "https://schema.org" and doc["@type"] == "Legislation"
     assert doc["name"] == "EU AI Act" or "AI Act" in doc["name"]
     assert {"propertyID": "kb", "value": "EU-AIA-2024", "@type": "PropertyValue"} in doc["identifier"]
+    # the official identifiers the corpus holds (kb instrument's identifiers), ELI as schema.org suggests
+    held = client.get("/api/instruments/EU-AIA-2024").json()["instrument"]["identifiers"]
+    assert held and all(
+        {"@type": "PropertyValue", "propertyID": x.split(":", 1)[0], "value": x.split(":", 1)[1]} in doc["identifier"]
+        for x in held
+    )
+    assert doc["legislationIdentifier"] == "http://data.europa.eu/eli/reg/2024/1689/oj"
     assert doc["legislationJurisdiction"]["identifier"] == "EU"
     assert doc["legislationLegalForce"].startswith("https://schema.org/")
     assert doc["url"].startswith("http://testserver/instruments/EU-AIA-2024?asOf=")

@@ -1,5 +1,6 @@
 """An instrument page's JSON-LD: a schema.org ``Legislation`` with the
-identifiers kb holds (its id, its official citation, its URL)."""
+identifiers kb holds (its id, its official citation, its official
+identifiers such as CELEX, ELI or a Federal Register number, its URL)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,9 @@ def legislation(d: dict[str, Any], page_url: str, base_url: str) -> dict[str, An
     identifiers = [{"@type": "PropertyValue", "propertyID": "kb", "value": i["id"]}]
     if i.get("citation"):
         identifiers.append({"@type": "PropertyValue", "propertyID": "citation", "value": i["citation"]})
+    official = dict(x.split(":", 1) for x in i.get("identifiers") or ())  # "celex:32024R1689" (kb.schema.model)
+    for scheme, value in official.items():
+        identifiers.append({"@type": "PropertyValue", "propertyID": scheme, "value": value})
     doc: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Legislation",
@@ -39,8 +43,9 @@ def legislation(d: dict[str, Any], page_url: str, base_url: str) -> dict[str, An
     }
     if i.get("short_name"):
         doc["alternateName"] = i["short_name"]
-    if i.get("citation"):
-        doc["legislationIdentifier"] = i["citation"]
+    # schema.org: "a string-based identifier, like the CELEX ..., or a web-based one, like an ELI"
+    if official.get("eli") or official.get("celex") or i.get("citation"):
+        doc["legislationIdentifier"] = official.get("eli") or official.get("celex") or i["citation"]
     if i.get("adopted"):
         doc["legislationDate"] = i["adopted"]
     if i.get("effective"):
