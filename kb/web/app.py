@@ -20,6 +20,7 @@ import io
 import json
 import logging
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -120,6 +121,8 @@ class Web:
         # kb site's snapshot (kb.web.site.Snapshot) when the pages are written
         # as files: no forms, no live-only links, each page's address its file's
         self.static = static
+        self._answers: dict[tuple, Any] = {}  # kb site: answers computed for a page, kept for its JSON
+        self._lock = threading.Lock()
         self.env = Environment(
             loader=FileSystemLoader(HERE / "templates"),
             autoescape=select_autoescape(["html", "xml"], default=True),
@@ -170,6 +173,22 @@ class Web:
 
     # -- one request
     def answer(self, route: KbRoute, request: Request, values: dict[str, Any], key: str | None):
+        """The route's answer and its clocks. When kb site writes the pages,
+        a page and its JSON share one answer: the first of the two computes
+        it, the second takes it (kb site asks for each once)."""
+        if self.static is None:
+            return self._answer(route, request, values, key)
+        api = request.url.path.startswith("/api/") and route.name in ("matrix", "compare")  # their JSON differs
+        shared = (route.name, key, api, tuple(sorted((k, repr(v)) for k, v in values.items() if k != "format")))
+        with self._lock:
+            kept = self._answers.pop(shared, None)
+        if kept is None:
+            kept = self._answer(route, request, values, key)
+            with self._lock:
+                self._answers[shared] = kept
+        return kept
+
+    def _answer(self, route: KbRoute, request: Request, values: dict[str, Any], key: str | None):
         db = self.db
         if route.name in ("changes", "diff"):
             clocks = Clocks.resolve()

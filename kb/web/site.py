@@ -284,7 +284,8 @@ def build(
 
     async def fetch_all() -> None:
         gate = asyncio.Semaphore(CONCURRENT)
-        urls = [u for pair in wanted for u in pair if u] + extra
+        # the pages first, then their JSON: a page's JSON takes the answer its page computed (kb.web.app)
+        urls = [page for page, _ in wanted] + [api for _, api in wanted if api] + extra
         done = 0
 
         async def one(url: str) -> None:
