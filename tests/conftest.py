@@ -24,7 +24,7 @@ share a graph run one after another (pytest_collection_modifyitems): the
 corpus and the synthetic catalog are built once per run, not once per file.
 
 `pytest -m "not slow"` is a quick run: it leaves out the tests marked slow
-(more than a few seconds each) and the property tests try a third of their
+(more than about two seconds each on a 2-core machine) and the property tests try a third of their
 examples (helpers.examples); `make test` runs everything in full.
 """
 
@@ -348,19 +348,22 @@ def _shared_graph_of(item) -> tuple[str, str] | None:
     return None
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups off the items
 def pytest_collection_modifyitems(session, config, items):
     """The tests that read one shared graph run one after another, where the
-    first of them stood: the corpus and the synthetic catalog (conftest.py's)
-    are built once per run rather than once per test file, a test file's own
-    graphs once per file. Every other test keeps its place."""
+    first of them stood, those marked ``edits_shared_graph`` last: the corpus
+    and the synthetic catalog (conftest.py's) are built once per run rather
+    than once per test file, a test file's own graphs once per file. Every
+    other test keeps its place."""
     first: dict[tuple[str, str], int] = {}
     keyed = []
     for i, item in enumerate(items):
         graph = _shared_graph_of(item)
         if graph:  # with pytest-xdist (`--dist loadgroup`), one worker runs them all
             item.add_marker(pytest.mark.xdist_group("::".join(graph)))
-        keyed.append((first.setdefault(graph, i) if graph else i, i, item))
-    items[:] = [item for *_, item in sorted(keyed, key=lambda k: k[:2])]
+        edits = graph is not None and item.get_closest_marker("edits_shared_graph") is not None
+        keyed.append((first.setdefault(graph, i) if graph else i, edits, i, item))
+    items[:] = [item for *_, item in sorted(keyed, key=lambda k: k[:3])]
 
 
 def pytest_sessionfinish(session):

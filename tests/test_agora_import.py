@@ -194,6 +194,7 @@ def test_importing_a_catalog_changes_nothing_on_the_curated_pages(db, cli):
 
 
 # -- the imported catalog's pages -----------------------------------------------------------------
+@pytest.mark.slow
 def test_the_imported_catalog_has_its_own_pages(agora_db, cli):
     page = topic_data(agora_db, "agora_risk_factors_bias")
     assert page["counts"] == {
@@ -291,6 +292,7 @@ def test_the_import_records_issuers_places_groups_and_its_source(agora_db):
     assert cs["hashes"][0] == digest
 
 
+@pytest.mark.slow
 def test_primacy_by_introduction_date_falls_back_to_adoption(agora_db, cli):
     by_adopted = primacy(agora_db, "agora_harms_discrimination")
     assert by_adopted["primacy"]["instrument"]["id"] == "AGORA-12"
@@ -314,6 +316,7 @@ def test_primacy_by_introduction_date_falls_back_to_adoption(agora_db, cli):
 
 
 # -- a newer export: one dated change set -------------------------------------------------------
+@pytest.mark.slow
 def test_a_newer_export_is_one_change_set_that_closes_what_it_lost(db, cli):
     load(db, [CORPUS], at=T0)
     import_agora(db, SNAP1, at=T1, exported=EXPORTED)
@@ -436,6 +439,7 @@ tags: {column: "Theme area(s)", separator: ";", prefix: "oecd_"}
 """
 
 
+@pytest.mark.slow
 def test_a_tagged_csv_imports_with_a_mapping(db, tmp_path):
     mapping = tmp_path / "oecd.yaml"
     mapping.write_text(OECD_MAPPING, encoding="utf-8")
@@ -502,6 +506,7 @@ def test_an_agora_sized_export_imports_whole(db, tmp_path):
     assert figures["import_seconds"] < 120 and figures["topic_page_p50_ms"] < 1000
 
 
+@pytest.mark.slow
 def test_migrate_gives_states_written_before_catalogs_the_curated_one(db):
     from kb.migrate import migrate
 

@@ -60,6 +60,7 @@ def problems_of(db, *paths, dry_run: bool = False) -> list[str]:
 # -- 1. catalog_rank is optional ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_new_instruments_without_a_rank_go_after_the_last_in_file_order(db, tmp_path):
     load(db, [MINI])
     path = write(tmp_path / "new.yaml", "instruments:\n" + instrument("CC-ONE") + instrument("CC-TWO"))
@@ -73,6 +74,7 @@ def test_new_instruments_without_a_rank_go_after_the_last_in_file_order(db, tmp_
 
 
 @pytest.mark.parametrize("prune", [False, True], ids=["load", "prune"])
+@pytest.mark.slow
 def test_a_stored_instrument_given_no_rank_keeps_its_own(db, tmp_path, prune):
     load(db, [MINI], at=T1)
     path = write(tmp_path / "catalog.yaml", MINI_TEXT.replace("    catalog_rank: 2\n", ""))
@@ -82,6 +84,7 @@ def test_a_stored_instrument_given_no_rank_keeps_its_own(db, tmp_path, prune):
     assert ranks(db) == {"AA-LAW-2020": 1, "BB-CODE-2021": 2, "AA-N-BILL": 3}
 
 
+@pytest.mark.slow
 def test_a_stored_instrument_whose_rank_another_takes_moves_after_the_last(db, tmp_path):
     load(db, [MINI])
     text = MINI_TEXT.replace("    catalog_rank: 2\n", "").replace("    catalog_rank: 3\n", "    catalog_rank: 2\n")
@@ -92,6 +95,7 @@ def test_a_stored_instrument_whose_rank_another_takes_moves_after_the_last(db, t
 # -- 2. every problem of every file in one run --------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_every_problem_in_all_files_in_one_run_nothing_written(db, tmp_path):
     load(db, [MINI])
     a = write(
@@ -220,6 +224,7 @@ def test_dates_and_statuses_that_contradict_each_other(db, tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_a_planned_date_is_a_warning_and_loads(db, tmp_path, cli):
     load(db, [MINI])
     path = write(
@@ -247,6 +252,7 @@ def test_a_planned_date_is_a_warning_and_loads(db, tmp_path, cli):
 # -- 4. what a load would change ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_dry_run_lists_what_the_load_would_add_change_and_remove(db, tmp_path, cli):
     load(db, [MINI], at=T1)
     text = (
@@ -300,6 +306,7 @@ RENAMED = MINI_TEXT.replace("    name: Aland AI Law\n", "    name: Something Els
 )
 
 
+@pytest.mark.slow
 def test_a_load_that_renames_or_moves_an_instrument_needs_yes(db, tmp_path, cli):
     load(db, [MINI])
     path = write(tmp_path / "catalog.yaml", RENAMED)
@@ -339,6 +346,7 @@ def test_a_load_that_renames_or_moves_an_instrument_needs_yes(db, tmp_path, cli)
 # -- 5. kb new instrument ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_kb_new_instrument_writes_a_skeleton_that_loads_once_filled_in(db, tmp_path, cli):
     load(db, [MINI])
     out = tmp_path / "new.yaml"

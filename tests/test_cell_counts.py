@@ -62,6 +62,7 @@ def test_a_load_keeps_every_topics_counts(db):
     assert stored(db)["open_weight_release"]["cells_explicit"] == 3  # the topic page's figure
 
 
+@pytest.mark.slow
 def test_a_load_recounts_the_topics_it_changed_and_no_others(db, tmp_path):
     load(db, [MINI])
     assert load(db, [MINI]).recounted == 0  # nothing changed
@@ -89,6 +90,7 @@ def test_an_adoption_date_removed_recounts_the_instruments_topics(db, tmp_path):
     assert stored(db) == cells(db) != before  # some cells are no longer dated
 
 
+@pytest.mark.slow
 def test_prune_recounts_the_topics_of_the_cells_it_removed(db, tmp_path):
     load(db, [MINI])
     text = (MINI / "catalog.yaml").read_text()
@@ -219,6 +221,7 @@ treats:
 """
 
 
+@pytest.mark.slow
 def test_kept_counts_count_an_instrument_adopted_after_today_from_its_date(db, tmp_path):
     """The kept counts on the Topic count every current cell; today's page
     does not count the cells of an instrument adopted after today, so the
@@ -242,6 +245,8 @@ def test_kept_counts_count_an_instrument_adopted_after_today_from_its_date(db, t
     assert (owr["tracked"], owr["explicit"]) == (26, 3)
 
 
+@pytest.mark.edits_shared_graph
+@pytest.mark.slow
 def test_cli_recount_after_cells_edited_by_hand(cli, corpus_db):
     corpus_db.write(
         "MATCH (:Instrument)-[r:TREATS {mode: 'implicit'}]->(:Topic {slug: 'open_weight_release'}) "

@@ -33,6 +33,7 @@ def cite(cli, *args) -> str:
         ("topic", "open_weight_release", ["Open-Weight Frontier Release", "2026"]),
     ],
 )
+@pytest.mark.slow
 def test_every_format_for_each_kind(cli, corpus_db, fmt, kind, key, must):
     text = cite(cli, kind, key, "--format", fmt, "--as-of", "2026-11-27")
     if kind == "paper" and fmt == "mla":

@@ -103,6 +103,7 @@ DATED_BEFORE = "a load cannot be dated before it"
 
 
 @pytest.mark.parametrize("round_", range(4))
+@pytest.mark.slow
 def test_two_overlapping_loads_at_once_leave_no_duplicates(db, neo4j_settings, tmp_path, round_):
     # 150 instruments x 12 topics each; 100 instruments and 8 topics in both.
     # Round 0: the same source, in the same order (the second load waits on the first).
@@ -144,6 +145,7 @@ def test_two_overlapping_loads_at_once_leave_no_duplicates(db, neo4j_settings, t
     assert counts == {"i": 200, "t": len(set(range(0, 12)) | set(topics_b)), "cells": 150 * 12 * 2 - common}
 
 
+@pytest.mark.slow
 def test_same_files_twice_at_once_give_one_graph(db, neo4j_settings):
     outcomes = run_together(neo4j_settings, [[MINI], [MINI], [MINI]])
     for e in outcomes:
@@ -192,6 +194,7 @@ def test_a_deadlock_is_retried_by_the_managed_transaction(db, neo4j_settings):
     assert len({r["by"] for r in rows}) == 1  # the retried one wrote both, after the other
 
 
+@pytest.mark.slow
 def test_constraint_error_says_what_to_do(unique_instrument_names, tmp_path):
     """A write the server refuses for a unique value another record holds
     (here an instrument name, under a constraint the test adds) gives an
@@ -214,6 +217,7 @@ def test_constraint_error_says_what_to_do(unique_instrument_names, tmp_path):
     assert graph_dump(db) == before
 
 
+@pytest.mark.slow
 def test_a_retried_load_after_another_load_succeeds(db, neo4j_settings, tmp_path):
     """Load A takes its time stamp, then its first attempt fails with a
     transient error (here a dropped connection, as from a deadlock or a

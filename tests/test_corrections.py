@@ -293,6 +293,7 @@ def test_the_confirmed_cells_table_is_the_primary_cells_without_a_claim(corpus_d
 
 
 # -- the seed topic page still stands --------------------------------------------------
+@pytest.mark.slow
 def test_seed_topic_page_stands_with_the_corrected_pinpoint(corpus_db):
     from kb.queries.topic import topic_data
 

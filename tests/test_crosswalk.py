@@ -189,6 +189,7 @@ def test_links_follow_record_time(crosswalk_db):
     assert {u["candidate"] for u in before["unmatched"]} == {None}
 
 
+@pytest.mark.slow
 def test_the_instrument_page_says_what_other_catalogs_say_of_it(crosswalk_db, cli):
     d = json.loads(cli("instrument", "EU-AIA-2024", "-f", "json").stdout)
     assert d["instrument"]["identifiers"] == ["celex:32024R1689", "eli:http://data.europa.eu/eli/reg/2024/1689/oj"]
@@ -226,6 +227,7 @@ def test_a_reviewed_entry_naming_an_unknown_instrument_is_an_error(crosswalk_db,
     assert r.exit_code != 0 and "agora" in r.output
 
 
+@pytest.mark.slow
 def test_the_seed_page_is_unchanged_by_an_import_and_the_crosswalk(db, cli):
     load(db, [CORPUS], at=T0)
     before = json.loads(cli("topic", "open_weight_release", "-f", "json").stdout)

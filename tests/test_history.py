@@ -64,6 +64,7 @@ def two_loads(shared_graph, tmp_path_factory):
     return shared_graph.db, first, report
 
 
+@pytest.mark.slow
 def test_a_load_records_a_change_set_with_file_hashes(db):
     report = load(db, [CORPUS], at=T1)
     rows = db.read("MATCH (s:ChangeSet) RETURN s")
@@ -171,6 +172,7 @@ def test_cli_changes_and_diff_in_record_time(cli, two_loads):
     assert json.loads(same.stdout)["changes"] == []
 
 
+@pytest.mark.slow
 def test_prune_records_removals_and_the_old_page_keeps_them(db, tmp_path):
     load(db, [CORPUS], at=T1)
     before = page(db, recorded(BETWEEN))
@@ -200,6 +202,7 @@ def test_prune_records_removals_and_the_old_page_keeps_them(db, tmp_path):
     assert [(r["mode"], r["to"].to_native()) for r in rows] == [("implicit", T2)]
 
 
+@pytest.mark.slow
 def test_csv_export_is_one_row_per_cell_and_reloads(db, tmp_path):
     from kb.export import export
 

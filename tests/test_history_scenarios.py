@@ -100,6 +100,7 @@ def test_diff_in_legal_time_does_not_call_a_late_recorded_instrument_new(korea_r
 
 
 # -- 2. a prune closes, and the past keeps what it closed --------------------------------------
+@pytest.mark.slow
 def test_a_prune_closes_and_the_catalog_as_recorded_before_keeps_the_pruned(cli, db):
     ok(cli("load", "--recorded-at", "2026-01-01", str(CORPUS)))
     ok(cli("load", "--recorded-at", "2026-02-01", str(CORPUS), str(LATER)))
@@ -154,6 +155,7 @@ def test_a_prune_closes_and_the_catalog_as_recorded_before_keeps_the_pruned(cli,
 
 
 # -- 3. change records keep the values as they were ----------------------------------------------
+@pytest.mark.slow
 def test_the_change_list_keeps_old_values_and_one_json_shape(cli, db, tmp_path):
     ok(cli("load", "--recorded-at", "2026-01-10", str(MINI)))
     text = (MINI / "catalog.yaml").read_text()
@@ -195,6 +197,7 @@ def test_the_change_list_keeps_old_values_and_one_json_shape(cli, db, tmp_path):
     "day,status",
     [("2023-10-30", "in_force"), ("2025-01-19", "in_force"), ("2025-01-20", "revoked"), ("2025-01-21", "revoked")],
 )
+@pytest.mark.slow
 def test_a_status_change_in_status_history_is_read_as_of_a_date(cli, db, day, status):
     ok(cli("load", str(STATUS)))
     rows = {r["id"]: r for r in as_json(cli("instruments", "--as-of", day, "-f", "json"))}

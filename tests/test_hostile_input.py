@@ -356,6 +356,7 @@ def hostile_text_case(value: str, target: tuple, fmt: str, ascii_only: bool, fol
 )
 # U+001F is white space to Python's str.strip(): one problem (a control character), not "missing" too
 @example(value="\x1f", target=("instruments", 0, "name", True), fmt="yaml", ascii_only=False)
+@pytest.mark.slow
 def test_hostile_text_is_refused_clearly_or_kept_verbatim(tmp_path, value, target, fmt, ascii_only):
     folder = Path(tempfile.mkdtemp(dir=tmp_path))
     paths, outcome = hostile_text_case(value, target, fmt, ascii_only, folder)
@@ -410,6 +411,7 @@ def mini_db(db) -> MiniDb:
     fmt=st.sampled_from(["yaml", "json", "csv"]),
     ascii_only=st.booleans(),
 )
+@pytest.mark.slow
 def test_hostile_text_in_neo4j_is_stored_byte_for_byte(mini_db, tmp_path, value, target, fmt, ascii_only):
     from kb.schema.sections import NODE_SECTION_BY_NAME, SECTIONS
 
@@ -805,6 +807,7 @@ def test_a_file_over_the_size_limit_is_refused_unread(db, tmp_path):
     assert graph_dump(db) == before
 
 
+@pytest.mark.slow
 def test_numbers_and_dates_in_text_fields_keep_their_spelling(db, tmp_path):
     """YAML 1.1 reads 010 as 8 and 1:30 as 90, JSON 1.10 as 1.1: a text field
     stores what the file wrote."""

@@ -164,6 +164,7 @@ def test_the_second_load_is_read_at_its_instant(history):
     assert rows == {"AA": (1, []), "AA-N": (1, ["beta"]), "BB": (1, ["beta"])}
 
 
+@pytest.mark.edits_shared_graph
 def test_recount_keeps_the_jurisdictions_again_after_an_edit_by_hand(cli, corpus_db):
     corpus_db.write("MATCH (j:Jurisdiction) REMOVE j.own_instruments, j.own_gaps")
     today = Clocks.resolve()

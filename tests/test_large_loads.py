@@ -36,6 +36,7 @@ def change_sets(db) -> list[dict]:
     )
 
 
+@pytest.mark.slow
 def test_commit_every_writes_the_same_graph_as_one_transaction(db):
     load(db, [CORPUS])
     one = catalog_dump(db)
@@ -77,6 +78,7 @@ def test_commit_every_records_changes_made_in_any_part(db, tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_a_failed_part_says_what_stayed_committed_and_a_rerun_finishes(unique_instrument_names, tmp_path):
     db = unique_instrument_names  # the server refuses CLASH's instrument (its name is taken)
     load(db, [MINI])
@@ -99,6 +101,7 @@ def test_a_failed_part_says_what_stayed_committed_and_a_rerun_finishes(unique_in
     assert report.nodes["Topic"].unchanged == 1
 
 
+@pytest.mark.slow
 def test_a_load_is_not_recorded_before_the_parts_another_load_committed(unique_instrument_names, tmp_path):
     """A load in parts that failed leaves its first parts committed at its
     instant T2, with no change set yet. A later load dated before T2 must
@@ -135,6 +138,7 @@ def test_a_load_is_not_recorded_before_the_parts_another_load_committed(unique_i
     )
 
 
+@pytest.mark.slow
 def test_a_rank_clash_is_refused_before_any_part_is_committed(db, tmp_path):
     """A load in parts is checked whole first, the stored ranks too."""
     load(db, [MINI])
@@ -238,6 +242,7 @@ def _cells(tmp_path, rows: list[str]) -> tuple[Path, Path]:
     ["AA-N-BILL,t0,implicit,low,test:one", "AA-N-BILL,t3,implicitly,low,test:one"],
     ids=["duplicate", "bad-mode"],
 )
+@pytest.mark.slow
 def test_a_problem_found_after_rows_were_written_rolls_the_whole_load_back(db, tmp_path, monkeypatch, last):
     """Rows are written while the files are read; a problem in the last row
     (a bad value, or a duplicate only known at the end) still leaves the

@@ -218,6 +218,7 @@ def test_identities_hold_only_their_key_and_states_their_properties(corpus_db):
     assert db.read("MATCH ()-[r:TREATED|VERSION_OF|IN_CHANGE_SET]->() RETURN count(r) AS n")[0]["n"] == 0
 
 
+@pytest.mark.slow
 def test_loading_twice_changes_nothing(db):
     first = load(db, [CORPUS])
     before, dump = counts(db), graph_dump(db)
@@ -237,6 +238,7 @@ def test_dry_run_writes_nothing(db):
     assert counts(db) == {}
 
 
+@pytest.mark.slow
 def test_a_changed_fact_closes_its_version_and_opens_the_next(db, tmp_path):
     first = load(db, [MINI], at=T1)
     changed = tmp_path / "catalog.yaml"
@@ -280,6 +282,7 @@ def test_a_changed_record_gets_a_new_state_and_keeps_the_old(db, tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_a_moved_reference_replaces_the_old_edge(db, tmp_path):
     load(db, [MINI], at=T1)
     moved = tmp_path / "catalog.yaml"
@@ -396,6 +399,7 @@ def test_prune_closes_what_the_files_no_longer_have_and_deletes_nothing(db, tmp_
     assert db.read("MATCH (n:Instrument {id: 'AA-N-BILL'}) RETURN count(n) AS n")[0]["n"] == 1
 
 
+@pytest.mark.slow
 def test_csv_and_json_load_like_yaml(db, tmp_path):
     load(db, [MINI])
     yaml_dump = catalog_dump(db)
@@ -408,6 +412,7 @@ def test_csv_and_json_load_like_yaml(db, tmp_path):
 
 
 @pytest.mark.parametrize("fmt", ["yaml", "json", "csv"])
+@pytest.mark.slow
 def test_export_round_trip_of_the_corpus(db, tmp_path, fmt):
     load(db, [CORPUS])
     before = catalog_dump(db)
@@ -417,6 +422,7 @@ def test_export_round_trip_of_the_corpus(db, tmp_path, fmt):
     assert catalog_dump(db) == before
 
 
+@pytest.mark.slow
 def test_export_writes_the_current_catalog_not_what_was_closed(db, tmp_path):
     """After a prune, the export holds what the catalog holds now."""
     load(db, [MINI], at=T1)
@@ -742,6 +748,7 @@ def test_cli_dry_run_reports_a_rank_clash(cli, db, tmp_path):
 # -- a write the server refuses part way -------------------------------------------------
 
 
+@pytest.mark.slow
 def test_failure_inside_the_transaction_rolls_everything_back(unique_instrument_names, tmp_path):
     """Valid files whose write fails on the server leave the graph exactly
     as it was."""
@@ -788,6 +795,7 @@ def test_cli_load_summary_and_stats(cli, db):
     } <= set(stats_out)
 
 
+@pytest.mark.slow
 def test_cli_prune_at_a_recorded_time_says_what_it_closed(cli, db, tmp_path):
     assert cli("load", "--recorded-at", "2026-01-10", str(MINI)).exit_code == 0
     result = cli("load", "--prune", "--recorded-at", "2026-03-10T12:00:00", str(_pruned_mini(tmp_path)))

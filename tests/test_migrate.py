@@ -457,6 +457,7 @@ def migrate(cli):
 
 
 # -- tests -------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_the_current_catalog_reads_the_same(format_1, cli):
     db = format_1
     before = catalog_format_1(db)
@@ -581,6 +582,7 @@ def test_nothing_of_format_1_remains(migrated):
     assert set(wanted_schema()) <= names
 
 
+@pytest.mark.slow
 def test_migrating_twice_changes_nothing(format_1, cli):
     db = format_1
     migrate(cli)
@@ -590,6 +592,7 @@ def test_migrating_twice_changes_nothing(format_1, cli):
     assert whole_graph(db) == graph and schema_names(db) == names
 
 
+@pytest.mark.slow
 def test_a_graph_of_this_kb_is_left_as_it_is(db, cli):
     load(db, [FIXTURES / "mini"])
     graph = whole_graph(db)
@@ -600,6 +603,7 @@ def test_a_graph_of_this_kb_is_left_as_it_is(db, cli):
     assert migrate(cli).stdout == "The graph is already in format 2; nothing to migrate.\n"
 
 
+@pytest.mark.slow
 def test_init_says_an_old_graph_needs_migrating(format_1, cli):
     result = cli("db", "init")
     assert result.exit_code == 0

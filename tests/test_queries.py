@@ -407,6 +407,7 @@ def test_mini_primacy_ties_go_to_catalog_rank_and_undated_never_win(mini_db):
     assert tl[0]["reviewed"] is False
 
 
+@pytest.mark.edits_shared_graph
 def test_mini_primacy_none_when_only_an_undated_instrument_speaks(mini_db):
     mini_db.write("MATCH (:Instrument {id: 'AA-LAW-2020'})-[r:TREATS]->(:Topic {slug: 'alpha'}) SET r.mode = 'silent'")
     mini_db.write("MATCH (:Instrument {id: 'A0-ACT'})-[r:TREATS]->(:Topic {slug: 'alpha'}) DELETE r")
@@ -530,6 +531,7 @@ def test_mini_salience_gaps_matrix_compare(mini_db):
     assert rel == {"alpha": "asymmetric", "beta": "unreviewed", "gamma": "unreviewed"}
 
 
+@pytest.mark.slow
 def test_mini_entities(mini_db):
     from kb.queries.entities import developer_data, jurisdiction_data, paper_data
 

@@ -707,6 +707,7 @@ def test_as_of_and_as_recorded_are_separate_questions(korea_recorded_later, cli)
     )
 
 
+@pytest.mark.slow
 def test_a_record_not_in_the_catalog_then_says_when_it_was(korea_recorded_later, cli):
     r = cli("instrument", "KR-AI-BASIC-2025", "--as-recorded", "2026-01-15")
     assert r.exit_code == 1
@@ -764,6 +765,7 @@ def corpus_with(tmp_path, name: str, old: str, new: str):
     return out
 
 
+@pytest.mark.slow
 def test_change_rows_keep_the_values_they_had(db, cli, tmp_path):
     ok(cli("load", "--recorded-at", "2026-01-01T00:00:00Z", str(CORPUS)))
 
@@ -797,6 +799,7 @@ def test_change_rows_keep_the_values_they_had(db, cli, tmp_path):
     assert next(c for c in d["cells"] if c["topic"] == "open_weight_release")["mode"] == "implicit"
 
 
+@pytest.mark.slow
 def test_removals_are_change_rows_and_old_pages_keep_the_record(db, cli, tmp_path):
     ok(cli("load", "--recorded-at", "2026-01-01T00:00:00Z", str(CORPUS)))
     pruned = corpus_with(tmp_path, "pruned", "", "")  # AU-AI-STRATEGY-2024 taken out below

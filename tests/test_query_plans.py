@@ -37,6 +37,7 @@ def explain(db, query) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))
+@pytest.mark.slow
 def test_keyed_lookups_use_an_index(corpus_db, name):
     query = QUERIES[name]
     ops = explain(corpus_db, query)

@@ -94,6 +94,7 @@ def test_ranks_run_1_to_n_in_the_current_order_and_only_the_numbers_change(cli, 
     )
 
 
+@pytest.mark.slow
 def test_renumbered_files_load_with_the_ranks_they_give(db, tmp_path):
     folder = tmp_path / "cat"
     folder.mkdir()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from helpers import ROOT
 
 from kb.schema.statements import schema_cypher, schema_statements
@@ -71,6 +72,7 @@ def _declared(cls: type) -> set[str]:
     return {(p.db_property or k) for k, p in cls.defined_properties(aliases=False, rels=False).items()}
 
 
+@pytest.mark.slow
 def test_every_property_the_graph_holds_is_declared_on_its_class(db, tmp_path):
     """What kb writes (kb load, its change sets and counts, kb db init) is
     what kb/schema/model.py declares: no label, relationship type or

@@ -173,6 +173,7 @@ def test_local_server_listens_on_loopback_only(local_server):
     assert "server.default_listen_address=127.0.0.1" in conf
 
 
+@pytest.mark.slow
 def test_local_server_password_file_is_private(neo4j_server, tmp_path):
     """The lifecycle test (test_server.py, slow) checks a fresh `kb db start`;
     this checks the session's server, and that kb tightens a password file

@@ -182,6 +182,7 @@ def test_install_twice_is_quick_and_does_nothing():
     assert server.install() is False
 
 
+@pytest.mark.slow
 def test_a_password_starting_with_a_dash_is_set_not_taken_for_an_option(tmp_path, monkeypatch):
     """A generated password (URL-safe base64) can start with '-'; Neo4j's
     admin tool once read such a password as an unknown option and refused to

@@ -59,6 +59,7 @@ def site(corpus_db, tmp_path_factory):
     return BUILT["site"]
 
 
+@pytest.mark.slow
 def test_every_link_in_every_page_resolves_to_a_written_file(site):
     folder, report, messages = site
     pages = sorted(folder.rglob("*.html"))
@@ -164,6 +165,7 @@ def test_compare_pages_for_the_instruments_of_each_jurisdiction(site):
     assert "US-EO-14110 ↔ NIST-AI-RMF" in page
 
 
+@pytest.mark.slow
 def test_a_base_url_makes_the_feed_and_canonical_links_absolute_and_a_rebuild_replaces_the_site(
     corpus_db, tmp_path, cli
 ):

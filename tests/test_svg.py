@@ -10,6 +10,8 @@ import xml.etree.ElementTree as ET
 from datetime import date
 from itertools import combinations
 
+import pytest
+
 from kb.queries.clocks import Clocks
 from kb.render.svg import STATES, matrix_svg, primacy_svg
 
@@ -137,6 +139,7 @@ def test_primacy_svg_is_the_timeline(cli, corpus_db):
     assert find(root, "legend-entry")
 
 
+@pytest.mark.slow
 def test_pictures_as_png_and_to_a_file(cli, corpus_db, tmp_path):
     svg_file, png_file = tmp_path / "m.svg", tmp_path / "m.png"
     assert cli("matrix", "-o", str(svg_file)).exit_code == 0  # the format from the file's extension

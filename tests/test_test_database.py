@@ -18,6 +18,7 @@ def test_the_database_is_empty(db):
 KEEP = "MATCH (n:Kept {note: 'not the tests'}) RETURN count(n) AS n"
 
 
+@pytest.mark.slow
 def test_a_session_pointed_at_a_database_with_data_stops_before_writing(db, neo4j_settings, tmp_path):
     """A second test session, pointed at this one's server through
     NEO4J_TEST_URI, finds data it did not write: it stops with exit code 4

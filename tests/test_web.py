@@ -419,6 +419,7 @@ def hostile_client(shared_graph):
         "/changes",
     ],
 )
+@pytest.mark.slow
 def test_hostile_names_are_escaped(hostile_client, path):
     r = hostile_client.get(path)
     assert r.status_code == 200, r.text[:300]
