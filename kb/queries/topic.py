@@ -139,14 +139,19 @@ def _send_primacy(
     now; the function returned reads it and builds the part. ``counts``: the
     topic_counts row (with ``timeline``) when the caller has read it: it
     holds the primacy instrument and the timeline's tally."""
-    if counts is None:
-        counts = _counts(read, slug, clocks, timeline=True)
     if by not in PRIMACY_BY:
         raise KbError(f"primacy goes by one of {', '.join(PRIMACY_BY)}, not {by!r}")
+    sent = None
+    if counts is None:  # the timeline of the slug as typed goes with the counts: one wait, not two
+        sent = read.send("topic_timeline", slug=slug, limit=limit, **clocks.params())
+        counts = _counts(read, slug, clocks, timeline=True)
     first = counts if counts["first_id"] is not None else None
-    timeline = (
-        (list) if first is None else read.send("topic_timeline", slug=counts["slug"], limit=limit, **clocks.params())
-    )
+    if first is None:
+        timeline = list
+    elif sent is not None and counts["slug"] == slug:
+        timeline = sent
+    else:
+        timeline = read.send("topic_timeline", slug=counts["slug"], limit=limit, **clocks.params())
     introduced = read.send("topic_primacy", slug=counts["slug"], by=by, **clocks.params()) if by != "adopted" else None
     return lambda: {
         "topic": {"slug": counts["slug"], "name": counts["name"]},
