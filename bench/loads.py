@@ -73,8 +73,10 @@ def run_kb(folder: Path, commit_every: int | None = None, at: datetime | None = 
     outside: read (the files read whole: nodes, YAML), prepare (read + the
     edge files streamed + validation, the read included; in a load in one
     transaction the rows are written as they are checked, so this includes
-    most of the writing), write (a load in parts: writing after checking)
-    and transaction (a load in one transaction, prepare included)."""
+    most of the writing), write (a load in parts: writing after checking),
+    transaction (a load in one transaction, prepare included, its commit
+    not), jurisdictions (their kept gaps, after the commit) and statistics
+    (the index resample and replanning after a large load)."""
     import kb.load
     import kb.loaders
 
@@ -99,6 +101,8 @@ def run_kb(folder: Path, commit_every: int | None = None, at: datetime | None = 
     kb.load.prepare = timed("prepare", kb.load.prepare)
     kb.load.write = timed("write", kb.load.write)
     kb.load.check_and_write = timed("transaction", kb.load.check_and_write)
+    kb.load.keep_jurisdictions = timed("jurisdictions", kb.load.keep_jurisdictions)
+    kb.load.refresh_statistics = timed("statistics", kb.load.refresh_statistics)
     db = database()
     emit("phase", phase="connected", state="end")
     t = time.monotonic()
