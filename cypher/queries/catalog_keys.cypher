@@ -7,7 +7,7 @@
 // param: kind (string, optional) instrument, topic, jurisdiction, developer, paper or source; null = every kind
 // param: as_recorded (datetime, optional) record time: the catalog as recorded then; now when not given
 // example: {}
-// returns: on the shipped corpus, 153 rows: 26 instruments, 24 topics, 17 jurisdictions, 6 developers, 2 papers, 78 sources
+// returns: on the shipped corpus, 159 rows: 26 instruments, 24 topics, 17 jurisdictions, 6 developers, 2 papers, 84 sources
 // browser: :param kind => null   :param as_recorded => datetime()
 CALL () {
   MATCH (s:InstrumentState) WHERE coalesce($kind, 'instrument') = 'instrument' AND s.recorded_from <= $as_recorded < s.recorded_to
