@@ -308,7 +308,7 @@ class _Checker:
         ok = True
         for name, prop in section.properties().items():
             value = rec.data.get(name)
-            if value is None or (rec.textual and value == ""):
+            if value is None or value == "":  # an empty text is no value, in every format (CSV cannot tell them apart)
                 out[name] = prop.default_value() if prop.has_default else None  # catalog: the curated one
                 continue
             converted = self.convert(rec, name, prop, value)

@@ -314,7 +314,7 @@ TEXT_FIELDS = [  # (section, record index, field, required)
 
 def expected_outcome(value: str, required: bool, fmt: str) -> str | None:
     """'missing', 'too long', 'control', 'surrogate', or the stored value (None: absent)."""
-    if fmt == "csv" and value == "":
+    if value == "":  # no value, in every format (a CSV cell cannot tell empty from missing)
         return "missing" if required else None
     if len(value) > MAX_TEXT:
         return "too long"
